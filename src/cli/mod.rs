@@ -1,0 +1,65 @@
+//! Subcommands of the `prefkit` command. Each lives in its own file; this
+//! one only parses arguments and dispatches.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "prefkit",
+    version,
+    about = "Collect and check pairwise preference data for RLHF"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a JSONL annotation file and print its labels, one canonical record a line.
+    Check {
+        /// JSONL file of annotations.
+        file: std::path::PathBuf,
+        /// Skip bad lines (they are counted and listed on stderr) instead of stopping.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+/// Exit code for bad input (a usage or data error).
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("prefkit: {message}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+/// Reads a whole file, with the path in the message on failure.
+pub fn read(path: &std::path::Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn check(file: &std::path::Path, skip_invalid: bool) -> Result<(), String> {
+    let text = read(file)?;
+    let parsed = prefkit::annotation::parse_annotations_jsonl(&text, skip_invalid)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    for s in &parsed.skipped {
+        eprintln!("prefkit: {}: skipped {}", file.display(), s.error);
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    use std::io::Write;
+    for a in &parsed.records {
+        writeln!(out, "{}", a.to_json_value()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}

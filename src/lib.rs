@@ -1,0 +1,23 @@
+//! prefkit: collect and check pairwise human preference data for RLHF.
+//!
+//! A pure Rust core (no WebAssembly types; see `src/wasm.rs` for the one
+//! binding) that turns preference annotations into agreement figures,
+//! annotator reliability and final labels, and runs the live annotation
+//! session in the annotator's browser.
+#![forbid(unsafe_code)]
+
+pub mod annotation;
+pub mod dataset;
+pub mod error;
+pub mod label;
+
+pub use annotation::{Annotation, Gold};
+pub use dataset::Dataset;
+pub use error::{Error, Result};
+pub use label::{Label, Side};
+
+/// The crate version, as reported by `prefkit --version` and `version()`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
