@@ -11,6 +11,7 @@ pub mod annotation;
 pub mod dataset;
 pub mod error;
 pub mod label;
+pub mod reliability;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;
