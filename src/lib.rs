@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod aggregate;
+pub mod agreement;
 pub mod annotation;
 pub mod dataset;
 pub mod error;
