@@ -26,6 +26,12 @@
 //! log is of zero. A confusion entry for a label the annotator never used
 //! is 0 and is never looked up (crowd-kit leaves such rows out).
 //!
+//! The classes are the labels that occur in the data (or as a held gold
+//! label): a label nobody used has prior 0 and posterior 0, as in
+//! crowd-kit, which has no column for it. (Giving such a class a prior of
+//! EPS instead lets it soak up items whose labels disagree a lot, since
+//! its confusion columns stay uniform.)
+//!
 //! Differences from crowd-kit, on purpose: items with a gold label are held
 //! at it (`T` is one-hot at the gold label in every E-step, crowd-kit's
 //! `true_labels`); the loss is the observed-data log-likelihood
@@ -163,6 +169,8 @@ struct Em {
     pi: Vec<[f64; K]>,
     /// `ln pi_jl^(k)`, same layout.
     log_pi: Vec<[f64; K]>,
+    /// Classes in play: labels someone used, and gold labels held.
+    classes: [bool; K],
     priors: [f64; K],
     log_priors: [f64; K],
 }
@@ -179,7 +187,7 @@ impl Em {
                 used[k as usize] = true;
             }
         }
-        let held = (0..v.n_items)
+        let held: Vec<Option<u8>> = (0..v.n_items)
             .map(|i| {
                 v.gold_of(i)
                     .filter(|_| config.hold_gold)
@@ -187,6 +195,15 @@ impl Em {
             })
             .collect();
         let n_active = offsets.windows(2).filter(|w| w[1] > w[0]).count();
+        let mut classes = [false; K];
+        for r in v.rows {
+            classes[r.label.index()] = true;
+        }
+        for (w, g) in offsets.windows(2).zip(&held) {
+            if let (true, Some(g)) = (w[1] > w[0], g) {
+                classes[*g as usize % K] = true;
+            }
+        }
         Em {
             eps: if config.eps > 0.0 { config.eps } else { EPS },
             offsets,
@@ -199,6 +216,7 @@ impl Em {
             used,
             pi: vec![[0.0; K]; v.n_annotators * K],
             log_pi: vec![[0.0; K]; v.n_annotators * K],
+            classes,
             priors: [0.0; K],
             log_priors: [0.0; K],
         }
@@ -239,8 +257,18 @@ impl Em {
             }
         }
         let n = self.n_active.max(1) as f64;
-        self.priors = sum.map(|s| (s / n).max(self.eps));
-        self.log_priors = self.priors.map(f64::ln);
+        for j in 0..K {
+            self.priors[j] = if self.classes[j] {
+                (sum[j] / n).max(self.eps)
+            } else {
+                0.0
+            };
+            self.log_priors[j] = if self.classes[j] {
+                self.priors[j].ln()
+            } else {
+                f64::NEG_INFINITY
+            };
+        }
         for c in &mut self.counts {
             *c = [0.0; K];
         }
