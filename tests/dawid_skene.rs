@@ -237,3 +237,9 @@ fn a_seeded_dataset_with_gold_matches_crowd_kit() {
         "ds_seeded_crowdkit.json",
     );
 }
+
+/// 24 labels on every item: the E-step takes its log-space path.
+#[test]
+fn a_dense_dataset_on_the_log_space_path_matches_crowd_kit() {
+    agrees_with_crowd_kit("ds_dense.jsonl", None, "ds_dense_crowdkit.json");
+}

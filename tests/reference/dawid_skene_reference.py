@@ -5,6 +5,8 @@ Writes, under tests/fixtures/reference/:
   ds_patients_crowdkit.json  crowd-kit's DawidSkene fit of it
   ds_seeded.jsonl, ds_seeded_gold.jsonl   a seeded synthetic dataset
   ds_seeded_crowdkit.json    crowd-kit's fit of it, gold held (true_labels)
+  ds_dense.jsonl, ds_dense_crowdkit.json   40 items labelled by 24 annotators
+                             each (prefkit's log-space path: over 16 labels)
 
 Run from the repository root:  python3 tests/reference/dawid_skene_reference.py
 Needs numpy, pandas and crowd-kit (checked with crowd-kit 1.4.2). CI does
@@ -119,7 +121,27 @@ def seeded():
         json.dump(out, f, indent=1)
 
 
+def dense():
+    rng = np.random.default_rng(1979)
+    n_items, n_workers = 40, 24
+    truth = rng.integers(5, size=n_items)
+    acc = np.linspace(0.3, 0.8, n_workers)
+    rows = []
+    for i in range(n_items):
+        for w in range(n_workers):
+            lab = truth[i] if rng.random() < acc[w] else int(rng.integers(5))
+            rows.append({"item": f"d{i:02d}", "annotator": f"v{w:02d}", "label": LABELS[int(lab)]})
+    write_jsonl(os.path.join(OUT, "ds_dense.jsonl"), rows)
+    df = pd.DataFrame(
+        [(r["item"], r["annotator"], LABELS.index(r["label"])) for r in rows],
+        columns=["task", "worker", "label"],
+    )
+    with open(os.path.join(OUT, "ds_dense_crowdkit.json"), "w") as f:
+        json.dump(fit(df), f, indent=1)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     patients()
     seeded()
+    dense()
