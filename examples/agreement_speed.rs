@@ -48,13 +48,20 @@ fn main() {
         data.rows.len()
     );
 
-    for min_shared in [10, 1] {
+    // The best of a few runs: the machine may be shared.
+    for (min_shared, runs) in [(10, 5), (1, 3)] {
         let config = AgreementConfig { min_shared };
-        let t = Instant::now();
-        let report = compute(&data, &config);
+        let mut best = f64::INFINITY;
+        let mut report = None;
+        for _ in 0..runs {
+            let t = Instant::now();
+            report = Some(compute(&data, &config));
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        let report = report.unwrap_or_default();
         println!(
-            "batch, min_shared {min_shared:>2}: {:>7.1} ms  (alpha ordinal {:.6}, fleiss {:.6}, {} cohen pairs)",
-            t.elapsed().as_secs_f64() * 1e3,
+            "batch, min_shared {min_shared:>2}: {:>7.1} ms best of {runs}  (alpha ordinal {:.6}, fleiss {:.6}, {} cohen pairs)",
+            best * 1e3,
             report.krippendorff_alpha.ordinal.unwrap_or(f64::NAN),
             report.fleiss_kappa.unwrap_or(f64::NAN),
             report.cohen_kappa.len()

@@ -25,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::label::{Label, K};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Running agreement state. Memory: one entry per label, per item and per
 /// annotator pair that shares an item.
@@ -37,8 +38,8 @@ pub struct LiveAgreement {
     /// Label counts per item id.
     counts: Vec<[u32; K]>,
     tallies: Tallies,
-    /// Confusion per annotator pair `(lo, hi)` by id: row = lo's label.
-    pairs: HashMap<(u32, u32), [u32; K * K]>,
+    /// Confusion per annotator pair by id, keyed `lo << 32 | hi`: row = lo's label.
+    pairs: HashMap<u64, [u32; K * K], BuildHasherDefault<PairHasher>>,
     total: usize,
 }
 
@@ -80,9 +81,9 @@ impl LiveAgreement {
     /// counts one judgement per annotator and item, and a correction must
     /// replace the first label upstream, not add to it.
     pub fn add(&mut self, item: &str, annotator: &str, label: Label) -> Result<()> {
-        let it = self.items.get(item);
-        let an = self.annotators.get(annotator);
-        if let (Some(it), Some(an)) = (it, an) {
+        let known_item = self.items.get(item);
+        let known_annotator = self.annotators.get(annotator);
+        if let (Some(it), Some(an)) = (known_item, known_annotator) {
             let labels = self.labels.get(it as usize).map_or(&[][..], Vec::as_slice);
             if labels.iter().any(|&(a, _)| a == an) {
                 return Err(Error::Rejected(format!(
@@ -91,17 +92,17 @@ impl LiveAgreement {
                 )));
             }
         }
-        let it = self.items.intern(item) as usize;
-        let an = self.annotators.intern(annotator);
+        let it = known_item.unwrap_or_else(|| self.items.intern(item)) as usize;
+        let an = known_annotator.unwrap_or_else(|| self.annotators.intern(annotator));
         if self.labels.len() <= it {
             self.labels.resize_with(it + 1, Vec::new);
             self.counts.resize(it + 1, [0; K]);
         }
         for &(b, lb) in &self.labels[it] {
             let (key, cell) = if an < b {
-                ((an, b), label.index() * K + lb.index())
+                (pair_key(an, b), label.index() * K + lb.index())
             } else {
-                ((b, an), lb.index() * K + label.index())
+                (pair_key(b, an), lb.index() * K + label.index())
             };
             self.pairs.entry(key).or_insert([0; K * K])[cell] += 1;
         }
@@ -123,8 +124,9 @@ impl LiveAgreement {
             .pairs
             .iter()
             .filter(|(_, c)| c.iter().map(|&x| x as u64).sum::<u64>() >= min_shared)
-            .map(|(&(lo, hi), c)| {
-                let (a, b) = (names[lo as usize].as_str(), names[hi as usize].as_str());
+            .map(|(&key, c)| {
+                let (lo, hi) = ((key >> 32) as usize, key as u32 as usize);
+                let (a, b) = (names[lo].as_str(), names[hi].as_str());
                 if a < b {
                     (a, b, *c)
                 } else {
@@ -173,6 +175,30 @@ impl LiveAgreement {
             }
         }
         Ok(())
+    }
+}
+
+fn pair_key(lo: u32, hi: u32) -> u64 {
+    (lo as u64) << 32 | hi as u64
+}
+
+/// A multiplicative hash for the dense pair keys (the Fx hash of the Rust
+/// compiler): the keys are interned ids, not input text, so the default
+/// DoS-resistant hasher only costs time here.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
