@@ -73,6 +73,9 @@ fn krippendorffs_own_reliability_data_example_gives_the_published_alphas() {
     close(a.nominal, 0.743421052631579, 1e-12);
     close(a.ordinal, 0.8153875037548814, 1e-12);
     close(a.interval, 0.8491071428571428, 1e-12);
+    let headline = r.headline().unwrap();
+    assert_eq!(headline.figure, "krippendorff_alpha.ordinal");
+    assert_eq!(headline.interpretation.range, "0.81-1.00");
 }
 
 #[test]
@@ -390,6 +393,10 @@ fn a_single_category_in_use_gives_nulls_with_reasons_but_full_raw_agreement() {
     assert_all_undefined(&r);
     assert_eq!((r.pairwise, r.pairwise_directional), (Some(1.0), Some(1.0)));
     assert!(r.undefined["krippendorff_alpha.ordinal"].contains("\"=\""));
+    assert_eq!(
+        r.headline(),
+        Err(r.undefined["krippendorff_alpha.ordinal"].clone())
+    );
     let p = &r.cohen_kappa[0];
     assert_eq!((p.unweighted, p.linear, p.quadratic), (None, None, None));
     assert!(p
