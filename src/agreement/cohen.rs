@@ -208,6 +208,22 @@ mod tests {
     }
 
     #[test]
+    fn a_hand_computed_three_category_table_gives_three_sevenths_seven_fifteenths_and_a_half() {
+        // a\b  0 1 2       n = 8, both margins (3, 2, 3), E_ij = m_i m_j / 8.
+        //  0  2 1 0       unweighted: 1 - 3 / (8 - 22/8)           = 3/7
+        //  1  0 1 1       linear:     1 - (1 + 1 + 2) / (24/8 + 2 * 18/8) = 7/15
+        //  2  1 0 2       quadratic:  1 - (1 + 1 + 4) / (24/8 + 4 * 18/8) = 1/2
+        let mut c = [0u32; K * K];
+        for (i, row) in [[2, 1, 0], [0, 1, 1], [1, 0, 2]].iter().enumerate() {
+            c[i * K..i * K + 3].copy_from_slice(row);
+        }
+        let close = |x: Option<f64>, y: f64| assert!((x.unwrap() - y).abs() < 1e-15, "{x:?} {y}");
+        close(cohen_kappa(&c, Weights::Unweighted), 3.0 / 7.0);
+        close(cohen_kappa(&c, Weights::Linear), 7.0 / 15.0);
+        close(cohen_kappa(&c, Weights::Quadratic), 0.5);
+    }
+
+    #[test]
     fn one_shared_category_only_is_undefined_with_a_reason() {
         let mut c = [0u32; K * K];
         c[K + 1] = 4;

@@ -147,6 +147,11 @@ impl LiveAgreement {
     /// annotators are matched by name. The shards must not both hold a label
     /// by the same annotator on the same item; if they do, nothing changes
     /// and the error names the first such label.
+    ///
+    /// The labels of `other` are replayed through [`LiveAgreement::add`]
+    /// (time `O(labels of other)`), because an item may hold labels in both
+    /// shards: its contribution to the tallies is then not the sum of its
+    /// two partial contributions.
     pub fn merge(&mut self, other: &LiveAgreement) -> Result<()> {
         for (it, labels) in other.labels.iter().enumerate() {
             let item = other.items.name(it as u32);
