@@ -109,13 +109,7 @@ pub(crate) fn pair(a: &str, b: &str, c: &[u32; K * K]) -> CohenPair {
 /// as another shared item.
 pub(crate) fn pairs_from_dataset(data: &Dataset, min_shared: usize) -> Vec<CohenPair> {
     let names = data.annotators.names();
-    let na = names.len();
-    let mut by_name: Vec<u32> = (0..na as u32).collect();
-    by_name.sort_unstable_by(|&x, &y| names[x as usize].cmp(&names[y as usize]));
-    let mut rank = vec![0u32; na];
-    for (r, &a) in by_name.iter().enumerate() {
-        rank[a as usize] = r as u32;
-    }
+    let (by_name, rank) = name_order(names);
     // Labels grouped by item, as (annotator rank, label code).
     let (item_off, item_rows) = data.rows_by_item();
     let labels: Vec<(u32, u8)> = item_rows
@@ -125,6 +119,31 @@ pub(crate) fn pairs_from_dataset(data: &Dataset, min_shared: usize) -> Vec<Cohen
             (rank[row.annotator as usize], row.label.index() as u8)
         })
         .collect();
+    pairs_from_groups(names, &by_name, &item_off, &labels, min_shared)
+}
+
+/// Annotator ids sorted by name, and each id's rank in that order.
+pub(crate) fn name_order(names: &[String]) -> (Vec<u32>, Vec<u32>) {
+    let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+    by_name.sort_unstable_by(|&x, &y| names[x as usize].cmp(&names[y as usize]));
+    let mut rank = vec![0u32; names.len()];
+    for (r, &a) in by_name.iter().enumerate() {
+        rank[a as usize] = r as u32;
+    }
+    (by_name, rank)
+}
+
+/// The Cohen pairs of labels grouped by item: the labels of item `i` are
+/// `labels[item_off[i]..item_off[i + 1]]`, each `(annotator rank, label
+/// code)` with ranks from [`name_order`] (`by_name[rank]` is the id).
+pub(crate) fn pairs_from_groups(
+    names: &[String],
+    by_name: &[u32],
+    item_off: &[u32],
+    labels: &[(u32, u8)],
+    min_shared: usize,
+) -> Vec<CohenPair> {
+    let na = names.len();
     let pairs_of = |f: &mut dyn FnMut(u32, u32, usize)| {
         for w in item_off.windows(2) {
             let item = &labels[w[0] as usize..w[1] as usize];

@@ -1,11 +1,16 @@
 //! Agreement that follows the data one label at a time.
 //!
-//! [`LiveAgreement`] keeps the integer tallies of `tally.rs` up to date as
-//! labels arrive (remove the item's old contribution, add the new one) and
-//! one 5x5 confusion table per annotator pair. [`LiveAgreement::snapshot`]
-//! runs the same final formulas as [`super::compute`] on the same integers,
-//! so it returns the very same report, bit for bit, whatever the order the
-//! labels came in. Two states built from disjoint shards merge into the
+//! [`LiveAgreement`] keeps the labels of each item and the integer tallies
+//! of `tally.rs` up to date as labels arrive (remove the item's old
+//! contribution, add the new one). [`LiveAgreement::snapshot`] runs the same
+//! final formulas as [`super::compute`] on the same integers, and the same
+//! Cohen pair pass over the labels grouped by item, so it returns the very
+//! same report, bit for bit, whatever the order the labels came in.
+//!
+//! The Cohen pairs are counted at snapshot time rather than kept per pair:
+//! in a large crowd most annotator pairs share one item or two, and a 5x5
+//! table for each would cost far more memory (about 130 MB for a million
+//! labels from 2,000 annotators) than the pass costs time. Two states built from disjoint shards merge into the
 //! state of their union ([`LiveAgreement::merge`]).
 //!
 //! ```
@@ -19,16 +24,13 @@
 //! ```
 
 use super::tally::Tallies;
-use super::{cohen, report, AgreementConfig, AgreementReport, CohenPair};
+use super::{cohen, report, AgreementConfig, AgreementReport};
 use crate::dataset::{Dataset, Interner};
 use crate::error::{Error, Result};
 use crate::label::{Label, K};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// Running agreement state. Memory: one entry per label, per item and per
-/// annotator pair that shares an item.
+/// Running agreement state. Memory: one entry per label and per item.
 #[derive(Debug, Clone, Default)]
 pub struct LiveAgreement {
     items: Interner,
@@ -38,8 +40,6 @@ pub struct LiveAgreement {
     /// Label counts per item id.
     counts: Vec<[u32; K]>,
     tallies: Tallies,
-    /// Confusion per annotator pair by id, keyed `lo << 32 | hi`: row = lo's label.
-    pairs: HashMap<u64, [u32; K * K], BuildHasherDefault<PairHasher>>,
     total: usize,
 }
 
@@ -74,7 +74,8 @@ impl LiveAgreement {
     }
 
     /// Takes in the canonical (un-flipped) `label` that `annotator` gave
-    /// `item`. Time `O(1)` amortized plus `O(labels already on the item)`.
+    /// `item`. Time `O(1)` amortized plus `O(labels already on the item)`
+    /// for the check below.
     ///
     /// A second label from the same annotator on the same item is refused
     /// with [`Error::Rejected`] and leaves the state unchanged: agreement
@@ -98,14 +99,6 @@ impl LiveAgreement {
             self.labels.resize_with(it + 1, Vec::new);
             self.counts.resize(it + 1, [0; K]);
         }
-        for &(b, lb) in &self.labels[it] {
-            let (key, cell) = if an < b {
-                (pair_key(an, b), label.index() * K + lb.index())
-            } else {
-                (pair_key(b, an), lb.index() * K + label.index())
-            };
-            self.pairs.entry(key).or_insert([0; K * K])[cell] += 1;
-        }
         self.labels[it].push((an, label));
         let n = &mut self.counts[it];
         self.tallies.remove_unit(n);
@@ -116,29 +109,22 @@ impl LiveAgreement {
     }
 
     /// Every figure now; equal to [`super::compute`] on the same labels.
-    /// Time linear in the number of annotator pairs that share an item.
+    /// Time `O(labels + sum over items of labels^2)`, like the batch path.
     pub fn snapshot(&self, config: &AgreementConfig) -> AgreementReport {
-        let min_shared = config.min_shared.max(1) as u64;
         let names = self.annotators.names();
-        let mut oriented: Vec<(&str, &str, [u32; K * K])> = self
-            .pairs
-            .iter()
-            .filter(|(_, c)| c.iter().map(|&x| x as u64).sum::<u64>() >= min_shared)
-            .map(|(&key, c)| {
-                let (lo, hi) = ((key >> 32) as usize, key as u32 as usize);
-                let (a, b) = (names[lo].as_str(), names[hi].as_str());
-                if a < b {
-                    (a, b, *c)
-                } else {
-                    (b, a, transpose(c))
-                }
-            })
-            .collect();
-        oriented.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
-        let cohen: Vec<CohenPair> = oriented
-            .iter()
-            .map(|(a, b, c)| cohen::pair(a, b, c))
-            .collect();
+        let (by_name, rank) = cohen::name_order(names);
+        let mut item_off = Vec::with_capacity(self.labels.len() + 1);
+        let mut labels = Vec::with_capacity(self.total);
+        item_off.push(0u32);
+        for item in &self.labels {
+            labels.extend(
+                item.iter()
+                    .map(|&(a, l)| (rank[a as usize], l.index() as u8)),
+            );
+            item_off.push(labels.len() as u32);
+        }
+        let cohen =
+            cohen::pairs_from_groups(names, &by_name, &item_off, &labels, config.min_shared);
         report(&self.tallies, cohen)
     }
 
@@ -181,40 +167,6 @@ impl LiveAgreement {
         }
         Ok(())
     }
-}
-
-fn pair_key(lo: u32, hi: u32) -> u64 {
-    (lo as u64) << 32 | hi as u64
-}
-
-/// A multiplicative hash for the dense pair keys (the Fx hash of the Rust
-/// compiler): the keys are interned ids, not input text, so the default
-/// DoS-resistant hasher only costs time here.
-#[derive(Default)]
-struct PairHasher(u64);
-
-impl Hasher for PairHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-fn transpose(c: &[u32; K * K]) -> [u32; K * K] {
-    let mut t = [0; K * K];
-    for i in 0..K {
-        for j in 0..K {
-            t[j * K + i] = c[i * K + j];
-        }
-    }
-    t
 }
 
 /// The stored form of a [`LiveAgreement`]: names and one `[item, annotator,
