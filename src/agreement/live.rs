@@ -24,7 +24,7 @@
 //! ```
 
 use super::tally::Tallies;
-use super::{cohen, report, AgreementConfig, AgreementReport};
+use super::{cohen, report, AgreementConfig, AgreementReport, Headline};
 use crate::dataset::{Dataset, Interner};
 use crate::error::{Error, Result};
 use crate::label::{Label, K};
@@ -126,6 +126,13 @@ impl LiveAgreement {
         let cohen =
             cohen::pairs_from_groups(names, &by_name, &item_off, &labels, config.min_shared);
         report(&self.tallies, cohen)
+    }
+
+    /// The headline figure ([`AgreementReport::headline`]) without the
+    /// Cohen pass: time independent of the number of labels, for a display
+    /// refreshed after every label.
+    pub fn headline(&self) -> std::result::Result<Headline, String> {
+        report(&self.tallies, Vec::new()).headline()
     }
 
     /// Adds the labels of `other` (a state built from another shard of the
@@ -238,6 +245,23 @@ mod tests {
         );
         assert_eq!(live.len(), 2);
         assert_eq!(live.snapshot(&AgreementConfig::default()), before);
+    }
+
+    #[test]
+    fn the_quick_headline_equals_the_snapshot_headline() {
+        let mut live = LiveAgreement::new();
+        assert!(live.headline().is_err());
+        for (i, a, l) in [
+            ("x", "w1", 1),
+            ("x", "w2", 1),
+            ("y", "w1", 3),
+            ("y", "w2", 4),
+        ] {
+            live.add(i, a, Label::ALL[l]).unwrap();
+            let full = live.snapshot(&AgreementConfig::default()).headline();
+            assert_eq!(live.headline(), full);
+        }
+        assert!(live.headline().is_ok());
     }
 
     #[test]
