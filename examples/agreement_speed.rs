@@ -1,13 +1,12 @@
-//! Times every agreement figure on a seeded synthetic set: 250,000 items x 4
-//! labels from 2,000 annotators of varied accuracy (1,000,000 labels), in
-//! batch and live.
+//! Times every agreement figure on the seeded simulated crowd of
+//! `prefkit::simulate` (by default 250,000 items x 4 labels from 2,000
+//! annotators of varied accuracy: 1,000,000 labels), in batch and live.
 //!
 //! Run: `cargo run --release --example agreement_speed [items]`
 
 use prefkit::agreement::{compute, live::LiveAgreement, AgreementConfig};
-use prefkit::{Annotation, Dataset, Label};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use prefkit::simulate::{self, CrowdConfig};
+use prefkit::Dataset;
 use std::time::Instant;
 
 fn main() {
@@ -15,37 +14,17 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(250_000);
-    let (annotators, per_item) = (2_000u32, 4);
-    let mut rng = ChaCha8Rng::seed_from_u64(7);
-    let accuracy: Vec<f64> = (0..annotators)
-        .map(|_| rng.random_range(0.4..0.95))
-        .collect();
-    let mut data = Dataset::new();
-    for i in 0..items {
-        let truth = rng.random_range(0..5usize);
-        let mut chosen: Vec<u32> = Vec::with_capacity(per_item);
-        while chosen.len() < per_item {
-            let a = rng.random_range(0..annotators);
-            if !chosen.contains(&a) {
-                chosen.push(a);
-            }
-        }
-        for a in chosen {
-            let label = if rng.random_bool(accuracy[a as usize]) {
-                truth
-            } else {
-                rng.random_range(0..5usize)
-            };
-            data.push(&Annotation::new(
-                format!("item-{i}"),
-                format!("w{a}"),
-                Label::ALL[label],
-            ));
-        }
-    }
+    let crowd = simulate::crowd(&CrowdConfig {
+        items,
+        ..CrowdConfig::default()
+    });
+    let data =
+        Dataset::parse_jsonl(&crowd.annotations_jsonl, false).expect("simulated data parses");
     println!(
-        "{} labels, {items} items, {annotators} annotators",
-        data.rows.len()
+        "{} labels, {} items, {} annotators (prefkit::simulate, default seed)",
+        data.rows.len(),
+        data.items.len(),
+        data.annotators.len()
     );
 
     // The best of a few runs: the machine may be shared.
@@ -85,4 +64,9 @@ fn main() {
         t.elapsed().as_secs_f64() * 1e3
     );
     assert_eq!(snap, compute(&data, &config), "live and batch must agree");
+    let a = &snap.krippendorff_alpha;
+    println!(
+        "alpha nominal {:?}, ordinal {:?}, interval {:?}; fleiss {:?}; pairwise {:?}",
+        a.nominal, a.ordinal, a.interval, snap.fleiss_kappa, snap.pairwise
+    );
 }
