@@ -170,7 +170,7 @@ pub(crate) fn pairs_from_groups(
         events[next[a as usize]] = (b as u64) << 8 | cell as u64;
         next[a as usize] += 1;
     });
-    let min_shared = min_shared.max(1) as u32;
+    let min_shared = u32::try_from(min_shared.max(1)).unwrap_or(u32::MAX);
     const FREE: u32 = u32::MAX;
     let mut shared = vec![0u32; na];
     let mut slot = vec![FREE; na];

@@ -5,13 +5,14 @@
 //! contribution, add the new one). [`LiveAgreement::snapshot`] runs the same
 //! final formulas as [`super::compute`] on the same integers, and the same
 //! Cohen pair pass over the labels grouped by item, so it returns the very
-//! same report, bit for bit, whatever the order the labels came in.
+//! same report, bit for bit, whatever the order the labels came in. Two
+//! states built from disjoint shards merge into the state of their union
+//! ([`LiveAgreement::merge`]).
 //!
 //! The Cohen pairs are counted at snapshot time rather than kept per pair:
 //! in a large crowd most annotator pairs share one item or two, and a 5x5
 //! table for each would cost far more memory (about 130 MB for a million
-//! labels from 2,000 annotators) than the pass costs time. Two states built from disjoint shards merge into the
-//! state of their union ([`LiveAgreement::merge`]).
+//! labels from 2,000 annotators) than the pass costs time.
 //!
 //! ```
 //! use prefkit::agreement::{live::LiveAgreement, AgreementConfig};
