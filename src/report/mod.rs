@@ -13,11 +13,28 @@
 //!  "filtered": {"min_reliability", "annotators_removed", "annotations_removed",
 //!               "items_without_label"},
 //!  "labels": {"majority": {"<item>": "<label>"}, "weighted": {...},
-//!             "dawid_skene": {...} or null},
+//!             "dawid_skene": {...} or null},   // items in input order
 //!  "dawid_skene": {"iterations", "converged", "log_likelihood": [...],
 //!                  "labels_order", "priors": {"A>>": p, ...},
 //!                  "confusion": {"<annotator>": [[5 x 5]]}} or null,
 //!  "undefined": {"dawid_skene": "<reason>"}}
+//! ```
+//!
+//! Settings come from a JSON file whose every part is optional; unknown
+//! fields are refused by name:
+//!
+//! ```
+//! use prefkit::report::ReportConfig;
+//! let config = ReportConfig::from_json(r#"{
+//!   "min_reliability": 0.5,
+//!   "agreement": {"min_shared": 20},
+//!   "reliability": {"gold_match": "exact", "speed_threshold_seconds": 8,
+//!                   "weight_gold": 0.5, "weight_majority": 0.3, "weight_speed": 0.2},
+//!   "aggregation": {"dawid_skene": {"max_iterations": 100, "tolerance": 1e-6}}
+//! }"#).unwrap();
+//! assert_eq!(config.reliability.flag_min_gold, 5); // a default
+//! let e = ReportConfig::from_json(r#"{"min_relability": 0.5}"#).unwrap_err();
+//! assert!(e.to_string().contains("unknown field `min_relability`"));
 //! ```
 //!
 //! Filtering: reliability is computed on every annotation; annotators whose
