@@ -263,7 +263,7 @@ pub(crate) fn build(
                 let confusion = annotators
                     .iter()
                     .enumerate()
-                    .filter(|&(a, _)| keep[a])
+                    .filter(|&(a, _)| keep.get(a).copied().unwrap_or(false))
                     .filter_map(|(a, s)| fit.confusion.get(a).map(|m| (s.id.clone(), *m)))
                     .collect();
                 let summary = DawidSkeneSummary {
