@@ -10,6 +10,7 @@ pub mod annotation;
 pub mod dataset;
 pub mod error;
 pub mod label;
+pub mod session;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;
