@@ -38,6 +38,7 @@ mod pool;
 mod public;
 mod rubric;
 mod speed;
+mod stats;
 mod submit;
 mod task;
 
@@ -46,6 +47,7 @@ pub use gold::{GoldMatch, GoldTally};
 pub use public::{PublicConfig, PublicExample, PublicTask};
 pub use rubric::{Dimension, Rubric};
 pub use speed::too_fast;
+pub use stats::{gold_answers, reliability_config, SessionCounts, SessionStats, StatsCounts};
 pub use submit::{Flag, FlagReason, GoldFeedback, Progress, Status, SubmitRequest, Verdict};
 pub use task::{Example, GoldExample, Task, TaskConfig};
 
@@ -54,6 +56,7 @@ use crate::label::Label;
 use pool::Pool;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use stats::LiveStats;
 use std::collections::HashMap;
 
 /// What an item of the session is.
@@ -115,6 +118,8 @@ pub struct Session {
     annotator_index: HashMap<String, u32>,
     /// Annotation id to (annotator, item).
     ids: HashMap<String, (u32, u32)>,
+    /// The report's live states.
+    live: LiveStats,
 }
 
 impl Session {
@@ -148,6 +153,7 @@ impl Session {
             .map(|(i, it)| (it.id.clone(), i as u32))
             .collect();
         Ok(Session {
+            live: LiveStats::new(&task),
             pool: Pool::new(task.examples.len() as u32, task.config.overlap),
             task,
             seed,

@@ -413,6 +413,7 @@ impl Session {
             }
             None => return Err(Error::Rejected("item not held".into())),
         };
+        self.live.add(&annotation)?;
         let mut gold = None;
         if let Kind::Gold(g) = self.items[i as usize].kind {
             if let Some(answer) = self.task.gold.get(g as usize) {
