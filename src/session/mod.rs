@@ -34,6 +34,7 @@
 mod batch;
 mod fields;
 mod gold;
+mod hash;
 mod pool;
 mod public;
 mod rubric;
@@ -53,6 +54,7 @@ pub use task::{Example, GoldExample, Task, TaskConfig};
 
 use crate::error::{Error, Result};
 use crate::label::Label;
+use hash::FxHashMap;
 use pool::Pool;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -95,7 +97,7 @@ struct BatchState {
 struct Annotator {
     name: String,
     /// Items handed out to or answered by this annotator (lookups only).
-    slots: HashMap<u32, Slot>,
+    slots: FxHashMap<u32, Slot>,
     batches: Vec<BatchState>,
     /// The batch that collects items assigned on demand by `record_assigning`.
     on_demand: Option<u32>,
@@ -111,7 +113,7 @@ pub struct Session {
     rng: ChaCha8Rng,
     items: Vec<Item>,
     /// Item id to index into `items` (lookups only).
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
     pool: Pool,
     annotators: Vec<Annotator>,
     /// Annotator name to index into `annotators` (lookups only).

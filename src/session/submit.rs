@@ -207,6 +207,30 @@ pub struct Verdict {
     pub duplicate: bool,
 }
 
+/// The verdict as kept for resubmissions: the annotation's item,
+/// annotator and task id are left out (a resubmission names the same ones),
+/// which saves three allocations per answer.
+fn stored(v: &Verdict) -> Verdict {
+    let a = &v.annotation;
+    Verdict {
+        annotation: Annotation {
+            id: a.id.clone(),
+            task_id: None,
+            item: String::new(),
+            annotator: String::new(),
+            label: a.label,
+            time_seconds: a.time_seconds,
+            swapped: a.swapped,
+            dimensions: a.dimensions.clone(),
+            timestamp: a.timestamp,
+            client_version: a.client_version.clone(),
+        },
+        gold: v.gold.clone(),
+        flag: v.flag.clone(),
+        ..*v
+    }
+}
+
 fn canonical_record<S: Serializer>(a: &Annotation, s: S) -> std::result::Result<S::Ok, S::Error> {
     a.to_json_value().serialize(s)
 }
@@ -402,6 +426,9 @@ impl Session {
             Some(Slot::Open { batch, .. }) => *batch,
             Some(Slot::Done(d)) if d.0 == annotation.label => {
                 let mut v = d.1.clone();
+                v.annotation.item = annotation.item;
+                v.annotation.annotator = annotation.annotator;
+                v.annotation.task_id = annotation.task_id;
                 v.duplicate = true;
                 return Ok(v);
             }
@@ -469,7 +496,7 @@ impl Session {
         }
         who.slots.insert(
             i,
-            Slot::Done(Box::new((verdict.annotation.label, verdict.clone()))),
+            Slot::Done(Box::new((verdict.annotation.label, stored(&verdict)))),
         );
         Ok(verdict)
     }
