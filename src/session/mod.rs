@@ -37,20 +37,23 @@ mod gold;
 mod hash;
 mod pool;
 mod public;
+mod request;
 mod rubric;
 mod speed;
 mod stats;
 mod submit;
 mod task;
+mod verdict;
 
 pub use batch::{Batch, BatchItem};
 pub use gold::{GoldMatch, GoldTally};
 pub use public::{PublicConfig, PublicExample, PublicTask};
+pub use request::SubmitRequest;
 pub use rubric::{Dimension, Rubric};
 pub use speed::too_fast;
 pub use stats::{gold_answers, reliability_config, SessionCounts, SessionStats, StatsCounts};
-pub use submit::{Flag, FlagReason, GoldFeedback, Progress, Status, SubmitRequest, Verdict};
 pub use task::{Example, GoldExample, Task, TaskConfig};
+pub use verdict::{Flag, FlagReason, GoldFeedback, Progress, Status, Verdict};
 
 use crate::error::{Error, Result};
 use crate::label::Label;
