@@ -13,6 +13,7 @@ pub mod dataset;
 pub mod error;
 pub mod label;
 pub mod reliability;
+pub mod report;
 pub mod session;
 pub mod simulate;
 
