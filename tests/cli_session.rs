@@ -124,8 +124,7 @@ fn close(a: &Value, b: &Value) -> bool {
 
 /// A session run by simulated annotators, written as a JSONL file of the
 /// canonical records the page would post.
-fn recorded(d: &std::path::Path) -> (PathBuf, PathBuf, Session) {
-    let config = json!({"batch_size": 10, "overlap": 3});
+fn recorded(d: &std::path::Path, config: Value) -> (PathBuf, PathBuf, Session) {
     let task = d.join("task.json");
     std::fs::write(&task, task_json(60, 12, config.clone()).to_string()).unwrap();
     let mut s = Session::new(support::task(60, 12, config), Some(3)).unwrap();
@@ -152,7 +151,7 @@ fn recorded(d: &std::path::Path) -> (PathBuf, PathBuf, Session) {
 #[test]
 fn replay_prints_a_verdict_a_line_then_the_stats_of_the_live_session() {
     let d = dir("replay");
-    let (task, file, live) = recorded(&d);
+    let (task, file, live) = recorded(&d, json!({"batch_size": 10, "overlap": 3}));
     let (code, out, err) = prefkit(&[
         "replay",
         "--task",
@@ -212,4 +211,58 @@ fn replay_stops_at_a_line_whose_item_is_not_in_the_task() {
         err.contains("line 2, field \"item\": item \"x9\" is not in the task"),
         "{err}"
     );
+}
+
+#[test]
+fn replay_stats_equal_prefkit_report_on_the_same_annotations() {
+    let d = dir("replay-report");
+    let config = json!({"batch_size": 10, "overlap": 3, "gold_match": "exact", "fast_seconds": 4,
+                        "min_gold_for_flag": 3, "min_gold_accuracy": 0.7});
+    let (task, file, live) = recorded(&d, config);
+    // The gold answers and the report settings the task implies, as files.
+    let gold = d.join("gold.jsonl");
+    let gold_lines: Vec<String> = prefkit::session::gold_answers(live.task())
+        .iter()
+        .map(|g| serde_json::to_string(g).unwrap())
+        .collect();
+    std::fs::write(&gold, gold_lines.join("\n")).unwrap();
+    let report_config = d.join("report-config.json");
+    let rc = prefkit::session::report_config(live.task());
+    std::fs::write(&report_config, serde_json::to_string(&rc).unwrap()).unwrap();
+
+    let (code, out, err) = prefkit(&[
+        "replay",
+        "--task",
+        task.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut stats: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let (code, out, err) = prefkit(&[
+        "report",
+        file.to_str().unwrap(),
+        "--gold",
+        gold.to_str().unwrap(),
+        "--config",
+        report_config.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut report: Value = serde_json::from_str(&out).unwrap();
+    // The live report leaves Dawid-Skene out; the session adds its own part.
+    report["labels"]["dawid_skene"] = Value::Null;
+    report["dawid_skene"] = Value::Null;
+    report["undefined"]["dawid_skene"] =
+        json!("not computed in the live report; run the full report");
+    let session = stats.as_object_mut().unwrap().remove("session").unwrap();
+    assert!(session["flagged"].is_array());
+    assert!(
+        close(&stats, &report),
+        "replay stats:\n{stats}\nreport:\n{report}"
+    );
+    // Someone was flagged under the stricter thresholds, in both.
+    assert!(stats["annotators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["flagged"] == true));
 }

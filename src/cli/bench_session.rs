@@ -4,7 +4,7 @@
 //! annotators; each round every annotator takes a batch and answers all of
 //! it through `submit` (gold answered right, other items at random). Prints
 //! the mean and worst `next_batch` time and the mean `submit` time (a gold
-//! check, the reliability and agreement live updates, the verdict).
+//! check, the live report's update, the verdict).
 
 use prefkit::session::{Example, GoldExample, Session, SubmitRequest, Task, TaskConfig};
 use prefkit::Label;
@@ -101,15 +101,12 @@ pub fn run(
     // The part of a submit spent in the report's live states, fed the same
     // answers on their own.
     let gold = prefkit::session::gold_answers(session.task());
-    let mut reliability = prefkit::reliability::Live::new(&gold);
-    let mut agreement = prefkit::agreement::live::LiveAgreement::new();
+    let config = prefkit::session::report_config(session.task());
+    let mut live = prefkit::report::LiveReport::new(config, &gold).map_err(|e| e.to_string())?;
     let mut live_clock = Clock::default();
     let c = Clock::start();
     for a in &answers {
-        reliability.add(a).map_err(|e| e.to_string())?;
-        agreement
-            .add(&a.item, &a.annotator, a.label)
-            .map_err(|e| e.to_string())?;
+        live.add(a).map_err(|e| e.to_string())?;
     }
     live_clock.add(&c, answers.len());
     let t = Instant::now();
@@ -139,14 +136,14 @@ pub fn run(
         submit_clock.ops
     );
     println!(
-        "    of which the report's live states alone (reliability + agreement): {}",
+        "    of which the report's live state alone (report::LiveReport::add): {}",
         live_clock.per_op()
     );
     println!(
         "  stats()     once {:>8.1} ms wall   ({} annotations, {} annotators)",
         stats_time * 1e3,
-        stats.counts.annotations,
-        stats.counts.annotators
+        stats.report.counts.annotations,
+        stats.report.counts.annotators
     );
     Ok(())
 }

@@ -51,7 +51,7 @@ pub use public::{PublicConfig, PublicExample, PublicTask};
 pub use request::SubmitRequest;
 pub use rubric::{Dimension, Rubric};
 pub use speed::too_fast;
-pub use stats::{gold_answers, reliability_config, SessionCounts, SessionStats, StatsCounts};
+pub use stats::{gold_answers, report_config, SessionCounts, SessionStats};
 pub use task::{Example, GoldExample, Task, TaskConfig};
 pub use verdict::{Flag, FlagReason, GoldFeedback, Progress, Status, Verdict};
 
@@ -61,7 +61,6 @@ use hash::FxHashMap;
 use pool::Pool;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use stats::LiveStats;
 use std::collections::HashMap;
 
 /// What an item of the session is.
@@ -123,8 +122,8 @@ pub struct Session {
     annotator_index: HashMap<String, u32>,
     /// Annotation id to (annotator, item).
     ids: HashMap<String, (u32, u32)>,
-    /// The report's live states.
-    live: LiveStats,
+    /// The report's live state, fed every accepted answer.
+    live: crate::report::LiveReport,
 }
 
 impl Session {
@@ -158,7 +157,7 @@ impl Session {
             .map(|(i, it)| (it.id.clone(), i as u32))
             .collect();
         Ok(Session {
-            live: LiveStats::new(&task),
+            live: stats::live_report(&task)?,
             pool: Pool::new(task.examples.len() as u32, task.config.overlap),
             task,
             seed,

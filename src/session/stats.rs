@@ -6,33 +6,28 @@
 //! a metric: the figures are those of [`crate::reliability`] and
 //! [`crate::agreement`], with the task's thresholds.
 
+use super::task::Task;
 use super::Session;
-use crate::agreement::{live::LiveAgreement, AgreementConfig, AgreementReport};
-use crate::annotation::{Annotation, Gold};
+use crate::annotation::Gold;
 use crate::error::Result;
-use crate::reliability::{self, AnnotatorStats, ReliabilityConfig};
+use crate::reliability::ReliabilityConfig;
+use crate::report::{LiveReport, Report, ReportConfig};
 use serde::Serialize;
 
-use super::task::Task;
-
-/// The report's live states, fed one answer at a time.
-#[derive(Debug, Clone)]
-pub(crate) struct LiveStats {
-    reliability: reliability::Live,
-    agreement: LiveAgreement,
-    reliability_config: ReliabilityConfig,
-    agreement_config: AgreementConfig,
-}
-
-/// The reliability settings that a task's config implies.
-pub fn reliability_config(task: &Task) -> ReliabilityConfig {
+/// The report settings that a task's config implies: the report's
+/// defaults, with the task's gold match, flag thresholds and `fast_seconds`
+/// as the speed threshold.
+pub fn report_config(task: &Task) -> ReportConfig {
     let c = &task.config;
-    ReliabilityConfig {
-        gold_match: c.gold_match,
-        speed_threshold_seconds: c.fast_seconds,
-        flag_min_gold: c.min_gold_for_flag,
-        flag_gold_accuracy_below: c.min_gold_accuracy,
-        ..ReliabilityConfig::default()
+    ReportConfig {
+        reliability: ReliabilityConfig {
+            gold_match: c.gold_match,
+            speed_threshold_seconds: c.fast_seconds,
+            flag_min_gold: c.min_gold_for_flag,
+            flag_gold_accuracy_below: c.min_gold_accuracy,
+            ..ReliabilityConfig::default()
+        },
+        ..ReportConfig::default()
     }
 }
 
@@ -48,32 +43,9 @@ pub fn gold_answers(task: &Task) -> Vec<Gold> {
         .collect()
 }
 
-impl LiveStats {
-    pub fn new(task: &Task) -> LiveStats {
-        LiveStats {
-            reliability: reliability::Live::new(&gold_answers(task)),
-            agreement: LiveAgreement::new(),
-            reliability_config: reliability_config(task),
-            agreement_config: AgreementConfig::default(),
-        }
-    }
-
-    /// Takes one canonical answer.
-    pub fn add(&mut self, a: &Annotation) -> Result<()> {
-        self.reliability.add(a)?;
-        self.agreement.add(&a.item, &a.annotator, a.label)
-    }
-}
-
-/// Counts, as in the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StatsCounts {
-    /// Answers taken.
-    pub annotations: usize,
-    /// Items answered, plus the task's gold items (as the report counts them).
-    pub items: usize,
-    /// Annotators who answered.
-    pub annotators: usize,
+/// The report's live state for a task.
+pub(crate) fn live_report(task: &Task) -> Result<LiveReport> {
+    LiveReport::new(report_config(task), &gold_answers(task))
 }
 
 /// What the session itself knows beyond the report's figures.
@@ -88,28 +60,24 @@ pub struct SessionCounts {
     pub flagged: Vec<String>,
 }
 
-/// The statistics of a session: `counts`, `agreement` and `annotators` as
-/// in the report JSON (position bias and straight-lining included), plus
-/// `session`.
+/// The statistics of a session: the report of `prefkit report` on the
+/// answers so far (with the task's thresholds; Dawid-Skene left `null`),
+/// its fields at the top level, plus `session`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SessionStats {
-    /// Counts.
-    pub counts: StatsCounts,
-    /// Every agreement figure.
-    pub agreement: AgreementReport,
-    /// Per-annotator reliability, in order of first answer.
-    pub annotators: Vec<AnnotatorStats>,
+    /// `counts`, `agreement`, `annotators` (position bias and
+    /// straight-lining included), `filtered`, `labels`, `undefined`.
+    #[serde(flatten)]
+    pub report: Report,
     /// Session state.
     pub session: SessionCounts,
 }
 
 impl Session {
-    /// The statistics now. Time linear in the answers so far (the
-    /// agreement with each item's majority is recomputed), so call it when
-    /// the figures are wanted, not after every click.
+    /// The statistics now. Time linear in the answers so far (agreement
+    /// with each item's majority and the final labels are recomputed), so
+    /// call it when the figures are wanted, not after every click.
     pub fn stats(&self) -> SessionStats {
-        let live = &self.live;
-        let data = live.reliability.dataset();
         let mut open = 0u64;
         let mut batches = 0u64;
         let mut flagged = Vec::new();
@@ -126,13 +94,7 @@ impl Session {
         }
         flagged.sort();
         SessionStats {
-            counts: StatsCounts {
-                annotations: data.rows.len(),
-                items: data.items.len(),
-                annotators: data.annotators.len(),
-            },
-            agreement: live.agreement.snapshot(&live.agreement_config),
-            annotators: live.reliability.snapshot(&live.reliability_config),
+            report: self.live.snapshot(),
             session: SessionCounts {
                 batches,
                 open_items: open,
