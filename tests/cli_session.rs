@@ -104,6 +104,20 @@ fn a_bad_task_file_stops_with_exit_code_2_and_names_the_field() {
     assert!(err.contains("task.json"), "{err}");
 }
 
+/// `prefkit replay --task TASK FILE`, which must succeed, line by line.
+fn replay(task: &std::path::Path, file: &std::path::Path) -> Vec<Value> {
+    let (code, out, err) = prefkit(&[
+        "replay",
+        "--task",
+        task.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// JSON equality, numbers to 1e-12 relative: serde_json's default float
 /// parsing may differ from the printed value in the last bit.
 fn close(a: &Value, b: &Value) -> bool {
@@ -152,17 +166,7 @@ fn recorded(d: &std::path::Path, config: Value) -> (PathBuf, PathBuf, Session) {
 fn replay_prints_a_verdict_a_line_then_the_stats_of_the_live_session() {
     let d = dir("replay");
     let (task, file, live) = recorded(&d, json!({"batch_size": 10, "overlap": 3}));
-    let (code, out, err) = prefkit(&[
-        "replay",
-        "--task",
-        task.to_str().unwrap(),
-        file.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let lines: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = replay(&task, &file);
     let records = std::fs::read_to_string(&file).unwrap().lines().count();
     assert_eq!(lines.len(), records + 1);
     for (v, rec) in lines
@@ -230,14 +234,7 @@ fn replay_stats_equal_prefkit_report_on_the_same_annotations() {
     let rc = prefkit::session::report_config(live.task());
     std::fs::write(&report_config, serde_json::to_string(&rc).unwrap()).unwrap();
 
-    let (code, out, err) = prefkit(&[
-        "replay",
-        "--task",
-        task.to_str().unwrap(),
-        file.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let mut stats: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let mut stats = replay(&task, &file).pop().unwrap();
     let (code, out, err) = prefkit(&[
         "report",
         file.to_str().unwrap(),

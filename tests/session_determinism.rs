@@ -4,26 +4,12 @@
 //! build against it, and `tests/wasm_session.rs` checks the WebAssembly
 //! build against the same file. A change here means every seeded session
 //! in use would hand out different batches: regenerate the fixture only
-//! for a deliberate change of the assembly (see `batches_for_seed_7`).
+//! for a deliberate change of the assembly (see `support::batches_for_seed_7`).
 
 mod support;
 
-use prefkit::session::Session;
-use serde_json::{json, Value};
-
-/// Four batches (w1, w2, w1, w3) of a 200-item task with 20 gold, batch
-/// size 10, as `[[id, swapped], ...]` per batch.
-pub fn batches_for_seed_7() -> Value {
-    let mut s = Session::new(support::task(200, 20, json!({"batch_size": 10})), Some(7)).unwrap();
-    let batches: Vec<Value> = ["w1", "w2", "w1", "w3"]
-        .iter()
-        .map(|w| {
-            let b = s.next_batch(w).unwrap();
-            Value::Array(b.items.iter().map(|i| json!([i.id, i.swapped])).collect())
-        })
-        .collect();
-    Value::Array(batches)
-}
+use serde_json::Value;
+use support::batches_for_seed_7;
 
 #[test]
 fn seed_7_gives_the_batches_recorded_in_the_fixture() {
