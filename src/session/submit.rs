@@ -25,6 +25,9 @@ impl Session {
                 ),
             ));
         }
+        if req.id.trim().is_empty() {
+            return Err(Error::invalid("id", "must not be empty"));
+        }
         let mut req = req;
         self.own_task_id(&mut req.task_id)?;
         self.task.rubric.check_names(&req.dimensions)?;
