@@ -14,6 +14,7 @@ pub mod error;
 pub mod label;
 pub mod reliability;
 pub mod report;
+pub mod session;
 pub mod simulate;
 
 pub use annotation::{Annotation, Gold};
