@@ -9,6 +9,7 @@
 pub mod annotation;
 pub mod dataset;
 pub mod error;
+pub mod judge;
 pub mod label;
 
 pub use annotation::{Annotation, Gold};
