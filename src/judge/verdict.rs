@@ -6,7 +6,7 @@
 //! mention it while thinking, or give it twice. The rules here:
 //!
 //! * the keyword is `verdict`, any case, optionally wrapped in `*`, `_` or
-//!   backticks, followed by an optional separator (`:`, `：`, `-`, `–`, `—`);
+//!   backticks (or quoted, as a JSON key), followed by an optional separator (`:`, `：`, `-`, `–`, `—`);
 //! * then, after markup (`*`, `_`, backticks, quotes, brackets, a code-fence
 //!   language tag) and white space, a label: a side (`A`/`B`, any case,
 //!   full-width too), an operator (`>`, `>>`, `<`, `<<`, `=`, or `≫`, `≪`,
@@ -209,7 +209,9 @@ fn read_verdict_at(text: &str, start: usize) -> Option<(Label, usize, usize)> {
             *i += c.len_utf8();
         }
     };
-    skip(&mut i, &|c| matches!(c, '*' | '_' | '`') || is_space(c));
+    skip(&mut i, &|c| {
+        matches!(c, '*' | '_' | '`' | '"' | '\'') || is_space(c)
+    });
     if let Some(c) = text.get(i..).and_then(|t| t.chars().next()) {
         if matches!(c, ':' | '：' | '-' | '–' | '—') {
             i += c.len_utf8();
@@ -288,9 +290,25 @@ fn visible_before(text: &str, end: usize, regions: &[(usize, usize)]) -> String 
     if at < end {
         out.push_str(&text[at..end]);
     }
-    out.trim_start()
-        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '#' | '`'))
-        .to_string()
+    trim_markup(&out).to_string()
+}
+
+/// Trims white space, trailing `#` and trailing emphasis or code markers
+/// left unbalanced by cutting the text at the verdict (`**`, `__`, `` ` ``).
+fn trim_markup(text: &str) -> &str {
+    let mut e = text.trim();
+    loop {
+        let before = e.len();
+        e = e.trim_end_matches(|c: char| c.is_whitespace() || c == '#');
+        for m in ["```", "**", "__", "`", "*", "_"] {
+            if e.ends_with(m) && e.matches(m).count() % 2 == 1 {
+                e = &e[..e.len() - m.len()];
+            }
+        }
+        if e.len() == before {
+            return e;
+        }
+    }
 }
 
 /// Parses a judge's answer.
