@@ -128,10 +128,9 @@ pub struct LogprobConfidence {
     pub reason: Option<String>,
 }
 
-/// The verdict written forms, without spaces, upper case, ASCII.
-const FORMS: [&str; 11] = [
-    "A>>B", "A>B", "A=B", "B>A", "B>>A", "B<<A", "B<A", "B=A", "A<B", "A<<B", "TIE",
-];
+/// The verdict forms, without spaces, upper case, ASCII (the written form of
+/// the judge's own verdict is added when it is another, such as `A<B`).
+const FORMS: [&str; 7] = ["A>>B", "A>B", "A=B", "B>A", "B>>A", "B=A", "TIE"];
 
 /// A token's text as label characters: markup and punctuation trimmed at
 /// both ends, spaces removed, full-width and `≫`/`≪` mapped to ASCII, upper
@@ -164,23 +163,26 @@ fn label_chars(token: &str) -> Option<String> {
 ///
 /// Definition. Concatenate the tokens, find the last verdict (as
 /// [`crate::judge::verdict::parse_verdict`] does) and let `F` be its label as
-/// written, normalised (`A>B`; `A < B` is `A<B`). The verdict positions are
-/// the tokens that overlap the label's characters and contribute at least one
-/// of them. At position `j`, with `p_j` the label characters already written
-/// before it, an alternative `t` from `top_logprobs` is *a verdict
-/// continuation* if `p_j + chars(t)` is a prefix of one of the verdict forms
-/// (`A>>B`, `A>B`, `A=B`, `B>A`, `B>>A`, their `<` mirrors, `TIE`), and *on
-/// the path* if it is a prefix of `F`. The chosen token always counts as on
-/// the path. Then
+/// written, normalised (`A > B` is `A>B`). The verdict positions are the
+/// tokens that overlap the label's characters and contribute at least one of
+/// them. At position `j`, with `w_j` the label characters written before it,
+/// each alternative `t` in `top_logprobs` reaches the set `S(t)` of verdict
+/// forms (`A>>B`, `A>B`, `A=B`, `B>A`, `B>>A`, `B=A`, `TIE`, and `F`) of
+/// which `w_j + chars(t)` is a prefix; `C` is the chosen token's set. Then
 ///
-/// `r_j = Σ_{t on the path} e^{logprob t} / Σ_{t verdict continuation} e^{logprob t}`
+/// * `t` is *on the path* if `F ∈ S(t) ⊆ C` (the same choice as the chosen
+///   token, or a more specific one that still leads to `F`);
+/// * `t` is *off the path* if `S(t)` is not empty and `F ∉ S(t)`;
+/// * otherwise (no verdict reached, or a less specific choice such as `>`
+///   where the model wrote `>>`, which may still lead to `F`) it is left out;
 ///
-/// and the confidence is `Π_j r_j`: the chain-rule probability of the
-/// written verdict given that the model writes some verdict, renormalised
-/// over the verdict tokens present among the top alternatives. When the
-/// verdict is a single token this is `P(chosen) / Σ P(verdict tokens in top
-/// 5)`. Mass outside the top alternatives is unknown and ignored, so the
-/// figure is an upper estimate when `top_logprobs` is short.
+/// `r_j = Σ_on e^{logprob} / (Σ_on e^{logprob} + Σ_off e^{logprob})`, the
+/// chosen token always counting as on the path, and the confidence is
+/// `Π_j r_j`: the chain-rule probability of the written verdict among the
+/// verdicts, renormalised over the verdict tokens present in the top
+/// alternatives. When the verdict is one token this is `P(chosen) / Σ
+/// P(verdict tokens in top_logprobs)`. Mass outside the top alternatives is
+/// unknown and ignored.
 pub fn logprob_confidence(tokens: &[TokenLogprob]) -> LogprobConfidence {
     let none = |reason: &str, label| LogprobConfidence {
         confidence: None,
@@ -207,6 +209,18 @@ pub fn logprob_confidence(tokens: &[TokenLogprob]) -> LogprobConfidence {
             Some(m.label),
         );
     };
+    let mut forms: Vec<&str> = FORMS.to_vec();
+    if !forms.contains(&form.as_str()) {
+        forms.push(&form);
+    }
+    let reach = |candidate: &str| -> u32 {
+        forms
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.starts_with(candidate))
+            .fold(0, |set, (i, _)| set | (1 << i))
+    };
+    let f_bit: u32 = forms.iter().position(|f| *f == form).map_or(0, |i| 1 << i);
     let mut written = String::new();
     let mut confidence = 1.0;
     let mut positions = 0;
@@ -225,27 +239,25 @@ pub fn logprob_confidence(tokens: &[TokenLogprob]) -> LogprobConfidence {
                 Some(m.label),
             );
         }
+        let chosen_set = reach(&format!("{written}{chosen}"));
         let mut on_path = t.logprob.exp();
-        let mut all = on_path;
+        let mut off_path = 0.0;
         for alt in t.top_logprobs.iter().filter(|a| a.token != t.token) {
-            let Some(chars) = label_chars(&alt.token) else {
+            let Some(chars) = label_chars(&alt.token).filter(|c| !c.is_empty()) else {
                 continue;
             };
-            let candidate = format!("{written}{chars}");
-            if chars.is_empty()
-                || !alt.logprob.is_finite()
-                || !FORMS.iter().any(|f| f.starts_with(&candidate))
-            {
+            let set = reach(&format!("{written}{chars}"));
+            if set == 0 || !alt.logprob.is_finite() {
                 continue;
             }
-            let p = alt.logprob.exp();
-            all += p;
-            if form.starts_with(&candidate) {
-                on_path += p;
+            if set & f_bit == 0 {
+                off_path += alt.logprob.exp();
+            } else if set & !chosen_set == 0 {
+                on_path += alt.logprob.exp();
             }
         }
-        if all > 0.0 {
-            confidence *= on_path / all;
+        if on_path + off_path > 0.0 {
+            confidence *= on_path / (on_path + off_path);
         }
         written.push_str(&chosen);
         positions += 1;
@@ -254,7 +266,7 @@ pub fn logprob_confidence(tokens: &[TokenLogprob]) -> LogprobConfidence {
         return none("no token overlaps the verdict", Some(m.label));
     }
     LogprobConfidence {
-        confidence: Some(confidence),
+        confidence: Some(confidence.clamp(0.0, 1.0)),
         label: Some(m.label),
         positions,
         reason: None,
