@@ -117,3 +117,103 @@ fn the_parse_serialises_with_a_status_tag_and_snake_case_fields() {
     assert_eq!(u["status"], "unparsed");
     assert!(u["reason"].as_str().unwrap().contains("VERDICT"));
 }
+
+mod properties {
+    use prefkit::judge::confidence::{logprob_confidence, TokenLogprob, TopLogprob};
+    use prefkit::judge::verdict::parse_verdict;
+    use prefkit::Label;
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "VERDICT", ":", " ", " A", "A", " B", "B", ">", ">>", ">B", ">A", "=", "=B", " A>B",
+            " B>>A", "≫", "*", "\n", "<think>", "</think>", "tie", " Tie",
+        ])
+    }
+
+    fn label() -> impl Strategy<Value = Label> {
+        (0usize..5).prop_map(|i| Label::from_index(i).unwrap_or(Label::Tie))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_text_parses_without_panicking(text in "\\PC{0,200}") {
+            let _ = parse_verdict(&text);
+        }
+
+        #[test]
+        fn texts_made_of_verdict_pieces_parse_without_panicking(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["VERDICT", "verdict:", " ", "A", "B", ">", ">>", "=", "≫", "＞", "*", "`", "\n", "<think>", "</think>", "tie", "Ｂ", ":"]),
+                0..30,
+            )
+        ) {
+            let _ = parse_verdict(&pieces.concat());
+        }
+
+        #[test]
+        fn a_verdict_line_after_any_prose_is_read_back(
+            prose in "[a-zA-Z ,.]{0,80}",
+            l in label(),
+            bold in any::<bool>(),
+            lower in any::<bool>(),
+        ) {
+            let mut line = format!("VERDICT: {}", l.judge_form());
+            if lower { line = line.to_lowercase(); }
+            if bold { line = format!("**{line}**"); }
+            let v = parse_verdict(&format!("{prose}\n\n{line}"));
+            prop_assert_eq!(v.label(), Some(l));
+        }
+
+        #[test]
+        fn any_tokens_score_without_panicking(
+            tokens in prop::collection::vec(
+                ("\\PC{0,6}", -20.0f64..0.0, prop::collection::vec(("\\PC{0,6}", -20.0f64..0.0), 0..5)),
+                0..20,
+            )
+        ) {
+            let tokens: Vec<TokenLogprob> = tokens
+                .into_iter()
+                .map(|(token, logprob, tops)| TokenLogprob {
+                    token,
+                    logprob,
+                    top_logprobs: tops
+                        .into_iter()
+                        .map(|(token, logprob)| TopLogprob { token, logprob })
+                        .collect(),
+                })
+                .collect();
+            let lp = logprob_confidence(&tokens);
+            if let Some(c) = lp.confidence {
+                prop_assert!((0.0..=1.0).contains(&c));
+            }
+        }
+
+        #[test]
+        fn tokens_made_of_verdict_pieces_score_between_zero_and_one(
+            tokens in prop::collection::vec(
+                (piece(), -5.0f64..0.0, prop::collection::vec((piece(), -5.0f64..0.0), 0..5)),
+                0..16,
+            )
+        ) {
+            let tokens: Vec<TokenLogprob> = tokens
+                .into_iter()
+                .map(|(token, logprob, tops)| TokenLogprob {
+                    token: token.to_string(),
+                    logprob,
+                    top_logprobs: tops
+                        .into_iter()
+                        .map(|(token, logprob)| TopLogprob { token: token.to_string(), logprob })
+                        .collect(),
+                })
+                .collect();
+            let lp = logprob_confidence(&tokens);
+            if let Some(c) = lp.confidence {
+                prop_assert!((0.0..=1.0).contains(&c), "{}", c);
+                prop_assert!(lp.positions >= 1);
+            }
+        }
+    }
+}
