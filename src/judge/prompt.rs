@@ -232,6 +232,36 @@ pub fn request_body(
     })
 }
 
+/// Everything needed to build one request, as one serde object (the shape
+/// the page passes to the binding).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestSpec {
+    /// Model name as the endpoint knows it.
+    pub model: String,
+    /// The comparison in its canonical order.
+    pub input: JudgeInput,
+    /// Prompt configuration; the default when absent.
+    #[serde(default)]
+    pub config: Option<PromptConfig>,
+    /// Ask for token log-probabilities.
+    #[serde(default)]
+    pub logprobs: bool,
+    /// Build the request for the swapped order (B shown as A).
+    #[serde(default)]
+    pub swapped: bool,
+}
+
+/// The request body for a [`RequestSpec`].
+pub fn build_request(spec: &RequestSpec) -> Result<ChatRequest> {
+    let config = spec.config.clone().unwrap_or_default();
+    let input = if spec.swapped {
+        spec.input.swapped()
+    } else {
+        spec.input.clone()
+    };
+    request_body(&spec.model, &config, &input, spec.logprobs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +321,19 @@ mod tests {
         assert_eq!(lp["top_logprobs"], 5);
         assert_eq!(lp["messages"][1]["role"], "user");
         assert!(request_body(" ", &c, &input(), false).is_err());
+    }
+
+    #[test]
+    fn a_request_spec_builds_the_swapped_order_with_the_default_config() {
+        let spec: RequestSpec = serde_json::from_value(serde_json::json!({
+            "model": "m",
+            "input": {"prompt": "p", "response_a": "first", "response_b": "second"},
+            "swapped": true
+        }))
+        .unwrap();
+        let body = build_request(&spec).unwrap();
+        assert!(body.messages[1].content.contains("[Response A]\nsecond"));
+        assert_eq!(body.logprobs, None);
     }
 
     #[test]

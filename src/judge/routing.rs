@@ -21,7 +21,9 @@
 //! [`Router::add_human`].
 
 use crate::error::{Error, Result};
-use crate::judge::calibration::JudgeHumanPair;
+use crate::judge::calibration::{
+    calibration_table, judge_human_agreement, Agreement, Calibration, JudgeHumanPair,
+};
 use crate::judge::response::JudgeResult;
 use crate::label::Label;
 use rand::{Rng, SeedableRng};
@@ -401,5 +403,15 @@ impl Router {
                 })
             })
             .collect()
+    }
+
+    /// Judge-vs-human agreement over the items that have both labels.
+    pub fn agreement(&self) -> Agreement {
+        judge_human_agreement(&self.ai_human_pairs())
+    }
+
+    /// The calibration table over the items that have both labels.
+    pub fn calibration(&self, n_bins: usize) -> Calibration {
+        calibration_table(&self.ai_human_pairs(), n_bins)
     }
 }
