@@ -11,6 +11,7 @@ pub mod dataset;
 pub mod error;
 pub mod judge;
 pub mod label;
+pub mod simulate;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;
@@ -21,4 +22,4 @@ pub use label::{Label, Side};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
