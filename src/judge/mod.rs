@@ -40,7 +40,8 @@ pub mod verdict;
 pub use calibration::{calibration_table, judge_human_agreement, JudgeHumanPair};
 pub use confidence::{hedging_confidence, logprob_confidence, swap_check, PositionBias};
 pub use prompt::{
-    build_messages, request_body, ChatMessage, ChatRequest, JudgeInput, PromptConfig,
+    build_messages, build_request, request_body, ChatMessage, ChatRequest, JudgeInput,
+    PromptConfig, RequestSpec,
 };
 pub use response::{assess, judge_result, ChatResponse, JudgeResult, Judgment};
 pub use routing::{Route, Router, RoutingConfig};
