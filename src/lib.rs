@@ -11,6 +11,7 @@ pub mod agreement;
 pub mod annotation;
 pub mod dataset;
 pub mod error;
+pub mod judge;
 pub mod label;
 pub mod reliability;
 pub mod report;
