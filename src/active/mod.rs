@@ -1,0 +1,6 @@
+//! Active learning: choose what to label next, build pairs, rank models.
+
+pub mod bench;
+pub mod embed;
+pub mod hybrid;
+pub mod uncertainty;
