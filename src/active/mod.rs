@@ -3,4 +3,5 @@
 pub mod bench;
 pub mod embed;
 pub mod hybrid;
+pub mod kmeans;
 pub mod uncertainty;
