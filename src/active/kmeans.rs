@@ -136,11 +136,11 @@ fn one_run(x: &Matrix, config: &Config, trials: usize, rng: &mut ChaCha8Rng, tol
     while iterations < config.max_iter {
         iterations += 1;
         let mut changed = false;
-        for i in 0..n {
+        for (i, (a, di)) in assignments.iter_mut().zip(dist.iter_mut()).enumerate() {
             let (c, d) = nearest_centre(x, i, &centres);
-            changed |= assignments[i] != c;
-            assignments[i] = c;
-            dist[i] = d;
+            changed |= *a != c;
+            *a = c;
+            *di = d;
         }
         if !changed {
             converged = true;
@@ -180,9 +180,9 @@ fn one_run(x: &Matrix, config: &Config, trials: usize, rng: &mut ChaCha8Rng, tol
         }
     }
     let mut inertia = 0.0;
-    for i in 0..n {
+    for (i, a) in assignments.iter_mut().enumerate() {
         let (c, d) = nearest_centre(x, i, &centres);
-        assignments[i] = c;
+        *a = c;
         inertia += f64::from(d);
     }
     Fit {
