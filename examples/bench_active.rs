@@ -9,13 +9,19 @@ use prefkit::active::select;
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let n = args.first().copied().unwrap_or(100_000);
     let dim = args.get(1).copied().unwrap_or(384);
     let budget = args.get(2).copied().unwrap_or(1_000);
     for (name, req) in [
         ("uniform", synthetic(n, dim, budget, 42)),
-        ("clustered (50 topics)", synthetic_clustered(n, dim, 50, budget, 42)),
+        (
+            "clustered (50 topics)",
+            synthetic_clustered(n, dim, 50, budget, 42),
+        ),
     ] {
         let (start, cpu0) = (Instant::now(), cpu_seconds());
         let sel = match select(&req) {

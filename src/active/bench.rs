@@ -17,7 +17,9 @@ use rand_chacha::ChaCha8Rng;
 pub fn synthetic(n: usize, dim: usize, budget: usize, seed: u64) -> SelectRequest {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let examples = candidates(n, &mut rng);
-    let data = (0..n * dim).map(|_| rng.random_range(-1.0f32..1.0)).collect();
+    let data = (0..n * dim)
+        .map(|_| rng.random_range(-1.0f32..1.0))
+        .collect();
     request(examples, dim, data, budget)
 }
 
@@ -37,7 +39,8 @@ pub fn synthetic_clustered(
     let clusters = clusters.max(1);
     let mut centres = vec![0.0f32; clusters * dim];
     for c in centres.chunks_mut(dim.max(1)) {
-        c.iter_mut().for_each(|v| *v = rng.random_range(-1.0f32..1.0));
+        c.iter_mut()
+            .for_each(|v| *v = rng.random_range(-1.0f32..1.0));
         unit(c);
     }
     let noise = 0.5 / (dim.max(1) as f32).sqrt();

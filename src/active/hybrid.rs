@@ -93,10 +93,7 @@ impl Nearest<'_> {
         let row = self.emb.row(i);
         let mut near = self.nearest[i];
         for &s in &self.chosen[seen..] {
-            let d = sq_dist(row, self.emb.row(s));
-            if d < near {
-                near = d;
-            }
+            near = near.min(sq_dist(row, self.emb.row(s)));
         }
         self.nearest[i] = near;
         self.dist[i] = f64::from(near).sqrt();
@@ -119,7 +116,9 @@ impl Nearest<'_> {
 ///   top until the top is exact, and
 /// - the winner is found by refreshing first the candidate with the
 ///   highest upper-bound score, then only the candidates whose upper bound
-///   reaches that candidate's exact score.
+///   reaches the best exact score so far, visiting candidates from the most
+///   uncertain down and stopping where even a distance term of 1 could not
+///   reach it.
 ///
 /// In the worst case (no pruning) this is the plain `O(budget * n * dim)`
 /// pass per step; on real and random data most candidates are not touched
@@ -147,8 +146,14 @@ pub fn select(
         .filter(|&i| !taken[i])
         .map(|i| (f32::INFINITY.to_bits(), i))
         .collect();
+    // Candidates by uncertainty, highest first (input order on ties).
+    let mut by_u: Vec<usize> = (0..n).filter(|&i| !taken[i]).collect();
+    by_u.sort_by(|&a, &b| u_of(b).total_cmp(&u_of(a)));
     let mut picks = Vec::with_capacity(budget.min(n));
     while picks.len() < budget {
+        if picks.len() % 64 == 63 {
+            by_u.retain(|&i| !taken[i]);
+        }
         let any_selected = !st.chosen.is_empty();
         // d_max: the largest exact nearest distance over the remaining.
         let mut d_max = 0.0f64;
@@ -179,14 +184,21 @@ pub fn select(
             }
         };
         let score = |i: usize, d: f64| weights.uncertainty * u_of(i) + weights.distance * term(d);
-        // The candidate with the best upper-bound score, made exact.
+        // An upper bound on the exact score from a stale distance (the exact
+        // term is at most 1), and a bound that needs no distance at all.
+        let bound =
+            |i: usize, d: f64| weights.uncertainty * u_of(i) + weights.distance * term(d).min(1.0);
+        let cap = |i: usize| weights.uncertainty * u_of(i) + weights.distance;
+        // A good first contender: the best bound, scanning in order of
+        // uncertainty until no later candidate can beat it.
         let mut top: Option<(usize, f64)> = None;
-        for (i, _) in taken.iter().enumerate().filter(|(_, &t)| !t) {
-            {
-                let b = score(i, st.dist[i]);
-                if top.map_or(true, |(_, tb)| b > tb) {
-                    top = Some((i, b));
-                }
+        for &i in by_u.iter().filter(|&&i| !taken[i]) {
+            if top.is_some_and(|(_, tb)| cap(i) <= tb) {
+                break;
+            }
+            let b = bound(i, st.dist[i]);
+            if top.map_or(true, |(_, tb)| b > tb) {
+                top = Some((i, b));
             }
         }
         let Some((first, _)) = top else {
@@ -194,15 +206,18 @@ pub fn select(
         };
         st.refresh(first);
         let mut best = (first, score(first, st.dist[first]));
-        // Only candidates whose upper bound reaches it can win or tie.
-        let contenders: Vec<usize> = (0..n)
-            .filter(|&i| !taken[i] && i != first && score(i, st.dist[i]) >= best.1)
-            .collect();
-        for i in contenders {
-            st.refresh(i);
-            let s = score(i, st.dist[i]);
-            if s > best.1 || (s == best.1 && i < best.0) {
-                best = (i, s);
+        // Only candidates whose bound reaches the best exact score so far can
+        // win or tie; in order of uncertainty, stop once even `cap` cannot.
+        for &i in by_u.iter().filter(|&&i| !taken[i] && i != first) {
+            if cap(i) < best.1 {
+                break;
+            }
+            if bound(i, st.dist[i]) >= best.1 {
+                st.refresh(i);
+                let s = score(i, st.dist[i]);
+                if s > best.1 || (s == best.1 && i < best.0) {
+                    best = (i, s);
+                }
             }
         }
         let (index, s) = best;
