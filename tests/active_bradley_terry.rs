@@ -244,3 +244,39 @@ fn bad_leaderboard_input_is_refused_with_a_reason() {
     .unwrap_err();
     assert!(e.to_string().contains("A>>>"), "{e}");
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+        #[test]
+        fn any_leaderboard_request_gives_finite_strengths_or_an_error(
+            games in proptest::collection::vec((0..4u8, 0..4u8, 0..5usize), 0..30),
+            davidson in any::<bool>(),
+            prior in prop_oneof![Just(0.5), Just(1e-6), Just(0.0), Just(f64::NAN)],
+            seed in any::<u64>(),
+        ) {
+            let comparisons = games
+                .iter()
+                .map(|&(a, b, l)| Comparison {
+                    model_a: format!("m{a}"),
+                    model_b: format!("m{b}"),
+                    label: Label::from_index(l).unwrap(),
+                })
+                .collect();
+            let ties = if davidson { TieModel::Davidson } else { TieModel::HalfWin };
+            let config = Config { ties, prior, seed, bootstrap: 20, ..Config::default() };
+            if let Ok(board) = leaderboard(&LeaderboardRequest { comparisons, config }) {
+                for e in &board.models {
+                    prop_assert!(e.strength.is_finite());
+                    prop_assert!(e.ci_low.unwrap() <= e.ci_high.unwrap());
+                }
+                if let Some(nu) = board.tie_parameter {
+                    prop_assert!(nu.is_finite() && nu >= 0.0);
+                }
+            }
+        }
+    }
+}

@@ -242,3 +242,73 @@ fn model_pairs_feed_a_leaderboard_through_annotations() {
     .unwrap_err();
     assert!(e.to_string().contains("3 distinct values"), "{e}");
 }
+
+mod never_panics {
+    use prefkit::active::select::{Candidate, FlatEmbeddings, SelectRequest, Strategy as Pick};
+    use prefkit::active::{select, Weights};
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+
+    fn number() -> impl Strategy<Value = f64> {
+        prop_oneof![-3.0..3.0f64, Just(f64::NAN), Just(f64::INFINITY), Just(0.0)]
+    }
+
+    fn candidate() -> impl Strategy<Value = Candidate> {
+        (
+            0..12u8,
+            "[a-c ]{0,12}",
+            proptest::option::of(number()),
+            proptest::option::of(number()),
+            proptest::option::of(proptest::collection::vec(-2.0..2.0f32, 0..4)),
+        )
+            .prop_map(|(id, prompt, score_a, score_b, embedding)| Candidate {
+                id: format!("e{id}"),
+                prompt,
+                score_a,
+                score_b,
+                embedding,
+            })
+    }
+
+    fn request() -> impl Strategy<Value = SelectRequest> {
+        (
+            0..3u8,
+            0..25usize,
+            (number(), number()),
+            proptest::collection::vec(candidate(), 0..20),
+            proptest::collection::vec(0..12u8, 0..5),
+            proptest::option::of((0..4usize, proptest::collection::vec(-1.0..1.0f32, 0..40))),
+            any::<u64>(),
+        )
+            .prop_map(|(s, budget, (wu, wd), examples, labelled, flat, seed)| {
+                SelectRequest {
+                    strategy: [Pick::Uncertainty, Pick::Diversity, Pick::Hybrid][s as usize],
+                    budget,
+                    weights: Weights {
+                        uncertainty: wu,
+                        distance: wd,
+                    },
+                    seed,
+                    examples,
+                    labelled: labelled.into_iter().map(|i| format!("e{i}")).collect(),
+                    embeddings: flat.map(|(dim, data)| FlatEmbeddings { dim, data }),
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn any_selection_request_gives_a_valid_selection_or_an_error(req in request()) {
+            if let Ok(sel) = select(&req) {
+                let labelled: HashSet<&str> = req.labelled.iter().map(String::as_str).collect();
+                let ids: HashSet<&str> = sel.selected.iter().map(|s| s.id.as_str()).collect();
+                prop_assert_eq!(ids.len(), sel.selected.len());
+                prop_assert!(sel.selected.len() <= req.budget);
+                prop_assert!(sel.selected.len() == req.budget.min(sel.candidates));
+                prop_assert!(ids.iter().all(|id| !labelled.contains(id)));
+                prop_assert!(sel.selected.iter().all(|s| s.score.is_finite()));
+            }
+        }
+    }
+}
