@@ -6,6 +6,7 @@
 //! session in the annotator's browser.
 #![forbid(unsafe_code)]
 
+pub mod active;
 pub mod aggregate;
 pub mod agreement;
 pub mod annotation;
