@@ -1,6 +1,8 @@
 //! Subcommands of the `prefkit` command. Each lives in its own file; this
 //! one only parses arguments and dispatches.
 
+mod serve;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -25,6 +27,8 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Run the collector: serve the pages and an HTTP API that stores and re-checks annotations.
+    Serve(serve::ServeArgs),
 }
 
 /// Exit code for bad input (a usage or data error).
@@ -34,6 +38,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+        Command::Serve(args) => serve::serve(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
