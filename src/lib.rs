@@ -6,10 +6,14 @@
 //! session in the annotator's browser.
 #![forbid(unsafe_code)]
 
+pub mod aggregate;
+pub mod agreement;
 pub mod annotation;
 pub mod dataset;
 pub mod error;
 pub mod label;
+pub mod reliability;
+pub mod session;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;
