@@ -22,9 +22,10 @@ pub struct ServeArgs {
     /// `open` serves gold answers to the page, `blind` never lets them leave the server.
     #[arg(long, default_value = "open", value_parser = ["open", "blind"])]
     gold_mode: String,
-    /// Seed of the sessions of new tasks (batches are reproducible from it).
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
+    /// Seed of the sessions of new tasks; default: the task's `config.seed`, else
+    /// drawn at random. Stored with the task, so a restart replays the same batches.
+    #[arg(long)]
+    seed: Option<u64>,
     /// Bearer token of the requester endpoints; generated and printed if not given.
     #[arg(long)]
     admin_token: Option<String>,

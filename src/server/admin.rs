@@ -34,18 +34,26 @@ pub async fn upload_task(
     };
     let seed = match q.get("seed") {
         None => s.seed,
-        Some(t) => t.parse::<u64>().map_err(|_| {
+        Some(t) => Some(t.parse::<u64>().map_err(|_| {
             ApiError::bad_request(format!(
                 "query parameter \"seed\": expected a whole number, got \"{t}\""
             ))
-        })?,
+        })?),
     };
     let body = read_body(&s, req).await?;
     let value = parse_json(&body)?;
     let task = stored_task(&value, gold_mode, seed)
         .map_err(|e| ApiError::invalid(format!("task: {e}")))?;
     let id = task.id.clone();
-    let created = ask(&s, |reply| Job::AddTask { task, reply }).await?;
+    let seed_given = seed.is_some();
+    let before = ask(&s, |reply| Job::AddTask {
+        task: task.clone(),
+        seed_given,
+        reply,
+    })
+    .await?;
+    let created = before.is_none();
+    let task = before.unwrap_or(task);
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -53,19 +61,32 @@ pub async fn upload_task(
     };
     Ok(json(
         status,
-        serde_json::json!({"id": id, "gold_mode": gold_mode.as_str(), "seed": seed, "created": created})
+        serde_json::json!({"task_id": id, "gold_mode": task.gold_mode, "seed": task.seed, "created": created})
             .to_string(),
     ))
 }
 
 /// A task JSON value as it will be stored: checked and in canonical form.
+/// The seed is the one given, else the task's `config.seed`, else drawn
+/// from the system; it is stored, so a restart replays the same batches.
+/// In blind mode it must stay secret: it would tell where the gold sits.
 pub fn stored_task(
     value: &serde_json::Value,
     gold_mode: GoldMode,
-    seed: u64,
+    seed: Option<u64>,
 ) -> Result<StoredTask, prefkit::Error> {
+    let task = prefkit::session::Task::from_value(value)?;
+    let seed = match seed.or(task.config.seed) {
+        Some(s) => s,
+        None => {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes)
+                .map_err(|e| prefkit::Error::Rejected(format!("cannot draw a seed: {e}")))?;
+            u64::from_le_bytes(bytes) >> 1
+        }
+    };
     let stored = StoredTask {
-        id: tasks::task_id(value)?,
+        id: task.task_id,
         gold_mode: gold_mode.as_str().to_string(),
         seed,
         task: value.to_string(),

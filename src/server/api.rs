@@ -32,7 +32,7 @@ pub struct Shared {
     pub admin_token: String,
     pub max_body: usize,
     pub gold_mode: GoldMode,
-    pub seed: u64,
+    pub seed: Option<u64>,
 }
 
 pub type AppState = Arc<Shared>;
@@ -335,10 +335,20 @@ fn incoming(v: &serde_json::Value, registry: &Registry) -> Result<Incoming, ApiE
         }
         Some(id) => id.clone(),
     };
-    let task = a
-        .task_id
-        .clone()
-        .ok_or_else(|| ApiError::invalid("missing required field \"task_id\""))?;
+    let mut a = a;
+    let task = match (&a.task_id, registry.only()) {
+        (Some(t), _) => t.clone(),
+        // With one task loaded, a record without task_id belongs to it.
+        (None, Some(only)) => {
+            a.task_id = Some(only.clone());
+            only
+        }
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "missing required field \"task_id\" (the server runs several tasks)",
+            ))
+        }
+    };
     if registry.get(&task).is_none() {
         return Err(ApiError::unknown_task(&task));
     }

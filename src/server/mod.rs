@@ -25,7 +25,8 @@ pub struct Config {
     pub addr: String,
     pub tasks: Vec<PathBuf>,
     pub gold_mode: GoldMode,
-    pub seed: u64,
+    /// Seed of new tasks' sessions; else the task's own, else drawn and stored.
+    pub seed: Option<u64>,
     pub admin_token: Option<String>,
     pub cors_origins: Vec<String>,
     pub max_body: usize,
@@ -40,7 +41,7 @@ impl Default for Config {
             addr: "127.0.0.1:8080".to_string(),
             tasks: Vec::new(),
             gold_mode: GoldMode::Open,
-            seed: 0,
+            seed: None,
             admin_token: None,
             cors_origins: Vec::new(),
             max_body: 1 << 20,
@@ -132,7 +133,7 @@ fn load_task_file(
     writer: &mut writer::Writer,
     path: &std::path::Path,
     gold_mode: GoldMode,
-    seed: u64,
+    seed: Option<u64>,
 ) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text)
@@ -140,7 +141,11 @@ fn load_task_file(
     let task = admin::stored_task(&value, gold_mode, seed)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let (tx, mut rx) = tokio::sync::oneshot::channel();
-    writer.apply_now(writer::Job::AddTask { task, reply: tx });
+    writer.apply_now(writer::Job::AddTask {
+        task,
+        seed_given: seed.is_some(),
+        reply: tx,
+    });
     match rx.try_recv() {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(format!("{}: {}", path.display(), e.message)),

@@ -3,7 +3,8 @@
 //! place that talks to `prefkit::session`.
 
 use super::store::StoredTask;
-use prefkit::{Annotation, Error};
+use prefkit::session::{Session, Task, Verdict};
+use prefkit::{Annotation, Error, Gold};
 
 /// Whether gold answers leave the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,63 +37,70 @@ impl GoldMode {
 pub struct TaskInfo {
     pub id: String,
     pub gold_mode: GoldMode,
-    /// The JSON served by `GET /api/tasks/{task}` (with gold only in open mode).
+    /// The JSON served by `GET /api/tasks/{task}`: the whole task in open
+    /// mode, [`Task::public`] (no gold answers, no seed) in blind mode.
     pub public: String,
+    /// The gold answers, for the report.
+    pub gold: Vec<Gold>,
 }
 
 /// The state that changes as annotations arrive: owned by the writer.
 pub struct TaskSession {
-    _seed: u64,
+    session: Session,
+    gold_mode: GoldMode,
 }
 
-/// Parses a task's JSON text and builds its info and a fresh session.
+/// Parses a stored task and builds its info and a fresh session.
 pub fn load(stored: &StoredTask) -> Result<(TaskInfo, TaskSession), Error> {
-    let value: serde_json::Value =
-        serde_json::from_str(&stored.task).map_err(|e| Error::NotJson {
-            message: format!("task is not valid JSON: {e}"),
-            at: Default::default(),
-        })?;
-    let id = task_id(&value)?;
+    let task = Task::from_json(&stored.task)?;
     let gold_mode = GoldMode::parse(&stored.gold_mode)
         .ok_or_else(|| Error::invalid("gold_mode", "expected \"open\" or \"blind\""))?;
     let public = match gold_mode {
         GoldMode::Open => stored.task.clone(),
-        GoldMode::Blind => {
-            let mut v = value.clone();
-            if let Some(m) = v.as_object_mut() {
-                m.remove("gold");
-            }
-            v.to_string()
-        }
+        GoldMode::Blind => serde_json::to_string(&task.public())
+            .map_err(|e| Error::Rejected(format!("cannot write the public task: {e}")))?,
     };
-    Ok((
-        TaskInfo {
-            id,
-            gold_mode,
-            public,
-        },
-        TaskSession { _seed: stored.seed },
-    ))
-}
-
-/// The id of a task JSON value.
-pub fn task_id(value: &serde_json::Value) -> Result<String, Error> {
-    match value.get("id") {
-        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-        Some(_) => Err(Error::invalid("id", "expected a non-empty string")),
-        None => Err(Error::missing("id")),
-    }
+    let gold = task
+        .gold
+        .iter()
+        .map(|g| Gold {
+            item: g.id.clone(),
+            label: g.label,
+            explanation: g.explanation.clone(),
+        })
+        .collect();
+    let info = TaskInfo {
+        id: task.task_id.clone(),
+        gold_mode,
+        public,
+        gold,
+    };
+    let session = Session::new(task, Some(stored.seed))?;
+    Ok((info, TaskSession { session, gold_mode }))
 }
 
 impl TaskSession {
-    /// Re-checks one annotation and returns its verdict as JSON text.
-    pub fn record(&mut self, _a: &Annotation) -> Result<String, Error> {
-        Ok("{\"status\":\"accepted\"}".to_string())
+    /// Re-checks one annotation and returns the session's verdict. In open
+    /// mode the page assembled the batch itself, so an item the server has
+    /// not handed out is assigned on the spot; in blind mode only items of
+    /// a batch the server gave this annotator are accepted. In blind mode
+    /// the verdict never carries the gold answer.
+    pub fn record(&mut self, a: &Annotation) -> Result<Verdict, Error> {
+        let mut verdict = match self.gold_mode {
+            GoldMode::Open => self.session.record_assigning(a.clone())?,
+            GoldMode::Blind => self.session.record(a.clone())?,
+        };
+        if self.gold_mode == GoldMode::Blind {
+            verdict.gold = None;
+        }
+        Ok(verdict)
     }
 
     /// The next batch for `annotator`, as JSON text.
-    pub fn next_batch(&mut self, _annotator: &str) -> Result<String, Error> {
-        Ok("{\"items\":[],\"flagged\":false,\"exhausted\":true}".to_string())
+    pub fn next_batch(&mut self, annotator: &str) -> Result<String, Error> {
+        let batch = self.session.next_batch(annotator)?;
+        serde_json::to_string(&batch)
+            .map_err(|e| Error::Rejected(format!("cannot write the batch: {e}")))
     }
 }
 
@@ -117,6 +125,15 @@ impl Registry {
     pub fn clear(&self) {
         if let Ok(mut map) = self.tasks.write() {
             map.clear();
+        }
+    }
+
+    /// The id of the one task, when exactly one is loaded.
+    pub fn only(&self) -> Option<String> {
+        let map = self.tasks.read().ok()?;
+        match map.len() {
+            1 => map.keys().next().cloned(),
+            _ => None,
         }
     }
 

@@ -51,11 +51,12 @@ pub enum Job {
         annotator: String,
         reply: Reply<String>,
     },
-    /// Answers `true` when the task is new, `false` when the same task
-    /// was already stored.
+    /// Answers `None` when the task is new, the stored task when the same
+    /// task was already stored (its seed is compared only if `seed_given`).
     AddTask {
         task: StoredTask,
-        reply: Reply<bool>,
+        seed_given: bool,
+        reply: Reply<Option<StoredTask>>,
     },
 }
 
@@ -70,6 +71,11 @@ pub struct Live {
 /// The JSON of one event-stream message.
 pub fn live_data(seq: i64, record: &str, verdict: &str) -> String {
     format!("{{\"seq\":{seq},\"annotation\":{record},\"verdict\":{verdict}}}")
+}
+
+/// A verdict as stored and served.
+fn verdict_json(v: &prefkit::session::Verdict) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".to_string())
 }
 
 /// What a restore found, for the start-up message.
@@ -93,7 +99,11 @@ pub struct Writer {
 enum Pending {
     Annotate(Reply<Vec<Outcome>>, Result<Vec<Outcome>, ApiError>),
     Batch(Reply<String>, Result<String, ApiError>),
-    AddTask(Reply<bool>, Result<bool, ApiError>, Option<StoredTask>),
+    AddTask(
+        Reply<Option<StoredTask>>,
+        Result<Option<StoredTask>, ApiError>,
+        Option<StoredTask>,
+    ),
 }
 
 impl Writer {
@@ -139,7 +149,8 @@ impl Writer {
                 let again = Annotation::from_json(&record)
                     .ok()
                     .zip(sessions.get_mut(&task))
-                    .and_then(|(a, s)| s.record(&a).ok());
+                    .and_then(|(a, s)| s.record(&a).ok())
+                    .map(|v| verdict_json(&v));
                 if again.as_deref() != Some(verdict.as_str()) {
                     restored.mismatches += 1;
                 }
@@ -241,9 +252,13 @@ impl Writer {
                 Ok(r) => (Pending::Batch(reply, r), None),
                 Err(e) => (Pending::Batch(reply, Err(ApiError::unavailable())), Some(e)),
             },
-            Job::AddTask { task, reply } => match self.add_task(&task) {
+            Job::AddTask {
+                task,
+                seed_given,
+                reply,
+            } => match self.add_task(&task, seed_given) {
                 Ok(r) => {
-                    let info = matches!(r, Ok(true)).then_some(task);
+                    let info = matches!(r, Ok(None)).then_some(task);
                     (Pending::AddTask(reply, r, info), None)
                 }
                 Err(e) => (
@@ -326,11 +341,18 @@ impl Writer {
                         return Ok(Err(ApiError::unknown_task(&inc.task)));
                     };
                     match session.record(&inc.annotation) {
+                        // The same annotator, item and label under a new id
+                        // (a page that lost its id): nothing new to store.
+                        Ok(verdict) if verdict.duplicate => Outcome::Stored {
+                            id: inc.id,
+                            duplicate: true,
+                            verdict: verdict_json(&verdict),
+                        },
                         Ok(verdict) => {
                             self.seq += 1;
                             let stored = Stored {
                                 record: inc.record,
-                                verdict,
+                                verdict: verdict_json(&verdict),
                             };
                             self.store
                                 .put_annotation(self.seq, &inc.id, &inc.task, &stored)?;
@@ -375,18 +397,20 @@ impl Writer {
         }
     }
 
-    fn add_task(&mut self, task: &StoredTask) -> Result<Result<bool, ApiError>, StoreError> {
+    fn add_task(
+        &mut self,
+        task: &StoredTask,
+        seed_given: bool,
+    ) -> Result<Result<Option<StoredTask>, ApiError>, StoreError> {
         if self.sessions.contains_key(&task.id) {
-            let same = self
-                .store
-                .tasks()?
-                .into_iter()
-                .find(|t| t.id == task.id)
-                .is_some_and(|t| {
-                    t.task == task.task && t.gold_mode == task.gold_mode && t.seed == task.seed
-                });
-            return Ok(if same {
-                Ok(false)
+            let same = self.store.tasks()?.into_iter().find(|t| {
+                t.id == task.id
+                    && t.task == task.task
+                    && t.gold_mode == task.gold_mode
+                    && (!seed_given || t.seed == task.seed)
+            });
+            return Ok(if same.is_some() {
+                Ok(same)
             } else {
                 Err(ApiError::conflict(format!(
                     "task \"{}\" is already stored with different content, gold mode or seed; \
@@ -401,7 +425,7 @@ impl Writer {
         };
         self.store.put_task(task)?;
         self.sessions.insert(task.id.clone(), session);
-        Ok(Ok(true))
+        Ok(Ok(None))
     }
 }
 
