@@ -14,6 +14,7 @@ pub mod error;
 pub mod label;
 pub mod reliability;
 pub mod session;
+pub mod report;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;
