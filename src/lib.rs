@@ -15,6 +15,7 @@ pub mod label;
 pub mod reliability;
 pub mod session;
 pub mod report;
+pub mod simulate;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;
@@ -25,4 +26,4 @@ pub use label::{Label, Side};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

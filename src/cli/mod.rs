@@ -1,8 +1,9 @@
 //! Subcommands of the `prefkit` command. Each lives in its own file; this
 //! one only parses arguments and dispatches.
 
-mod serve;
+mod bench;
 mod report;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -50,6 +51,28 @@ enum Command {
         #[arg(long)]
         pretty: bool,
     },
+    /// Benchmarks that print numbers.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Write a seeded simulated crowd: DIR/annotations.jsonl and DIR/gold.jsonl.
+    Data {
+        /// Output folder.
+        #[arg(long, default_value = "bench-data")]
+        dir: std::path::PathBuf,
+        /// Number of items (4 labels each).
+        #[arg(long, default_value_t = 250_000)]
+        items: usize,
+        /// Number of annotators.
+        #[arg(long, default_value_t = 2_000)]
+        annotators: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 /// Exit code for bad input (a usage or data error).
@@ -75,6 +98,12 @@ pub fn main() -> ExitCode {
             skip_invalid,
             pretty,
         }),
+        Command::Bench(BenchCommand::Data {
+            dir,
+            items,
+            annotators,
+            seed,
+        }) => bench::data(&dir, items, annotators, seed),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
