@@ -13,8 +13,8 @@ pub mod dataset;
 pub mod error;
 pub mod label;
 pub mod reliability;
-pub mod session;
 pub mod report;
+pub mod session;
 pub mod simulate;
 
 pub use annotation::{Annotation, Gold};

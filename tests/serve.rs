@@ -594,3 +594,142 @@ fn a_task_uploaded_over_http_survives_a_restart_and_cannot_be_changed() {
         "still blind after restart"
     );
 }
+
+#[test]
+fn the_report_covers_the_stored_annotations_with_the_task_gold() {
+    let (_dir, s) = with_task("report", &task("t", 6, 4), &[]);
+    let a = agent();
+    let (status, empty) = admin_get(&a, &s, "/api/tasks/t/report");
+    assert_eq!(status, 200, "{empty}");
+    assert_eq!(json_of(&empty)["counts"]["annotations"], 0);
+    let items: Vec<String> = (0..6)
+        .map(|i| format!("ex-{i:04}"))
+        .chain((0..4).map(|i| format!("ex-g{i:03}")))
+        .collect();
+    let mut n = 0;
+    for w in 0..3 {
+        let batch: Vec<Value> = items
+            .iter()
+            .map(|item| {
+                n += 1;
+                annotation(
+                    &format!("w{w}-{item}"),
+                    item,
+                    &format!("w{w}"),
+                    if w == 2 { "B>>" } else { "A>>" },
+                )
+            })
+            .collect();
+        let (status, body) = post(&a, &s, "/api/annotations", &Value::Array(batch).to_string());
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(json_of(&body)["stored"], 10);
+    }
+    let (status, body) = admin_get(&a, &s, "/api/tasks/t/report");
+    assert_eq!(status, 200, "{body}");
+    let r = json_of(&body);
+    assert_eq!(r["counts"]["annotations"], n);
+    assert_eq!(r["counts"]["gold_items"], 4);
+    assert_eq!(r["annotators"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        admin_get(&a, &s, "/api/tasks/t/report?min_reliability=abc").0,
+        400
+    );
+    assert_eq!(admin_get(&a, &s, "/api/tasks/zzz/report").0, 404);
+}
+
+#[test]
+fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() {
+    let (_dir, s) = with_task("events", &task("t", 10, 0), &[]);
+    let read_events = |last: Option<&str>, want: usize| -> Vec<Value> {
+        let mut req = ureq::http::Request::builder()
+            .uri(format!("{}/api/tasks/t/events?token={TOKEN}", s.url));
+        if let Some(l) = last {
+            req = req.header("last-event-id", l);
+        }
+        let res = agent().run(req.body(()).unwrap()).unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        let mut lines = BufReader::new(res.into_body().into_reader()).lines();
+        let mut out = Vec::new();
+        while out.len() < want {
+            let line = lines.next().expect("stream open").unwrap();
+            if let Some(data) = line.strip_prefix("data: ") {
+                out.push(json_of(data));
+            }
+        }
+        out
+    };
+    let posted = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| read_events(None, 3));
+        std::thread::sleep(Duration::from_millis(300));
+        let a = agent();
+        for i in 0..3 {
+            let rec = annotation(&format!("e-{i}"), &format!("ex-{i:04}"), "w1", "A>");
+            assert_eq!(post(&a, &s, "/api/annotations", &rec.to_string()).0, 201);
+        }
+        reader.join().unwrap()
+    });
+    let ids: Vec<&str> = posted
+        .iter()
+        .map(|e| e["annotation"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["e-0", "e-1", "e-2"]);
+    assert_eq!(posted[0]["verdict"]["status"], "accepted");
+    let first_seq = posted[0]["seq"].to_string();
+    let again = read_events(Some(&first_seq), 2);
+    let ids: Vec<&str> = again
+        .iter()
+        .map(|e| e["annotation"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["e-1", "e-2"],
+        "only what came after the last event id"
+    );
+}
+
+#[test]
+fn a_blind_batch_handed_out_before_a_restart_can_be_answered_after_it() {
+    let (dir, mut s) = with_task(
+        "replay",
+        &task("t", 30, 6),
+        &["--gold-mode", "blind", "--seed", "11"],
+    );
+    let a = agent();
+    let (_, first) = get(&a, &s, "/api/tasks/t/batch?annotator=w1");
+    let items = json_of(&first)["items"].as_array().unwrap().clone();
+    let answer = |s: &Server, it: &Value| {
+        let item = it["id"].as_str().unwrap();
+        let mut rec = annotation(&format!("w1-{item}"), item, "w1", "A>");
+        rec["swapped"] = it["swapped"].clone();
+        post(&a, s, "/api/annotations", &rec.to_string())
+    };
+    let (status, before) = answer(&s, &items[0]);
+    assert_eq!(status, 201, "{before}");
+    s.kill();
+    let s = Server::start(&dir, &[]);
+    let (status, again) = answer(&s, &items[0]);
+    assert_eq!(
+        (status, json_of(&again)["verdict"].clone()),
+        (200, json_of(&before)["verdict"].clone())
+    );
+    for it in &items[1..] {
+        let (status, body) = answer(&s, it);
+        assert_eq!(
+            status, 201,
+            "the restored session still holds the batch: {body}"
+        );
+    }
+    // The next batch is new items, as if the server had never stopped.
+    let (_, next) = get(&a, &s, "/api/tasks/t/batch?annotator=w1");
+    let next = json_of(&next);
+    let next: Vec<&Value> = next["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["id"])
+        .collect();
+    assert!(!next.is_empty());
+    for it in &items {
+        assert!(!next.contains(&&it["id"]), "item handed out twice");
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::api::{ask, json, parse_json, read_body, AppState};
 use super::error::ApiError;
-use super::store::StoredTask;
+use super::store::{StoreError, StoredTask};
 use super::tasks::{self, GoldMode};
 use super::writer::{live_data, Job};
 use axum::body::Body;
@@ -12,6 +12,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
+use prefkit::report::ReportConfig;
+use prefkit::Dataset;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
@@ -95,19 +97,52 @@ pub fn stored_task(
     Ok(stored)
 }
 
-/// `GET /api/tasks/{task}/report`: the `prefkit report` JSON.
+/// `GET /api/tasks/{task}/report[?min_reliability=X]`: the `prefkit
+/// report` JSON of the stored annotations, with the task's gold answers.
 pub async fn report(
     State(s): State<AppState>,
     Path(task): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let _info = s
+    let info = s
         .registry
         .get(&task)
         .ok_or_else(|| ApiError::unknown_task(&task))?;
-    Err(ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "the report is not available in this build yet",
-    ))
+    let mut config = ReportConfig::default();
+    if let Some(t) = q.get("min_reliability") {
+        config.min_reliability = t.parse::<f64>().map_err(|_| {
+            ApiError::bad_request(format!(
+                "query parameter \"min_reliability\": expected a number, got \"{t}\""
+            ))
+        })?;
+        config.check().map_err(|e| {
+            ApiError::bad_request(format!("query parameter \"min_reliability\": {e}"))
+        })?;
+    }
+    let readers = s.readers.clone();
+    let text = tokio::task::spawn_blocking(move || {
+        let mut text = String::new();
+        readers()?.annotations(&task, 0, &mut |_, record, _| {
+            text.push_str(record);
+            text.push('\n');
+        })?;
+        let mut data = if text.is_empty() {
+            Dataset::from_annotations(&[], &[])
+        } else {
+            // Every stored record was checked on the way in.
+            Dataset::parse_jsonl(&text, true).map_err(|e| StoreError(e.to_string()))?
+        };
+        data.set_gold(&info.gold);
+        let report = prefkit::report::run(&data, &config);
+        serde_json::to_string(&report).map_err(|e| StoreError(e.to_string()))
+    })
+    .await
+    .map_err(|_| ApiError::unavailable())?
+    .map_err(|e| {
+        eprintln!("prefkit serve: report failed: {e}");
+        ApiError::unavailable()
+    })?;
+    Ok(json(StatusCode::OK, text))
 }
 
 /// `GET /api/tasks/{task}/annotations.jsonl`: every stored annotation of
@@ -127,7 +162,7 @@ pub async fn export(
             out.push_str(record);
             out.push('\n');
         })?;
-        Ok::<_, super::store::StoreError>(out)
+        Ok::<_, StoreError>(out)
     })
     .await
     .map_err(|_| ApiError::unavailable())?
@@ -180,7 +215,7 @@ pub async fn events(
             readers()?.annotations(&t, after, &mut |seq, record, verdict| {
                 out.push((seq, live_data(seq, record, verdict)))
             })?;
-            Ok::<_, super::store::StoreError>(out)
+            Ok::<_, StoreError>(out)
         })
         .await
         .map_err(|_| ApiError::unavailable())?
