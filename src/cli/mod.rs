@@ -2,6 +2,7 @@
 //! one only parses arguments and dispatches.
 
 mod bench;
+mod bench_serve;
 mod report;
 mod serve;
 
@@ -73,6 +74,24 @@ enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Load the collector: many clients post over loopback; throughput, latency, zero loss.
+    Serve {
+        /// Concurrent clients (one keep-alive connection each).
+        #[arg(long, default_value_t = 200)]
+        clients: usize,
+        /// Annotations posted in each phase.
+        #[arg(long, default_value_t = 200_000)]
+        annotations: usize,
+        /// Annotations per request in the batched phase (1: single posts only).
+        #[arg(long, default_value_t = 50)]
+        batch: usize,
+        /// Working folder (a fresh database per phase).
+        #[arg(long, default_value = "bench-data/serve")]
+        dir: std::path::PathBuf,
+        /// SQLite durability: normal or full.
+        #[arg(long, default_value = "normal", value_parser = ["normal", "full"])]
+        sync: String,
+    },
 }
 
 /// Exit code for bad input (a usage or data error).
@@ -104,6 +123,19 @@ pub fn main() -> ExitCode {
             annotators,
             seed,
         }) => bench::data(&dir, items, annotators, seed),
+        Command::Bench(BenchCommand::Serve {
+            clients,
+            annotations,
+            batch,
+            dir,
+            sync,
+        }) => bench_serve::run(&bench_serve::Options {
+            clients,
+            annotations,
+            batch,
+            dir,
+            sync,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -263,6 +263,25 @@ pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
 /// `POST /api/annotations`: one annotation object, or an array of them.
 async fn post_annotations(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
     let body = read_body(&s, req).await?;
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') {
+        // One object: the typed fast path (field-by-field messages on failure).
+        let text = std::str::from_utf8(&body)
+            .map_err(|_| ApiError::bad_request("request body is not UTF-8 text"))?;
+        let inc = match Annotation::from_json(text) {
+            Ok(a) => incoming(a, &s.registry)?,
+            Err(prefkit::Error::NotJson { message, .. }) => {
+                return Err(ApiError::bad_request(format!("request body is {message}")))
+            }
+            Err(e) => return Err(ApiError::invalid(e.to_string())),
+        };
+        let outcomes = ask(&s, |reply| Job::Annotate {
+            items: vec![inc],
+            reply,
+        })
+        .await?;
+        return Ok(one_response(outcomes));
+    }
     let value = parse_json(&body)?;
     let (values, many) = match value {
         serde_json::Value::Array(v) if v.is_empty() => {
@@ -284,7 +303,8 @@ async fn post_annotations(State(s): State<AppState>, req: Request) -> Result<Res
         } else {
             String::new()
         };
-        let inc = incoming(v, &s.registry).map_err(|mut e| {
+        let a = Annotation::from_value(v).map_err(|e| ApiError::invalid(format!("{at}{e}")))?;
+        let inc = incoming(a, &s.registry).map_err(|mut e| {
             e.message.insert_str(0, &at);
             e
         })?;
@@ -294,31 +314,35 @@ async fn post_annotations(State(s): State<AppState>, req: Request) -> Result<Res
     Ok(if many {
         many_response(&outcomes)
     } else {
-        match outcomes.into_iter().next() {
-            Some(Outcome::Stored {
-                id,
-                duplicate,
-                verdict,
-            }) => {
-                let status = if duplicate {
-                    StatusCode::OK
-                } else {
-                    StatusCode::CREATED
-                };
-                json(status, stored_json(&id, duplicate, &verdict))
-            }
-            Some(Outcome::Refused { id, error }) => json(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                serde_json::json!({"error": error, "id": id}).to_string(),
-            ),
-            None => return Err(ApiError::unavailable()),
-        }
+        one_response(outcomes)
     })
 }
 
+/// The answer to one annotation: 201 stored, 200 a retry, 422 refused.
+fn one_response(outcomes: Vec<Outcome>) -> Response {
+    match outcomes.into_iter().next() {
+        Some(Outcome::Stored {
+            id,
+            duplicate,
+            verdict,
+        }) => {
+            let status = if duplicate {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            };
+            json(status, stored_json(&id, duplicate, &verdict))
+        }
+        Some(Outcome::Refused { id, error }) => json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            serde_json::json!({"error": error, "id": id}).to_string(),
+        ),
+        None => ApiError::unavailable().into_response(),
+    }
+}
+
 /// Checks one annotation of a request: its fields, its id, its task.
-fn incoming(v: &serde_json::Value, registry: &Registry) -> Result<Incoming, ApiError> {
-    let a = Annotation::from_value(v).map_err(|e| ApiError::invalid(e.to_string()))?;
+fn incoming(a: Annotation, registry: &Registry) -> Result<Incoming, ApiError> {
     let id = match &a.id {
         None => {
             return Err(ApiError::invalid(

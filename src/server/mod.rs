@@ -55,6 +55,9 @@ impl Default for Config {
 pub fn run(config: Config) -> Result<(), String> {
     let store = SqliteStore::open(&config.db, config.sync)
         .map_err(|e| format!("{}: {e}", config.db.display()))?;
+    store
+        .checkpoint_in_background(std::time::Duration::from_millis(500))
+        .map_err(|e| format!("{}: {e}", config.db.display()))?;
     let readers = store.readers();
     let registry = Arc::new(tasks::Registry::default());
     let (live, _) = broadcast::channel(8192);

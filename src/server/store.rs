@@ -163,6 +163,27 @@ impl SqliteStore {
             path: path.to_path_buf(),
         })
     }
+
+    /// Moves checkpoints (copying the WAL into the database file, with an
+    /// fsync) off the writer: a thread with its own connection checkpoints
+    /// every `every`, so a commit never waits for one. Checkpoints are
+    /// `PASSIVE`: they never block the writer or readers.
+    pub fn checkpoint_in_background(&self, every: Duration) -> Result<()> {
+        self.conn.execute_batch("PRAGMA wal_autocheckpoint=0;")?;
+        let conn = Connection::open(&self.path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        std::thread::Builder::new()
+            .name("prefkit-checkpoint".into())
+            .spawn(move || loop {
+                std::thread::sleep(every);
+                let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                if let Err(e) = done {
+                    eprintln!("prefkit serve: checkpoint failed (will retry): {e}");
+                }
+            })
+            .map_err(|e| StoreError(format!("cannot start the checkpoint thread: {e}")))?;
+        Ok(())
+    }
 }
 
 impl Store for SqliteStore {
