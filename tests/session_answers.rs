@@ -3,7 +3,7 @@
 
 mod support;
 
-use prefkit::session::{Session, Status, SubmitRequest, Task, Verdict};
+use prefkit::session::{Batch, Session, Status, SubmitRequest, Task, Verdict};
 use prefkit::{Annotation, Label};
 use serde_json::json;
 use support::{request, right_answer, task, work, Kind};
@@ -352,8 +352,18 @@ fn a_page_session_adopts_a_server_batch_and_unflips_with_its_order() {
         assert_eq!(at_page.annotation, at_server.annotation);
         assert!(at_page.gold.is_none() && at_page.flag.is_none());
     }
-    let e = page.adopt_batch(batch).unwrap_err().to_string();
+    let e = page.adopt_batch(batch.clone()).unwrap_err().to_string();
     assert!(e.contains("has answered it"), "{e}");
+    // The batch JSON reads back as the same batch; wrong fields are named.
+    let text = serde_json::to_string(&batch).unwrap();
+    assert_eq!(Batch::from_json(&text).unwrap(), batch);
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["items"][1]["swapped"] = json!("yes");
+    let e = Batch::from_value(&v).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "field \"items[1].swapped\": expected true or false, got \"yes\""
+    );
 }
 
 #[test]
