@@ -378,3 +378,29 @@ fn simulated_annotators_work_through_batches_without_errors() {
     let v = work(&mut s, "fast", Kind::Fast, 2, 2);
     assert!(v.iter().all(|v| v.too_fast));
 }
+
+#[test]
+fn the_speed_penalty_in_stats_follows_the_tasks_fast_seconds() {
+    // Issue definition: 1 when the average time is fast_seconds or more,
+    // else average / fast_seconds.
+    for (fast, times, expected) in [
+        (5.0, [2.0, 2.0, 2.0, 2.0], 0.4),
+        (4.0, [1.0, 3.0, 2.0, 2.0], 0.5),
+        (5.0, [5.0, 5.0, 6.0, 4.0], 1.0),
+        (5.0, [0.0, 0.0, 0.0, 0.0], 0.0),
+    ] {
+        let t = task(20, 0, json!({"batch_size": 4, "fast_seconds": fast}));
+        let mut s = Session::new(t, Some(1)).unwrap();
+        let b = s.next_batch("w").unwrap();
+        for (k, (item, time)) in b.items.iter().zip(times).enumerate() {
+            s.submit(request(&format!("a{k}"), "w", &item.id, Label::Tie, time))
+                .unwrap();
+        }
+        let stats = s.stats();
+        let got = stats.report.annotators[0].speed_penalty.unwrap();
+        assert!(
+            (got - expected).abs() < 1e-12,
+            "fast {fast}, times {times:?}: {got}"
+        );
+    }
+}
