@@ -43,6 +43,8 @@ pub use prompt::{
     build_messages, build_request, request_body, ChatMessage, ChatRequest, JudgeInput,
     PromptConfig, RequestSpec,
 };
-pub use response::{assess, judge_result, ChatResponse, JudgeResult, Judgment};
+pub use response::{
+    assess, judge_result, judge_result_from_parts, ChatResponse, JudgeResult, Judgment,
+};
 pub use routing::{Route, Router, RoutingConfig};
 pub use verdict::{parse_verdict, Verdict};

@@ -11,7 +11,7 @@
 //!   language tag) and white space, a label: a side (`A`/`B`, any case,
 //!   full-width too), an operator (`>`, `>>`, `<`, `<<`, `=`, or `≫`, `≪`,
 //!   `＞`, `＜`, `＝`), the other side, with spaces allowed around the
-//!   operator, and no letter or digit right after; the word `tie` is a tie;
+//!   operator, and no ASCII letter or digit right after; the word `tie` is a tie;
 //! * text inside `<think>`, `<thinking>` or `<reasoning>` blocks is ignored
 //!   (a closing tag with no opening one hides everything before it; an
 //!   opening one never closed hides everything after it);
@@ -161,7 +161,7 @@ pub(crate) fn read_label(text: &str, i: usize) -> Option<(Label, usize)> {
     let boundary_ok = |end: usize| {
         text.get(end..)
             .and_then(|t| t.chars().next())
-            .map_or(true, |c| !c.is_alphanumeric())
+            .map_or(true, |c| !c.is_ascii_alphanumeric())
     };
     if rest.len() >= 3 && rest.is_char_boundary(3) && rest[..3].eq_ignore_ascii_case("tie") {
         return boundary_ok(i + 3).then_some((Label::Tie, i + 3));

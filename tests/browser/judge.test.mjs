@@ -200,22 +200,32 @@ const pkg = path.join(here, '../../www/pkg/prefkit.js');
 const wasmCore = existsSync(pkg) ? await import(pkg) : null;
 const hasJudgeExports = wasmCore && ['buildJudgeRequest', 'assessResponse', 'judgeResult', 'Router'].every((k) => k in wasmCore);
 
-test('routing counts of a 200-item run match the core rules', { skip: !hasJudgeExports && 'www/pkg has no judge exports yet' }, async () => {
+test('routing counts of a 200-item run match the core rules, with and without logprobs', { skip: !hasJudgeExports && 'www/pkg has no judge exports yet' }, async () => {
   await wasmCore.default({ module_or_path: readFileSync(path.join(here, '../../www/pkg/prefkit_bg.wasm')) });
   const server = await startJudgeServer({ slowMs: 20 });
   try {
     const list = items();
-    const run = new JudgeRun({ core: wasmCore, call: endpointCaller({ url: server.url }), model: 'judge-test', concurrency: 8, backoffMs: 5, logprobs: false });
-    const out = await run.run(list);
-    assert.equal(out.results.length, 200);
-    const router = new wasmCore.Router({ spot_check_share: 0 });
-    for (const r of out.results) router.addJudgment(r);
-    const s = router.summary();
     // By the server's rules: no verdict, a position-biased verdict that
-    // flips under the swap, or three hedges (0.95 x 0.8^3 < 0.75) go to people.
+    // flips under the swap check, or a hedged answer (three hedging phrases:
+    // 0.95 x 0.8^3 = 0.49; with logprobs 0.55 on the verdict) go to people;
+    // the rest (0.95, or 0.8 with logprobs) are accepted.
     const low = count(list, (it) => /#noverdict|#hedge|#biased/.test(it.prompt));
-    assert.equal(s.counts.human, low);
-    assert.equal(s.counts.accepted, 200 - low);
+    for (const logprobs of [false, true]) {
+      const run = new JudgeRun({ core: wasmCore, call: endpointCaller({ url: server.url }), model: 'judge-test', concurrency: 8, backoffMs: 5, logprobs });
+      const out = await run.run(list);
+      assert.equal(out.results.length, 200);
+      const sources = new Set([...run.judgments.values()].filter((j) => j.verdict.status === 'parsed').map((j) => j.confidence_source));
+      assert.deepEqual([...sources], [logprobs ? 'logprobs' : 'hedging']);
+      const router = new wasmCore.Router({ spot_check_share: 0 });
+      for (const r of out.results) router.addJudgment(r);
+      const s = router.summary();
+      assert.equal(s.counts.human, low, `logprobs ${logprobs}`);
+      assert.equal(s.counts.accepted, 200 - low);
+      assert.equal(s.counts.unparsed, count(list, (it) => it.prompt.includes('#noverdict')));
+      assert.deepEqual(router.humanQueue().length, low);
+      // Costs: 200 AI judgments at 0.02 and the low-confidence items at 1.50.
+      assert.ok(Math.abs(s.cost.total - (200 * 0.02 + low * 1.5)) < 1e-9);
+    }
   } finally {
     await server.close();
   }
