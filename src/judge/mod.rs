@@ -35,6 +35,8 @@ pub mod confidence;
 pub mod prompt;
 pub mod response;
 pub mod routing;
+pub mod routing_summary;
+pub mod thinking;
 pub mod verdict;
 
 pub use calibration::{calibration_table, judge_human_agreement, JudgeHumanPair};

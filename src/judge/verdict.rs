@@ -21,6 +21,7 @@
 //!
 //! The explanation is the visible text before the verdict line.
 
+use crate::judge::thinking::{in_regions, thinking_regions};
 use crate::label::Label;
 use serde::{Deserialize, Serialize};
 
@@ -83,44 +84,6 @@ pub struct VerdictMatch {
     pub label_start: usize,
     /// End of the label (just after `B` of `A > B`).
     pub label_end: usize,
-}
-
-/// Byte ranges of thinking blocks, sorted and disjoint.
-pub fn thinking_regions(text: &str) -> Vec<(usize, usize)> {
-    let lower = text.to_ascii_lowercase();
-    let mut events: Vec<(usize, usize, bool)> = Vec::new(); // (pos, len, is_open)
-    for tag in ["think", "thinking", "reasoning"] {
-        for (open, pat) in [(true, format!("<{tag}>")), (false, format!("</{tag}>"))] {
-            events.extend(lower.match_indices(&pat).map(|(p, m)| (p, m.len(), open)));
-        }
-    }
-    events.sort_unstable();
-    let mut regions = Vec::new();
-    let mut open_at: Option<usize> = None;
-    for (pos, len, is_open) in events {
-        match (is_open, open_at) {
-            (true, None) => open_at = Some(pos),
-            (false, Some(start)) => {
-                regions.push((start, pos + len));
-                open_at = None;
-            }
-            (false, None) => {
-                // A closing tag with no opening one: the answer started inside
-                // the thinking (some servers strip the opening tag).
-                let start = regions.last().map_or(0, |r: &(usize, usize)| r.1);
-                regions.push((start, pos + len));
-            }
-            (true, Some(_)) => {}
-        }
-    }
-    if let Some(start) = open_at {
-        regions.push((start, text.len()));
-    }
-    regions
-}
-
-fn in_regions(regions: &[(usize, usize)], pos: usize) -> bool {
-    regions.iter().any(|&(s, e)| s <= pos && pos < e)
 }
 
 fn is_markup(c: char) -> bool {
