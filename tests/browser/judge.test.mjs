@@ -223,6 +223,16 @@ test('routing counts of a 200-item run match the core rules, with and without lo
       assert.equal(s.counts.accepted, 200 - low);
       assert.equal(s.counts.unparsed, count(list, (it) => it.prompt.includes('#noverdict')));
       assert.deepEqual(router.humanQueue().length, low);
+      // Position bias: a #biased item wins the first position in both
+      // orders, a consistent non-tie in one of its two; ties and items
+      // without a verdict decide nothing.
+      let wins = 0;
+      let decided = 0;
+      for (const it of list) {
+        if (it.prompt.includes('#noverdict')) continue;
+        if (it.prompt.includes('#biased')) { wins += 2; decided += 2; } else if (it.response_a.length !== it.response_b.length) { wins += 1; decided += 2; }
+      }
+      assert.ok(Math.abs(s.first_position_share - wins / decided) < 1e-12, `${s.first_position_share} vs ${wins / decided}`);
       // Costs: 200 AI judgments at 0.02 and the low-confidence items at 1.50.
       assert.ok(Math.abs(s.cost.total - (200 * 0.02 + low * 1.5)) < 1e-9);
     }
