@@ -36,6 +36,20 @@ pub fn thinking_regions(text: &str) -> Vec<(usize, usize)> {
     regions
 }
 
+/// Whether the last region runs to the end of `text` without a closing tag
+/// (the answer was cut off while thinking).
+pub fn ends_inside(text: &str, regions: &[(usize, usize)]) -> bool {
+    regions.last().is_some_and(|&(s, e)| {
+        e == text.len()
+            && text.get(s..e).is_some_and(|t| {
+                let t = t.to_ascii_lowercase();
+                !["</think>", "</thinking>", "</reasoning>"]
+                    .iter()
+                    .any(|c| t.ends_with(c))
+            })
+    })
+}
+
 /// Whether byte `pos` lies inside one of `regions`.
 pub fn in_regions(regions: &[(usize, usize)], pos: usize) -> bool {
     regions.iter().any(|&(s, e)| s <= pos && pos < e)
@@ -58,5 +72,10 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert!(in_regions(&r, 8) && !in_regions(&r, 16) && in_regions(&r, 28));
         assert!(thinking_regions("no tags").is_empty());
+        assert!(ends_inside("a<think>b", &thinking_regions("a<think>b")));
+        assert!(!ends_inside(
+            "a<think>b</THINK>",
+            &thinking_regions("a<think>b</THINK>")
+        ));
     }
 }

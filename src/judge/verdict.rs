@@ -6,12 +6,14 @@
 //! mention it while thinking, or give it twice. The rules here:
 //!
 //! * the keyword is `verdict`, any case, optionally wrapped in `*`, `_` or
-//!   backticks (or quoted, as a JSON key), followed by an optional separator (`:`, `：`, `-`, `–`, `—`);
+//!   backticks (or quoted, as a JSON key), followed by an optional
+//!   separator (`:`, `：`, `-`, `–`, `—`);
 //! * then, after markup (`*`, `_`, backticks, quotes, brackets, a code-fence
 //!   language tag) and white space, a label: a side (`A`/`B`, any case,
 //!   full-width too), an operator (`>`, `>>`, `<`, `<<`, `=`, or `≫`, `≪`,
 //!   `＞`, `＜`, `＝`), the other side, with spaces allowed around the
-//!   operator, and no ASCII letter or digit right after; the word `tie` is a tie;
+//!   operator, and no ASCII letter or digit right after; the word `tie` is
+//!   a tie;
 //! * text inside `<think>`, `<thinking>` or `<reasoning>` blocks is ignored
 //!   (a closing tag with no opening one hides everything before it; an
 //!   opening one never closed hides everything after it);
@@ -21,7 +23,7 @@
 //!
 //! The explanation is the visible text before the verdict line.
 
-use crate::judge::thinking::{in_regions, thinking_regions};
+use crate::judge::thinking::{ends_inside, in_regions, thinking_regions};
 use crate::label::Label;
 use serde::{Deserialize, Serialize};
 
@@ -296,10 +298,7 @@ pub fn parse_verdict(text: &str) -> Verdict {
             .any(|(p, _)| !in_regions(&regions, p));
         let reason = if text.trim().is_empty() {
             "the answer is empty".to_string()
-        } else if regions.last().is_some_and(|r| r.1 == text.len())
-            && !text.to_ascii_lowercase().trim_end().ends_with("think>")
-            && explanation.is_empty()
-        {
+        } else if ends_inside(text, &regions) && explanation.is_empty() {
             "the answer ends inside a thinking block (cut off?) and gives no verdict".to_string()
         } else if visible_keyword {
             "\"VERDICT\" is written but not followed by one of A>>B, A>B, A=B, B>A, B>>A"
