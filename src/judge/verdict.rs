@@ -17,6 +17,8 @@
 //! * text inside `<think>`, `<thinking>` or `<reasoning>` blocks is ignored
 //!   (a closing tag with no opening one hides everything before it; an
 //!   opening one never closed hides everything after it);
+//! * a label followed by `|` or `/` is the list of options echoed back, not
+//!   a verdict;
 //! * when there are several verdicts the last one counts, and
 //!   `conflicting` says whether they disagreed;
 //! * no verdict at all is [`Verdict::Unparsed`] with a reason, never a tie.
@@ -195,6 +197,11 @@ fn read_verdict_at(text: &str, start: usize) -> Option<(Label, usize, usize)> {
         }
     }
     let (label, end) = read_label(text, i)?;
+    // `VERDICT: A>>B | A>B | ...` or `A>B/B>A` echoes the list of options.
+    let next = text.get(end..)?.trim_start_matches(is_space).chars().next();
+    if matches!(next, Some('|' | '/')) {
+        return None;
+    }
     Some((label, i, end))
 }
 
