@@ -152,7 +152,10 @@ pub struct Calibration {
     pub reason: Option<String>,
 }
 
-/// The calibration table with `n_bins` equal-width bins (at least 1) and the
+/// Most bins a calibration table has (a larger request is capped).
+pub const MAX_BINS: usize = 1000;
+
+/// The calibration table with `n_bins` equal-width bins (1 to [`MAX_BINS`]) and the
 /// expected calibration error
 ///
 /// `ECE = Σ_b (|B_b| / n) · |acc(B_b) − conf(B_b)|`,
@@ -164,7 +167,7 @@ pub struct Calibration {
 /// and Hauskrecht (2015), AAAI, DOI 10.1609/aaai.v29i1.9602. Confidences
 /// outside 0..=1 or not finite are left out.
 pub fn calibration_table(pairs: &[JudgeHumanPair], n_bins: usize) -> Calibration {
-    let n_bins = n_bins.max(1);
+    let n_bins = n_bins.clamp(1, MAX_BINS);
     let mut count = vec![0usize; n_bins];
     let mut conf_sum = vec![0.0f64; n_bins];
     let mut agree = vec![0usize; n_bins];
