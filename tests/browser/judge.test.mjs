@@ -142,6 +142,17 @@ test('a wrong key stops the whole run with the HTTP status', async () => {
   }
 });
 
+test('a request with no answer times out, is retried, and then fails only its item', async () => {
+  let calls = 0;
+  const never = () => { calls++; return new Promise(() => {}); }; // ignores its signal
+  const run = new JudgeRun({ core: standInCore, call: never, model: 'm', swap: false, timeoutMs: 30, maxRetries: 1, backoffMs: 1 });
+  const out = await run.run(items(2));
+  assert.equal(out.results.length, 0);
+  assert.match(out.errors['item-0'], /no answer within 30 ms/);
+  assert.equal(calls, 4, 'two items, two attempts each');
+  assert.equal(out.cancelled, false);
+});
+
 test('the key is stored only when the user asks', () => {
   const store = new Map();
   const storage = { setItem: (k, v) => store.set(k, v), getItem: (k) => store.get(k) ?? null, removeItem: (k) => store.delete(k) };
