@@ -153,6 +153,19 @@ test('a request with no answer times out, is retried, and then fails only its it
   assert.equal(out.cancelled, false);
 });
 
+test('the test server answers CORS preflights so a page on another origin can call it', async () => {
+  const server = await startJudgeServer();
+  try {
+    const pre = await fetch(`${server.url}/v1/chat/completions`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:1', 'access-control-request-headers': 'authorization' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), '*');
+    assert.match(pre.headers.get('access-control-allow-headers'), /authorization/);
+    assert.equal(server.stats.requests, 0, 'preflights are not counted as requests');
+  } finally {
+    await server.close();
+  }
+});
+
 test('the key is stored only when the user asks', () => {
   const store = new Map();
   const storage = { setItem: (k, v) => store.set(k, v), getItem: (k) => store.get(k) ?? null, removeItem: (k) => store.delete(k) };
