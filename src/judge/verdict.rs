@@ -131,7 +131,10 @@ pub(crate) fn read_label(text: &str, i: usize) -> Option<(Label, usize)> {
             .map_or(true, |c| !c.is_ascii_alphanumeric())
     };
     if rest.len() >= 3 && rest.is_char_boundary(3) && rest[..3].eq_ignore_ascii_case("tie") {
-        return boundary_ok(i + 3).then_some((Label::Tie, i + 3));
+        return boundary_ok(i + 3)
+            .then(|| Label::parse("A=B").ok())
+            .flatten()
+            .map(|l| (l, i + 3));
     }
     let mut chars = rest.char_indices().peekable();
     let first = side_of(chars.next()?.1)?;
@@ -147,22 +150,23 @@ pub(crate) fn read_label(text: &str, i: usize) -> Option<(Label, usize)> {
     if first == second || !boundary_ok(end) {
         return None;
     }
-    // Winner 0 = A, 1 = B.
-    let (winner, strength) = match op.as_str() {
-        "=" | "==" => return Some((Label::Tie, end)),
-        ">" => (first, 1),
-        ">>" => (first, 2),
-        "<" => (second, 1),
-        "<<" => (second, 2),
+    // Winner 0 = A, 1 = B; the canonical judge form goes through the one
+    // label parser of the crate.
+    let (winner, strong) = match op.as_str() {
+        "=" | "==" => return Label::parse("A=B").ok().map(|l| (l, end)),
+        ">" => (first, false),
+        ">>" => (first, true),
+        "<" => (second, false),
+        "<<" => (second, true),
         _ => return None,
     };
-    let label = match (winner, strength) {
-        (0, 2) => Label::AMuchBetter,
-        (0, _) => Label::ABetter,
-        (_, 2) => Label::BMuchBetter,
-        _ => Label::BBetter,
+    let form = match (winner, strong) {
+        (0, true) => "A>>B",
+        (0, false) => "A>B",
+        (_, true) => "B>>A",
+        (_, false) => "B>A",
     };
-    Some((label, end))
+    Label::parse(form).ok().map(|l| (l, end))
 }
 
 /// Reads a verdict whose keyword starts at byte `start` (7 bytes: `verdict`).
