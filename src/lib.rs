@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod annotation;
+pub mod cost;
 pub mod dataset;
 pub mod error;
 pub mod label;
