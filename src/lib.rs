@@ -21,4 +21,4 @@ pub use label::{Label, Side};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
