@@ -1,0 +1,306 @@
+// The dashboard page: reads the form, posts to the worker, draws what comes
+// back. No wasm call and no statistics on this thread.
+//
+// URL parameters (all optional): data, gold, task (URLs to load at start);
+// live=BASE with task_id and token to follow a collector;
+// min_reliability, aggregation, overlap.
+
+import * as charts from './charts.js';
+import { AnnotatorTable } from './table.js';
+import { renderCost } from './cost.js';
+
+const $ = (id) => document.getElementById(id);
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const params = new URLSearchParams(location.search);
+let view = null;
+let lastLoad = null;
+let pendingExport = null;
+
+const table = new AnnotatorTable($('annotator-table'), (id) => {
+  $('confusion-annotator').value = id;
+  drawConfusion();
+});
+
+function send(msg) {
+  worker.postMessage(msg);
+}
+
+function status(text) {
+  $('status').textContent = text;
+}
+
+function setState(s) {
+  document.body.dataset.state = s;
+}
+
+// ---- worker messages ----
+
+worker.onmessage = (e) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'ready':
+      $('version').textContent = `core ${m.version}`;
+      setState('idle');
+      status('Ready: load annotations.');
+      startFromParams();
+      break;
+    case 'progress': {
+      const p = $('progress');
+      p.hidden = false;
+      if (m.total) { p.max = m.total; p.value = m.done; } else p.removeAttribute('value');
+      status(`${m.phase}…${m.total ? ` ${Math.round((100 * m.done) / m.total)}%` : ''}`);
+      break;
+    }
+    case 'result':
+      $('progress').hidden = true;
+      $('error').hidden = true;
+      view = m.view;
+      render();
+      break;
+    case 'error':
+      $('progress').hidden = true;
+      showError(m);
+      break;
+    case 'export':
+      download(m);
+      break;
+    case 'cost':
+      renderCost($('cost-out'), m.response, m.reason, view);
+      break;
+    case 'task':
+      status(`Task ${m.task_id ?? ''}: ${m.examples} items with texts.`);
+      break;
+    case 'live-status':
+      $('live-status').textContent = m.status;
+      break;
+    case 'live-tick':
+      $('live-status').textContent = `live: ${m.annotations} annotations`;
+      break;
+  }
+};
+
+worker.onerror = (e) => showError({ context: 'worker', message: e.message || 'the worker failed to start (is www/pkg/ built?)' });
+
+function showError(m) {
+  setState('error');
+  const box = $('error');
+  box.hidden = false;
+  $('error-text').textContent = m.context === 'load' || m.context === 'config'
+    ? `Could not load the annotations: ${m.message}` : `${m.context}: ${m.message}`;
+  $('skip-invalid').hidden = !(lastLoad && /line \d+/.test(m.message) && !lastLoad.skipInvalid);
+  status('Error.');
+}
+
+// ---- loading ----
+
+function load(source) {
+  lastLoad = { source, skipInvalid: false };
+  setState('loading');
+  status('Loading…');
+  send({ type: 'load', source, skipInvalid: false });
+  sendConfig();
+}
+
+$('skip-invalid').onclick = () => {
+  if (!lastLoad) return;
+  lastLoad.skipInvalid = true;
+  $('error').hidden = true;
+  setState('loading');
+  send({ type: 'load', source: lastLoad.source, skipInvalid: true });
+  sendConfig();
+};
+
+$('file').onchange = (e) => {
+  const f = e.target.files[0];
+  if (f) load({ kind: 'file', file: f, name: f.name });
+};
+const drop = $('drop');
+drop.ondragover = (e) => { e.preventDefault(); drop.classList.add('over'); };
+drop.ondragleave = () => drop.classList.remove('over');
+drop.ondrop = (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const f = e.dataTransfer.files[0];
+  if (f) load({ kind: 'file', file: f, name: f.name });
+};
+drop.onkeydown = (e) => { if (e.key === 'Enter' || e.key === ' ') $('file').click(); };
+$('url-form').onsubmit = (e) => {
+  e.preventDefault();
+  const url = $('url').value.trim();
+  if (url) load({ kind: 'url', url: new URL(url, location.href).href });
+};
+$('gold-file').onchange = (e) => {
+  const f = e.target.files[0];
+  if (f) send({ type: 'gold', source: { kind: 'file', file: f, name: f.name } });
+};
+$('task-file').onchange = (e) => {
+  const f = e.target.files[0];
+  if (f) send({ type: 'task', source: { kind: 'file', file: f, name: f.name } });
+};
+$('live-form').onsubmit = (e) => {
+  e.preventDefault();
+  startLive($('live-base').value.trim() || location.origin, $('live-task').value.trim(), $('live-token').value);
+};
+$('live-stop').onclick = () => send({ type: 'stop-live' });
+
+function startLive(base, task, token) {
+  if (!task) { showError({ context: 'live', message: 'give the task id to follow' }); return; }
+  lastLoad = null;
+  setState('loading');
+  send({ type: 'live', base, task, token });
+}
+
+function startFromParams() {
+  const abs = (u) => new URL(u, location.href).href;
+  if (params.has('min_reliability')) $('min-rel').value = params.get('min_reliability');
+  if (params.has('aggregation')) $('aggregation').value = params.get('aggregation');
+  if (params.has('overlap')) $('overlap').value = params.get('overlap');
+  $('min-rel-out').value = Number($('min-rel').value).toFixed(2);
+  if (params.has('gold')) send({ type: 'gold', source: { kind: 'url', url: abs(params.get('gold')) } });
+  if (params.has('task')) send({ type: 'task', source: { kind: 'url', url: abs(params.get('task')) } });
+  if (params.has('data')) {
+    $('url').value = abs(params.get('data'));
+    load({ kind: 'url', url: abs(params.get('data')) });
+  } else if (params.has('live')) {
+    $('live-base').value = params.get('live');
+    $('live-task').value = params.get('task_id') ?? '';
+    $('live-token').value = params.get('token') ?? '';
+    sendConfig();
+    startLive(params.get('live'), params.get('task_id') ?? '', params.get('token') ?? '');
+  } else {
+    sendConfig();
+  }
+}
+
+// ---- settings: debounced, the worker computes only the newest ----
+
+let debounce = null;
+function sendConfig() {
+  send({ type: 'config', config: {
+    min_reliability: Number($('min-rel').value),
+    overlap: Math.max(1, Number($('overlap').value) || 3),
+    aggregation: $('aggregation').value,
+  } });
+}
+function configChanged() {
+  $('min-rel-out').value = Number($('min-rel').value).toFixed(2);
+  clearTimeout(debounce);
+  debounce = setTimeout(() => {
+    if (view) { setState('computing'); status('Recomputing…'); }
+    sendConfig();
+  }, 200);
+}
+$('min-rel').oninput = configChanged;
+$('aggregation').onchange = configChanged;
+$('overlap').onchange = configChanged;
+$('alpha-metric').onchange = () => view && renderHeadline();
+$('kappa-weighting').onchange = () => view && charts.kappaHeatmap($('plot-kappa'), view.heatmap, $('kappa-weighting').value);
+$('confusion-annotator').onchange = drawConfusion;
+
+// ---- exports ----
+
+for (const b of document.querySelectorAll('[data-export]')) {
+  b.onclick = () => {
+    pendingExport = b.dataset.export;
+    send({ type: 'export', kind: b.dataset.export, includeTies: $('include-ties').checked });
+  };
+}
+
+function download(m) {
+  const blob = new Blob([m.text], { type: m.mime });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = m.filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  $('export-note').textContent = `${m.filename}${m.note ? `: ${m.note}` : ''}`;
+  pendingExport = null;
+}
+
+// ---- cost ----
+
+function requestCost() {
+  send({ type: 'cost', request: {
+    hourly_rate: Number($('hourly').value),
+    target_pairs: Math.max(0, Math.round(Number($('target-pairs').value) || 0)),
+    annotators: Math.max(1, Math.round(Number($('team').value) || 1)),
+    hours_per_day: Number($('hours-day').value),
+  } });
+}
+$('cost-form').oninput = () => { clearTimeout(requestCost.t); requestCost.t = setTimeout(requestCost, 200); };
+
+// ---- rendering ----
+
+const fmt = (v, d = 3) => (v === null || v === undefined ? '—' : Number(v).toFixed(d));
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+function card(h) {
+  const i = h.interpretation;
+  const band = i?.band ? `<div class="band band-${esc(String(i.band).replace(/\W+/g, '_'))}">${esc(i.band)}</div>` : '';
+  const action = i?.action ? `<div class="action">${esc(i.action)}</div>` : '';
+  const why = h.value === null && h.reason ? `<div class="muted">undefined: ${esc(h.reason)}</div>` : '';
+  return `<div class="card" data-key="${esc(h.key)}"><div class="muted">${esc(h.title)}</div>
+    <div class="value" data-value="${h.value ?? ''}">${fmt(h.value)}</div>${band}${action}${why}</div>`;
+}
+
+function renderHeadline() {
+  const metric = `krippendorff_alpha.${$('alpha-metric').value}`;
+  const shown = view.headline.filter((h) => !h.key.startsWith('krippendorff_alpha') || h.key === metric);
+  $('cards').innerHTML = shown.map(card).join('');
+}
+
+function renderCounts() {
+  const c = view.counts;
+  const skipped = typeof c.skipped === 'number' ? c.skipped : Array.isArray(c.skipped) ? c.skipped.length : 0;
+  const final = view.labelDist.final[view.aggregation];
+  const entries = [
+    ['annotations', c.annotations], ['items', c.items], ['annotators', c.annotators], ['skipped lines', skipped],
+    [`final labels (${view.aggregation})`, final.count],
+    [`items below ${view.overlap.target} labels`, view.overlap.lacking],
+  ];
+  $('counts').innerHTML = entries.map(([k, v]) =>
+    `<div><dt>${esc(k)}</dt><dd data-count="${esc(k)}">${v ?? '—'}</dd></div>`).join('');
+  const lk = $('lacking');
+  lk.querySelector('summary').textContent =
+    `${view.overlap.lacking} of ${view.overlap.items} items have fewer than ${view.overlap.target} labels`;
+  lk.querySelector('ul').innerHTML = view.overlap.sample.map(([item, n]) => `<li>${esc(item)}: ${n}</li>`).join('') +
+    (view.overlap.lacking > view.overlap.sample.length ? `<li>… ${view.overlap.lacking - view.overlap.sample.length} more</li>` : '');
+  const sk = $('skipped');
+  sk.hidden = !skipped;
+  sk.querySelector('summary').textContent = `${skipped} bad lines skipped`;
+  sk.querySelector('ul').innerHTML = view.skipped.map((s) =>
+    `<li>${esc(typeof s === 'string' ? s : s.error ?? s.message ?? JSON.stringify(s))}</li>`).join('');
+}
+
+function drawConfusion() {
+  const id = $('confusion-annotator').value;
+  charts.confusionMatrix($('plot-confusion'), view?.confusion?.[id], id);
+}
+
+function render() {
+  const t0 = performance.now();
+  renderHeadline();
+  renderCounts();
+  charts.timeline($('plot-timeline'), view.timeline);
+  charts.labelDistribution($('plot-labels'), view.labelDist.raw, view.labelDist.final[view.aggregation], view.aggregation);
+  charts.goldVsTime($('plot-scatter'), view.annotators);
+  charts.kappaHeatmap($('plot-kappa'), view.heatmap, $('kappa-weighting').value);
+  $('kappa-note').textContent = view.heatmap.ids.length < view.annotators.length
+    ? `the ${view.heatmap.ids.length} annotators with most labels` : '';
+  const sel = $('confusion-annotator');
+  const keep = sel.value;
+  const ids = Object.keys(view.confusion);
+  sel.innerHTML = ids.map((id) => `<option>${esc(id)}</option>`).join('');
+  if (ids.includes(keep)) sel.value = keep;
+  const ds = view.dawid_skene;
+  $('ds-note').textContent = ds.iterations == null ? '' : `(${ds.iterations} EM iterations, log-likelihood ${fmt(ds.log_likelihood, 1)})`;
+  drawConfusion();
+  table.set(view.annotators);
+  requestCost();
+  setState('ready');
+  document.body.dataset.seq = String((Number(document.body.dataset.seq) || 0) + 1);
+  status(`Computed in ${fmt(view.timing.report_ms, 0)} ms (report) / ${fmt(view.timing.total_ms, 0)} ms in all; drawn in ${fmt(performance.now() - t0, 0)} ms.`);
+  performance.mark('dashboard-drawn');
+}

@@ -1,0 +1,122 @@
+// Turns the core's report (issue 2 shape) and the scan into the small view
+// model the page draws. Selection and reshaping only: every figure is the
+// core's. Runs in the worker so the page receives kilobytes, not the whole
+// report (whose label maps have one entry per item).
+
+import { number } from './exports.js';
+import { LABELS } from './scan.js';
+
+const HEATMAP_MAX = 30;
+const LACKING_SAMPLE = 50;
+
+export const METRICS = [
+  ['pairwise', 'Pairwise agreement'],
+  ['pairwise_directional', 'Pairwise agreement (direction)'],
+  ['fleiss_kappa', "Fleiss' kappa"],
+  ['krippendorff_alpha.ordinal', "Krippendorff's alpha (ordinal)"],
+  ['krippendorff_alpha.nominal', "Krippendorff's alpha (nominal)"],
+  ['krippendorff_alpha.interval', "Krippendorff's alpha (interval)"],
+];
+
+function get(obj, path) {
+  let v = obj;
+  for (const k of path.split('.')) v = v?.[k];
+  return v;
+}
+
+/** {band, action} for a figure from report.agreement.interpretation, whatever its nesting. */
+function interpretation(agreement, path) {
+  const interp = agreement?.interpretation ?? {};
+  const flat = path.replace('.', '_');
+  const entry = get(interp, path) ?? interp[flat] ??
+    (path.startsWith('krippendorff_alpha') ? interp.krippendorff_alpha : undefined);
+  if (!entry) return null;
+  if (typeof entry === 'string') return { band: entry, action: null };
+  return {
+    band: entry.band ?? entry.label ?? entry.level ?? null,
+    action: entry.action ?? entry.recommendation ?? entry.recommended_action ?? null,
+  };
+}
+
+function reason(agreement, path, raw) {
+  if (raw && typeof raw === 'object' && raw.reason) return raw.reason;
+  const u = agreement?.undefined ?? {};
+  return get(u, path) ?? u[path.replace('.', '_')] ?? null;
+}
+
+/** DS confusion matrices as {id: 5x5 rows}, from a map or a list. */
+function confusions(ds) {
+  const c = ds?.confusion ?? ds?.confusions ?? ds?.confusion_matrices;
+  if (!c) return {};
+  if (Array.isArray(c)) {
+    const out = {};
+    for (const e of c) if (e && (e.annotator ?? e.id) !== undefined) out[e.annotator ?? e.id] = e.matrix ?? e.confusion;
+    return out;
+  }
+  return c;
+}
+
+export function viewModel(report, scan, config, aggregation) {
+  const ag = report.agreement ?? {};
+  const headline = METRICS.map(([path, title]) => {
+    const raw = get(ag, path);
+    return { key: path, title, value: number(raw), reason: reason(ag, path, raw), interpretation: interpretation(ag, path) };
+  });
+
+  const target = config.overlap;
+  let lacking = 0;
+  const lackingSample = [];
+  for (let i = 0; i < scan.itemNames.length; i++) {
+    if (scan.goldItems.has(scan.itemNames[i])) continue;
+    if (scan.counts[i] < target) {
+      lacking++;
+      if (lackingSample.length < LACKING_SAMPLE) lackingSample.push([scan.itemNames[i], scan.counts[i]]);
+    }
+  }
+
+  const finals = {};
+  for (const method of ['majority', 'weighted', 'dawid_skene']) {
+    const dist = [0, 0, 0, 0, 0];
+    let count = 0;
+    for (const l of Object.values(report.labels?.[method] ?? {})) {
+      const k = LABELS.indexOf(l);
+      if (k >= 0) { dist[k]++; count++; }
+    }
+    finals[method] = { dist, count };
+  }
+
+  const annotators = (report.annotators ?? []).map((a) => ({
+    ...a,
+    position_bias_value: number(a.position_bias),
+    position_bias_p: a.position_bias?.p_value ?? null,
+    straight_lining_value: number(a.straight_lining),
+  }));
+
+  // Heat map: the annotators with the most labels, and the kappa of each pair.
+  const top = [...annotators].sort((x, y) => (y.total ?? 0) - (x.total ?? 0)).slice(0, HEATMAP_MAX).map((a) => a.id);
+  const inTop = new Set(top);
+  const pairs = (ag.cohen_kappa ?? []).filter((p) => inTop.has(p.a) && inTop.has(p.b))
+    .map((p) => ({ a: p.a, b: p.b, n: p.n, unweighted: number(p.unweighted), linear: number(p.linear), quadratic: number(p.quadratic) }));
+
+  const ds = report.dawid_skene ?? {};
+  const ll = ds.log_likelihood;
+  return {
+    counts: report.counts ?? {},
+    skipped: (report.skipped ?? report.counts?.skipped_lines ?? []).slice?.(0, 20) ?? [],
+    headline,
+    overlap: { target, lacking, sample: lackingSample, items: scan.itemNames.length - scan.goldItems.size },
+    labelDist: { raw: scan.raw, final: finals },
+    timeline: scan.timeline,
+    annotators,
+    heatmap: { ids: top, pairs, total_pairs: (ag.cohen_kappa ?? []).length },
+    confusion: confusions(ds),
+    dawid_skene: {
+      iterations: ds.iterations ?? null,
+      log_likelihood: Array.isArray(ll) ? ll[ll.length - 1] : number(ll),
+      priors: ds.priors ?? null,
+    },
+    aggregation,
+    min_reliability: config.min_reliability,
+    measured: scan.measured,
+  };
+}

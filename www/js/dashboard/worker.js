@@ -1,0 +1,282 @@
+// The dashboard's worker: holds the data, makes every call into the wasm
+// core, and sends the page small view models to draw. Nothing here touches
+// the DOM; nothing on the page calls wasm.
+//
+// Messages in:  {type: 'load' | 'gold' | 'task', source, skipInvalid}
+//               {type: 'config', config}   {type: 'live', base, task, token}
+//               {type: 'stop-live'}        {type: 'export', kind, includeTies}
+//               {type: 'cost', request}
+// Messages out: {type: 'ready' | 'progress' | 'result' | 'error' | 'export' |
+//                'cost' | 'live-status'}
+
+import init, * as wasm from '../../pkg/prefkit.js';
+import { readSource, streamEvents, toJsonl } from './sources.js';
+import { scan } from './scan.js';
+import { annotatorsCsv, dpoJsonl, labelsJsonl } from './exports.js';
+import { viewModel } from './view.js';
+
+const state = {
+  text: '',            // all annotations, JSONL
+  liveLines: [],       // annotations received live, not yet joined into text
+  ids: new Set(),      // ids received live (the stream may repeat the backfill)
+  goldText: undefined,
+  examples: new Map(), // item -> {prompt, response_a, response_b}, from the task file
+  config: { min_reliability: 0.6, overlap: 3, skip_invalid: false },
+  aggregation: 'majority',
+  report: null,
+  scan: null,          // data-only figures: unchanged by the slider
+  live: null,          // LiveAgreement fed by the event stream
+  liveAbort: null,
+  seq: 0,
+};
+
+const ready = init().then(() => {
+  post({ type: 'ready', version: wasm.version(), exports: Object.keys(wasm).sort() });
+});
+
+function post(msg) {
+  self.postMessage(msg);
+}
+
+function progress(phase, done, total) {
+  post({ type: 'progress', phase, done, total });
+}
+
+// Requests are handled one at a time; while one runs, later config changes
+// replace each other so the worker only ever computes the newest.
+let queue = Promise.resolve();
+let pendingConfig = null;
+
+self.onmessage = (e) => {
+  const msg = e.data;
+  if (msg.type === 'config') {
+    const first = pendingConfig === null;
+    pendingConfig = msg;
+    if (!first) return;
+    queue = queue.then(() => {
+      const m = pendingConfig;
+      pendingConfig = null;
+      return handle(m);
+    });
+    return;
+  }
+  if (msg.type === 'stop-live') {
+    state.liveAbort?.abort();
+    return;
+  }
+  queue = queue.then(() => handle(msg));
+};
+
+async function handle(msg) {
+  await ready;
+  try {
+    switch (msg.type) {
+      case 'load': return await load(msg);
+      case 'gold': return await loadGold(msg);
+      case 'task': return await loadTask(msg);
+      case 'config': return recompute(msg);
+      case 'live': return startLive(msg);
+      case 'export': return exportFile(msg);
+      case 'cost': return cost(msg.request);
+    }
+  } catch (err) {
+    post({ type: 'error', context: msg.type, message: err?.message ?? String(err) });
+  }
+}
+
+async function load(msg) {
+  state.liveAbort?.abort();
+  const raw = await readSource(msg.source, (done, total) => progress('reading', done, total));
+  state.text = toJsonl(raw);
+  state.liveLines = [];
+  state.ids.clear();
+  state.live = null;
+  state.config.skip_invalid = !!msg.skipInvalid;
+  state.scan = null;
+  compute({ fresh: true, source: msg.source.name ?? msg.source.url ?? 'text' });
+}
+
+async function loadGold(msg) {
+  const raw = await readSource(msg.source, (done, total) => progress('reading gold', done, total));
+  state.goldText = toJsonl(raw);
+  state.scan = null;
+  if (state.text) compute({ fresh: true });
+}
+
+async function loadTask(msg) {
+  const raw = await readSource(msg.source, (done, total) => progress('reading task', done, total));
+  let task;
+  try {
+    task = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`task file: not JSON (${err.message})`);
+  }
+  state.examples = new Map();
+  for (const list of [task.examples, task.gold]) {
+    for (const ex of Array.isArray(list) ? list : []) {
+      if (ex && typeof ex.id === 'string') state.examples.set(ex.id, ex);
+    }
+  }
+  // The task's gold answers count as gold unless a gold file was given.
+  if (state.goldText === undefined && Array.isArray(task.gold) && task.gold.length) {
+    state.goldText = task.gold
+      .filter((g) => g && g.id && g.label)
+      .map((g) => JSON.stringify({ item: g.id, label: g.label, explanation: g.explanation }))
+      .join('\n');
+    state.scan = null;
+  }
+  if (task.config && Number.isFinite(task.config.overlap)) state.config.overlap = task.config.overlap;
+  post({ type: 'task', task_id: task.task_id ?? null, examples: state.examples.size });
+  if (state.text) compute({ fresh: true });
+}
+
+function recompute(msg) {
+  const c = msg.config ?? {};
+  if (Number.isFinite(c.min_reliability)) state.config.min_reliability = c.min_reliability;
+  if (Number.isFinite(c.overlap)) state.config.overlap = c.overlap;
+  if (typeof c.aggregation === 'string') state.aggregation = c.aggregation;
+  if (state.text || state.liveLines.length) compute({ fresh: false });
+}
+
+function allText() {
+  if (state.liveLines.length) {
+    state.text += (state.text && !state.text.endsWith('\n') ? '\n' : '') + state.liveLines.join('\n');
+    state.liveLines = [];
+  }
+  return state.text;
+}
+
+/** One report call (and, when the data changed, one scan), then the view model. */
+function compute({ fresh }) {
+  const seq = ++state.seq;
+  const text = allText();
+  const t0 = performance.now();
+  progress('computing the report', 0, 1);
+  const report = wasm.report(text, state.goldText || undefined, { ...state.config });
+  const tReport = performance.now() - t0;
+  state.report = report;
+  if (fresh || !state.scan) {
+    state.scan = scan(wasm, text, state.goldText, {
+      progress: (done, total) => progress('agreement over time', done, total),
+      skipInvalid: state.config.skip_invalid,
+    });
+  }
+  const view = viewModel(report, state.scan, state.config, state.aggregation);
+  view.timing = { report_ms: tReport, total_ms: performance.now() - t0 };
+  view.examples = state.examples.size;
+  post({ type: 'result', seq, view });
+}
+
+function confidenceFor(method) {
+  const fromCore = state.report?.labels?.confidence?.[method];
+  if (fromCore) return { map: fromCore, source: 'core' };
+  return { map: state.scan.voteShare(state.report, method, state.config), source: 'vote share' };
+}
+
+function exportFile(msg) {
+  if (!state.report) throw new Error('load annotations first');
+  const method = state.aggregation;
+  const labels = state.report.labels?.[method] ?? {};
+  if (msg.kind === 'labels') {
+    const conf = confidenceFor(method);
+    const text = labelsJsonl(labels, conf.map, method, state.config.min_reliability);
+    post({ type: 'export', kind: msg.kind, filename: `labels-${method}.jsonl`, text, mime: 'application/x-ndjson' });
+  } else if (msg.kind === 'dpo') {
+    if (!state.examples.size) throw new Error('load the task file first: DPO pairs need the prompt and response texts');
+    const conf = confidenceFor(method);
+    const out = dpoJsonl(labels, conf.map, state.examples, !!msg.includeTies);
+    post({ type: 'export', kind: msg.kind, filename: `dpo-${method}.jsonl`, text: out.text,
+      mime: 'application/x-ndjson', note: `${out.written} pairs; ${out.ties} ties ${msg.includeTies ? 'included' : 'left out'}; ${out.missing} labelled items not in the task file` });
+  } else if (msg.kind === 'csv') {
+    post({ type: 'export', kind: msg.kind, filename: 'annotators.csv',
+      text: annotatorsCsv(state.report.annotators ?? []), mime: 'text/csv' });
+  }
+}
+
+function cost(request) {
+  if (typeof wasm.costTable !== 'function') {
+    post({ type: 'cost', response: null, reason: 'this build of the wasm module has no costTable export yet' });
+    return;
+  }
+  const req = { ...request };
+  if (state.scan) req.measured = state.scan.measured;
+  post({ type: 'cost', response: wasm.costTable(req) });
+}
+
+// ---- live from the collector's event stream ----
+
+async function startLive({ base, task, token }) {
+  state.liveAbort?.abort();
+  const abort = new AbortController();
+  state.liveAbort = abort;
+  const root = base.replace(/\/+$/, '');
+  const auth = { Authorization: `Bearer ${token}` };
+  state.text = '';
+  state.liveLines = [];
+  state.ids.clear();
+  state.scan = null;
+  state.live = typeof wasm.LiveAgreement === 'function' ? new wasm.LiveAgreement() : null;
+  post({ type: 'live-status', status: 'connecting' });
+  // What was stored before we connected, then every new annotation.
+  const res = await fetch(`${root}/api/tasks/${encodeURIComponent(task)}/annotations.jsonl`,
+    { headers: auth, signal: abort.signal });
+  if (!res.ok) throw new Error(`export of stored annotations: HTTP ${res.status} ${await res.text()}`);
+  for (const line of (await res.text()).split('\n')) if (line.trim()) accept(line);
+  if (state.text || state.liveLines.length) compute({ fresh: true });
+  let timer = null;
+  const schedule = () => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      queue = queue.then(() => compute({ fresh: true }))
+        .catch((err) => post({ type: 'error', context: 'live', message: err.message }));
+    }, 500);
+  };
+  await streamEvents(`${root}/api/tasks/${encodeURIComponent(task)}/events`, auth, abort.signal, {
+    status: (status) => post({ type: 'live-status', status }),
+    data: (data) => {
+      let n = 0;
+      for (const line of splitEvent(data)) if (accept(line)) n++;
+      if (n) {
+        post({ type: 'live-tick', snapshot: state.live ? state.live.snapshot() : null,
+          annotations: state.ids.size });
+        schedule();
+      }
+    },
+  });
+}
+
+/** An event's data: one annotation object or an array of them. */
+function splitEvent(data) {
+  const t = data.trim();
+  if (!t.startsWith('[')) return [t];
+  try {
+    return JSON.parse(t).map((a) => JSON.stringify(a));
+  } catch {
+    return [t];
+  }
+}
+
+/** Adds one annotation line unless its id was seen; returns whether it was new. */
+function accept(line) {
+  let obj;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    post({ type: 'error', context: 'live', message: `stream: not JSON: ${line.slice(0, 80)}` });
+    return false;
+  }
+  if (obj.id !== undefined) {
+    if (state.ids.has(obj.id)) return false;
+    state.ids.add(obj.id);
+  }
+  state.liveLines.push(line);
+  if (state.live) {
+    try {
+      state.live.add(obj);
+    } catch (err) {
+      post({ type: 'error', context: 'live', message: err.message });
+    }
+  }
+  return true;
+}
