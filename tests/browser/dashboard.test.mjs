@@ -226,7 +226,7 @@ test('exports parse and match the core', { skip }, async () => {
 
   const csv = parseCsv(await download(page, 'csv'));
   const header = csv[0];
-  assert.ok(header.includes('id') && header.includes('composite') && header.includes('position_bias'));
+  assert.ok(header.includes('id') && header.includes('composite') && header.includes('position_bias_share_left'));
   assert.equal(csv.length - 1, expected.annotators.length);
   for (const a of expected.annotators) {
     const row = csv.find((r) => r[0] === a.id);

@@ -28,20 +28,18 @@ export const ANNOTATOR_COLUMNS = [
   ['speed_penalty', (a) => a.speed_penalty],
   ['composite', (a) => a.composite],
   ['flagged', (a) => a.flagged],
-  ['position_bias', (a) => number(a.position_bias)],
+  ['position_bias_left', (a) => a.position_bias?.left ?? null],
+  ['position_bias_decided', (a) => a.position_bias?.decided ?? null],
+  ['position_bias_share_left', (a) => a.position_bias?.share_left ?? null],
   ['position_bias_p_value', (a) => a.position_bias?.p_value ?? null],
-  ['straight_lining', (a) => number(a.straight_lining)],
+  ['straight_lining_longest_run', (a) => a.straight_lining?.longest_run ?? null],
+  ['straight_lining_top_label', (a) => a.straight_lining?.top_label ?? null],
+  ['straight_lining_top_share', (a) => a.straight_lining?.top_share ?? null],
 ];
 
-/** A figure that may come as a number or as {value|share|longest_run|...}. */
+/** A figure as a finite number, or null (the core sends null for undefined figures). */
 export function number(x) {
-  if (typeof x === 'number') return Number.isFinite(x) ? x : null;
-  if (x && typeof x === 'object') {
-    for (const k of ['value', 'left_share', 'share', 'longest_run', 'max_run']) {
-      if (typeof x[k] === 'number') return x[k];
-    }
-  }
-  return null;
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }
 
 export function annotatorsCsv(annotators) {

@@ -94,6 +94,7 @@ function showError(m) {
 // ---- loading ----
 
 function load(source) {
+  performance.mark('dashboard-load-start');
   lastLoad = { source, skipInvalid: false };
   setState('loading');
   status('Loading…');
@@ -238,7 +239,7 @@ const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 
 function card(h) {
   const i = h.interpretation;
-  const band = i?.band ? `<div class="band band-${esc(String(i.band).replace(/\W+/g, '_'))}">${esc(i.band)}</div>` : '';
+  const band = i?.band ? `<div class="band band-${esc(i.band)}">${esc(String(i.band).replace(/_/g, ' '))}${i.range ? ` <span class="muted">(${esc(i.range)})</span>` : ''}</div>` : '';
   const action = i?.action ? `<div class="action">${esc(i.action)}</div>` : '';
   const why = h.value === null && h.reason ? `<div class="muted">undefined: ${esc(h.reason)}</div>` : '';
   return `<div class="card" data-key="${esc(h.key)}"><div class="muted">${esc(h.title)}</div>

@@ -11,8 +11,11 @@ export const COLUMNS = [
   ['avg_time_seconds', 'avg time (s)', 'sec'],
   ['speed_penalty', 'speed', 'frac'],
   ['composite', 'composite', 'frac'],
-  ['position_bias_value', 'position bias (left share)', 'frac'],
-  ['straight_lining_value', 'straight-lining', 'frac'],
+  ['position_share_left', 'left choices (position bias)', 'frac'],
+  ['position_p_value', 'position bias p', 'frac'],
+  ['straight_longest_run', 'longest same-label run', 'int'],
+  ['straight_top_label', 'most used label', 'text'],
+  ['straight_top_share', 'its share', 'frac'],
   ['flagged', 'flagged', 'bool'],
 ];
 

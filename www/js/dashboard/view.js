@@ -26,22 +26,18 @@ function get(obj, path) {
 
 /** {band, action} for a figure from report.agreement.interpretation, whatever its nesting. */
 function interpretation(agreement, path) {
+  // Keyed by the figure's dotted name: "fleiss_kappa", "krippendorff_alpha.ordinal".
   const interp = agreement?.interpretation ?? {};
-  const flat = path.replace('.', '_');
-  const entry = get(interp, path) ?? interp[flat] ??
-    (path.startsWith('krippendorff_alpha') ? interp.krippendorff_alpha : undefined);
+  const entry = interp[path] ?? get(interp, path);
   if (!entry) return null;
-  if (typeof entry === 'string') return { band: entry, action: null };
-  return {
-    band: entry.band ?? entry.label ?? entry.level ?? null,
-    action: entry.action ?? entry.recommendation ?? entry.recommended_action ?? null,
-  };
+  if (typeof entry === 'string') return { band: entry, range: null, action: null };
+  return { band: entry.band ?? null, range: entry.range ?? null, action: entry.action ?? null };
 }
 
 function reason(agreement, path, raw) {
   if (raw && typeof raw === 'object' && raw.reason) return raw.reason;
   const u = agreement?.undefined ?? {};
-  return get(u, path) ?? u[path.replace('.', '_')] ?? null;
+  return u[path] ?? get(u, path) ?? null;
 }
 
 /** DS confusion matrices as {id: 5x5 rows}, from a map or a list. */
@@ -85,11 +81,14 @@ export function viewModel(report, scan, config, aggregation) {
     finals[method] = { dist, count };
   }
 
+  // Flatten the nested signals so the table can sort by each.
   const annotators = (report.annotators ?? []).map((a) => ({
     ...a,
-    position_bias_value: number(a.position_bias),
-    position_bias_p: a.position_bias?.p_value ?? null,
-    straight_lining_value: number(a.straight_lining),
+    position_share_left: a.position_bias?.share_left ?? null,
+    position_p_value: a.position_bias?.p_value ?? null,
+    straight_longest_run: a.straight_lining?.longest_run ?? null,
+    straight_top_label: a.straight_lining?.top_label ?? null,
+    straight_top_share: a.straight_lining?.top_share ?? null,
   }));
 
   // Heat map: the annotators with the most labels, and the kappa of each pair.

@@ -152,7 +152,9 @@ function compute({ fresh }) {
   const text = allText();
   const t0 = performance.now();
   progress('computing the report', 0, 1);
-  const report = wasm.report(text, state.goldText || undefined, { ...state.config });
+  // `overlap` is the dashboard's own setting; the core's config refuses unknown fields.
+  const { overlap: _overlap, ...reportConfig } = state.config;
+  const report = wasm.report(text, state.goldText || undefined, reportConfig);
   const tReport = performance.now() - t0;
   state.report = report;
   if (fresh || !state.scan) {
