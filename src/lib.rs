@@ -11,6 +11,7 @@ pub mod cost;
 pub mod dataset;
 pub mod error;
 pub mod label;
+pub mod simulate;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;

@@ -1,6 +1,8 @@
 //! Subcommands of the `prefkit` command. Each lives in its own file; this
 //! one only parses arguments and dispatches.
 
+mod bench;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -25,6 +27,28 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Benchmarks that print numbers.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Write a seeded simulated crowd: DIR/annotations.jsonl and DIR/gold.jsonl.
+    Data {
+        /// Output folder.
+        #[arg(long, default_value = "bench-data")]
+        dir: std::path::PathBuf,
+        /// Number of items (4 labels each).
+        #[arg(long, default_value_t = 250_000)]
+        items: usize,
+        /// Number of annotators.
+        #[arg(long, default_value_t = 2_000)]
+        annotators: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 /// Exit code for bad input (a usage or data error).
@@ -34,6 +58,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+        Command::Bench(BenchCommand::Data {
+            dir,
+            items,
+            annotators,
+            seed,
+        }) => bench::data(&dir, items, annotators, seed),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
