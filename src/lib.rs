@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod error;
 pub mod label;
 pub mod simulate;
+pub mod summary;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;
