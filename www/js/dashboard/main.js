@@ -265,7 +265,8 @@ function renderCounts() {
     `<div><dt>${esc(k)}</dt><dd data-count="${esc(k)}">${v ?? '—'}</dd></div>`).join('');
   const lk = $('lacking');
   lk.querySelector('summary').textContent =
-    `${view.overlap.lacking} of ${view.overlap.items} items have fewer than ${view.overlap.target} labels`;
+    `${view.overlap.lacking} of ${view.overlap.items} items have fewer than ${view.overlap.target} labels` +
+    (view.overlap.needed ? ` (${view.overlap.needed} labels still needed)` : '');
   lk.querySelector('ul').innerHTML = view.overlap.sample.map(([item, n]) => `<li>${esc(item)}: ${n}</li>`).join('') +
     (view.overlap.lacking > view.overlap.sample.length ? `<li>… ${view.overlap.lacking - view.overlap.sample.length} more</li>` : '');
   const sk = $('skipped');
@@ -280,28 +281,44 @@ function drawConfusion() {
   charts.confusionMatrix($('plot-confusion'), view?.confusion?.[id], id);
 }
 
-function render() {
+const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+let drawing = 0;
+
+/** Draws every panel, yielding between panels so no main-thread task runs long. */
+async function render() {
+  const mine = ++drawing;
   const t0 = performance.now();
-  renderHeadline();
-  renderCounts();
-  charts.timeline($('plot-timeline'), view.timeline);
-  charts.labelDistribution($('plot-labels'), view.labelDist.raw, view.labelDist.final[view.aggregation], view.aggregation);
-  charts.goldVsTime($('plot-scatter'), view.annotators);
-  charts.kappaHeatmap($('plot-kappa'), view.heatmap, $('kappa-weighting').value);
-  $('kappa-note').textContent = view.heatmap.ids.length < view.annotators.length
-    ? `the ${view.heatmap.ids.length} annotators with most labels` : '';
-  const sel = $('confusion-annotator');
-  const keep = sel.value;
-  const ids = Object.keys(view.confusion);
-  sel.innerHTML = ids.map((id) => `<option>${esc(id)}</option>`).join('');
-  if (ids.includes(keep)) sel.value = keep;
-  const ds = view.dawid_skene;
-  $('ds-note').textContent = ds.iterations == null ? '' : `(${ds.iterations} EM iterations, log-likelihood ${fmt(ds.log_likelihood, 1)})`;
-  drawConfusion();
-  table.set(view.annotators);
+  const v = view;
+  const steps = [
+    () => { renderHeadline(); renderCounts(); },
+    () => charts.timeline($('plot-timeline'), v.timeline),
+    () => charts.labelDistribution($('plot-labels'), v.labelDist.raw, v.labelDist.final[v.aggregation], v.aggregation),
+    () => charts.goldVsTime($('plot-scatter'), v.annotators),
+    () => {
+      charts.kappaHeatmap($('plot-kappa'), v.heatmap, $('kappa-weighting').value);
+      $('kappa-note').textContent = v.heatmap.ids.length < v.annotators.length
+        ? `the ${v.heatmap.ids.length} annotators with most labels` : '';
+    },
+    () => {
+      const sel = $('confusion-annotator');
+      const keep = sel.value;
+      const ids = Object.keys(v.confusion);
+      sel.innerHTML = ids.map((id) => `<option>${esc(id)}</option>`).join('');
+      if (ids.includes(keep)) sel.value = keep;
+      const ds = v.dawid_skene;
+      $('ds-note').textContent = ds.iterations == null ? '' : `(${ds.iterations} EM iterations, log-likelihood ${fmt(ds.log_likelihood, 1)})`;
+      drawConfusion();
+    },
+    () => table.set(v.annotators),
+  ];
+  for (const step of steps) {
+    step();
+    await nextFrame();
+    if (mine !== drawing) return; // a newer result arrived: draw that instead
+  }
   requestCost();
   setState('ready');
   document.body.dataset.seq = String((Number(document.body.dataset.seq) || 0) + 1);
-  status(`Computed in ${fmt(view.timing.report_ms, 0)} ms (report) / ${fmt(view.timing.total_ms, 0)} ms in all; drawn in ${fmt(performance.now() - t0, 0)} ms.`);
+  status(`Computed in ${fmt(v.timing.report_ms, 0)} ms (report) / ${fmt(v.timing.total_ms, 0)} ms in all; drawn in ${fmt(performance.now() - t0, 0)} ms.`);
   performance.mark('dashboard-drawn');
 }

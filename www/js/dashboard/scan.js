@@ -9,7 +9,7 @@ import { number } from './exports.js';
 
 const LABELS = ['A>>', 'A>', '=', 'B>', 'B>>'];
 const SIDE = [0, 0, 1, 2, 2]; // A, A, tie, B, B
-const TIMELINE_POINTS = 120;
+export const TIMELINE_POINTS = 120;
 
 /** Reads a figure from a snapshot whatever its exact nesting. */
 export function pick(obj, ...paths) {
@@ -34,7 +34,7 @@ function timelinePoint(snap) {
  * Scans JSONL `text`. Returns {n, items, itemNames, counts, raw, measured,
  * timeline, voteShare(report, method, config)}.
  */
-export function scan(wasm, text, goldText, { progress, skipInvalid }) {
+export function scan(wasm, text, goldText, { progress, skipInvalid, timeline: wantTimeline = true }) {
   const goldItems = new Set();
   for (const line of (goldText ?? '').split('\n')) {
     if (!line.trim()) continue;
@@ -58,7 +58,7 @@ export function scan(wasm, text, goldText, { progress, skipInvalid }) {
     timed_annotations: 0, timed_gold_annotations: 0, pairs: 0,
   };
   const canonical = canonicalizer(wasm);
-  const useLive = typeof wasm.agreementTimeline !== 'function' && typeof wasm.LiveAgreement === 'function';
+  const useLive = wantTimeline && typeof wasm.LiveAgreement === 'function';
   const live = useLive ? new wasm.LiveAgreement() : null;
   const total = countLines(text);
   const every = Math.max(1, Math.floor(total / TIMELINE_POINTS));
@@ -125,13 +125,6 @@ export function scan(wasm, text, goldText, { progress, skipInvalid }) {
     }
     timeline.source = 'LiveAgreement snapshots';
     live.free?.();
-  } else if (typeof wasm.agreementTimeline === 'function') {
-    const t = wasm.agreementTimeline(text, { points: TIMELINE_POINTS, skip_invalid: skipInvalid });
-    timeline.x = Array.from(t.annotations ?? t.x ?? []);
-    timeline.pairwise = Array.from(t.pairwise ?? []);
-    timeline.fleiss = Array.from(t.fleiss_kappa ?? []);
-    timeline.alpha = Array.from(t.krippendorff_alpha_ordinal ?? t.alpha ?? []);
-    timeline.source = 'agreementTimeline';
   }
   const counts = new Uint16Array(itemNames.length);
   for (let k = 0; k < n; k++) counts[item[k]]++;
@@ -140,6 +133,26 @@ export function scan(wasm, text, goldText, { progress, skipInvalid }) {
     n, itemNames, annNames, counts, raw, measured, timeline, goldItems,
     voteShare: (report, method, config) => voteShare(report, method, config,
       { n, item, ann, lab, itemNames, annNames }),
+  };
+}
+
+/** The core's Summary shape (src/summary.rs) from a scan. */
+export function summaryFromScan(s, overlap) {
+  const below = [];
+  let items = 0;
+  let needed = 0;
+  for (let i = 0; i < s.itemNames.length; i++) {
+    if (!s.counts[i] || s.goldItems.has(s.itemNames[i])) continue;
+    items++;
+    if (s.counts[i] < overlap) {
+      needed += overlap - s.counts[i];
+      below.push({ item: s.itemNames[i], labels: s.counts[i] });
+    }
+  }
+  below.sort((a, b) => a.labels - b.labels || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+  return {
+    label_counts: s.raw, overlap, items, items_below_overlap: below.length,
+    labels_needed: needed, below_overlap: below.slice(0, 50), time: s.measured,
   };
 }
 

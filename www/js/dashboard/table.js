@@ -43,15 +43,23 @@ function compare(key, dir) {
   };
 }
 
+const PAGE = 300;
+
 export class AnnotatorTable {
   constructor(table, onSelect) {
     this.table = table;
+    this.limit = PAGE;
     this.rows = [];
     this.sort = { key: 'composite', dir: 1 };
     this.onSelect = onSelect;
     const head = COLUMNS.map(([key, title]) =>
       `<th scope="col" data-key="${key}"><button type="button">${esc(title)}</button></th>`).join('');
-    table.innerHTML = `<thead><tr>${head}</tr></thead><tbody></tbody>`;
+    table.innerHTML = `<thead><tr>${head}</tr></thead><tbody></tbody><tfoot><tr><td colspan="${COLUMNS.length}"></td></tr></tfoot>`;
+    table.tFoot.addEventListener('click', (e) => {
+      if (!e.target.closest('button')) return;
+      this.limit = Infinity;
+      this.draw();
+    });
     table.tHead.addEventListener('click', (e) => {
       const th = e.target.closest('th');
       if (!th) return;
@@ -72,11 +80,15 @@ export class AnnotatorTable {
 
   draw() {
     const { key, dir } = this.sort;
-    const sorted = [...this.rows].sort(compare(key, dir));
+    const sorted = [...this.rows].sort(compare(key, dir)).slice(0, this.limit);
     for (const th of this.table.tHead.rows[0].cells) {
       th.setAttribute('aria-sort', th.dataset.key === key ? (dir > 0 ? 'ascending' : 'descending') : 'none');
     }
     this.table.tBodies[0].innerHTML = sorted.map((r) =>
       `<tr data-id="${esc(r.id)}"${r.flagged ? ' class="flagged"' : ''}>${COLUMNS.map(([k, , kind]) => cell(r[k], kind)).join('')}</tr>`).join('');
+    // Long tables show the first rows in the chosen order; sorting still covers every row.
+    const more = this.rows.length - sorted.length;
+    this.table.tFoot.rows[0].cells[0].innerHTML = more > 0
+      ? `${sorted.length} of ${this.rows.length} annotators shown in this order. <button type="button">Show all</button>` : '';
   }
 }

@@ -1,4 +1,4 @@
-// Turns the core's report (issue 2 shape) and the scan into the small view
+// Turns the core's report (issue 2 shape) and summary into the small view
 // model the page draws. Selection and reshaping only: every figure is the
 // core's. Runs in the worker so the page receives kilobytes, not the whole
 // report (whose label maps have one entry per item).
@@ -7,7 +7,6 @@ import { number } from './exports.js';
 import { LABELS } from './scan.js';
 
 const HEATMAP_MAX = 30;
-const LACKING_SAMPLE = 50;
 
 export const METRICS = [
   ['pairwise', 'Pairwise agreement'],
@@ -52,23 +51,12 @@ function confusions(ds) {
   return c;
 }
 
-export function viewModel(report, scan, config, aggregation) {
+export function viewModel(report, summary, timeline, config, aggregation) {
   const ag = report.agreement ?? {};
   const headline = METRICS.map(([path, title]) => {
     const raw = get(ag, path);
     return { key: path, title, value: number(raw), reason: reason(ag, path, raw), interpretation: interpretation(ag, path) };
   });
-
-  const target = config.overlap;
-  let lacking = 0;
-  const lackingSample = [];
-  for (let i = 0; i < scan.itemNames.length; i++) {
-    if (scan.goldItems.has(scan.itemNames[i])) continue;
-    if (scan.counts[i] < target) {
-      lacking++;
-      if (lackingSample.length < LACKING_SAMPLE) lackingSample.push([scan.itemNames[i], scan.counts[i]]);
-    }
-  }
 
   const finals = {};
   for (const method of ['majority', 'weighted', 'dawid_skene']) {
@@ -103,9 +91,12 @@ export function viewModel(report, scan, config, aggregation) {
     counts: report.counts ?? {},
     skipped: (report.skipped ?? report.counts?.skipped_lines ?? []).slice?.(0, 20) ?? [],
     headline,
-    overlap: { target, lacking, sample: lackingSample, items: scan.itemNames.length - scan.goldItems.size },
-    labelDist: { raw: scan.raw, final: finals },
-    timeline: scan.timeline,
+    overlap: {
+      target: summary.overlap, lacking: summary.items_below_overlap, needed: summary.labels_needed,
+      sample: summary.below_overlap.map((c) => [c.item, c.labels]), items: summary.items,
+    },
+    labelDist: { raw: Array.from(summary.label_counts), final: finals },
+    timeline,
     annotators,
     heatmap: { ids: top, pairs, total_pairs: (ag.cohen_kappa ?? []).length },
     confusion: confusions(ds),
@@ -116,6 +107,5 @@ export function viewModel(report, scan, config, aggregation) {
     },
     aggregation,
     min_reliability: config.min_reliability,
-    measured: scan.measured,
   };
 }

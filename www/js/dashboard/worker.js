@@ -11,7 +11,7 @@
 
 import init, * as wasm from '../../pkg/prefkit.js';
 import { readSource, streamEvents, toJsonl } from './sources.js';
-import { scan } from './scan.js';
+import { scan, summaryFromScan, TIMELINE_POINTS } from './scan.js';
 import { annotatorsCsv, dpoJsonl, labelsJsonl } from './exports.js';
 import { viewModel } from './view.js';
 
@@ -24,7 +24,10 @@ const state = {
   config: { min_reliability: 0.6, overlap: 3, skip_invalid: false },
   aggregation: 'majority',
   report: null,
-  scan: null,          // data-only figures: unchanged by the slider
+  scan: null,          // JavaScript pass over the data, only where the module lacks a call
+  collection: null,    // wasm Collection: the parsed data, when the module has the class
+  timeline: null,      // agreement over time from the core, per data set
+  measured: null,      // recorded time (summary.time), for the cost model
   live: null,          // LiveAgreement fed by the event stream
   liveAbort: null,
   seq: 0,
@@ -93,6 +96,7 @@ async function load(msg) {
   state.live = null;
   state.config.skip_invalid = !!msg.skipInvalid;
   state.scan = null;
+  state.timeline = null;
   compute({ fresh: true, source: msg.source.name ?? msg.source.url ?? 'text' });
 }
 
@@ -146,32 +150,91 @@ function allText() {
   return state.text;
 }
 
-/** One report call (and, when the data changed, one scan), then the view model. */
+/**
+ * The report, the summary and the agreement timeline from the core, then
+ * the view model. Uses the coarsest calls the module has: a parsed
+ * `Collection` (parse once, recompute on every slider move), else
+ * `report()` + `summary()` + `agreementTimeline()`; whatever is missing is
+ * filled by one JavaScript pass (scan.js) over the data, once per data set.
+ */
 function compute({ fresh }) {
   const seq = ++state.seq;
   const text = allText();
   const t0 = performance.now();
   progress('computing the report', 0, 1);
-  // `overlap` is the dashboard's own setting; the core's config refuses unknown fields.
-  const { overlap: _overlap, ...reportConfig } = state.config;
-  const report = wasm.report(text, state.goldText || undefined, reportConfig);
+  const gold = state.goldText || undefined;
+  const reportConfig = { min_reliability: state.config.min_reliability };
+  const summaryConfig = { overlap: state.config.overlap };
+  let report;
+  let summary = null;
+  let timeline = null;
+  if (typeof wasm.Collection === 'function') {
+    if (fresh || !state.collection) {
+      state.collection?.free();
+      state.collection = null;
+      state.collection = new wasm.Collection(text, gold, { skip_invalid: state.config.skip_invalid });
+      state.timeline = null;
+    }
+    report = state.collection.report(reportConfig);
+    summary = state.collection.summary(summaryConfig);
+    if (!state.timeline && typeof state.collection.timeline === 'function') {
+      state.timeline = timelineView(state.collection.timeline({ points: TIMELINE_POINTS }), 'core');
+    }
+    timeline = state.timeline;
+  } else {
+    report = wasm.report(text, gold, { ...reportConfig, skip_invalid: state.config.skip_invalid });
+    if (typeof wasm.summary === 'function') {
+      summary = wasm.summary(text, gold, { ...summaryConfig, skip_invalid: state.config.skip_invalid });
+    }
+    if (typeof wasm.agreementTimeline === 'function') {
+      if (fresh || !state.timeline) {
+        state.timeline = timelineView(wasm.agreementTimeline(text, { points: TIMELINE_POINTS,
+          skip_invalid: state.config.skip_invalid }), 'core');
+      }
+      timeline = state.timeline;
+    }
+  }
   const tReport = performance.now() - t0;
   state.report = report;
-  if (fresh || !state.scan) {
-    state.scan = scan(wasm, text, state.goldText, {
-      progress: (done, total) => progress('agreement over time', done, total),
-      skipInvalid: state.config.skip_invalid,
-    });
+  if (!summary || !timeline) {
+    if (fresh || !state.scan) {
+      state.scan = scan(wasm, text, state.goldText, {
+        progress: (done, total) => progress('counting labels and agreement over time', done, total),
+        skipInvalid: state.config.skip_invalid,
+        timeline: !timeline,
+      });
+    }
+    summary ??= summaryFromScan(state.scan, state.config.overlap);
+    timeline ??= state.scan.timeline;
   }
-  const view = viewModel(report, state.scan, state.config, state.aggregation);
+  state.measured = summary.time;
+  const view = viewModel(report, summary, timeline, state.config, state.aggregation);
   view.timing = { report_ms: tReport, total_ms: performance.now() - t0 };
   view.examples = state.examples.size;
   post({ type: 'result', seq, view });
 }
 
+/** A core timeline ({annotations, pairwise, fleiss_kappa, krippendorff_alpha_ordinal}) as chart series. */
+function timelineView(t, source) {
+  return {
+    x: Array.from(t.annotations ?? []),
+    pairwise: Array.from(t.pairwise ?? []),
+    fleiss: Array.from(t.fleiss_kappa ?? []),
+    alpha: Array.from(t.krippendorff_alpha_ordinal ?? []),
+    source,
+  };
+}
+
 function confidenceFor(method) {
   const fromCore = state.report?.labels?.confidence?.[method];
   if (fromCore) return { map: fromCore, source: 'core' };
+  if (!state.scan) {
+    state.scan = scan(wasm, allText(), state.goldText, {
+      progress: (done, total) => progress('vote shares', done, total),
+      skipInvalid: state.config.skip_invalid,
+      timeline: false,
+    });
+  }
   return { map: state.scan.voteShare(state.report, method, state.config), source: 'vote share' };
 }
 
@@ -201,7 +264,7 @@ function cost(request) {
     return;
   }
   const req = { ...request };
-  if (state.scan) req.measured = state.scan.measured;
+  if (state.measured) req.measured = state.measured;
   post({ type: 'cost', response: wasm.costTable(req) });
 }
 
