@@ -67,10 +67,14 @@ export function toJsonl(text) {
  * Follows a server-sent event stream with fetch (so the bearer token goes
  * in a header), reconnecting with backoff and Last-Event-ID until `signal`
  * aborts. A 401/403 with the header is retried once with `?token=`.
+ * `fromId` is sent as the first Last-Event-ID: the collector then replays
+ * every stored annotation after it ("0": all of them) before new ones.
+ * A `lagged` event (the server dropped events for a slow reader) makes it
+ * reconnect from the last id seen, which replays what was missed.
  * handlers: {status(text), data(eventData)}
  */
-export async function streamEvents(url, headers, signal, handlers) {
-  let lastId = null;
+export async function streamEvents(url, headers, signal, handlers, fromId = null) {
+  let lastId = fromId;
   let delay = 500;
   let useQuery = false;
   while (!signal.aborted) {
@@ -98,14 +102,21 @@ export async function streamEvents(url, headers, signal, handlers) {
         if (done) break;
         buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
         let cut;
+        let lagged = false;
         while ((cut = buf.indexOf('\n\n')) >= 0) {
           const block = buf.slice(0, cut);
           buf = buf.slice(cut + 2);
           const ev = parseEvent(block);
+          if (ev.event === 'lagged') { lagged = true; break; }
           if (ev.id !== null) lastId = ev.id;
           if (ev.data !== null && (ev.event === 'message' || ev.event === 'annotation')) {
             handlers.data(ev.data);
           }
+        }
+        if (lagged) {
+          handlers.status('fell behind the stream; catching up');
+          await reader.cancel();
+          break;
         }
       }
       handlers.status('disconnected; reconnecting');

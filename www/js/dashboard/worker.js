@@ -28,7 +28,6 @@ const state = {
   collection: null,    // wasm Collection: the parsed data, when the module has the class
   timeline: null,      // agreement over time from the core, per data set
   measured: null,      // recorded time (summary.time), for the cost model
-  live: null,          // LiveAgreement fed by the event stream
   liveAbort: null,
   seq: 0,
 };
@@ -93,7 +92,6 @@ async function load(msg) {
   state.text = toJsonl(raw);
   state.liveLines = [];
   state.ids.clear();
-  state.live = null;
   state.config.skip_invalid = !!msg.skipInvalid;
   state.scan = null;
   state.timeline = null;
@@ -276,18 +274,12 @@ async function startLive({ base, task, token }) {
   state.liveAbort = abort;
   const root = base.replace(/\/+$/, '');
   const auth = { Authorization: `Bearer ${token}` };
+  const url = `${root}/api/tasks/${encodeURIComponent(task)}/events`;
   state.text = '';
   state.liveLines = [];
   state.ids.clear();
   state.scan = null;
-  state.live = typeof wasm.LiveAgreement === 'function' ? new wasm.LiveAgreement() : null;
   post({ type: 'live-status', status: 'connecting' });
-  // What was stored before we connected, then every new annotation.
-  const res = await fetch(`${root}/api/tasks/${encodeURIComponent(task)}/annotations.jsonl`,
-    { headers: auth, signal: abort.signal });
-  if (!res.ok) throw new Error(`export of stored annotations: HTTP ${res.status} ${await res.text()}`);
-  for (const line of (await res.text()).split('\n')) if (line.trim()) accept(line);
-  if (state.text || state.liveLines.length) compute({ fresh: true });
   let timer = null;
   const schedule = () => {
     if (timer) return;
@@ -297,29 +289,36 @@ async function startLive({ base, task, token }) {
         .catch((err) => post({ type: 'error', context: 'live', message: err.message }));
     }, 500);
   };
-  await streamEvents(`${root}/api/tasks/${encodeURIComponent(task)}/events`, auth, abort.signal, {
+  // From id 0: the collector replays every stored annotation, then streams
+  // new ones. Not awaited: the stream runs beside the request queue, and
+  // each burst of annotations queues one recomputation (at most 2 a second).
+  streamEvents(url, auth, abort.signal, {
     status: (status) => post({ type: 'live-status', status }),
     data: (data) => {
       let n = 0;
       for (const line of splitEvent(data)) if (accept(line)) n++;
       if (n) {
-        post({ type: 'live-tick', snapshot: state.live ? state.live.snapshot() : null,
-          annotations: state.ids.size });
+        post({ type: 'live-tick', annotations: state.ids.size });
         schedule();
       }
     },
-  });
+  }, '0').catch((err) => post({ type: 'error', context: 'live', message: err.message }));
 }
 
-/** An event's data: one annotation object or an array of them. */
+/**
+ * An event's annotations as JSON lines. The collector sends
+ * {"seq", "annotation", "verdict"}; a bare annotation or an array of them
+ * is accepted too.
+ */
 function splitEvent(data) {
-  const t = data.trim();
-  if (!t.startsWith('[')) return [t];
+  let v;
   try {
-    return JSON.parse(t).map((a) => JSON.stringify(a));
+    v = JSON.parse(data);
   } catch {
-    return [t];
+    return [data.trim()];
   }
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((e) => JSON.stringify(e && typeof e.annotation === 'object' ? e.annotation : e));
 }
 
 /** Adds one annotation line unless its id was seen; returns whether it was new. */
@@ -336,12 +335,5 @@ function accept(line) {
     state.ids.add(obj.id);
   }
   state.liveLines.push(line);
-  if (state.live) {
-    try {
-      state.live.add(obj);
-    } catch (err) {
-      post({ type: 'error', context: 'live', message: err.message });
-    }
-  }
   return true;
 }
