@@ -165,13 +165,13 @@ export function kappaHeatmap(el, heatmap, weighting) {
 }
 
 /** One annotator's Dawid-Skene confusion matrix: rows true label, columns given label. */
-export function confusionMatrix(el, matrix, id) {
+export function confusionMatrix(el, matrix, id, order = LABELS) {
   if (!matrix) {
     el.textContent = 'No Dawid-Skene confusion matrix in the report for this annotator.';
     return;
   }
   const shade = (p) => (p == null ? '#eaeef2' : `rgb(${Math.round(255 - p * 224)},${Math.round(255 - p * 144)},${Math.round(255 - p * 20)})`);
-  const names = LABELS.map((l) => l);
+  const names = [...order];
   heat(el, names, (i, j) => number(matrix[i]?.[j]), `Dawid-Skene confusion of ${id}: rows true label, columns given label`, shade, (v) => v.toFixed(2));
 }
 

@@ -259,6 +259,8 @@ function renderCounts() {
   const entries = [
     ['annotations', c.annotations], ['items', c.items], ['annotators', c.annotators], ['skipped lines', skipped],
     [`final labels (${view.aggregation})`, final.count],
+    ['annotators below min reliability', view.filtered.annotators_removed],
+    ['items left without a label', view.filtered.items_without_label],
     [`items below ${view.overlap.target} labels`, view.overlap.lacking],
   ];
   $('counts').innerHTML = entries.map(([k, v]) =>
@@ -278,7 +280,7 @@ function renderCounts() {
 
 function drawConfusion() {
   const id = $('confusion-annotator').value;
-  charts.confusionMatrix($('plot-confusion'), view?.confusion?.[id], id);
+  charts.confusionMatrix($('plot-confusion'), view?.confusion?.[id], id, view?.dawid_skene.labels_order);
 }
 
 const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -306,7 +308,8 @@ async function render() {
       sel.innerHTML = ids.map((id) => `<option>${esc(id)}</option>`).join('');
       if (ids.includes(keep)) sel.value = keep;
       const ds = v.dawid_skene;
-      $('ds-note').textContent = ds.iterations == null ? '' : `(${ds.iterations} EM iterations, log-likelihood ${fmt(ds.log_likelihood, 1)})`;
+      $('ds-note').textContent = ds.iterations == null ? (ds.reason ? `(not run: ${ds.reason})` : '')
+        : `(${ds.iterations} EM iterations${ds.converged === false ? ', not converged' : ''}, log-likelihood ${fmt(ds.log_likelihood, 1)})`;
       drawConfusion();
     },
     () => table.set(v.annotators),

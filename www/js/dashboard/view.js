@@ -87,6 +87,7 @@ export function viewModel(report, summary, timeline, config, aggregation) {
 
   const ds = report.dawid_skene ?? {};
   const ll = ds.log_likelihood;
+  const filtered = report.filtered ?? {};
   return {
     counts: report.counts ?? {},
     skipped: (report.skipped ?? report.counts?.skipped_lines ?? []).slice?.(0, 20) ?? [],
@@ -100,7 +101,15 @@ export function viewModel(report, summary, timeline, config, aggregation) {
     annotators,
     heatmap: { ids: top, pairs, total_pairs: (ag.cohen_kappa ?? []).length },
     confusion: confusions(ds),
+    filtered: {
+      annotators_removed: filtered.annotators_removed?.length ?? null,
+      annotations_removed: filtered.annotations_removed ?? null,
+      items_without_label: filtered.items_without_label?.length ?? null,
+    },
     dawid_skene: {
+      reason: report.dawid_skene ? null : (report.undefined?.dawid_skene ?? null),
+      labels_order: ds.labels_order ?? LABELS,
+      converged: ds.converged ?? null,
       iterations: ds.iterations ?? null,
       log_likelihood: Array.isArray(ll) ? ll[ll.length - 1] : number(ll),
       priors: ds.priors ?? null,

@@ -180,9 +180,10 @@ function compute({ fresh }) {
     }
     timeline = state.timeline;
   } else {
-    report = wasm.report(text, gold, { ...reportConfig, skip_invalid: state.config.skip_invalid });
+    // The core's ReportConfig refuses unknown fields: skip_invalid only when set.
+    report = wasm.report(text, gold, state.config.skip_invalid ? { ...reportConfig, skip_invalid: true } : reportConfig);
     if (typeof wasm.summary === 'function') {
-      summary = wasm.summary(text, gold, { ...summaryConfig, skip_invalid: state.config.skip_invalid });
+      summary = wasm.summary(text, gold, state.config.skip_invalid ? { ...summaryConfig, skip_invalid: true } : summaryConfig);
     }
     if (typeof wasm.agreementTimeline === 'function') {
       if (fresh || !state.timeline) {
@@ -239,7 +240,10 @@ function confidenceFor(method) {
 function exportFile(msg) {
   if (!state.report) throw new Error('load annotations first');
   const method = state.aggregation;
-  const labels = state.report.labels?.[method] ?? {};
+  const labels = state.report.labels?.[method];
+  if (!labels && msg.kind !== 'csv') {
+    throw new Error(`no ${method} labels: ${state.report.undefined?.[method] ?? 'the core gave none'}`);
+  }
   if (msg.kind === 'labels') {
     const conf = confidenceFor(method);
     const text = labelsJsonl(labels, conf.map, method, state.config.min_reliability);
