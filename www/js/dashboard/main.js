@@ -314,14 +314,18 @@ async function render() {
     },
     () => table.set(v.annotators),
   ];
+  const drawTimes = [];
   for (const step of steps) {
+    const t = performance.now();
     step();
+    drawTimes.push(Math.round(performance.now() - t));
     await nextFrame();
     if (mine !== drawing) return; // a newer result arrived: draw that instead
   }
   requestCost();
   setState('ready');
   document.body.dataset.seq = String((Number(document.body.dataset.seq) || 0) + 1);
-  status(`Computed in ${fmt(v.timing.report_ms, 0)} ms (report) / ${fmt(v.timing.total_ms, 0)} ms in all; drawn in ${fmt(performance.now() - t0, 0)} ms.`);
+  const steps_ = Object.entries(v.timing.steps ?? {}).map(([k, ms]) => `${k} ${ms}`).join(', ');
+  status(`Computed in ${fmt(v.timing.total_ms, 0)} ms (${steps_} ms); drawn in ${fmt(performance.now() - t0, 0)} ms (panels ${drawTimes.join(', ')} ms).`);
   performance.mark('dashboard-drawn');
 }

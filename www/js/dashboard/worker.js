@@ -166,17 +166,24 @@ function compute({ fresh }) {
   let report;
   let summary = null;
   let timeline = null;
+  const timing = {};
+  const timed = (name, f) => {
+    const t = performance.now();
+    const out = f();
+    timing[name] = Math.round(performance.now() - t);
+    return out;
+  };
   if (typeof wasm.Collection === 'function') {
     if (fresh || !state.collection) {
       state.collection?.free();
       state.collection = null;
-      state.collection = new wasm.Collection(text, gold, { skip_invalid: state.config.skip_invalid });
+      state.collection = timed('parse', () => new wasm.Collection(text, gold, { skip_invalid: state.config.skip_invalid }));
       state.timeline = null;
     }
-    report = state.collection.report(reportConfig);
-    summary = state.collection.summary(summaryConfig);
+    report = timed('report', () => state.collection.report(reportConfig));
+    summary = timed('summary', () => state.collection.summary(summaryConfig));
     if (!state.timeline && typeof state.collection.timeline === 'function') {
-      state.timeline = timelineView(state.collection.timeline({ points: TIMELINE_POINTS }), 'core');
+      state.timeline = timed('timeline', () => timelineView(state.collection.timeline({ points: TIMELINE_POINTS }), 'core'));
     }
     timeline = state.timeline;
   } else {
@@ -207,8 +214,8 @@ function compute({ fresh }) {
     timeline ??= state.scan.timeline;
   }
   state.measured = summary.time;
-  const view = viewModel(report, summary, timeline, state.config, state.aggregation);
-  view.timing = { report_ms: tReport, total_ms: performance.now() - t0 };
+  const view = timed('view', () => viewModel(report, summary, timeline, state.config, state.aggregation));
+  view.timing = { report_ms: tReport, total_ms: performance.now() - t0, steps: timing };
   view.examples = state.examples.size;
   post({ type: 'result', seq, view });
 }
