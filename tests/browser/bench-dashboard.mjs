@@ -41,7 +41,9 @@ const wallMs = performance.now() - wall;
 await page.waitForTimeout(300); // let the last long-task entries arrive
 const r = await page.evaluate(() => {
   const mark = (n) => performance.getEntriesByName(n)[0]?.startTime ?? null;
-  return { loadStart: mark('dashboard-load-start'), drawn: mark('dashboard-drawn'), status: document.getElementById('status').textContent,
+  const marks = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('dashboard-'))
+    .map((m) => `${m.name}@${m.startTime.toFixed(0)}`);
+  return { marks, loadStart: mark('dashboard-load-start'), drawn: mark('dashboard-drawn'), status: document.getElementById('status').textContent,
     longTasks: window.__longTasks, counts: document.getElementById('counts').textContent };
 });
 console.log(`annotations: ${count}`);
@@ -52,6 +54,7 @@ console.log(`navigation -> every panel drawn: ${r.drawn.toFixed(0)} ms; wall clo
 const over = r.longTasks.filter((t) => t.duration > 100);
 console.log(`main-thread long tasks: ${r.longTasks.length} over 50 ms, ${over.length} over 100 ms (target: none over 100 ms)`);
 for (const t of over) console.log(`  long task at ${t.start.toFixed(0)} ms: ${t.duration.toFixed(0)} ms`);
+console.log(`page marks: ${r.marks.join(' ')}`);
 await screenshot(page, 'bench-dashboard');
 await browser.close();
 await server.close();

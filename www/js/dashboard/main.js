@@ -17,7 +17,9 @@ let lastLoad = null;
 let pendingExport = null;
 
 const table = new AnnotatorTable($('annotator-table'), (id) => {
-  $('confusion-annotator').value = id;
+  const sel = $('confusion-annotator');
+  if (![...sel.options].some((o) => o.value === id)) sel.add(new Option(id, id));
+  sel.value = id;
   drawConfusion();
 });
 
@@ -52,6 +54,7 @@ worker.onmessage = (e) => {
       break;
     }
     case 'result':
+      performance.mark('dashboard-result');
       $('progress').hidden = true;
       $('error').hidden = true;
       view = m.view;
@@ -64,7 +67,13 @@ worker.onmessage = (e) => {
     case 'export':
       download(m);
       break;
+    case 'confusion':
+      if ($('confusion-annotator').value === m.id) {
+        charts.confusionMatrix($('plot-confusion'), m.matrix, m.id, view?.dawid_skene.labels_order);
+      }
+      break;
     case 'cost':
+      performance.mark('dashboard-cost');
       renderCost($('cost-out'), m.response, m.reason, view);
       break;
     case 'task':
@@ -98,8 +107,7 @@ function load(source) {
   lastLoad = { source, skipInvalid: false };
   setState('loading');
   status('Loading…');
-  send({ type: 'load', source, skipInvalid: false });
-  sendConfig();
+  send({ type: 'load', source, skipInvalid: false, config: currentConfig() });
 }
 
 $('skip-invalid').onclick = () => {
@@ -107,8 +115,7 @@ $('skip-invalid').onclick = () => {
   lastLoad.skipInvalid = true;
   $('error').hidden = true;
   setState('loading');
-  send({ type: 'load', source: lastLoad.source, skipInvalid: true });
-  sendConfig();
+  send({ type: 'load', source: lastLoad.source, skipInvalid: true, config: currentConfig() });
 };
 
 $('file').onchange = (e) => {
@@ -176,12 +183,15 @@ function startFromParams() {
 // ---- settings: debounced, the worker computes only the newest ----
 
 let debounce = null;
-function sendConfig() {
-  send({ type: 'config', config: {
+function currentConfig() {
+  return {
     min_reliability: Number($('min-rel').value),
     overlap: Math.max(1, Number($('overlap').value) || 3),
     aggregation: $('aggregation').value,
-  } });
+  };
+}
+function sendConfig() {
+  send({ type: 'config', config: currentConfig() });
 }
 function configChanged() {
   $('min-rel-out').value = Number($('min-rel').value).toFixed(2);
@@ -278,9 +288,11 @@ function renderCounts() {
     `<li>${esc(typeof s === 'string' ? s : s.error ?? s.message ?? JSON.stringify(s))}</li>`).join('');
 }
 
+/** Asks the worker for the chosen annotator's confusion matrix (drawn on reply). */
 function drawConfusion() {
   const id = $('confusion-annotator').value;
-  charts.confusionMatrix($('plot-confusion'), view?.confusion?.[id], id, view?.dawid_skene.labels_order);
+  if (id) send({ type: 'confusion', id });
+  else charts.confusionMatrix($('plot-confusion'), null, '', view?.dawid_skene.labels_order);
 }
 
 const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -304,9 +316,10 @@ async function render() {
     () => {
       const sel = $('confusion-annotator');
       const keep = sel.value;
-      const ids = Object.keys(v.confusion);
+      const ids = v.confusion_ids;
       sel.innerHTML = ids.map((id) => `<option>${esc(id)}</option>`).join('');
-      if (ids.includes(keep)) sel.value = keep;
+      if (keep && !ids.includes(keep) && v.confusion_all.includes(keep)) sel.add(new Option(keep, keep));
+      if (keep) sel.value = keep;
       const ds = v.dawid_skene;
       $('ds-note').textContent = ds.iterations == null ? (ds.reason ? `(not run: ${ds.reason})` : '')
         : `(${ds.iterations} EM iterations${ds.converged === false ? ', not converged' : ''}, log-likelihood ${fmt(ds.log_likelihood, 1)})`;
@@ -317,6 +330,7 @@ async function render() {
   const drawTimes = [];
   for (const step of steps) {
     const t = performance.now();
+    performance.mark(`dashboard-step-${drawTimes.length}`);
     step();
     drawTimes.push(Math.round(performance.now() - t));
     await nextFrame();

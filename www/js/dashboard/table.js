@@ -43,7 +43,7 @@ function compare(key, dir) {
   };
 }
 
-const PAGE = 300;
+const PAGE = 100;
 
 export class AnnotatorTable {
   constructor(table, onSelect) {

@@ -39,17 +39,7 @@ function reason(agreement, path, raw) {
   return u[path] ?? get(u, path) ?? null;
 }
 
-/** DS confusion matrices as {id: 5x5 rows}, from a map or a list. */
-function confusions(ds) {
-  const c = ds?.confusion ?? ds?.confusions ?? ds?.confusion_matrices;
-  if (!c) return {};
-  if (Array.isArray(c)) {
-    const out = {};
-    for (const e of c) if (e && (e.annotator ?? e.id) !== undefined) out[e.annotator ?? e.id] = e.matrix ?? e.confusion;
-    return out;
-  }
-  return c;
-}
+const CONFUSION_CHOICES = 100;
 
 export function viewModel(report, summary, timeline, config, aggregation) {
   const ag = report.agreement ?? {};
@@ -100,7 +90,10 @@ export function viewModel(report, summary, timeline, config, aggregation) {
     timeline,
     annotators,
     heatmap: { ids: top, pairs, total_pairs: (ag.cohen_kappa ?? []).length },
-    confusion: confusions(ds),
+    // Matrices are sent on request; the menu lists the flagged annotators,
+    // then those with most labels (a table click adds any other).
+    confusion_all: Object.keys(ds.confusion ?? {}),
+    confusion_ids: confusionChoices(annotators, ds.confusion ?? {}),
     filtered: {
       annotators_removed: filtered.annotators_removed?.length ?? null,
       annotations_removed: filtered.annotations_removed ?? null,
@@ -117,4 +110,11 @@ export function viewModel(report, summary, timeline, config, aggregation) {
     aggregation,
     min_reliability: config.min_reliability,
   };
+}
+
+function confusionChoices(annotators, confusion) {
+  const has = (a) => confusion[a.id] !== undefined;
+  const flagged = annotators.filter((a) => a.flagged && has(a));
+  const rest = annotators.filter((a) => !a.flagged && has(a)).sort((x, y) => (y.total ?? 0) - (x.total ?? 0));
+  return [...flagged, ...rest].slice(0, CONFUSION_CHOICES).map((a) => a.id);
 }

@@ -79,6 +79,8 @@ async function handle(msg) {
       case 'config': return recompute(msg);
       case 'live': return startLive(msg);
       case 'export': return exportFile(msg);
+      case 'confusion':
+        return post({ type: 'confusion', id: msg.id, matrix: state.report?.dawid_skene?.confusion?.[msg.id] ?? null });
       case 'cost': return cost(msg.request);
     }
   } catch (err) {
@@ -93,6 +95,7 @@ async function load(msg) {
   state.liveLines = [];
   state.ids.clear();
   state.config.skip_invalid = !!msg.skipInvalid;
+  if (msg.config) applyConfig(msg.config);
   state.scan = null;
   state.timeline = null;
   compute({ fresh: true, source: msg.source.name ?? msg.source.url ?? 'text' });
@@ -132,11 +135,14 @@ async function loadTask(msg) {
   if (state.text) compute({ fresh: true });
 }
 
-function recompute(msg) {
-  const c = msg.config ?? {};
+function applyConfig(c) {
   if (Number.isFinite(c.min_reliability)) state.config.min_reliability = c.min_reliability;
   if (Number.isFinite(c.overlap)) state.config.overlap = c.overlap;
   if (typeof c.aggregation === 'string') state.aggregation = c.aggregation;
+}
+
+function recompute(msg) {
+  applyConfig(msg.config ?? {});
   if (state.text || state.liveLines.length) compute({ fresh: false });
 }
 
