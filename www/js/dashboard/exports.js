@@ -49,11 +49,11 @@ export function annotatorsCsv(annotators) {
 /**
  * Final labels, one JSON object a line:
  * {"item", "label", "method", "confidence", "min_reliability"}.
- * `labels` maps item -> label; `confidence` maps item -> number (or is empty).
+ * `labels` maps item -> label (Map or object); `confidence` maps item -> number.
  */
 export function labelsJsonl(labels, confidence, method, minReliability) {
   const out = [];
-  for (const [item, label] of Object.entries(labels)) {
+  for (const [item, label] of entries(labels)) {
     const c = confidence?.get ? confidence.get(item) : confidence?.[item];
     out.push(JSON.stringify({
       item, label, method,
@@ -80,7 +80,7 @@ export function dpoJsonl(labels, confidence, examples, includeTies) {
   const out = [];
   let ties = 0;
   let missing = 0;
-  for (const [item, label] of Object.entries(labels)) {
+  for (const [item, label] of entries(labels)) {
     const ex = examples.get(item);
     if (!ex) { missing++; continue; }
     if (label === '=') {
@@ -100,6 +100,11 @@ export function dpoJsonl(labels, confidence, examples, includeTies) {
     }));
   }
   return { text: out.length ? out.join('\n') + '\n' : '', written: out.length, ties, missing };
+}
+
+/** [item, label] pairs of a Map or a plain object. */
+function entries(labels) {
+  return labels instanceof Map ? labels.entries() : Object.entries(labels);
 }
 
 function round(x) {

@@ -131,7 +131,7 @@ export function scan(wasm, text, goldText, { progress, skipInvalid, timeline: wa
   for (let i = 0; i < itemNames.length; i++) if (counts[i] && !goldItems.has(itemNames[i])) measured.pairs++;
   return {
     n, itemNames, annNames, counts, raw, measured, timeline, goldItems,
-    voteShare: (report, method, config) => voteShare(report, method, config,
+    voteShare: (report, labels, config) => voteShare(report, labels, config,
       { n, item, ann, lab, itemNames, annNames }),
   };
 }
@@ -162,8 +162,8 @@ export function summaryFromScan(s, overlap) {
  * composite >= min_reliability in the report. Used when the core does not
  * send per-item confidences (`labels.confidence`).
  */
-function voteShare(report, method, config, d) {
-  const labels = report.labels?.[method] ?? {};
+function voteShare(report, labels, config, d) {
+  const labelOf = labels instanceof Map ? (name) => labels.get(name) : (name) => labels[name];
   const reliable = new Uint8Array(d.annNames.length);
   const composite = new Map((report.annotators ?? []).map((a) => [a.id, a.composite]));
   d.annNames.forEach((name, w) => {
@@ -172,7 +172,7 @@ function voteShare(report, method, config, d) {
   });
   const side = new Uint8Array(d.itemNames.length).fill(255);
   d.itemNames.forEach((name, i) => {
-    const l = LABELS.indexOf(labels[name]);
+    const l = LABELS.indexOf(labelOf(name));
     if (l >= 0) side[i] = SIDE[l];
   });
   const agree = new Uint32Array(d.itemNames.length);

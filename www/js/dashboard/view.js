@@ -48,15 +48,20 @@ export function viewModel(report, summary, timeline, config, aggregation) {
     return { key: path, title, value: number(raw), reason: reason(ag, path, raw), interpretation: interpretation(ag, path) };
   });
 
+  // Final label counts: from the core's label_counts when it sent no label maps.
   const finals = {};
   for (const method of ['majority', 'weighted', 'dawid_skene']) {
-    const dist = [0, 0, 0, 0, 0];
-    let count = 0;
-    for (const l of Object.values(report.labels?.[method] ?? {})) {
-      const k = LABELS.indexOf(l);
-      if (k >= 0) { dist[k]++; count++; }
+    let dist = [0, 0, 0, 0, 0];
+    const fromCore = report.label_counts?.[method];
+    if (fromCore) {
+      dist = Array.from(fromCore);
+    } else {
+      for (const l of Object.values(report.labels?.[method] ?? {})) {
+        const k = LABELS.indexOf(l);
+        if (k >= 0) dist[k]++;
+      }
     }
-    finals[method] = { dist, count };
+    finals[method] = { dist, count: dist.reduce((a, b) => a + b, 0) };
   }
 
   // Flatten the nested signals so the table can sort by each.

@@ -186,7 +186,10 @@ function compute({ fresh }) {
       state.collection = timed('parse', () => new wasm.Collection(text, gold, { skip_invalid: state.config.skip_invalid }));
       state.timeline = null;
     }
-    report = timed('report', () => state.collection.report(reportConfig));
+    // Without the label maps when the module can give them later (labels()):
+    // a quarter of a million items each is seconds of object building.
+    const lean = typeof state.collection.labels === 'function';
+    report = timed('report', () => state.collection.report(reportConfig, lean ? { labels: false } : undefined));
     summary = timed('summary', () => state.collection.summary(summaryConfig));
     if (!state.timeline && typeof state.collection.timeline === 'function') {
       state.timeline = timed('timeline', () => timelineView(state.collection.timeline({ points: TIMELINE_POINTS }), 'core'));
@@ -237,7 +240,22 @@ function timelineView(t, source) {
   };
 }
 
-function confidenceFor(method) {
+/** The final labels of `method` as a Map or object, from the report or asked of the core. */
+function finalLabels(method) {
+  const inReport = state.report?.labels;
+  if (inReport) return inReport[method] ?? null;
+  if (!state.collection) return null;
+  const text = state.collection.labels({ min_reliability: state.config.min_reliability }, method);
+  const out = new Map();
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const { item, label } = JSON.parse(line);
+    out.set(item, label);
+  }
+  return out;
+}
+
+function confidenceFor(method, labels) {
   const fromCore = state.report?.labels?.confidence?.[method];
   if (fromCore) return { map: fromCore, source: 'core' };
   if (!state.scan) {
@@ -247,23 +265,23 @@ function confidenceFor(method) {
       timeline: false,
     });
   }
-  return { map: state.scan.voteShare(state.report, method, state.config), source: 'vote share' };
+  return { map: state.scan.voteShare(state.report, labels, state.config), source: 'vote share' };
 }
 
 function exportFile(msg) {
   if (!state.report) throw new Error('load annotations first');
   const method = state.aggregation;
-  const labels = state.report.labels?.[method];
+  const labels = msg.kind === 'csv' ? null : finalLabels(method);
   if (!labels && msg.kind !== 'csv') {
     throw new Error(`no ${method} labels: ${state.report.undefined?.[method] ?? 'the core gave none'}`);
   }
   if (msg.kind === 'labels') {
-    const conf = confidenceFor(method);
+    const conf = confidenceFor(method, labels);
     const text = labelsJsonl(labels, conf.map, method, state.config.min_reliability);
     post({ type: 'export', kind: msg.kind, filename: `labels-${method}.jsonl`, text, mime: 'application/x-ndjson' });
   } else if (msg.kind === 'dpo') {
     if (!state.examples.size) throw new Error('load the task file first: DPO pairs need the prompt and response texts');
-    const conf = confidenceFor(method);
+    const conf = confidenceFor(method, labels);
     const out = dpoJsonl(labels, conf.map, state.examples, !!msg.includeTies);
     post({ type: 'export', kind: msg.kind, filename: `dpo-${method}.jsonl`, text: out.text,
       mime: 'application/x-ndjson', note: `${out.written} pairs; ${out.ties} ties ${msg.includeTies ? 'included' : 'left out'}; ${out.missing} labelled items not in the task file` });
