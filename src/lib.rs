@@ -6,11 +6,15 @@
 //! session in the annotator's browser.
 #![forbid(unsafe_code)]
 
+pub mod aggregate;
+pub mod agreement;
 pub mod annotation;
 pub mod cost;
 pub mod dataset;
 pub mod error;
 pub mod label;
+pub mod reliability;
+pub mod report;
 pub mod simulate;
 pub mod summary;
 

@@ -2,6 +2,7 @@
 //! one only parses arguments and dispatches.
 
 mod bench;
+mod report;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +27,26 @@ enum Command {
         /// Skip bad lines (they are counted and listed on stderr) instead of stopping.
         #[arg(long)]
         skip_invalid: bool,
+    },
+    /// Agreement, annotator reliability and final labels of a JSONL annotation file, as JSON.
+    Report {
+        /// JSONL file of annotations.
+        file: std::path::PathBuf,
+        /// Gold answers: JSONL of {"item", "label"} (or a JSON array of them).
+        #[arg(long)]
+        gold: Option<std::path::PathBuf>,
+        /// JSON settings (agreement, reliability, aggregation, min_reliability); unknown fields are refused.
+        #[arg(long)]
+        config: Option<std::path::PathBuf>,
+        /// Least composite reliability for an annotator's labels to be aggregated (default 0.6).
+        #[arg(long)]
+        min_reliability: Option<f64>,
+        /// Skip bad lines (they are counted in counts.skipped and listed on stderr) instead of stopping.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
     },
     /// Benchmarks that print numbers.
     #[command(subcommand)]
@@ -58,6 +79,21 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+        Command::Report {
+            file,
+            gold,
+            config,
+            min_reliability,
+            skip_invalid,
+            pretty,
+        } => report::run(&report::Options {
+            file: &file,
+            gold: gold.as_deref(),
+            config: config.as_deref(),
+            min_reliability,
+            skip_invalid,
+            pretty,
+        }),
         Command::Bench(BenchCommand::Data {
             dir,
             items,
