@@ -11,7 +11,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { serve, launch, waitDrawn, screenshot, ROOT, WWW } from './dashboard-support.mjs';
 import { generate } from './gen-annotations.mjs';
 
@@ -274,14 +273,6 @@ test('the cost panel shows the core cost model and this collection', { skip }, a
 
 // ---- live, against the real collector ----
 
-async function freePort() {
-  const s = net.createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 function collectorMissing() {
   if (skip) return skip;
   try {
@@ -293,18 +284,21 @@ function collectorMissing() {
 }
 
 test('the live stream from the collector updates the figures', { skip: collectorMissing() }, async () => {
-  const port = await freePort();
   const token = 'dashboard-test-token';
   const task = JSON.parse(data.task);
-  fs.writeFileSync(files.task, JSON.stringify(task));
+  // Port 0: the collector picks a free port and prints "listening on URL" first.
   const proc = spawn(BIN, ['serve', '--db', path.join(tmp, 'live.sqlite'), '--www', WWW,
-    '--addr', `127.0.0.1:${port}`, '--admin-token', token, '--task', files.task], { stdio: 'inherit' });
-  const base = `http://127.0.0.1:${port}`;
+    '--addr', '127.0.0.1:0', '--admin-token', token, '--task', files.task], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    for (let i = 0; i < 100; i++) {
-      try { if ((await fetch(`${base}/dashboard.html`)).ok) break; } catch { /* starting */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const base = await new Promise((resolve, reject) => {
+      let out = '';
+      proc.stdout.on('data', (chunk) => {
+        out += chunk;
+        const m = out.match(/listening on (\S+)/);
+        if (m) resolve(m[1].replace(/\/+$/, ''));
+      });
+      proc.on('exit', (code) => reject(new Error(`prefkit serve exited with ${code}: ${out}`)));
+    });
     const lines = data.annotations.trim().split('\n').map((l) => ({ ...JSON.parse(l), task_id: task.task_id }));
     const post = (batch) => fetch(`${base}/api/annotations`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
