@@ -128,6 +128,21 @@ test('the figures shown equal prefkit report on the same file', { skip }, async 
   await waitDrawn(page);
   assertFigures(await shown(page), expected, 'majority');
   await showAllAlphas(page, expected);
+  // Agreement over time ends at the figures of the whole file.
+  const last = JSON.parse(await page.getAttribute('#plot-timeline', 'data-last'));
+  assert.equal(last.annotations, expected.counts.annotations);
+  assert.equal(last.pairwise, expected.agreement.pairwise);
+  assert.equal(last.fleiss_kappa, expected.agreement.fleiss_kappa);
+  assert.equal(last.alpha_ordinal, expected.agreement.krippendorff_alpha.ordinal);
+  // Label distribution: raw labels counted here from the file (un-flipped), final ones from the core.
+  const flip = { 'A>>': 'B>>', 'A>': 'B>', '=': '=', 'B>': 'A>', 'B>>': 'A>>' };
+  const order = ['A>>', 'A>', '=', 'B>', 'B>>'];
+  const raw = [0, 0, 0, 0, 0];
+  for (const a of data.annotations.trim().split('\n').map((l) => JSON.parse(l))) raw[order.indexOf(a.swapped ? flip[a.label] : a.label)]++;
+  assert.deepEqual(JSON.parse(await page.getAttribute('#plot-labels', 'data-raw')), raw);
+  const final = [0, 0, 0, 0, 0];
+  for (const l of Object.values(expected.labels.majority)) final[order.indexOf(l)]++;
+  assert.deepEqual(JSON.parse(await page.getAttribute('#plot-labels', 'data-final')), final);
   // The annotator table: one row per annotator, flagged ones highlighted, composite as the core says.
   const rows = await page.$$eval('#annotator-table tbody tr', (trs) =>
     trs.map((tr) => ({ id: tr.dataset.id, flagged: tr.classList.contains('flagged'), cells: [...tr.cells].map((c) => c.textContent) })));
@@ -259,6 +274,19 @@ test('a bad line is named and the rest loads when asked', { skip }, async () => 
   await page.close();
 });
 
+test('items below the target overlap are counted', { skip }, async () => {
+  // Every item has 4 labels: with a target of 5, every non-gold item lacks one.
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&overlap=5');
+  await waitDrawn(page);
+  const goldItems = new Set(data.gold.trim().split('\n').map((l) => JSON.parse(l).item));
+  const perItem = new Map();
+  for (const a of data.annotations.trim().split('\n').map((l) => JSON.parse(l))) perItem.set(a.item, (perItem.get(a.item) ?? 0) + 1);
+  const lacking = [...perItem].filter(([item, n]) => !goldItems.has(item) && n < 5).length;
+  assert.equal(Number((await shown(page)).counts['items below 5 labels']), lacking);
+  assert.ok(lacking > 0);
+  await page.close();
+});
+
 test('the cost panel shows the core cost model and this collection', { skip }, async () => {
   const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl');
   await waitDrawn(page);
@@ -266,7 +294,15 @@ test('the cost panel shows the core cost model and this collection', { skip }, a
   // $1.50 a pair x 100,000 pairs.
   assert.equal(await page.textContent('tr[data-tier="human_only"] td[data-pairs="100000"]'), '$150,000');
   assert.match(await page.textContent('#cost-out'), /planning assumption/);
-  assert.match(await page.textContent('[data-cost="per-pair"]'), /^\$\d/);
+  // Measured: every annotation has a time; paid at the default $15 an hour, over the non-gold items.
+  const rows = data.annotations.trim().split('\n').map((l) => JSON.parse(l));
+  const goldItems = new Set(data.gold.trim().split('\n').map((l) => JSON.parse(l).item));
+  const seconds = rows.reduce((s, a) => s + a.time_seconds, 0);
+  const pairs = new Set(rows.map((a) => a.item).filter((i) => !goldItems.has(i))).size;
+  const perPair = (seconds / 3600) * 15 / pairs;
+  assert.equal(await page.textContent('[data-cost="per-pair"]'), `$${perPair.toFixed(2)}`);
+  const goldSeconds = rows.filter((a) => goldItems.has(a.item)).reduce((s, a) => s + a.time_seconds, 0);
+  assert.match(await page.textContent('[data-cost="gold-share"]'), new RegExp(`^${(100 * goldSeconds / seconds).toFixed(1)}%`));
   await screenshot(page, 'dashboard-cost');
   await page.close();
 });

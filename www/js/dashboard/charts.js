@@ -21,6 +21,11 @@ const fmt = (v) => (v == null ? '—' : v.toFixed(3));
 
 /** Pairwise agreement, Fleiss' kappa and ordinal alpha against annotations so far. */
 export function timeline(el, t) {
+  // The last point, for tests and for readers of the DOM.
+  const last = t.x.length - 1;
+  el.dataset.last = JSON.stringify(last < 0 ? null : {
+    annotations: t.x[last], pairwise: t.pairwise[last], fleiss_kappa: t.fleiss[last], alpha_ordinal: t.alpha[last],
+  });
   if (!t.x.length) {
     el.textContent = 'No agreement-over-time data (needs LiveAgreement or agreementTimeline in the wasm module).';
     return;
@@ -39,6 +44,8 @@ export function timeline(el, t) {
 
 /** Share of each label: all raw labels beside the final labels of the chosen method. */
 export function labelDistribution(el, raw, final, method) {
+  el.dataset.raw = JSON.stringify(raw);
+  el.dataset.final = JSON.stringify(final.dist);
   const share = (d) => { const s = d.reduce((a, b) => a + b, 0); return d.map((v) => (s ? v / s : null)); };
   const bars = uPlot.paths.bars;
   put('labels', el, {
