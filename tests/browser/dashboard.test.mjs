@@ -162,6 +162,27 @@ test('the figures shown equal prefkit report on the same file', { skip }, async 
   await page.close();
 });
 
+test('with only the report call the page shows the same figures and labels', { skip }, async () => {
+  // calls=report: no Collection, summary or timeline calls; the worker counts in JavaScript.
+  const expected = nativeReport(files.annotations, '--min-reliability', '0.75');
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&calls=report&min_reliability=0.75&aggregation=weighted&overlap=5');
+  await waitDrawn(page);
+  const s = await shown(page);
+  assertFigures(s, expected, 'weighted');
+  const final = [0, 0, 0, 0, 0];
+  const order = ['A>>', 'A>', '=', 'B>', 'B>>'];
+  for (const l of Object.values(expected.labels.weighted)) final[order.indexOf(l)]++;
+  assert.deepEqual(JSON.parse(await page.getAttribute('#plot-labels', 'data-final')), final);
+  const goldItems = new Set(data.gold.trim().split('\n').map((l) => JSON.parse(l).item));
+  const items = new Set(data.annotations.trim().split('\n').map((l) => JSON.parse(l).item));
+  assert.equal(Number(s.counts['items below 5 labels']), [...items].filter((i) => !goldItems.has(i)).length);
+  const labels = (await download(page, 'labels')).trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(Object.fromEntries(labels.map((l) => [l.item, l.label])), expected.labels.weighted);
+  const last = JSON.parse(await page.getAttribute('#plot-timeline', 'data-last'));
+  if (last) assert.equal(last.pairwise, expected.agreement.pairwise); // needs LiveAgreement in the module
+  await page.close();
+});
+
 test('a JSON array gives the same figures as the JSONL file', { skip }, async () => {
   const expected = nativeReport(files.annotations);
   const page = await open('data=/fixtures/annotations.json&gold=/fixtures/gold.jsonl');

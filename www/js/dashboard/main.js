@@ -3,7 +3,8 @@
 //
 // URL parameters (all optional): data, gold, task (URLs to load at start);
 // live=BASE with task_id and token to follow a collector;
-// min_reliability, aggregation, overlap.
+// min_reliability, aggregation, overlap; calls=report uses only the
+// module's report() (as with a module that has no Collection), for tests.
 
 import * as charts from './charts.js';
 import { AnnotatorTable } from './table.js';
@@ -107,7 +108,7 @@ function load(source) {
   lastLoad = { source, skipInvalid: false };
   setState('loading');
   status('Loading…');
-  send({ type: 'load', source, skipInvalid: false, config: currentConfig() });
+  send({ type: 'load', source, skipInvalid: false, config: currentConfig(), calls: params.get('calls') });
 }
 
 $('skip-invalid').onclick = () => {
@@ -115,7 +116,7 @@ $('skip-invalid').onclick = () => {
   lastLoad.skipInvalid = true;
   $('error').hidden = true;
   setState('loading');
-  send({ type: 'load', source: lastLoad.source, skipInvalid: true, config: currentConfig() });
+  send({ type: 'load', source: lastLoad.source, skipInvalid: true, config: currentConfig(), calls: params.get('calls') });
 };
 
 $('file').onchange = (e) => {

@@ -30,6 +30,7 @@ const state = {
   measured: null,      // recorded time (summary.time), for the cost model
   liveAbort: null,
   seq: 0,
+  basic: false,        // use only report() (the API), as with an older module
 };
 
 const ready = init().then(() => {
@@ -95,6 +96,7 @@ async function load(msg) {
   state.liveLines = [];
   state.ids.clear();
   state.config.skip_invalid = !!msg.skipInvalid;
+  state.basic = msg.calls === 'report';
   if (msg.config) applyConfig(msg.config);
   state.scan = null;
   state.timeline = null;
@@ -179,7 +181,7 @@ function compute({ fresh }) {
     timing[name] = Math.round(performance.now() - t);
     return out;
   };
-  if (typeof wasm.Collection === 'function') {
+  if (typeof wasm.Collection === 'function' && !state.basic) {
     if (fresh || !state.collection) {
       state.collection?.free();
       state.collection = null;
@@ -198,10 +200,12 @@ function compute({ fresh }) {
   } else {
     // The core's ReportConfig refuses unknown fields: skip_invalid only when set.
     report = wasm.report(text, gold, state.config.skip_invalid ? { ...reportConfig, skip_invalid: true } : reportConfig);
-    if (typeof wasm.summary === 'function') {
+    state.collection?.free();
+    state.collection = null;
+    if (typeof wasm.summary === 'function' && !state.basic) {
       summary = wasm.summary(text, gold, state.config.skip_invalid ? { ...summaryConfig, skip_invalid: true } : summaryConfig);
     }
-    if (typeof wasm.agreementTimeline === 'function') {
+    if (typeof wasm.agreementTimeline === 'function' && !state.basic) {
       if (fresh || !state.timeline) {
         state.timeline = timelineView(wasm.agreementTimeline(text, { points: TIMELINE_POINTS,
           skip_invalid: state.config.skip_invalid }), 'core');
