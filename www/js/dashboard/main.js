@@ -79,6 +79,11 @@ worker.onmessage = (e) => {
       break;
     case 'task':
       status(`Task ${m.task_id ?? ''}: ${m.examples} items with texts.`);
+      // The task's overlap is the target unless the page was given one.
+      if (!params.has('overlap') && Number($('overlap').value) !== m.overlap) {
+        $('overlap').value = m.overlap;
+        if (view) sendConfig();
+      }
       break;
     case 'live-status':
       $('live-status').textContent = m.status;

@@ -133,7 +133,8 @@ async function loadTask(msg) {
     state.scan = null;
   }
   if (task.config && Number.isFinite(task.config.overlap)) state.config.overlap = task.config.overlap;
-  post({ type: 'task', task_id: task.task_id ?? null, examples: state.examples.size });
+  post({ type: 'task', task_id: task.task_id ?? null, examples: state.examples.size,
+    overlap: state.config.overlap });
   if (state.text) compute({ fresh: true });
 }
 
@@ -199,7 +200,8 @@ function compute({ fresh }) {
     timeline = state.timeline;
   } else {
     // The core's ReportConfig refuses unknown fields: skip_invalid only when set.
-    report = wasm.report(text, gold, state.config.skip_invalid ? { ...reportConfig, skip_invalid: true } : reportConfig);
+    report = timed('report', () => wasm.report(text, gold,
+      state.config.skip_invalid ? { ...reportConfig, skip_invalid: true } : reportConfig));
     state.collection?.free();
     state.collection = null;
     if (typeof wasm.summary === 'function' && !state.basic) {
@@ -217,11 +219,11 @@ function compute({ fresh }) {
   state.report = report;
   if (!summary || !timeline) {
     if (fresh || !state.scan) {
-      state.scan = scan(wasm, text, state.goldText, {
+      state.scan = timed('scan', () => scan(wasm, text, state.goldText, {
         progress: (done, total) => progress('counting labels and agreement over time', done, total),
         skipInvalid: state.config.skip_invalid,
         timeline: !timeline,
-      });
+      }));
     }
     summary ??= summaryFromScan(state.scan, state.config.overlap);
     timeline ??= state.scan.timeline;
