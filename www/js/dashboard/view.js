@@ -74,10 +74,18 @@ export function viewModel(report, summary, timeline, config, aggregation) {
     straight_top_share: a.straight_lining?.top_share ?? null,
   }));
 
-  // Heat map: the annotators with the most labels, and the kappa of each pair.
-  const top = [...annotators].sort((x, y) => (y.total ?? 0) - (x.total ?? 0)).slice(0, HEATMAP_MAX).map((a) => a.id);
+  // Heat map: the annotators in the most Cohen pairs (then most labels), and the kappa of each pair among them.
+  const cohen = ag.cohen_kappa ?? [];
+  const inPairs = new Map();
+  for (const p of cohen) {
+    inPairs.set(p.a, (inPairs.get(p.a) ?? 0) + 1);
+    inPairs.set(p.b, (inPairs.get(p.b) ?? 0) + 1);
+  }
+  const top = [...annotators]
+    .sort((x, y) => (inPairs.get(y.id) ?? 0) - (inPairs.get(x.id) ?? 0) || (y.total ?? 0) - (x.total ?? 0))
+    .slice(0, HEATMAP_MAX).map((a) => a.id);
   const inTop = new Set(top);
-  const pairs = (ag.cohen_kappa ?? []).filter((p) => inTop.has(p.a) && inTop.has(p.b))
+  const pairs = cohen.filter((p) => inTop.has(p.a) && inTop.has(p.b))
     .map((p) => ({ a: p.a, b: p.b, n: p.n, unweighted: number(p.unweighted), linear: number(p.linear), quadratic: number(p.quadratic) }));
 
   const ds = report.dawid_skene ?? {};
@@ -94,7 +102,7 @@ export function viewModel(report, summary, timeline, config, aggregation) {
     labelDist: { raw: Array.from(summary.label_counts), final: finals },
     timeline,
     annotators,
-    heatmap: { ids: top, pairs, total_pairs: (ag.cohen_kappa ?? []).length },
+    heatmap: { ids: top, pairs, total_pairs: cohen.length },
     // Matrices are sent on request; the menu lists the flagged annotators,
     // then those with most labels (a table click adds any other).
     confusion_all: Object.keys(ds.confusion ?? {}),
