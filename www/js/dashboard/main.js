@@ -317,7 +317,7 @@ async function render() {
     () => {
       charts.kappaHeatmap($('plot-kappa'), v.heatmap, $('kappa-weighting').value);
       $('kappa-note').textContent = v.heatmap.ids.length < v.annotators.length
-        ? `the ${v.heatmap.ids.length} annotators in most pairs (of ${v.heatmap.total_pairs} pairs in all)` : '';
+        ? `a group of ${v.heatmap.ids.length} annotators who share the most items (${v.heatmap.total_pairs} pairs in all)` : '';
     },
     () => {
       const sel = $('confusion-annotator');

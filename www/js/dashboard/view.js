@@ -74,16 +74,10 @@ export function viewModel(report, summary, timeline, config, aggregation) {
     straight_top_share: a.straight_lining?.top_share ?? null,
   }));
 
-  // Heat map: the annotators in the most Cohen pairs (then most labels), and the kappa of each pair among them.
+  // Heat map: a dense group of annotators, chosen greedily: first the one in
+  // most Cohen pairs, then each time the one with most pairs into the group.
   const cohen = ag.cohen_kappa ?? [];
-  const inPairs = new Map();
-  for (const p of cohen) {
-    inPairs.set(p.a, (inPairs.get(p.a) ?? 0) + 1);
-    inPairs.set(p.b, (inPairs.get(p.b) ?? 0) + 1);
-  }
-  const top = [...annotators]
-    .sort((x, y) => (inPairs.get(y.id) ?? 0) - (inPairs.get(x.id) ?? 0) || (y.total ?? 0) - (x.total ?? 0))
-    .slice(0, HEATMAP_MAX).map((a) => a.id);
+  const top = denseGroup(cohen, annotators, HEATMAP_MAX);
   const inTop = new Set(top);
   const pairs = cohen.filter((p) => inTop.has(p.a) && inTop.has(p.b))
     .map((p) => ({ a: p.a, b: p.b, n: p.n, unweighted: number(p.unweighted), linear: number(p.linear), quadratic: number(p.quadratic) }));
@@ -130,4 +124,38 @@ function confusionChoices(annotators, confusion) {
   const flagged = annotators.filter((a) => a.flagged && has(a));
   const rest = annotators.filter((a) => !a.flagged && has(a)).sort((x, y) => (y.total ?? 0) - (x.total ?? 0));
   return [...flagged, ...rest].slice(0, CONFUSION_CHOICES).map((a) => a.id);
+}
+
+function denseGroup(cohen, annotators, max) {
+  const partners = new Map();
+  const link = (x, y) => {
+    if (!partners.has(x)) partners.set(x, []);
+    partners.get(x).push(y);
+  };
+  for (const p of cohen) { link(p.a, p.b); link(p.b, p.a); }
+  if (!partners.size) {
+    return [...annotators].sort((x, y) => (y.total ?? 0) - (x.total ?? 0)).slice(0, max).map((a) => a.id);
+  }
+  const into = new Map(); // candidate -> pairs into the group
+  const group = [];
+  const chosen = new Set();
+  let next = [...partners].sort((x, y) => y[1].length - x[1].length)[0][0];
+  while (next !== undefined && group.length < max) {
+    group.push(next);
+    chosen.add(next);
+    into.delete(next);
+    for (const q of partners.get(next) ?? []) if (!chosen.has(q)) into.set(q, (into.get(q) ?? 0) + 1);
+    next = undefined;
+    let best = 0;
+    for (const [q, n] of into) {
+      if (n > best || (n === best && next !== undefined && partners.get(q).length > partners.get(next).length)) {
+        best = n;
+        next = q;
+      }
+    }
+    if (next === undefined) { // the group has no more partners: start again from the best unchosen
+      next = [...partners].filter(([q]) => !chosen.has(q)).sort((x, y) => y[1].length - x[1].length)[0]?.[0];
+    }
+  }
+  return group;
 }
