@@ -6,15 +6,18 @@
 //! session in the annotator's browser.
 #![forbid(unsafe_code)]
 
+pub mod active;
 pub mod aggregate;
 pub mod agreement;
 pub mod annotation;
 pub mod cost;
 pub mod dataset;
 pub mod error;
+pub mod judge;
 pub mod label;
 pub mod reliability;
 pub mod report;
+pub mod session;
 pub mod simulate;
 pub mod summary;
 
