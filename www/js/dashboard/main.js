@@ -15,7 +15,6 @@ const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'modu
 const params = new URLSearchParams(location.search);
 let view = null;
 let lastLoad = null;
-let pendingExport = null;
 
 const table = new AnnotatorTable($('annotator-table'), (id) => {
   const sel = $('confusion-annotator');
@@ -218,7 +217,6 @@ $('confusion-annotator').onchange = drawConfusion;
 
 for (const b of document.querySelectorAll('[data-export]')) {
   b.onclick = () => {
-    pendingExport = b.dataset.export;
     send({ type: 'export', kind: b.dataset.export, includeTies: $('include-ties').checked });
   };
 }
@@ -233,7 +231,6 @@ function download(m) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   $('export-note').textContent = `${m.filename}${m.note ? `: ${m.note}` : ''}`;
-  pendingExport = null;
 }
 
 // ---- cost ----

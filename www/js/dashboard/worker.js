@@ -35,6 +35,10 @@ const state = {
 
 const ready = init().then(() => {
   post({ type: 'ready', version: wasm.version(), exports: Object.keys(wasm).sort() });
+}, (err) => {
+  const message = `could not start the wasm module (${err?.message ?? err}); is www/pkg/ built (scripts/build-wasm.sh)?`;
+  post({ type: 'error', context: 'wasm', message });
+  throw new Error(message);
 });
 
 function post(msg) {
@@ -71,8 +75,8 @@ self.onmessage = (e) => {
 };
 
 async function handle(msg) {
-  await ready;
   try {
+    await ready;
     switch (msg.type) {
       case 'load': return await load(msg);
       case 'gold': return await loadGold(msg);
@@ -168,7 +172,7 @@ function compute({ fresh }) {
   const seq = ++state.seq;
   const text = allText();
   const t0 = performance.now();
-  progress('computing the report', 0, 1);
+  progress('computing the report', 0, 0);
   const gold = state.goldText || undefined;
   const reportConfig = { min_reliability: state.config.min_reliability };
   const summaryConfig = { overlap: state.config.overlap };
