@@ -55,6 +55,13 @@ const over = r.longTasks.filter((t) => t.duration > 100);
 console.log(`main-thread long tasks: ${r.longTasks.length} over 50 ms, ${over.length} over 100 ms (target: none over 100 ms)`);
 for (const t of over) console.log(`  long task at ${t.start.toFixed(0)} ms: ${t.duration.toFixed(0)} ms`);
 console.log(`page marks: ${r.marks.join(' ')}`);
+// A slider move: the worker recomputes the report (and final labels) on the loaded data.
+const seq = await page.evaluate(() => Number(document.body.dataset.seq));
+const t0 = performance.now();
+await page.$eval('#min-rel', (el) => { el.value = '0.8'; el.dispatchEvent(new Event('input')); });
+await waitDrawn(page, seq, 300_000);
+console.log(`slider move to 0.8 -> every panel redrawn: ${(performance.now() - t0).toFixed(0)} ms (200 ms of it the debounce)`);
+console.log(`worker: ${await page.textContent('#status')}`);
 await screenshot(page, 'bench-dashboard');
 await browser.close();
 await server.close();
