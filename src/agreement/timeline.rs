@@ -71,7 +71,7 @@ pub fn timeline(data: &Dataset, config: &TimelineConfig) -> Timeline {
             tallies.add_unit(c);
         }
         let done = done + 1;
-        // Point k (1-based) is after round(k * n / points) annotations.
+        // Point k (1-based) is after ceil(k * n / points) annotations.
         if done * points >= next * n {
             push(&mut out, &tallies, done as u64);
             next += 1;
@@ -149,6 +149,32 @@ mod tests {
         let t = timeline(&data(&rows), &TimelineConfig { points: 2 });
         assert_eq!(t.annotations, [2, 4]);
         assert_eq!(t.pairwise, [Some(1.0), Some(0.5)]);
+    }
+
+    #[test]
+    fn on_a_simulated_crowd_the_last_point_is_the_whole_data_and_points_are_even() {
+        let crowd = crate::simulate::crowd(&crate::simulate::CrowdConfig {
+            items: 300,
+            annotators: 20,
+            seed: 3,
+            ..Default::default()
+        });
+        let d = Dataset::parse_jsonl(&crowd.annotations_jsonl, false).expect("valid");
+        let t = timeline(&d, &TimelineConfig { points: 7 });
+        let n = d.rows.len() as u64;
+        assert_eq!(t.annotations.len(), 7);
+        assert_eq!(t.annotations.last(), Some(&n));
+        for (k, &m) in t.annotations.iter().enumerate() {
+            // Point k is after ceil((k + 1) * n / 7) annotations.
+            assert_eq!(m, ((k as u64 + 1) * n).div_ceil(7));
+        }
+        let batch = compute(&d, &AgreementConfig::default());
+        assert_eq!(t.pairwise.last(), Some(&batch.pairwise));
+        assert_eq!(t.fleiss_kappa.last(), Some(&batch.fleiss_kappa));
+        assert_eq!(
+            t.krippendorff_alpha_ordinal.last(),
+            Some(&batch.krippendorff_alpha.ordinal)
+        );
     }
 
     #[test]
