@@ -10,6 +10,7 @@ pub mod active;
 pub mod aggregate;
 pub mod agreement;
 pub mod annotation;
+pub mod confidence;
 pub mod cost;
 pub mod dataset;
 pub mod error;
