@@ -279,6 +279,22 @@ test('exports parse and match the core', { skip }, async () => {
   await page.close();
 });
 
+test('majority confidence is the same from the core and from the JavaScript count', { skip }, async () => {
+  // Two implementations of one definition: the share of the kept labels on the label's side.
+  const query = 'data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&min_reliability=0.75&aggregation=majority';
+  const get = async (extra) => {
+    const page = await open(query + extra);
+    await waitDrawn(page);
+    const out = (await download(page, 'labels')).trim().split('\n').map((l) => JSON.parse(l));
+    await page.close();
+    return new Map(out.map((l) => [l.item, l.confidence]));
+  };
+  const core = await get('');
+  const counted = await get('&calls=report');
+  assert.equal(core.size, counted.size);
+  for (const [item, c] of core) assert.ok(Math.abs(c - counted.get(item)) < 1e-6, `${item}: ${c} vs ${counted.get(item)}`);
+});
+
 test('a bad line is named and the rest loads when asked', { skip }, async () => {
   const page = await open('data=/fixtures/bad.jsonl&gold=/fixtures/gold.jsonl');
   await page.waitForSelector('#error:not([hidden])');

@@ -250,24 +250,35 @@ function timelineView(t, source) {
   };
 }
 
-/** The final labels of `method` as a Map or object, from the report or asked of the core. */
+/**
+ * The final labels of `method` ({labels: Map | object, confidence: Map | null}):
+ * asked of the core (with its confidence) when the module has
+ * Collection.labels(), else taken from the report.
+ */
 function finalLabels(method) {
-  const inReport = state.report?.labels;
-  if (inReport) return inReport[method] ?? null;
-  if (!state.collection) return null;
-  const text = state.collection.labels({ min_reliability: state.config.min_reliability }, method);
-  const out = new Map();
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const { item, label } = JSON.parse(line);
-    out.set(item, label);
+  if (state.collection && typeof state.collection.labels === 'function') {
+    const text = state.collection.labels({ min_reliability: state.config.min_reliability }, method);
+    const labels = new Map();
+    const confidence = new Map();
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      const l = JSON.parse(line);
+      labels.set(l.item, l.label);
+      if (typeof l.confidence === 'number') confidence.set(l.item, l.confidence);
+    }
+    return { labels, confidence: confidence.size ? confidence : null };
   }
-  return out;
+  const labels = state.report?.labels?.[method] ?? null;
+  return { labels, confidence: null };
 }
 
-function confidenceFor(method, labels) {
-  const fromCore = state.report?.labels?.confidence?.[method];
-  if (fromCore) return { map: fromCore, source: 'core' };
+/**
+ * Confidence of each final label: the core's when it sent one; else the
+ * share of the reliable annotators' labels on the label's side, counted
+ * here (also for Dawid-Skene, whose posteriors the plain report lacks).
+ */
+function confidenceFor(final) {
+  if (final.confidence) return { map: final.confidence, source: 'core' };
   if (!state.scan) {
     state.scan = scan(wasm, allText(), state.goldText, {
       progress: (done, total) => progress('vote shares', done, total),
@@ -275,26 +286,28 @@ function confidenceFor(method, labels) {
       timeline: false,
     });
   }
-  return { map: state.scan.voteShare(state.report, labels, state.config), source: 'vote share' };
+  return { map: state.scan.voteShare(state.report, final.labels, state.config), source: 'vote share' };
 }
 
 function exportFile(msg) {
   if (!state.report) throw new Error('load annotations first');
   const method = state.aggregation;
-  const labels = msg.kind === 'csv' ? null : finalLabels(method);
+  const final = msg.kind === 'csv' ? null : finalLabels(method);
+  const labels = final?.labels;
   if (!labels && msg.kind !== 'csv') {
     throw new Error(`no ${method} labels: ${state.report.undefined?.[method] ?? 'the core gave none'}`);
   }
   if (msg.kind === 'labels') {
-    const conf = confidenceFor(method, labels);
+    const conf = confidenceFor(final);
     const text = labelsJsonl(labels, conf.map, method, state.config.min_reliability);
-    post({ type: 'export', kind: msg.kind, filename: `labels-${method}.jsonl`, text, mime: 'application/x-ndjson' });
+    post({ type: 'export', kind: msg.kind, filename: `labels-${method}.jsonl`, text, mime: 'application/x-ndjson',
+      note: `confidence: ${conf.source}` });
   } else if (msg.kind === 'dpo') {
     if (!state.examples.size) throw new Error('load the task file first: DPO pairs need the prompt and response texts');
-    const conf = confidenceFor(method, labels);
+    const conf = confidenceFor(final);
     const out = dpoJsonl(labels, conf.map, state.examples, !!msg.includeTies);
     post({ type: 'export', kind: msg.kind, filename: `dpo-${method}.jsonl`, text: out.text,
-      mime: 'application/x-ndjson', note: `${out.written} pairs; ${out.ties} ties ${msg.includeTies ? 'included' : 'left out'}; ${out.missing} labelled items not in the task file` });
+      mime: 'application/x-ndjson', note: `${out.written} pairs; ${out.ties} ties ${msg.includeTies ? 'included' : 'left out'}; ${out.missing} labelled items not in the task file; weight: ${conf.source}` });
   } else if (msg.kind === 'csv') {
     post({ type: 'export', kind: msg.kind, filename: 'annotators.csv',
       text: annotatorsCsv(state.report.annotators ?? []), mime: 'text/csv' });
