@@ -191,6 +191,23 @@ test('a JSON array gives the same figures as the JSONL file', { skip }, async ()
   await page.close();
 });
 
+test('files chosen in the pickers load like URLs', { skip }, async () => {
+  const expected = nativeReport(files.annotations);
+  const arrayFile = path.join(tmp, 'annotations.json');
+  fs.writeFileSync(arrayFile, asArray);
+  const page = await open('');
+  await page.waitForFunction(() => document.body.dataset.state === 'idle');
+  await page.setInputFiles('#gold-file', files.gold);
+  await page.setInputFiles('#task-file', files.task);
+  await page.setInputFiles('#file', arrayFile);
+  await waitDrawn(page);
+  assertFigures(await shown(page), expected, 'majority');
+  // The task file gives the DPO texts.
+  const dpo = (await download(page, 'dpo')).trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(dpo.length > 0 && dpo.every((d) => d.prompt.startsWith('Question ')));
+  await page.close();
+});
+
 test('the slider and aggregation choice change the figures as the core says', { skip }, async () => {
   const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl');
   let seq = await waitDrawn(page);
