@@ -3,9 +3,11 @@
 
 mod batch;
 mod bench;
+mod bench_serve;
 mod bench_session;
 mod replay;
 mod report;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -57,6 +59,8 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Run the collector: serve the pages and an HTTP API that stores and re-checks annotations.
+    Serve(serve::ServeArgs),
     /// Agreement, annotator reliability and final labels of a JSONL annotation file, as JSON.
     Report {
         /// JSONL file of annotations.
@@ -117,6 +121,24 @@ enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Load the collector: many clients post over loopback; throughput, latency, zero loss.
+    Serve {
+        /// Concurrent clients (one keep-alive connection each).
+        #[arg(long, default_value_t = 200)]
+        clients: usize,
+        /// Annotations posted in each phase.
+        #[arg(long, default_value_t = 200_000)]
+        annotations: usize,
+        /// Annotations per request in the batched phase (1: single posts only).
+        #[arg(long, default_value_t = 50)]
+        batch: usize,
+        /// Working folder (a fresh database per phase).
+        #[arg(long, default_value = "bench-data/serve")]
+        dir: std::path::PathBuf,
+        /// SQLite durability: normal or full.
+        #[arg(long, default_value = "normal", value_parser = ["normal", "full"])]
+        sync: String,
+    },
 }
 
 /// Exit code for bad input (a usage or data error).
@@ -126,6 +148,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+        Command::Serve(args) => serve::serve(args),
         Command::Report {
             file,
             gold,
@@ -161,6 +184,19 @@ pub fn main() -> ExitCode {
             count,
         } => batch::run(&task, &annotator, seed, count),
         Command::Replay { task, file, seed } => replay::run(&task, &file, seed),
+        Command::Bench(BenchCommand::Serve {
+            clients,
+            annotations,
+            batch,
+            dir,
+            sync,
+        }) => bench_serve::run(&bench_serve::Options {
+            clients,
+            annotations,
+            batch,
+            dir,
+            sync,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
