@@ -325,6 +325,12 @@ test('a bad line is named and the rest loads when asked', { skip }, async () => 
   const s = await shown(page);
   assertFigures(s, expected, 'majority');
   assert.equal(Number(s.counts['skipped lines']), 1);
+  // The list of skipped lines names it, when the module gives the list (Collection.skipped).
+  const listed = await page.$$eval('#skipped li', (lis) => lis.map((li) => li.textContent));
+  if (/get skipped\(\)/.test(fs.readFileSync(path.join(WWW, 'pkg', 'prefkit.js'), 'utf8'))) {
+    assert.equal(listed.length, 1);
+    assert.match(listed[0], /line 7/);
+  }
   await page.close();
 });
 

@@ -234,6 +234,10 @@ function compute({ fresh }) {
   }
   state.measured = summary.time;
   const view = timed('view', () => viewModel(report, summary, timeline, state.config, state.aggregation));
+  // Which lines were skipped: the core's list when the module gives it.
+  if (!view.skipped.length && state.collection && 'skipped' in state.collection) {
+    view.skipped = (state.collection.skipped ?? []).slice(0, 20);
+  }
   view.timing = { report_ms: tReport, total_ms: performance.now() - t0, steps: timing };
   view.examples = state.examples.size;
   post({ type: 'result', seq, view });
