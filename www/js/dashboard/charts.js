@@ -5,16 +5,23 @@ import uPlot from '../../vendor/uplot/uPlot.esm.js';
 
 const LABELS = ['A>>', 'A>', '=', 'B>', 'B>>'];
 const COLORS = { pairwise: '#1f6feb', fleiss: '#8250df', alpha: '#cf222e', raw: '#8c959f', final: '#1f6feb', ok: '#1a7f37', flagged: '#cf222e' };
-const charts = new Map();
+const charts = new WeakMap(); // element -> its uPlot, destroyed when redrawn
 
 function width(el) {
   return Math.max(280, Math.floor(el.clientWidth || el.parentElement?.clientWidth || 480) - 8);
 }
 
-function put(name, el, opts, data) {
-  charts.get(name)?.destroy();
+function put(el, opts, data) {
+  charts.get(el)?.destroy();
   el.replaceChildren();
-  charts.set(name, new uPlot({ width: width(el), height: 240, ...opts }, data, el));
+  charts.set(el, new uPlot({ width: width(el), height: 240, ...opts }, data, el));
+}
+
+/** Replaces a chart with a sentence saying why there is none. */
+function message(el, text) {
+  charts.get(el)?.destroy();
+  charts.delete(el);
+  el.textContent = text;
 }
 
 const fmt = (v) => (v == null ? '—' : v.toFixed(3));
@@ -27,10 +34,10 @@ export function timeline(el, t) {
     annotations: t.x[last], pairwise: t.pairwise[last], fleiss_kappa: t.fleiss[last], alpha_ordinal: t.alpha[last],
   });
   if (!t.x.length) {
-    el.textContent = 'No agreement-over-time data (needs LiveAgreement or agreementTimeline in the wasm module).';
+    message(el, 'No agreement-over-time data (needs Collection.timeline or LiveAgreement in the wasm module).');
     return;
   }
-  put('timeline', el, {
+  put(el, {
     scales: { x: { time: false }, y: { range: [-0.2, 1] } },
     axes: [{ label: 'annotations' }, { label: 'agreement' }],
     series: [
@@ -48,7 +55,7 @@ export function labelDistribution(el, raw, final, method) {
   el.dataset.final = JSON.stringify(final.dist);
   const share = (d) => { const s = d.reduce((a, b) => a + b, 0); return d.map((v) => (s ? v / s : null)); };
   const bars = uPlot.paths.bars;
-  put('labels', el, {
+  put(el, {
     scales: { x: { time: false, range: [-0.5, 4.5] }, y: { range: [0, 1] } },
     axes: [
       { splits: () => [0, 1, 2, 3, 4], values: (u, splits) => splits.map((i) => LABELS[i] ?? '') },
@@ -69,14 +76,14 @@ export function goldVsTime(el, annotators) {
   const pts = annotators.filter((a) => typeof a.gold_accuracy === 'number' && typeof a.avg_time_seconds === 'number')
     .sort((x, y) => x.avg_time_seconds - y.avg_time_seconds);
   if (!pts.length) {
-    el.textContent = 'No annotator has both gold answers and recorded times (load a gold file).';
+    message(el, 'No annotator has both gold answers and recorded times (load a gold file).');
     return;
   }
   const xs = pts.map((a) => a.avg_time_seconds);
   const ok = pts.map((a) => (a.flagged ? null : a.gold_accuracy));
   const bad = pts.map((a) => (a.flagged ? a.gold_accuracy : null));
   const dots = (color) => ({ stroke: color, fill: color, paths: () => null, points: { show: true, size: 7, fill: color } });
-  put('scatter', el, {
+  put(el, {
     scales: { x: { time: false }, y: { range: [0, 1] } },
     axes: [{ label: 'average seconds per label' }, { label: 'gold accuracy' }],
     cursor: { points: { size: 9 } },
@@ -184,4 +191,33 @@ export function confusionMatrix(el, matrix, id, order = LABELS) {
 
 function number(v) {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * Draws each chart kind once off screen and throws it away, so the first
+ * real drawing does not pay for compiling uPlot's code paths in one long
+ * main-thread task. Called while the worker computes.
+ */
+export async function warmUp() {
+  const box = document.createElement('div');
+  box.style.cssText = 'position:absolute;left:-10000px;top:0;width:600px';
+  box.setAttribute('aria-hidden', 'true');
+  document.body.append(box);
+  const made = [];
+  const el = () => {
+    const e = box.appendChild(document.createElement('div'));
+    made.push(e);
+    return e;
+  };
+  const steps = [
+    () => timeline(el(), { x: [1, 2], pairwise: [0.5, 0.6], fleiss: [0.4, 0.5], alpha: [0.3, 0.4] }),
+    () => labelDistribution(el(), [1, 2, 3, 2, 1], { dist: [1, 1, 1, 1, 1], count: 5 }, 'majority'),
+    () => goldVsTime(el(), [{ id: 'a', gold_accuracy: 0.5, avg_time_seconds: 3, flagged: false }]),
+  ];
+  for (const step of steps) { // one task each, so none runs long
+    step();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  for (const e of made) charts.get(e)?.destroy();
+  box.remove();
 }

@@ -45,6 +45,7 @@ worker.onmessage = (e) => {
       setState('idle');
       status('Ready: load annotations.');
       startFromParams();
+      setTimeout(charts.warmUp, 0); // while the worker reads and computes
       break;
     case 'progress': {
       const p = $('progress');
