@@ -3,11 +3,11 @@
 // I/O only; used inside the worker.
 
 /**
- * Reads a source to text, reporting progress in bytes.
+ * Reads a source to bytes, reporting progress in bytes.
  * source: {kind: 'file', file} | {kind: 'url', url, headers?} | {kind: 'text', text}
  */
-export async function readSource(source, onProgress) {
-  if (source.kind === 'text') return source.text;
+export async function readBytes(source, onProgress) {
+  if (source.kind === 'text') return new TextEncoder().encode(source.text);
   let stream;
   let total = 0;
   if (source.kind === 'file') {
@@ -27,23 +27,53 @@ export async function readSource(source, onProgress) {
     throw new Error(`unknown source kind ${source.kind}`);
   }
   const reader = stream.getReader();
-  const decoder = new TextDecoder();
+  // With a known size the chunks go straight into one buffer.
+  let out = total ? new Uint8Array(total) : null;
   const parts = [];
   let done = 0;
   let lastReport = 0;
   for (;;) {
     const { value, done: end } = await reader.read();
     if (end) break;
+    if (out && done + value.byteLength <= out.length) out.set(value, done);
+    else parts.push(value);
     done += value.byteLength;
-    parts.push(decoder.decode(value, { stream: true }));
     if (done - lastReport > 4 << 20) {
       lastReport = done;
       onProgress(done, total);
     }
   }
-  parts.push(decoder.decode());
   onProgress(done, total || done);
-  return parts.join('');
+  if (out && !parts.length) return done === out.length ? out : out.subarray(0, done);
+  // Unknown or wrong size: join what was read.
+  const joined = new Uint8Array(done);
+  let at = 0;
+  if (out) {
+    const head = out.subarray(0, Math.min(out.length, done - parts.reduce((n, p) => n + p.byteLength, 0)));
+    joined.set(head, 0);
+    at = head.length;
+  }
+  for (const p of parts) {
+    joined.set(p, at);
+    at += p.byteLength;
+  }
+  return joined;
+}
+
+/** Reads a source to text (UTF-8). */
+export async function readSource(source, onProgress) {
+  if (source.kind === 'text') return source.text;
+  return new TextDecoder().decode(await readBytes(source, onProgress));
+}
+
+/** Whether the first non-blank byte opens a JSON array. */
+export function isJsonArray(bytes) {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) continue;
+    if (b === 0xef || b === 0xbb || b === 0xbf) continue; // byte order mark
+    return b === 0x5b;
+  }
+  return false;
 }
 
 /**

@@ -10,13 +10,15 @@
 //                'cost' | 'live-status'}
 
 import init, * as wasm from '../../pkg/prefkit.js';
-import { readSource, streamEvents, toJsonl } from './sources.js';
+import { isJsonArray, readBytes, readSource, streamEvents, toJsonl } from './sources.js';
 import { scan, summaryFromScan, TIMELINE_POINTS } from './scan.js';
 import { annotatorsCsv, dpoJsonl, labelsJsonl } from './exports.js';
 import { viewModel } from './view.js';
 
 const state = {
-  text: '',            // all annotations, JSONL
+  text: '',            // all annotations, JSONL (decoded from `bytes` only when needed)
+  bytes: null,         // the loaded JSONL file as bytes, handed to Collection as it is
+  bytesOk: true,       // whether this module's Collection takes bytes
   liveLines: [],       // annotations received live, not yet joined into text
   ids: new Set(),      // ids received live (the stream may repeat the backfill)
   goldText: undefined,
@@ -95,8 +97,14 @@ async function handle(msg) {
 
 async function load(msg) {
   state.liveAbort?.abort();
-  const raw = await readSource(msg.source, (done, total) => progress('reading', done, total));
-  state.text = toJsonl(raw);
+  const bytes = await readBytes(msg.source, (done, total) => progress('reading', done, total));
+  if (isJsonArray(bytes)) {
+    state.text = toJsonl(new TextDecoder().decode(bytes));
+    state.bytes = null;
+  } else {
+    state.text = null;
+    state.bytes = bytes;
+  }
   state.liveLines = [];
   state.ids.clear();
   state.config.skip_invalid = !!msg.skipInvalid;
@@ -111,7 +119,11 @@ async function loadGold(msg) {
   const raw = await readSource(msg.source, (done, total) => progress('reading gold', done, total));
   state.goldText = toJsonl(raw);
   state.scan = null;
-  if (state.text) compute({ fresh: true });
+  if (hasData()) compute({ fresh: true });
+}
+
+function hasData() {
+  return !!(state.text || state.bytes || state.liveLines.length);
 }
 
 async function loadTask(msg) {
@@ -139,7 +151,7 @@ async function loadTask(msg) {
   if (task.config && Number.isFinite(task.config.overlap)) state.config.overlap = task.config.overlap;
   post({ type: 'task', task_id: task.task_id ?? null, examples: state.examples.size,
     overlap: state.config.overlap });
-  if (state.text) compute({ fresh: true });
+  if (hasData()) compute({ fresh: true });
 }
 
 function applyConfig(c) {
@@ -150,10 +162,11 @@ function applyConfig(c) {
 
 function recompute(msg) {
   applyConfig(msg.config ?? {});
-  if (state.text || state.liveLines.length) compute({ fresh: false });
+  if (hasData()) compute({ fresh: false });
 }
 
 function allText() {
+  if (state.text === null) state.text = state.bytes ? new TextDecoder().decode(state.bytes) : '';
   if (state.liveLines.length) {
     state.text += (state.text && !state.text.endsWith('\n') ? '\n' : '') + state.liveLines.join('\n');
     state.liveLines = [];
@@ -170,7 +183,6 @@ function allText() {
  */
 function compute({ fresh }) {
   const seq = ++state.seq;
-  const text = allText();
   const t0 = performance.now();
   progress('computing the report', 0, 0);
   const gold = state.goldText || undefined;
@@ -190,7 +202,7 @@ function compute({ fresh }) {
     if (fresh || !state.collection) {
       state.collection?.free();
       state.collection = null;
-      state.collection = timed('parse', () => new wasm.Collection(text, gold, { skip_invalid: state.config.skip_invalid }));
+      state.collection = timed('parse', () => newCollection(gold));
       state.timeline = null;
     }
     // Without the label maps when the module can give them later (labels()):
@@ -204,6 +216,7 @@ function compute({ fresh }) {
     timeline = state.timeline;
   } else {
     // The core's ReportConfig refuses unknown fields: skip_invalid only when set.
+    const text = allText();
     report = timed('report', () => wasm.report(text, gold,
       state.config.skip_invalid ? { ...reportConfig, skip_invalid: true } : reportConfig));
     state.collection?.free();
@@ -223,7 +236,7 @@ function compute({ fresh }) {
   state.report = report;
   if (!summary || !timeline) {
     if (fresh || !state.scan) {
-      state.scan = timed('scan', () => scan(wasm, text, state.goldText, {
+      state.scan = timed('scan', () => scan(wasm, allText(), state.goldText, {
         progress: (done, total) => progress('counting labels and agreement over time', done, total),
         skipInvalid: state.config.skip_invalid,
         timeline: !timeline,
@@ -241,6 +254,26 @@ function compute({ fresh }) {
   view.timing = { report_ms: tReport, total_ms: performance.now() - t0, steps: timing };
   view.examples = state.examples.size;
   post({ type: 'result', seq, view });
+}
+
+/**
+ * A Collection of the loaded data: from the file's bytes when the module
+ * takes them (no decoding to a string and back), else from the text.
+ */
+function newCollection(gold) {
+  const options = { skip_invalid: state.config.skip_invalid };
+  if (state.bytes && state.bytesOk) {
+    try {
+      return new wasm.Collection(state.bytes, gold, options);
+    } catch (err) {
+      // A module that reads text only refuses the type; an error about a
+      // line is about the data and stands.
+      const m = err?.message ?? '';
+      if (/line \d/.test(m) || !/expected JSONL text|invalid type|expected a (string|sequence)/i.test(m)) throw err;
+      state.bytesOk = false;
+    }
+  }
+  return new wasm.Collection(allText(), gold, options);
 }
 
 /** A core timeline ({annotations, pairwise, fleiss_kappa, krippendorff_alpha_ordinal}) as chart series. */
@@ -338,6 +371,7 @@ async function startLive({ base, task, token }) {
   const auth = { Authorization: `Bearer ${token}` };
   const url = `${root}/api/tasks/${encodeURIComponent(task)}/events`;
   state.text = '';
+  state.bytes = null;
   state.liveLines = [];
   state.ids.clear();
   state.scan = null;
