@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvField, toCsv, annotatorsCsv, dpoJsonl, labelsJsonl } from '../../www/js/dashboard/exports.js';
-import { parseEvent } from '../../www/js/dashboard/sources.js';
+import { parseEvent, readBytes, isJsonArray, toJsonl } from '../../www/js/dashboard/sources.js';
 
 test('csv fields with commas quotes or line breaks are quoted and quotes doubled', () => {
   assert.equal(csvField('plain'), 'plain');
@@ -66,4 +66,22 @@ test('server sent event blocks give event name id and joined data lines', () => 
   assert.deepEqual(parseEvent('event: annotation\nid: 7\ndata: {"a":1}'), { event: 'annotation', id: '7', data: '{"a":1}' });
   assert.deepEqual(parseEvent(': keep-alive'), { event: 'message', id: null, data: null });
   assert.deepEqual(parseEvent('data:one\ndata: two'), { event: 'message', id: null, data: 'one\ntwo' });
+});
+
+test('a file is read to its exact bytes with progress reported', async () => {
+  const text = '{"item":"x","annotator":"w1","label":"A>"}\n'.repeat(50_000) + 'é';
+  const file = new File([text], 'a.jsonl');
+  const seen = [];
+  const bytes = await readBytes({ kind: 'file', file }, (done, total) => seen.push([done, total]));
+  assert.equal(new TextDecoder().decode(bytes), text);
+  assert.deepEqual(seen.at(-1), [file.size, file.size]);
+});
+
+test('json arrays are told from jsonl by their first byte and become one element a line', () => {
+  const enc = (s) => new TextEncoder().encode(s);
+  assert.equal(isJsonArray(enc('\ufeff  \n[{"a":1}]')), true);
+  assert.equal(isJsonArray(enc('{"a":1}\n')), false);
+  assert.equal(isJsonArray(enc('')), false);
+  assert.equal(toJsonl('[{"a":1},\n {"b":2}]'), '{"a":1}\n{"b":2}');
+  assert.throws(() => toJsonl('[{"a":1},'), /not a valid JSON array/);
 });
