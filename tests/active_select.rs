@@ -312,3 +312,14 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn a_misspelt_request_field_is_refused_but_extra_example_fields_are_not() {
+    let e =
+        serde_json::from_value::<SelectRequest>(json!({"budjet": 3, "budget": 1, "examples": []}))
+            .unwrap_err();
+    assert!(e.to_string().contains("budjet"), "{e}");
+    let req = request(json!({"strategy": "diversity", "budget": 1, "examples": [
+        {"id": "a", "prompt": "p", "response_a": "x", "response_b": "y", "metadata": {}}]}));
+    assert_eq!(select(&req).unwrap().selected[0].id, "a");
+}

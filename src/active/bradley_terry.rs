@@ -57,7 +57,7 @@ pub enum TieModel {
 
 /// Settings of [`fit`] and [`leaderboard`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// How ties enter the model (default `half_win`).
     pub ties: TieModel,
@@ -104,8 +104,9 @@ pub struct Comparison {
     pub label: Label,
 }
 
-/// A request to [`leaderboard`].
+/// A request to [`leaderboard`] (unknown fields are refused).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeaderboardRequest {
     /// The judgements.
     pub comparisons: Vec<Comparison>,

@@ -38,7 +38,7 @@ use std::collections::BinaryHeap;
 
 /// Weights of the two terms of the hybrid score.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Weights {
     /// Weight of the uncertainty term (default 0.6).
     pub uncertainty: f64,

@@ -80,8 +80,9 @@ pub enum PairMode {
     Temperatures,
 }
 
-/// A request to [`build`].
+/// A request to [`build`] (unknown fields are refused).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PairRequest {
     /// `best_of_n`, `models` or `temperatures`.
     pub mode: PairMode,

@@ -69,6 +69,7 @@ pub struct Candidate {
 /// All embeddings at once, row-major, one row per example in order: the
 /// fast path for large pools (a `Float32Array` from JavaScript).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FlatEmbeddings {
     /// Values per row.
     pub dim: usize,
@@ -76,8 +77,11 @@ pub struct FlatEmbeddings {
     pub data: Vec<f32>,
 }
 
-/// A request to [`select`].
+/// A request to [`select`]. Unknown fields are refused (a misspelt
+/// `budjet` is an error, not a default); examples may carry extra fields
+/// (`response_a`, `metadata`, ...), so task examples can be passed as they are.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SelectRequest {
     /// `uncertainty`, `diversity` or `hybrid` (the default).
     #[serde(default)]
