@@ -21,22 +21,43 @@
 //! close; unrelated prompts are near-orthogonal.
 
 use crate::error::{Error, Result};
+use std::borrow::Cow;
 
 /// Dimension of the default hashed embedding.
 pub const HASHED_DIM: usize = 256;
 
 /// Embeddings of `n` examples, row-major: row `i` is
-/// `data[i * dim .. (i + 1) * dim]`.
+/// `data[i * dim .. (i + 1) * dim]`. Owned, or borrowed from a request so
+/// that a large pool is not copied.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Matrix {
+pub struct Matrix<'a> {
     dim: usize,
-    data: Vec<f32>,
+    data: Cow<'a, [f32]>,
 }
 
-impl Matrix {
-    /// Wraps `data` as rows of `dim` values. Refuses a zero dimension, a
+impl Matrix<'static> {
+    /// Wraps `data` as rows of `dim` values (see [`Matrix::view`]).
+    pub fn new(dim: usize, data: Vec<f32>) -> Result<Matrix<'static>> {
+        Matrix::check(dim, &data)?;
+        Ok(Matrix {
+            dim,
+            data: Cow::Owned(data),
+        })
+    }
+}
+
+impl<'a> Matrix<'a> {
+    /// Borrows `data` as rows of `dim` values. Refuses a zero dimension, a
     /// length that is not a multiple of `dim`, and non-finite values.
-    pub fn new(dim: usize, data: Vec<f32>) -> Result<Matrix> {
+    pub fn view(dim: usize, data: &'a [f32]) -> Result<Matrix<'a>> {
+        Matrix::check(dim, data)?;
+        Ok(Matrix {
+            dim,
+            data: Cow::Borrowed(data),
+        })
+    }
+
+    fn check(dim: usize, data: &[f32]) -> Result<()> {
         if dim == 0 {
             return Err(Error::invalid("embedding_dim", "must be at least 1"));
         }
@@ -60,7 +81,7 @@ impl Matrix {
                 ),
             ));
         }
-        Ok(Matrix { dim, data })
+        Ok(())
     }
 
     /// Number of values per row.
@@ -84,14 +105,14 @@ impl Matrix {
     }
 
     /// The matrix of the given rows, in that order.
-    pub fn select_rows(&self, rows: &[usize]) -> Matrix {
+    pub fn select_rows(&self, rows: &[usize]) -> Matrix<'static> {
         let mut data = Vec::with_capacity(rows.len() * self.dim);
         for &r in rows {
             data.extend_from_slice(self.row(r));
         }
         Matrix {
             dim: self.dim,
-            data,
+            data: Cow::Owned(data),
         }
     }
 }

@@ -188,7 +188,7 @@ fn check_scores(req: &SelectRequest, labelled: &[bool], needed: bool) -> Result<
 
 /// The embeddings of the pool: the flat ones, the per-example ones (all
 /// or none), or hashed from the prompts.
-fn embeddings(req: &SelectRequest) -> Result<(Matrix, EmbeddingSource)> {
+fn embeddings(req: &SelectRequest) -> Result<(Matrix<'_>, EmbeddingSource)> {
     let n = req.examples.len();
     if let Some(flat) = &req.embeddings {
         if flat.dim == 0 || flat.data.len() != n * flat.dim {
@@ -203,7 +203,7 @@ fn embeddings(req: &SelectRequest) -> Result<(Matrix, EmbeddingSource)> {
             ));
         }
         return Ok((
-            Matrix::new(flat.dim, flat.data.clone())?,
+            Matrix::view(flat.dim, &flat.data)?,
             EmbeddingSource::Supplied,
         ));
     }
