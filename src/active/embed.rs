@@ -122,17 +122,29 @@ impl<'a> Matrix<'a> {
 ///
 /// The loop runs over chunks of 8 into 8 independent accumulators, with no
 /// bounds checks inside, so the compiler turns it into SIMD (SSE/AVX
-/// natively, `simd128` in WebAssembly when that target feature is on).
+/// natively). In WebAssembly with the `simd128` target feature the same
+/// arithmetic is written with explicit 4-lane operations ([`sq_dist_simd128`]),
+/// because builds for size (`opt-level = "s"`) do not auto-vectorise; both
+/// give bit-identical results (same lanes, same order of additions).
 #[inline]
 pub fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        sq_dist_simd128(a, b)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        sq_dist_scalar(a, b)
+    }
+}
+
+/// The portable form of [`sq_dist`].
+#[inline]
+pub fn sq_dist_scalar(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0.0f32; 8];
     let ca = a.chunks_exact(8);
     let cb = b.chunks_exact(8);
-    let mut tail = 0.0f32;
-    for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
-        let d = x - y;
-        tail += d * d;
-    }
+    let tail = tail_sq_dist(ca.remainder(), cb.remainder());
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {
             let d = x[k] - y[k];
@@ -140,6 +152,41 @@ pub fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
         }
     }
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
+}
+
+fn tail_sq_dist(a: &[f32], b: &[f32]) -> f32 {
+    let mut tail = 0.0f32;
+    for (x, y) in a.iter().zip(b) {
+        let d = x - y;
+        tail += d * d;
+    }
+    tail
+}
+
+/// [`sq_dist`] with WebAssembly SIMD: lanes 0-3 and 4-7 of the portable
+/// form's accumulators are two `f32x4` registers.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+pub fn sq_dist_simd128(a: &[f32], b: &[f32]) -> f32 {
+    use core::arch::wasm32::{
+        f32x4, f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, f32x4_sub,
+    };
+    let ca = a.chunks_exact(8);
+    let cb = b.chunks_exact(8);
+    let tail = tail_sq_dist(ca.remainder(), cb.remainder());
+    let (mut lo, mut hi) = (f32x4_splat(0.0), f32x4_splat(0.0));
+    for (x, y) in ca.zip(cb) {
+        if let (Ok(x), Ok(y)) = (<&[f32; 8]>::try_from(x), <&[f32; 8]>::try_from(y)) {
+            let d0 = f32x4_sub(f32x4(x[0], x[1], x[2], x[3]), f32x4(y[0], y[1], y[2], y[3]));
+            let d1 = f32x4_sub(f32x4(x[4], x[5], x[6], x[7]), f32x4(y[4], y[5], y[6], y[7]));
+            lo = f32x4_add(lo, f32x4_mul(d0, d0));
+            hi = f32x4_add(hi, f32x4_mul(d1, d1));
+        }
+    }
+    let s = f32x4_add(lo, hi);
+    ((f32x4_extract_lane::<0>(s) + f32x4_extract_lane::<1>(s))
+        + (f32x4_extract_lane::<2>(s) + f32x4_extract_lane::<3>(s)))
+        + tail
 }
 
 /// 64-bit FNV-1a of `prefix` followed by `text`.
