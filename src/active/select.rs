@@ -29,7 +29,10 @@ use std::collections::{HashMap, HashSet};
 pub enum Strategy {
     /// The pairs with the smallest reward-score gaps.
     Uncertainty,
-    /// One example per k-means cluster of the embeddings.
+    /// One example per k-means cluster of the embeddings. It costs
+    /// `O((trials + iterations) * n * budget * dim)`: fine for thousands
+    /// of candidates and a budget of a hundred, slow for 100,000 and 1,000
+    /// (use hybrid there).
     Diversity,
     /// Greedy mix of uncertainty and distance from what is chosen.
     #[default]
@@ -96,7 +99,8 @@ pub struct SelectRequest {
     pub seed: u64,
     /// The pool.
     pub examples: Vec<Candidate>,
-    /// Ids already labelled: never chosen (see [`hybrid`] for distance).
+    /// Ids already labelled: never chosen, and (hybrid) they count as chosen
+    /// for distance. Ids not among `examples` are ignored.
     #[serde(default)]
     pub labelled: Vec<String>,
     /// Embeddings of all examples at once, instead of per example.
@@ -191,7 +195,13 @@ fn check_scores(req: &SelectRequest, labelled: &[bool], needed: bool) -> Result<
 fn embeddings(req: &SelectRequest) -> Result<(Matrix<'_>, EmbeddingSource)> {
     let n = req.examples.len();
     if let Some(flat) = &req.embeddings {
-        if flat.dim == 0 || flat.data.len() != n * flat.dim {
+        if flat.dim == 0 {
+            return Err(Error::invalid(
+                "embeddings.dim",
+                "must be at least 1, got 0",
+            ));
+        }
+        if flat.data.len() != n * flat.dim {
             return Err(Error::invalid(
                 "embeddings",
                 format!(
@@ -242,7 +252,13 @@ fn embeddings(req: &SelectRequest) -> Result<(Matrix<'_>, EmbeddingSource)> {
                     ),
                 ))
             }
-            Some(e) if e.len() != dim || dim == 0 => {
+            Some(e) if e.is_empty() => {
+                return Err(Error::invalid(
+                    format!("examples[{i}].embedding"),
+                    format!("is empty on example \"{}\"; give at least one value", ex.id),
+                ))
+            }
+            Some(e) if e.len() != dim => {
                 return Err(Error::invalid(
                     format!("examples[{i}].embedding"),
                     format!(
