@@ -17,7 +17,7 @@
 //! it says a "much better" is as much evidence as two "better"s.
 //!
 //! Fit: the MM iteration of Hunter 2004 ("MM algorithms for generalized
-//! Bradley-Terry models", doi:10.1214/aos/1079120141, eq. 3):
+//! Bradley-Terry models", doi:10.1214/aos/1079120141), with weights:
 //! `pi_i <- W_i / sum_j N_ij / (pi_i + pi_j)` with `W_i` the (weighted) wins
 //! of `i` and `N_ij` the weighted comparisons of `i` and `j`. For Davidson,
 //! the fixed point of its likelihood equations,

@@ -2,8 +2,8 @@
 //!
 //! Seeding is greedy k-means++ (Arthur & Vassilvitskii 2007,
 //! "k-means++: the advantages of careful seeding", SODA,
-//! doi:10.1145/1283383.1283494, with the greedy variant of their §6 as in
-//! scikit-learn): the first centre is a uniformly random point; each next
+//! doi:10.1145/1283383.1283494, in the greedy form that scikit-learn
+//! uses): the first centre is a uniformly random point; each next
 //! centre is the best of `local_trials` points drawn with probability
 //! proportional to `D(x)^2`, the squared distance to the nearest centre so
 //! far, "best" meaning the one that leaves the smallest potential
