@@ -342,6 +342,34 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Small integer coordinates and a few uncertainty values make many
+        /// exact ties (duplicate rows, equal distances, equal scores), all
+        /// computed exactly in f32 and f64 alike, so the order of picks,
+        /// tie-breaking included, must match exactly.
+        #[test]
+        fn hybrid_breaks_exact_ties_like_the_brute_force_reference(
+            dim in 1usize..4,
+            cells in proptest::collection::vec((0u8..3, 0u8..3, proptest::bool::weighted(0.15)), 1..90),
+            budget in 1usize..40,
+            w_u in proptest::sample::select(vec![0.0, 0.5, 0.6, 1.0]),
+        ) {
+            let n = cells.len() / dim;
+            proptest::prop_assume!(n > 0);
+            let rows: Vec<Vec<f32>> = (0..n)
+                .map(|i| (0..dim).map(|k| f32::from(cells[i * dim + k].0)).collect())
+                .collect();
+            let u: Vec<f64> = (0..n).map(|i| [0.25, 0.5, 1.0][usize::from(cells[i * dim].1)]).collect();
+            let labelled: Vec<bool> = (0..n).map(|i| cells[i * dim].2).collect();
+            let w = Weights { uncertainty: w_u, distance: 1.0 - w_u };
+            let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+            let emb = Matrix::new(dim, flat).unwrap();
+            let fast: Vec<usize> = select(&emb, &u, &labelled, budget, w).iter().map(|p| p.index).collect();
+            proptest::prop_assert_eq!(fast, brute_force(&rows, &u, &labelled, budget, w));
+        }
+    }
+
     #[test]
     fn the_first_pick_with_nothing_labelled_is_the_most_uncertain() {
         let emb = Matrix::new(1, vec![0.0, 5.0, 10.0]).unwrap();
