@@ -12,9 +12,11 @@ pub mod agreement;
 pub mod annotation;
 pub mod dataset;
 pub mod error;
+pub mod judge;
 pub mod label;
 pub mod reliability;
 pub mod report;
+pub mod session;
 pub mod simulate;
 
 pub use annotation::{Annotation, Gold};
