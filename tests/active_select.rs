@@ -323,3 +323,13 @@ fn a_misspelt_request_field_is_refused_but_extra_example_fields_are_not() {
         {"id": "a", "prompt": "p", "response_a": "x", "response_b": "y", "metadata": {}}]}));
     assert_eq!(select(&req).unwrap().selected[0].id, "a");
 }
+
+#[test]
+fn built_pairs_load_as_the_examples_of_a_task() {
+    let req: PairRequest =
+        serde_json::from_value(json!({"mode": "models", "seed": 2, "prompts": prompts()})).unwrap();
+    let out = build(&req).unwrap();
+    let task = json!({"task_id": "t1", "examples": out.examples});
+    let parsed = prefkit::session::Task::from_value(&task).unwrap();
+    assert_eq!(parsed.examples, out.examples);
+}

@@ -10,7 +10,8 @@
 //! Which response is shown as A is drawn per pair from a `ChaCha8Rng`
 //! seeded with the request's `seed`, so annotators cannot learn a position
 //! bias and the same seed gives the same task. The output is in the task
-//! JSON example shape `{id, prompt, response_a, response_b, metadata}`;
+//! JSON example shape `{id, prompt, response_a, response_b, metadata}`
+//! (the session's task example, so a task of these pairs loads as it is);
 //! `metadata` names the models, temperatures and scores of A and B (for
 //! [`comparisons_from`] and for uncertainty sampling), so do not show it to
 //! annotators.
@@ -24,22 +25,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// One pair in the task JSON example shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PairExample {
-    /// Example id: the prompt id, `:`, and the pairing mode.
-    pub id: String,
-    /// The prompt.
-    pub prompt: String,
-    /// Response shown as A.
-    pub response_a: String,
-    /// Response shown as B.
-    pub response_b: String,
-    /// `pair` (the mode), `model_a`/`model_b`, `temperature_a`/`_b`,
-    /// `score_a`/`score_b` where known.
-    #[serde(default)]
-    pub metadata: Map<String, Value>,
-}
+/// One pair in the task JSON example shape: the session's task
+/// [`Example`](crate::session::Example) (`id` is the prompt id, `:`, and
+/// the pairing mode; `metadata` holds `pair`, `prompt_id`,
+/// `model_a`/`model_b`, `temperature_a`/`_b`, `score_a`/`score_b` where
+/// known, and is never sent to the annotator page).
+pub use crate::session::Example as PairExample;
 
 /// One generated response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -109,7 +100,7 @@ pub struct SkippedPrompt {
 }
 
 /// The answer of [`build`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pairs {
     /// The pairs, in prompt order.
     pub examples: Vec<PairExample>,
