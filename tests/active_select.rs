@@ -240,7 +240,10 @@ fn model_pairs_feed_a_leaderboard_through_annotations() {
         .unwrap(),
     )
     .unwrap_err();
-    assert!(e.to_string().contains("3 distinct values"), "{e}");
+    assert!(
+        e.to_string().contains("3 distinct values (0.1, 0.5, 0.9)"),
+        "{e}"
+    );
 }
 
 mod never_panics {

@@ -174,8 +174,8 @@ pub struct Fit {
     pub converged: bool,
 }
 
-/// Comparisons as model indices: `(a, b, label)`.
-type Indexed = (usize, usize, Label);
+/// A comparison as model indices: `(model_a, model_b, label)`.
+pub type Indexed = (usize, usize, Label);
 
 /// Fits the model to `games` among `m` models.
 pub fn fit(config: &Config, m: usize, games: &[Indexed]) -> Fit {

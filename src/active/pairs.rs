@@ -121,10 +121,11 @@ fn side_metadata(meta: &mut Map<String, Value>, side: &str, g: &Generation) {
 }
 
 /// The two values of a grouping, given or found (exactly two distinct).
-fn two<T: Clone + Ord + std::fmt::Debug>(
+fn two<T: Clone + Ord>(
     given: Option<[T; 2]>,
     seen: BTreeSet<T>,
     what: &str,
+    show: impl Fn(&T) -> String,
 ) -> Result<[T; 2]> {
     if let Some(pair) = given {
         return Ok(pair);
@@ -134,7 +135,11 @@ fn two<T: Clone + Ord + std::fmt::Debug>(
         [a, b] => Ok([a.clone(), b.clone()]),
         _ => Err(Error::invalid(
             what,
-            format!("not given, and the generations name {} distinct values ({v:?}); name the two to compare", v.len()),
+            format!(
+                "not given, and the generations name {} distinct values ({}); name the two to compare",
+                v.len(),
+                v.iter().map(show).collect::<Vec<_>>().join(", ")
+            ),
         )),
     }
 }
@@ -184,7 +189,9 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
                 .flat_map(|p| &p.generations)
                 .filter_map(|g| g.model.clone())
                 .collect();
-            let [a, b] = two(req.models.clone(), seen, "models")?;
+            let [a, b] = two(req.models.clone(), seen, "models", |m: &String| {
+                format!("{m:?}")
+            })?;
             Box::new(move |g| {
                 g.model
                     .as_ref()
@@ -199,7 +206,9 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
                 .filter_map(|g| g.temperature.map(f64::to_bits))
                 .collect();
             let given = req.temperatures.map(|[a, b]| [a.to_bits(), b.to_bits()]);
-            let [a, b] = two(given, seen, "temperatures")?;
+            let [a, b] = two(given, seen, "temperatures", |t: &u64| {
+                f64::from_bits(*t).to_string()
+            })?;
             Box::new(move |g| {
                 g.temperature
                     .and_then(|t| [a, b].iter().position(|x| *x == t.to_bits()))
