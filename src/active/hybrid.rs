@@ -97,7 +97,10 @@ impl Nearest<'_> {
         let row = self.emb.row(i);
         let mut near = self.nearest[i];
         for &s in &self.chosen[seen..] {
-            near = near.min(sq_dist(row, self.emb.row(s)));
+            let d = sq_dist(row, self.emb.row(s));
+            if d < near {
+                near = d;
+            }
         }
         self.nearest[i] = near;
         self.dist[i] = f64::from(near).sqrt();
