@@ -208,6 +208,7 @@ fn model_pairs_feed_a_leaderboard_through_annotations() {
     let out = build(&req).unwrap();
     assert_eq!(out.examples.len(), 2);
     assert_eq!(out.skipped[0].id, "q3");
+    assert_eq!(out.skipped[0].reason, "no generation from model \"small\"");
     let v = serde_json::to_value(&out.examples[0]).unwrap();
     for field in ["id", "prompt", "response_a", "response_b", "metadata"] {
         assert!(v.get(field).is_some(), "{field}");
@@ -335,4 +336,14 @@ fn built_pairs_load_as_the_examples_of_a_task() {
     let task = json!({"task_id": "t1", "examples": out.examples});
     let parsed = prefkit::session::Task::from_value(&task).unwrap();
     assert_eq!(parsed.examples, out.examples);
+}
+
+#[test]
+fn naming_the_same_model_twice_is_refused() {
+    let req: PairRequest = serde_json::from_value(
+        json!({"mode": "models", "models": ["big", "big"], "prompts": prompts()}),
+    )
+    .unwrap();
+    let e = build(&req).unwrap_err().to_string();
+    assert!(e.contains("models") && e.contains("twice"), "{e}");
 }

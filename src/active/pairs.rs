@@ -128,6 +128,12 @@ fn two<T: Clone + Ord>(
     show: impl Fn(&T) -> String,
 ) -> Result<[T; 2]> {
     if let Some(pair) = given {
+        if pair[0] == pair[1] {
+            return Err(Error::invalid(
+                what,
+                format!("names {} twice; give two different values", show(&pair[0])),
+            ));
+        }
         return Ok(pair);
     }
     let v: Vec<T> = seen.into_iter().collect();
@@ -180,6 +186,7 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
         }
     }
     // For cross pairs: which generation belongs to side 0 and side 1.
+    let mut sides = [String::new(), String::new()];
     let key: SideOf = match req.mode {
         PairMode::BestOfN => Box::new(|_| None),
         PairMode::Models => {
@@ -192,6 +199,7 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
             let [a, b] = two(req.models.clone(), seen, "models", |m: &String| {
                 format!("{m:?}")
             })?;
+            sides = [format!("model {a:?}"), format!("model {b:?}")];
             Box::new(move |g| {
                 g.model
                     .as_ref()
@@ -209,6 +217,7 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
             let [a, b] = two(given, seen, "temperatures", |t: &u64| {
                 f64::from_bits(*t).to_string()
             })?;
+            sides = [a, b].map(|t| format!("temperature {}", f64::from_bits(t)));
             Box::new(move |g| {
                 g.temperature
                     .and_then(|t| [a, b].iter().position(|x| *x == t.to_bits()))
@@ -232,7 +241,8 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
                 let first = |side| p.generations.iter().find(|g| key(g) == Some(side));
                 match (first(0), first(1)) {
                     (Some(x), Some(y)) => Ok((x, y)),
-                    _ => Err("no generation on one of the two sides".to_string()),
+                    (None, _) => Err(format!("no generation from {}", sides[0])),
+                    (_, None) => Err(format!("no generation from {}", sides[1])),
                 }
             }
         };
