@@ -1,6 +1,7 @@
 //! Subcommands of the `prefkit` command. Each lives in its own file; this
 //! one only parses arguments and dispatches.
 
+mod active;
 mod batch;
 mod bench;
 mod bench_serve;
@@ -26,6 +27,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Active learning: what to label next, pairs to label, a model leaderboard (JSON in and out).
+    #[command(subcommand)]
+    Active(ActiveCommand),
     /// Check a JSONL annotation file and print its labels, one canonical record a line.
     Check {
         /// JSONL file of annotations.
@@ -182,6 +186,40 @@ enum BenchCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum ActiveCommand {
+    /// Choose what to label next: a select request (strategy, budget, examples, ...) in, the selection out.
+    Select {
+        /// JSON select request.
+        request: std::path::PathBuf,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Build pairs to label (best_of_n, models, temperatures): a pair request in, {examples, skipped} out.
+    Pairs {
+        /// JSON pair request.
+        request: std::path::PathBuf,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Bradley-Terry leaderboard of the models compared.
+    Leaderboard {
+        /// JSON leaderboard request ({comparisons, config}).
+        request: Option<std::path::PathBuf>,
+        /// Or: a task whose examples name model_a and model_b in their metadata...
+        #[arg(long, requires = "annotations", conflicts_with = "request")]
+        task: Option<std::path::PathBuf>,
+        /// ...and the JSONL annotations of it.
+        #[arg(long, requires = "task")]
+        annotations: Option<std::path::PathBuf>,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
+}
+
 /// Exit code for bad input (a usage or data error).
 pub const EXIT_BAD_INPUT: u8 = 2;
 
@@ -189,6 +227,23 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+        Command::Active(ActiveCommand::Select { request, pretty }) => {
+            active::select(&request, pretty)
+        }
+        Command::Active(ActiveCommand::Pairs { request, pretty }) => {
+            active::pairs(&request, pretty)
+        }
+        Command::Active(ActiveCommand::Leaderboard {
+            request,
+            task,
+            annotations,
+            pretty,
+        }) => active::leaderboard(
+            request.as_deref(),
+            task.as_deref(),
+            annotations.as_deref(),
+            pretty,
+        ),
         Command::Serve(args) => serve::serve(args),
         Command::Report {
             file,
