@@ -32,6 +32,15 @@ function randomAnnotator() {
 }
 
 export class PrefkitAnnotator extends HTMLElement {
+  /** The view's state, mirrored in the host's `state` attribute for host CSS and tests:
+   * loading, preview, item, grace, saving, feedback, done, flagged, error. */
+  get state() { return this._state; }
+
+  set state(value) {
+    this._state = value;
+    this.setAttribute('state', value);
+  }
+
   connectedCallback() {
     if (this.started) return;
     this.started = true;
@@ -88,6 +97,7 @@ export class PrefkitAnnotator extends HTMLElement {
     this.tick = setInterval(() => this.refreshNet(), 1000);
     if (this.hasAttribute('preview')) {
       this.$('guidelines').open = true;
+      this.state = 'preview';
       this.message('Preview', 'Accept the task to start annotating. Read the guidelines above meanwhile.');
       return;
     }
@@ -99,11 +109,9 @@ export class PrefkitAnnotator extends HTMLElement {
     this.startBatch(await this.run.nextBatch());
   }
 
+  /** Rubric ratings are asked for only when the host asks (attribute `dimensions`). */
   wantsDimensions(t) {
-    const c = t.config || {};
-    const asked = this.hasAttribute('dimensions') || c.ask_dimensions === true || c.show_dimensions === true
-      || c.dimensions === true || (typeof c.dimensions === 'string' && c.dimensions !== 'off' && c.dimensions !== 'none');
-    return asked && t.rubric && Object.keys(t.rubric).length > 0;
+    return this.hasAttribute('dimensions') && t.rubric && Object.keys(t.rubric).length > 0;
   }
 
   startBatch(batch, finished = new Set()) {
@@ -262,7 +270,7 @@ export class PrefkitAnnotator extends HTMLElement {
 
   showFeedback(gold, choice) {
     this.state = 'feedback';
-    const shown = this.item.swapped && FLIP[gold.label] ? FLIP[gold.label] : gold.label;
+    const shown = gold.label_shown || (this.item.swapped && FLIP[gold.label] ? FLIP[gold.label] : gold.label);
     this.$('feedback-h').textContent = gold.correct ? 'Check item: you agreed with the reference' : 'Check item: the reference answer differs';
     this.$('feedback-label').textContent = `Reference: ${TEXT[shown] || shown}. Your choice: ${TEXT[choice]}.`;
     renderMarkdown(this.$('feedback-explanation'), gold.explanation || '');
