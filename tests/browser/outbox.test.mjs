@@ -1,0 +1,95 @@
+// The outbox against a misbehaving collector: 500s, connections dropped
+// before and after the server stored the annotation, the server down for a
+// while, and a page reload mid-batch with annotations still unsent.
+// Afterwards the collector holds exactly the batch: none missing, none twice.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  checkModuleBuilt, startBackend, launch, tempDir, writeTask, routeTasks, annotateUrl,
+  waitState, answerByKeyboard, waitAllSent, exportAnnotations, expectedLabel, shownItem,
+} from './lib/harness.mjs';
+
+let backend; let browser; let t;
+
+before(async () => {
+  checkModuleBuilt();
+  t = writeTask(tempDir(), { id: 'faults', n: 20, config: { batch_size: 12 } });
+  backend = await startBackend({ tasks: [t.file] });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await backend?.close();
+});
+
+const netText = (page) => page.evaluate(() => document.querySelector('prefkit-annotator').shadowRoot.getElementById('net').textContent);
+const pending = (page) => page.evaluate(() => Number(document.querySelector('prefkit-annotator').shadowRoot.getElementById('net').dataset.pending));
+
+test('500s, dropped connections, a server outage and a reload mid-batch lose nothing and store nothing twice', async () => {
+  const { proxy } = backend;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    document.addEventListener('prefkit:done', (e) => { window.__done = e.detail; });
+  });
+  await routeTasks(context, backend.url, [t.file]);
+  const page = await context.newPage();
+  const url = annotateUrl(backend.url, { task: 'test-tasks/faults.json', endpoint: `${backend.url}/api/annotations`, annotator: 'flaky-1', seed: '5', grace: '10' });
+  await page.goto(url);
+  const key = (_id, i) => (i % 5) + 1;
+  const answered = [];
+
+  proxy.fail(3, 500);
+  answered.push(...await answerByKeyboard(page, key, { limit: 2 }));
+  proxy.dropBefore(2);
+  answered.push(...await answerByKeyboard(page, key, { limit: 2 }));
+  proxy.dropAfter(2);
+  answered.push(...await answerByKeyboard(page, key, { limit: 2 }));
+  await waitAllSent(page, 6);
+
+  // Every POST fails while two more are made; then the page is reloaded.
+  proxy.fail(1e9, 503);
+  answered.push(...await answerByKeyboard(page, key, { limit: 2 }));
+  await page.waitForFunction(() => /retrying/.test(document.querySelector('prefkit-annotator').shadowRoot.getElementById('net').textContent));
+  assert.equal(await pending(page), 2);
+  await page.reload();
+  await waitState(page, 'item');
+  const resumed = await shownItem(page);
+  assert.equal(resumed.progress, '8 / 12', 'the reload resumes the same batch after the 8 answered items');
+  assert.ok(!answered.some((a) => a.item === resumed.id), 'an answered item is not shown again');
+  assert.equal(await pending(page), 2, 'the unsent annotations survived the reload');
+  proxy.fail(0);
+  answered.push(...await answerByKeyboard(page, key, { limit: 2 }));
+  await waitAllSent(page, 10);
+
+  // The server goes down; the batch is finished meanwhile.
+  await proxy.down();
+  answered.push(...await answerByKeyboard(page, key));
+  assert.equal(await waitState(page, 'done'), 'done');
+  await page.waitForFunction(() => /keep this page open/.test(document.querySelector('prefkit-annotator').shadowRoot.getElementById('net').textContent));
+  assert.equal(await page.evaluate(() => window.__done), undefined, 'not finished while annotations are unsent');
+  await new Promise((r) => setTimeout(r, 1500));
+  await proxy.up();
+  await waitAllSent(page, 12);
+  await page.waitForFunction(() => window.__done !== undefined);
+  assert.equal((await page.evaluate(() => window.__done)).count, 12);
+  assert.match(await netText(page), /All sent/);
+
+  assert.equal(answered.length, 12);
+  const stored = await exportAnnotations(backend.direct, 'faults');
+  assert.equal(stored.length, 12, 'exactly the batch is stored');
+  assert.equal(new Set(stored.map((a) => a.id)).size, 12, 'no id twice');
+  assert.equal(new Set(stored.map((a) => a.item)).size, 12, 'no item twice');
+  const byItem = new Map(stored.map((a) => [a.item, a]));
+  for (const a of answered) assert.equal(byItem.get(a.item)?.label, expectedLabel(a), `${a.item}`);
+
+  const outcomes = proxy.posts.map((p) => p.outcome);
+  assert.ok(outcomes.filter((o) => o === 'status-500').length === 3, 'three 500s were answered');
+  assert.ok(outcomes.includes('dropped-before'));
+  assert.equal(outcomes.filter((o) => o.startsWith('dropped-after')).length, 2, 'two answers were lost after the server stored');
+  const postsById = new Map();
+  for (const p of proxy.posts) postsById.set(p.id, (postsById.get(p.id) || 0) + 1);
+  assert.ok([...postsById.values()].some((n) => n > 1), 'some annotations were posted more than once (retries)');
+  await context.close();
+});
