@@ -153,13 +153,14 @@ export async function shownItem(page) {
  */
 export async function answerByKeyboard(page, keyFor, { limit = Infinity, stopStates = ['done', 'flagged'] } = {}) {
   const answered = [];
+  const keyboard = page.keyboard ?? page.page().keyboard; // a Page or a Frame
   for (let i = 0; i < limit; i++) {
     const state = await waitState(page, ['item', ...stopStates]);
     if (state !== 'item') break;
     const shown = await shownItem(page);
     const key = keyFor(shown.id, i);
-    await page.keyboard.press(String(key));
-    await page.keyboard.press('Enter');
+    await keyboard.press(String(key));
+    await keyboard.press('Enter');
     await page.waitForFunction((id) => {
       const el = document.querySelector('prefkit-annotator');
       const s = el.getAttribute('state');
@@ -167,7 +168,7 @@ export async function answerByKeyboard(page, keyFor, { limit = Infinity, stopSta
     }, shown.id, { timeout: 15000 });
     answered.push({ item: shown.id, key, shown: KEY_LABEL[key], swapped: shown.left.includes('canonical B') });
     const s = await page.evaluate(() => document.querySelector('prefkit-annotator').getAttribute('state'));
-    if (s === 'feedback') await page.keyboard.press('Enter');
+    if (s === 'feedback') await keyboard.press('Enter');
   }
   return answered;
 }
