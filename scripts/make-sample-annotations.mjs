@@ -41,15 +41,15 @@ const REFERENCE = {
 // The crowd: accuracy = chance of the reference's side; share = share of the
 // regular items answered; seconds = median answer time.
 const CROWD = [
-  { id: 'w01', kind: 'careful', accuracy: 0.92, share: 0.9, seconds: 34 },
-  { id: 'w02', kind: 'careful', accuracy: 0.9, share: 0.8, seconds: 28 },
-  { id: 'w03', kind: 'careful', accuracy: 0.88, share: 0.7, seconds: 41 },
-  { id: 'w04', kind: 'careful', accuracy: 0.86, share: 0.75, seconds: 25 },
-  { id: 'w05', kind: 'careful', accuracy: 0.85, share: 0.6, seconds: 30 },
-  { id: 'w06', kind: 'careful', accuracy: 0.82, share: 0.65, seconds: 22 },
-  { id: 'w07', kind: 'careful', accuracy: 0.8, share: 0.55, seconds: 19 },
-  { id: 'w08', kind: 'careful', accuracy: 0.7, share: 0.6, seconds: 15 },
-  { id: 'w09', kind: 'noisy', accuracy: 0.5, share: 0.5, seconds: 12 },
+  { id: 'w01', kind: 'careful', accuracy: 0.95, share: 0.9, seconds: 34 },
+  { id: 'w02', kind: 'careful', accuracy: 0.93, share: 0.8, seconds: 28 },
+  { id: 'w03', kind: 'careful', accuracy: 0.92, share: 0.7, seconds: 41 },
+  { id: 'w04', kind: 'careful', accuracy: 0.9, share: 0.75, seconds: 25 },
+  { id: 'w05', kind: 'careful', accuracy: 0.9, share: 0.6, seconds: 30 },
+  { id: 'w06', kind: 'careful', accuracy: 0.88, share: 0.65, seconds: 22 },
+  { id: 'w07', kind: 'careful', accuracy: 0.85, share: 0.55, seconds: 19 },
+  { id: 'w08', kind: 'careful', accuracy: 0.78, share: 0.6, seconds: 15 },
+  { id: 'w09', kind: 'noisy', accuracy: 0.55, share: 0.5, seconds: 12 },
   { id: 'w10', kind: 'left-biased', left: 0.85, share: 0.6, seconds: 14 },
   { id: 'w11', kind: 'fast-clicker', share: 0.8, seconds: 1.6 },
   { id: 'w12', kind: 'straight-liner', share: 0.5, seconds: 6 },
@@ -98,7 +98,7 @@ function careful(reference, accuracy) {
   const side = reference[0];
   if (rand() < accuracy) {
     if (side === '=') return '=';
-    return rand() < 0.7 ? reference : (reference.length === 3 ? `${side}>` : `${side}>>`);
+    return rand() < 0.8 ? reference : (reference.length === 3 ? `${side}>` : `${side}>>`);
   }
   const others = side === '=' ? ['A>', 'B>', 'A>>', 'B>>'] : ['=', '=', FLIP[reference], FLIP[reference].slice(0, 2)];
   return pick(others);
