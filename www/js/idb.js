@@ -4,7 +4,7 @@
 // Stores:
 //   annotations  keyPath "id" (the annotation's UUID); indexes "state", "key"
 //                {id, key, seq, endpoint, record, submission, state, attempts,
-//                 error, created, sent_at}
+//                 error, created, sent_at, server_status}
 //   batches      autoIncrement; index "key"   {key, batch, created}
 // `key` is `${task_id}|${annotator}`.
 

@@ -188,6 +188,9 @@ export class Outbox extends EventTarget {
       entry.state = 'sent';
       entry.sent_at = Date.now();
       entry.error = '';
+      // The server's own verdict (the collector re-checks), kept for a reload.
+      const verdict = json && (json.verdict || json);
+      if (verdict && typeof verdict.status === 'string') entry.server_status = verdict.status;
     } else {
       entry.state = status === 409 ? 'conflict' : 'error';
       const msg = json && (json.error || json.message) ? (json.error || json.message) : body;

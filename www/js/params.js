@@ -1,13 +1,14 @@
 // The page's URL parameters, read in one place.
 //
-//   task           URL of the task JSON (relative to the page), or in blind
-//                  mode a task id fetched as {base}/api/tasks/{id}
+//   task           URL of the task JSON (relative to the page), or a task id
+//                  the collector serves as {base}/api/tasks/{id}
 //   endpoint       URL each finished annotation is POSTed to as JSON
 //                  (the collector's is {base}/api/annotations); without it,
 //                  annotations stay in this browser and can be downloaded
 //   annotator      the annotator id (default: MTurk workerId, Prolific
 //                  PROLIFIC_PID, else a random id kept in this browser)
-//   mode=blind     the collector assembles batches (gold never leaves it)
+//   mode=blind     the collector assembles the batches (for its blind gold
+//                  mode, where gold answers never leave the server)
 //   seed           integer seed for the session's random choices
 //   grace          seconds a choice can still be undone (default 1.5)
 //   dimensions=1   ask for rubric dimension ratings even if the task does not

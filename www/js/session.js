@@ -45,14 +45,18 @@ async function fetchJson(url, what) {
   }
 }
 
-/** Fetches the task JSON: a URL, or in blind mode possibly a bare task id. */
-export function loadTask({ task, endpoint, mode }, pageUrl) {
-  if (!task) throw new Error('no task given: add ?task=URL-of-task.json to the address');
+/**
+ * Fetches the task JSON from a URL, or, given a bare task id and an
+ * endpoint, from the collector ({base}/api/tasks/{id}: the whole task in its
+ * open gold mode, the public task without gold answers in blind mode).
+ */
+export function loadTask({ task, endpoint }, pageUrl) {
+  if (!task) throw new Error('no task given: add ?task=URL-of-task.json (or a task id served by the collector) to the address');
   const looksLikeId = !/[/.:]/.test(task);
-  if (mode === 'blind' && looksLikeId) {
-    if (!endpoint) throw new Error('blind mode needs an endpoint (the collector\'s /api/annotations URL)');
+  if (looksLikeId && endpoint) {
     return fetchJson(`${endpointBase(endpoint)}/api/tasks/${encodeURIComponent(task)}`, 'the task');
   }
+  if (looksLikeId) throw new Error(`"${task}" looks like a task id; give the collector's endpoint too, or the URL of the task JSON`);
   return fetchJson(new URL(task, pageUrl).href, 'the task');
 }
 
@@ -112,6 +116,8 @@ export class AnnotatorSession {
       current = batch;
       if (batch.flagged) this.flagged = true;
     }
+    // In blind mode only the server knows the gold: its stored verdicts count.
+    if (entries.some((e) => e.server_status === 'flagged')) this.flagged = true;
     return { batch: current, finished };
   }
 

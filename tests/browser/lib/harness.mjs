@@ -43,15 +43,18 @@ export function tempDir() {
 
 /**
  * Starts the collector serving www/ with the given task files, and a fault
- * proxy in front of it. Returns {url (the proxy's), direct, kind, proxy, close}.
+ * proxy in front of it. Returns {url (the proxy's), direct, kind, proxy, close},
+ * or null for a blind gold mode when only the stand-in collector is at hand.
  */
-export async function startBackend({ tasks }) {
+export async function startBackend({ tasks, goldMode = 'open' }) {
   const bin = findPrefkit();
   let backend;
+  if (goldMode !== 'open' && !bin) return null; // only the real collector assembles blind batches
   if (bin && process.env.PREFKIT_STAND_IN !== '1') {
     const dir = tempDir();
     const args = ['serve', '--db', path.join(dir, 'test.sqlite'), '--www', WWW, '--addr', '127.0.0.1:0', '--admin-token', ADMIN_TOKEN];
     for (const t of tasks) args.push('--task', t);
+    if (goldMode !== 'open') args.push('--gold-mode', goldMode);
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const url = await new Promise((resolve, reject) => {
