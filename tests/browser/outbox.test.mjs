@@ -93,3 +93,41 @@ test('500s, dropped connections, a server outage and a reload mid-batch lose not
   assert.ok([...postsById.values()].some((n) => n > 1), 'some annotations were posted more than once (retries)');
   await context.close();
 });
+
+test('offline, answers wait in the outbox and go out when the browser is back online', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await routeTasks(context, backend.url, [t.file]);
+  const page = await context.newPage();
+  await page.goto(annotateUrl(backend.url, { task: 'test-tasks/faults.json', endpoint: `${backend.url}/api/annotations`, annotator: 'offline-1', seed: '8', grace: '10' }));
+  await waitState(page, 'item');
+  await context.setOffline(true);
+  const answered = await answerByKeyboard(page, () => 2, { limit: 3 });
+  await page.waitForFunction(() => /Offline: 3 saved here/.test(document.querySelector('prefkit-annotator').shadowRoot.getElementById('net').textContent));
+  assert.equal((await exportAnnotations(backend.direct, 'faults')).filter((a) => a.annotator === 'offline-1').length, 0);
+  await context.setOffline(false);
+  await waitAllSent(page, 3, 10000);
+  const stored = (await exportAnnotations(backend.direct, 'faults')).filter((a) => a.annotator === 'offline-1');
+  assert.deepEqual(stored.map((a) => a.item).sort(), answered.map((a) => a.item).sort());
+  await context.close();
+});
+
+test('the item timer stops while the tab is hidden', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await routeTasks(context, backend.url, [t.file]);
+  const page = await context.newPage();
+  await page.goto(annotateUrl(backend.url, { task: 'test-tasks/faults.json', endpoint: `${backend.url}/api/annotations`, annotator: 'hidden-1', seed: '12', grace: '10' }));
+  await waitState(page, 'item');
+  const setHidden = (hidden) => page.evaluate((h) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+  await setHidden(true);
+  await new Promise((r) => setTimeout(r, 2500));
+  await setHidden(false);
+  await new Promise((r) => setTimeout(r, 500));
+  await answerByKeyboard(page, () => 3, { limit: 1 });
+  await waitAllSent(page, 1);
+  const [rec] = (await exportAnnotations(backend.direct, 'faults')).filter((a) => a.annotator === 'hidden-1');
+  assert.ok(rec.time_seconds >= 0.4 && rec.time_seconds < 2.0, `the 2.5 s hidden are not counted (time_seconds ${rec.time_seconds})`);
+  await context.close();
+});
