@@ -131,3 +131,27 @@ test('the item timer stops while the tab is hidden', async () => {
   assert.ok(rec.time_seconds >= 0.4 && rec.time_seconds < 2.0, `the 2.5 s hidden are not counted (time_seconds ${rec.time_seconds})`);
   await context.close();
 });
+
+test('a refused annotation is shown and kept, and goes out on "Retry refused"; a conflict is reported', async () => {
+  const { proxy } = backend;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await routeTasks(context, backend.url, [t.file]);
+  const page = await context.newPage();
+  await page.goto(annotateUrl(backend.url, { task: 'test-tasks/faults.json', endpoint: `${backend.url}/api/annotations`, annotator: 'refused-1', seed: '13', grace: '10' }));
+  await waitState(page, 'item');
+  proxy.fail(1, 422);
+  const [first] = await answerByKeyboard(page, () => 1, { limit: 1 });
+  await page.waitForFunction(() => document.querySelector('prefkit-annotator').shadowRoot.getElementById('net').dataset.problems === '1');
+  assert.match(await netText(page), /1 refused by the server \(item [^:]+: 422: injected failure\)/);
+  assert.equal(await pending(page), 0, 'a refused annotation is not retried on its own');
+  await page.getByRole('button', { name: 'Retry refused' }).click();
+  await page.waitForFunction(() => document.querySelector('prefkit-annotator').shadowRoot.getElementById('net').dataset.problems === '0');
+  await waitAllSent(page, 1);
+  proxy.fail(1, 409);
+  await answerByKeyboard(page, () => 5, { limit: 1 });
+  await page.waitForFunction(() => document.querySelector('prefkit-annotator').shadowRoot.getElementById('net').dataset.problems === '1');
+  assert.match(await netText(page), /409/);
+  const stored = (await exportAnnotations(backend.direct, 'faults')).filter((a) => a.annotator === 'refused-1');
+  assert.deepEqual(stored.map((a) => a.item), [first.item], 'the conflicting one was not stored; the retried one was');
+  await context.close();
+});

@@ -4,7 +4,8 @@
 //
 // The annotator's view in a shadow root (host CSS neither leaks in nor out).
 // It renders what the core's session hands it and posts what the core
-// returns; it decides nothing itself. Fires `prefkit:done` (bubbling,
+// returns; it decides nothing itself. Attributes are read once, when the
+// element is first connected. Fires `prefkit:done` (bubbling,
 // composed) with {task_id, annotator, count, flagged, problems} once the
 // batch is finished (or the annotator flagged) and every annotation has
 // left the outbox.
@@ -14,6 +15,7 @@ import { renderMarkdown } from './render.js';
 import { ItemTimer } from './timer.js';
 import { sharedOutbox } from './outbox.js';
 import { loadCore, loadTask, AnnotatorSession } from './session.js';
+import { statusText, downloadLink } from './net-status.js';
 
 const CSS = [new URL('../css/annotator.css', import.meta.url).href, new URL('../vendor/highlight/styles/github.min.css', import.meta.url).href];
 const TEXT = Object.fromEntries(CHOICES.map((c) => [c.label, c.text]));
@@ -42,6 +44,8 @@ export class PrefkitAnnotator extends HTMLElement {
   }
 
   connectedCallback() {
+    this.keyTarget = this.hasAttribute('global-keys') ? document : this;
+    if (this.onKey) this.keyTarget.addEventListener('keydown', this.onKey);
     if (this.started) return;
     this.started = true;
     this.attachShadow({ mode: 'open' });
@@ -57,14 +61,12 @@ export class PrefkitAnnotator extends HTMLElement {
     $('confirm').addEventListener('click', () => this.commit());
     $('continue').addEventListener('click', () => this.advance());
     this.onKey = (e) => this.key(e);
-    (this.hasAttribute('global-keys') ? document : this).addEventListener('keydown', this.onKey);
+    this.keyTarget.addEventListener('keydown', this.onKey);
     this.start().catch((e) => this.fail(e));
   }
 
   disconnectedCallback() {
-    document.removeEventListener('keydown', this.onKey);
-    this.removeEventListener('keydown', this.onKey);
-    clearInterval(this.tick);
+    this.keyTarget?.removeEventListener('keydown', this.onKey);
   }
 
   async start() {
@@ -358,26 +360,17 @@ export class PrefkitAnnotator extends HTMLElement {
       net.dataset.pending = c.pending;
       net.dataset.sent = c.sent;
       net.dataset.problems = c.problems.length;
-      const parts = [];
-      if (!this.endpoint) parts.push(`${c.local} saved in this browser only (no endpoint given).`);
-      else if (c.pending === 0 && c.sent > 0) parts.push(`All sent ✓ (${c.sent}).`);
-      else if (c.pending > 0 && !s.online) parts.push(`Offline: ${c.pending} saved here, sent when you are back online.`);
-      else if (c.pending > 0 && s.retry_in_ms > 0) parts.push(`${c.pending} saved here, not sent yet (${s.last_error}); retrying in ${Math.ceil(s.retry_in_ms / 1000)} s.`);
-      else if (c.pending > 0) parts.push(`Sending ${c.pending}…`);
-      if (c.problems.length > 0) {
-        const p = c.problems[0];
-        parts.push(`${c.problems.length} refused by the server (item ${p.item}: ${p.error}). They are kept here.`);
-      }
       const finished = this.state === 'done' || this.state === 'flagged';
-      if (finished && c.pending > 0) parts.push('Please keep this page open until everything is sent.');
-      const text = parts.join(' ');
+      const text = statusText(c, s, { endpoint: this.endpoint, finished });
       if (this.$('net-text').textContent !== text) this.$('net-text').textContent = text;
       const want = `${c.problems.length > 0}|${!this.endpoint && c.local > 0}`;
       if (this.netActions !== want) {
         this.netActions = want;
         const actions = [];
         if (c.problems.length > 0) actions.push(this.button('Retry refused', () => this.outbox.retryRefused()));
-        if (!this.endpoint && c.local > 0) actions.push(this.downloadLink());
+        if (!this.endpoint && c.local > 0) {
+          actions.push(downloadLink(() => this.outbox.entries(this.run.key), `${this.run.task.task_id}-${this.run.annotator}.jsonl`));
+        }
         this.$('net-actions').replaceChildren(...actions);
       }
       if (finished && c.pending === 0 && !this.doneFired) {
@@ -388,23 +381,6 @@ export class PrefkitAnnotator extends HTMLElement {
     } finally {
       this.refreshing = false;
     }
-  }
-
-  downloadLink() {
-    const a = document.createElement('a');
-    a.textContent = 'Download (JSONL)';
-    a.href = '#';
-    a.addEventListener('click', async (e) => {
-      e.preventDefault();
-      const entries = await this.outbox.entries(this.run.key);
-      const blob = new Blob(entries.map((x) => `${JSON.stringify(x.record)}\n`), { type: 'application/jsonl' });
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(blob);
-      link.download = `${this.run.task.task_id}-${this.run.annotator}.jsonl`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-    });
-    return a;
   }
 }
 
