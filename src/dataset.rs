@@ -260,8 +260,8 @@ impl Dataset {
     }
 }
 
-/// Counting sort of `keys` into CSR form.
-fn group(n: usize, keys: impl Iterator<Item = u32> + Clone) -> (Vec<u32>, Vec<u32>) {
+/// Counting sort of `keys` (each below `n`) into CSR form: `(offsets, order)`.
+pub(crate) fn group(n: usize, keys: impl Iterator<Item = u32> + Clone) -> (Vec<u32>, Vec<u32>) {
     let mut offsets = vec![0u32; n + 1];
     for k in keys.clone() {
         offsets[k as usize + 1] += 1;

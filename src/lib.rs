@@ -6,10 +6,15 @@
 //! session in the annotator's browser.
 #![forbid(unsafe_code)]
 
+pub mod aggregate;
+pub mod agreement;
 pub mod annotation;
 pub mod dataset;
 pub mod error;
 pub mod label;
+pub mod reliability;
+pub mod report;
+pub mod simulate;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;
@@ -20,4 +25,4 @@ pub use label::{Label, Side};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

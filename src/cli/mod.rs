@@ -1,6 +1,9 @@
 //! Subcommands of the `prefkit` command. Each lives in its own file; this
 //! one only parses arguments and dispatches.
 
+mod bench;
+mod report;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -25,6 +28,48 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Agreement, annotator reliability and final labels of a JSONL annotation file, as JSON.
+    Report {
+        /// JSONL file of annotations.
+        file: std::path::PathBuf,
+        /// Gold answers: JSONL of {"item", "label"} (or a JSON array of them).
+        #[arg(long)]
+        gold: Option<std::path::PathBuf>,
+        /// JSON settings (agreement, reliability, aggregation, min_reliability); unknown fields are refused.
+        #[arg(long)]
+        config: Option<std::path::PathBuf>,
+        /// Least composite reliability for an annotator's labels to be aggregated (default 0.6).
+        #[arg(long)]
+        min_reliability: Option<f64>,
+        /// Skip bad lines (they are counted in counts.skipped and listed on stderr) instead of stopping.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Benchmarks that print numbers.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Write a seeded simulated crowd: DIR/annotations.jsonl and DIR/gold.jsonl.
+    Data {
+        /// Output folder.
+        #[arg(long, default_value = "bench-data")]
+        dir: std::path::PathBuf,
+        /// Number of items (4 labels each).
+        #[arg(long, default_value_t = 250_000)]
+        items: usize,
+        /// Number of annotators.
+        #[arg(long, default_value_t = 2_000)]
+        annotators: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
 }
 
 /// Exit code for bad input (a usage or data error).
@@ -34,6 +79,27 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+        Command::Report {
+            file,
+            gold,
+            config,
+            min_reliability,
+            skip_invalid,
+            pretty,
+        } => report::run(&report::Options {
+            file: &file,
+            gold: gold.as_deref(),
+            config: config.as_deref(),
+            min_reliability,
+            skip_invalid,
+            pretty,
+        }),
+        Command::Bench(BenchCommand::Data {
+            dir,
+            items,
+            annotators,
+            seed,
+        }) => bench::data(&dir, items, annotators, seed),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

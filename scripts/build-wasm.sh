@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the wasm module into www/pkg/ and prints its size.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+cargo build --lib --target wasm32-unknown-unknown --profile wasm --quiet
+wasm-bindgen --target web --out-dir www/pkg \
+  target/wasm32-unknown-unknown/wasm/prefkit.wasm
+wasm=www/pkg/prefkit_bg.wasm
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+printf 'www/pkg/prefkit_bg.wasm: %d KB, %d KB gzipped (targets: 250 KB, 100 KB)\n' \
+  $((raw / 1024)) $((gz / 1024))

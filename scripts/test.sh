@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, native tests, the wasm module's tests
+# in headless Chromium, and the pages' browser tests against a real local
+# collector. Installs what is missing first. Safe to rerun.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+scripts/setup.sh --test
+say() { printf '\033[1m== %s\033[0m\n' "$*"; }
+
+say "cargo fmt --check"
+cargo fmt --all -- --check
+
+say "cargo clippy (warnings denied)"
+cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+
+say "native tests"
+cargo test --quiet
+
+say "wasm tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test --target wasm32-unknown-unknown --test wasm
+
+say "building the wasm module and the command line"
+scripts/build-wasm.sh
+cargo build --quiet --bin prefkit
+
+if [[ -f tests/browser/package.json ]]; then
+  say "browser tests of the pages"
+  (cd tests/browser && node --test --test-concurrency=1)
+fi

@@ -1,0 +1,226 @@
+//! Agreement between annotators: raw pairwise agreement, Cohen's, Fleiss'
+//! and Krippendorff's coefficients, each with an interpretation band.
+//!
+//! [`compute`] runs on a whole [`Dataset`]; [`live::LiveAgreement`] takes
+//! one label at a time and yields the same [`AgreementReport`] at any
+//! moment, bit for bit. Both reduce the data to integer tallies first (see
+//! `tally.rs`) and share the final formulas.
+//!
+//! Figures that cannot be computed are `None` (JSON `null`) and their
+//! reason is in [`AgreementReport::undefined`]; nothing is NaN.
+//!
+//! ```
+//! use prefkit::agreement::{compute, AgreementConfig};
+//! use prefkit::Dataset;
+//! let text = "{\"item\":\"x\",\"annotator\":\"w1\",\"label\":\"A>\"}\n\
+//!             {\"item\":\"x\",\"annotator\":\"w2\",\"label\":\"A>>\"}\n\
+//!             {\"item\":\"y\",\"annotator\":\"w1\",\"label\":\"B>\"}\n\
+//!             {\"item\":\"y\",\"annotator\":\"w2\",\"label\":\"B>\"}";
+//! let data = Dataset::parse_jsonl(text, false).unwrap();
+//! let report = compute(&data, &AgreementConfig { min_shared: 1 });
+//! assert_eq!(report.pairwise, Some(0.5));
+//! assert_eq!(report.pairwise_directional, Some(1.0));
+//! assert_eq!(report.cohen_kappa[0].n, 2);
+//! ```
+
+pub mod cohen;
+pub mod fleiss;
+pub mod interpret;
+pub mod krippendorff;
+pub mod live;
+pub mod pairwise;
+mod tally;
+
+use crate::dataset::Dataset;
+use crate::label::Label;
+use interpret::{interpret, Interpretation};
+use krippendorff::Level;
+use pairwise::PairCounts;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use tally::Tallies;
+
+/// Settings of the agreement figures. Read from the `agreement` part of a
+/// config file; every field has a default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgreementConfig {
+    /// Least number of shared items for an annotator pair to get a Cohen's
+    /// kappa entry (values below 1 count as 1). Default 10: on fewer items
+    /// the standard error of kappa is wider than an interpretation band, and
+    /// in large crowds most pairs share only an item or two, which would
+    /// flood the report with meaningless entries.
+    pub min_shared: usize,
+}
+
+impl Default for AgreementConfig {
+    fn default() -> Self {
+        AgreementConfig { min_shared: 10 }
+    }
+}
+
+/// Krippendorff's alpha at the three levels of measurement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AlphaSet {
+    /// Labels as unordered categories.
+    pub nominal: Option<f64>,
+    /// Labels as ordered categories (Krippendorff's ordinal metric).
+    pub ordinal: Option<f64>,
+    /// Labels as equally spaced codes 0..4.
+    pub interval: Option<f64>,
+}
+
+/// Cohen's kappa of one annotator pair (`a < b` by name).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohenPair {
+    /// First annotator (by name order).
+    pub a: String,
+    /// Second annotator.
+    pub b: String,
+    /// Items both labelled.
+    pub n: u64,
+    /// Unweighted kappa.
+    pub unweighted: Option<f64>,
+    /// Linear-weighted kappa.
+    pub linear: Option<f64>,
+    /// Quadratic-weighted kappa.
+    pub quadratic: Option<f64>,
+    /// Why the values are `null`, when they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Every agreement figure, as in the `agreement` part of the report JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AgreementReport {
+    /// Share of label pairs within items that match exactly.
+    pub pairwise: Option<f64>,
+    /// Share of label pairs on the same side (A, tie, B).
+    pub pairwise_directional: Option<f64>,
+    /// Fleiss' kappa over items with 2+ labels.
+    pub fleiss_kappa: Option<f64>,
+    /// Krippendorff's alpha.
+    pub krippendorff_alpha: AlphaSet,
+    /// Cohen's kappa per annotator pair sharing at least `min_shared` items,
+    /// sorted by `(a, b)`.
+    pub cohen_kappa: Vec<CohenPair>,
+    /// Band and action for each defined kappa/alpha, keyed `fleiss_kappa`,
+    /// `krippendorff_alpha.nominal`, `krippendorff_alpha.ordinal`,
+    /// `krippendorff_alpha.interval`. Undefined figures have no entry.
+    pub interpretation: BTreeMap<String, Interpretation>,
+    /// Reason for every `null` figure, keyed like `interpretation` (plus
+    /// `pairwise` and `pairwise_directional`).
+    pub undefined: BTreeMap<String, String>,
+    /// Unordered label pairs within items.
+    pub pairs: u64,
+    /// Items with two or more labels.
+    pub items_with_two_plus: u64,
+}
+
+/// A figure or the reason it is undefined.
+pub(crate) type Figure = std::result::Result<f64, String>;
+
+pub(crate) fn no_pairs_reason() -> String {
+    "no item has two or more labels, so there is nothing to compare".to_string()
+}
+
+pub(crate) fn single_category_reason(c: usize, figure: &str) -> String {
+    let label = Label::from_index(c).map_or("?", Label::as_str);
+    format!(
+        "every label on items with two or more labels is \"{label}\", so chance agreement is total and {figure} is 0/0"
+    )
+}
+
+/// Every agreement figure of `data`.
+///
+/// Time `O(labels + sum over items of labels^2)` (the square only for the
+/// Cohen pairs); the other figures are linear.
+pub fn compute(data: &Dataset, config: &AgreementConfig) -> AgreementReport {
+    let tallies = Tallies::from_counts(&data.item_counts());
+    let cohen = cohen::pairs_from_dataset(data, config.min_shared);
+    report(&tallies, cohen)
+}
+
+/// The report from the tallies and the Cohen pairs (shared by batch and live).
+fn report(t: &Tallies, cohen_kappa: Vec<CohenPair>) -> AgreementReport {
+    let mut undefined = BTreeMap::new();
+    let mut interpretation = BTreeMap::new();
+    let counts = PairCounts::from_tallies(t);
+    let mut plain = |name: &str, value: Option<f64>| {
+        if value.is_none() {
+            undefined.insert(name.to_string(), no_pairs_reason());
+        }
+        value
+    };
+    let pairwise = plain("pairwise", counts.exact_rate());
+    let pairwise_directional = plain("pairwise_directional", counts.directional_rate());
+    let mut kappa = |name: &str, figure: Figure| match figure {
+        Ok(v) => {
+            interpretation.insert(name.to_string(), interpret(v));
+            Some(v)
+        }
+        Err(reason) => {
+            undefined.insert(name.to_string(), reason);
+            None
+        }
+    };
+    let fleiss_kappa = kappa("fleiss_kappa", fleiss::fleiss_kappa(t));
+    let alpha = |level| krippendorff::krippendorff_alpha(t, level);
+    let krippendorff_alpha = AlphaSet {
+        nominal: kappa("krippendorff_alpha.nominal", alpha(Level::Nominal)),
+        ordinal: kappa("krippendorff_alpha.ordinal", alpha(Level::Ordinal)),
+        interval: kappa("krippendorff_alpha.interval", alpha(Level::Interval)),
+    };
+    AgreementReport {
+        pairwise,
+        pairwise_directional,
+        fleiss_kappa,
+        krippendorff_alpha,
+        cohen_kappa,
+        interpretation,
+        undefined,
+        pairs: counts.pairs,
+        items_with_two_plus: t.units(),
+    }
+}
+
+/// The one figure to show where there is room for one (the annotation
+/// session's live display): Krippendorff's ordinal alpha, which respects the
+/// order of the five labels and allows any number of labels per item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    /// Key of the figure, as in [`AgreementReport::interpretation`].
+    pub figure: String,
+    /// Its value.
+    pub value: f64,
+    /// Band, range and action.
+    pub interpretation: Interpretation,
+}
+
+impl AgreementReport {
+    /// The headline figure, or `Err` with the reason it is undefined.
+    ///
+    /// ```
+    /// use prefkit::agreement::AgreementReport;
+    /// let empty = AgreementReport::default();
+    /// assert!(empty.headline().is_err());
+    /// ```
+    pub fn headline(&self) -> std::result::Result<Headline, String> {
+        const FIGURE: &str = "krippendorff_alpha.ordinal";
+        match (
+            self.krippendorff_alpha.ordinal,
+            self.interpretation.get(FIGURE),
+        ) {
+            (Some(value), Some(i)) => Ok(Headline {
+                figure: FIGURE.to_string(),
+                value,
+                interpretation: i.clone(),
+            }),
+            _ => Err(self
+                .undefined
+                .get(FIGURE)
+                .cloned()
+                .unwrap_or_else(no_pairs_reason)),
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `prefkit report FILE [--gold FILE] [--config FILE] [--min-reliability X]
+//! [--skip-invalid] [--pretty]`: agreement, reliability and final labels of
+//! a JSONL annotation file, printed as one JSON object.
+
+use prefkit::annotation::parse_gold;
+use prefkit::report::{self, ReportConfig};
+use prefkit::Dataset;
+use std::io::Write;
+use std::path::Path;
+
+/// Options of `prefkit report`.
+pub struct Options<'a> {
+    pub file: &'a Path,
+    pub gold: Option<&'a Path>,
+    pub config: Option<&'a Path>,
+    pub min_reliability: Option<f64>,
+    pub skip_invalid: bool,
+    pub pretty: bool,
+}
+
+/// Runs the report; the error is the message for stderr (exit code 2).
+pub fn run(o: &Options) -> Result<(), String> {
+    let mut config = match o.config {
+        Some(path) => ReportConfig::from_json(&super::read(path)?)
+            .map_err(|e| format!("{}: {e}", path.display()))?,
+        None => ReportConfig::default(),
+    };
+    if let Some(x) = o.min_reliability {
+        config.min_reliability = x;
+        config
+            .check()
+            .map_err(|e| format!("--min-reliability: {e}"))?;
+    }
+    let text = super::read(o.file)?;
+    let mut data = Dataset::parse_jsonl(&text, o.skip_invalid)
+        .map_err(|e| format!("{}: {e}", o.file.display()))?;
+    drop(text);
+    for s in &data.skipped {
+        eprintln!("prefkit: {}: skipped {}", o.file.display(), s.error);
+    }
+    if let Some(path) = o.gold {
+        let gold =
+            parse_gold(&super::read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        data.set_gold(&gold);
+    }
+    let report = report::run(&data, &config);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = if o.pretty {
+        serde_json::to_writer_pretty(&mut out, &report)
+    } else {
+        serde_json::to_writer(&mut out, &report)
+    };
+    written.map_err(|e| e.to_string())?;
+    writeln!(out)
+        .and_then(|_| out.flush())
+        .map_err(|e| e.to_string())
+}

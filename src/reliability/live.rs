@@ -1,0 +1,145 @@
+//! Reliability kept up to date one annotation at a time.
+//!
+//! [`Live::add`] is O(1) amortized: it interns the names, stores the row
+//! and updates the annotator's [`AnnotatorTally`]. [`Live::snapshot`] adds
+//! what depends on everyone (agreement with each item's majority) in one
+//! pass over the rows, and equals [`super::compute`] on the same
+//! annotations in the same order.
+
+use super::{finish, AnnotatorStats, AnnotatorTally, ReliabilityConfig};
+use crate::annotation::{Annotation, Gold};
+use crate::dataset::{Dataset, Row};
+use crate::error::{Error, Result};
+use crate::label::Label;
+use std::collections::{BTreeMap, HashSet};
+
+/// Live reliability state: the annotations so far and every annotator's tally.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    data: Dataset,
+    seen: HashSet<(u32, u32)>,
+    tallies: Vec<AnnotatorTally>,
+}
+
+impl Live {
+    /// An empty state that scores answers on `gold` items.
+    pub fn new(gold: &[Gold]) -> Live {
+        let mut data = Dataset::new();
+        data.set_gold(gold);
+        Live {
+            data,
+            ..Live::default()
+        }
+    }
+
+    /// Adds one annotation (canonical label). The same annotator labelling
+    /// the same item twice is refused and changes nothing.
+    pub fn add(&mut self, a: &Annotation) -> Result<()> {
+        self.check_new(&a.item, &a.annotator)?;
+        self.data.push(a);
+        let Some(&row) = self.data.rows.last() else {
+            return Ok(());
+        };
+        self.count(row);
+        Ok(())
+    }
+
+    /// Refuses an (item, annotator) pair already present.
+    pub fn check_new(&self, item: &str, annotator: &str) -> Result<()> {
+        if let (Some(i), Some(a)) = (
+            self.data.items.get(item),
+            self.data.annotators.get(annotator),
+        ) {
+            if self.seen.contains(&(i, a)) {
+                return Err(Error::Rejected(format!(
+                    "annotator \"{annotator}\" already labelled item \"{item}\""
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, row: Row) {
+        if self.data.gold.len() < self.data.items.len() {
+            self.data.gold.resize(self.data.items.len(), None);
+        }
+        self.seen.insert((row.item, row.annotator));
+        let a = row.annotator as usize;
+        if self.tallies.len() <= a {
+            self.tallies.resize(a + 1, AnnotatorTally::default());
+        }
+        let gold = self.data.gold.get(row.item as usize).copied().flatten();
+        self.tallies[a].add(&row, gold);
+    }
+
+    /// Every annotator's figures now, by annotator id (order of first appearance).
+    pub fn snapshot(&self, config: &ReliabilityConfig) -> Vec<AnnotatorStats> {
+        finish(&self.data, &self.tallies, config)
+    }
+
+    /// The annotations so far.
+    pub fn dataset(&self) -> &Dataset {
+        &self.data
+    }
+
+    /// The tallies so far, by annotator id.
+    pub fn tallies(&self) -> &[AnnotatorTally] {
+        &self.tallies
+    }
+
+    fn gold_by_name(&self) -> BTreeMap<&str, Label> {
+        self.data
+            .gold
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| g.map(|g| (self.data.items.name(i as u32), g)))
+            .collect()
+    }
+
+    /// Adds the annotations of `other` (a disjoint shard, taken to come
+    /// after these in input order). Both states must have been made with
+    /// the same gold answers; an (item, annotator) pair in both is refused.
+    /// On error nothing changes.
+    pub fn merge(&mut self, other: &Live) -> Result<()> {
+        if self.gold_by_name() != other.gold_by_name() {
+            return Err(Error::Rejected(
+                "cannot merge live states made with different gold answers".into(),
+            ));
+        }
+        let od = &other.data;
+        for r in &od.rows {
+            self.check_new(od.items.name(r.item), od.annotators.name(r.annotator))?;
+        }
+        // Annotator ids of `other` mapped to ours, tallies merged whole.
+        for (a, t) in other.tallies.iter().enumerate() {
+            let ours = self.data.annotators.intern(od.annotators.name(a as u32)) as usize;
+            if self.tallies.len() <= ours {
+                self.tallies.resize(ours + 1, AnnotatorTally::default());
+            }
+            self.tallies[ours].merge(t);
+        }
+        let stamped = !self.data.timestamps.is_empty() || !od.timestamps.is_empty();
+        if stamped {
+            self.data.timestamps.resize(self.data.rows.len(), f64::NAN);
+        }
+        for (n, r) in od.rows.iter().enumerate() {
+            if stamped {
+                let t = od.timestamps.get(n).copied().unwrap_or(f64::NAN);
+                self.data.timestamps.push(t);
+            }
+            let item = self.data.items.intern(od.items.name(r.item));
+            let annotator = self.data.annotators.intern(od.annotators.name(r.annotator));
+            let row = Row {
+                item,
+                annotator,
+                ..*r
+            };
+            self.data.rows.push(row);
+            self.seen.insert((item, annotator));
+        }
+        if self.data.gold.len() < self.data.items.len() {
+            self.data.gold.resize(self.data.items.len(), None);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,333 @@
+//! Per-annotator reliability: gold accuracy, agreement with the majority,
+//! speed, a composite score, a flag, position bias and straight-lining.
+//!
+//! Definitions (every threshold and weight is in [`ReliabilityConfig`]):
+//!
+//! * `gold_accuracy = gold_correct / gold_total` over the annotator's labels
+//!   on gold items. By default a label is correct when it is on the same
+//!   side as the gold label (`A>>` and `A>` agree, `B>>` and `B>` agree,
+//!   `=` only with `=`); with [`Match::Exact`] it must be equal.
+//! * `majority_agreement`: over the annotator's labels on items with at
+//!   least `min_labels_for_majority` (2) labels, the share equal to the
+//!   item's majority label. The majority is the majority vote of
+//!   [`crate::aggregate::majority`] over every label on the item, the
+//!   annotator's own included (as in "agreement with the majority label"),
+//!   with that vote's tie rule: the tied label nearest to `=` wins, and
+//!   mirror ties (`A>` against `B>`) give `=`. So on an item with two
+//!   opposite labels neither annotator agrees with the majority. With
+//!   `majority_leave_one_out` the majority is taken over the other labels
+//!   only.
+//! * `avg_time_seconds`: mean of the times given; `speed_penalty` is 1 when
+//!   that mean is `speed_threshold_seconds` (5) or more, else mean / 5 (a
+//!   score: 1 is good).
+//! * `composite = 0.4 gold_accuracy + 0.3 majority_agreement +
+//!   0.3 speed_penalty`, each undefined part counting as 0.5.
+//! * `flagged` when `gold_total >= 5` and `gold_accuracy < 0.60`.
+//! * `position_bias`: see [`position`]; `straight_lining`: the longest run
+//!   of identical consecutive labels in input order and the share of the
+//!   most frequent label. Both look at labels as shown (the left response
+//!   is A), since that is what the annotator clicked.
+//!
+//! Undefined figures are `None` (JSON `null`), with the reason in `reasons`.
+
+pub mod live;
+pub mod position;
+pub mod tally;
+#[cfg(test)]
+mod tests;
+
+pub use live::Live;
+pub use position::PositionBias;
+pub use tally::{AnnotatorTally, Runs};
+
+use crate::aggregate::majority;
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+use crate::label::{Label, K};
+use serde::{Deserialize, Serialize};
+
+/// How a label is compared with a reference label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Match {
+    /// Equal labels only.
+    Exact,
+    /// Same side: A (`A>>`, `A>`), tie (`=`) or B (`B>`, `B>>`).
+    Directional,
+}
+
+impl Match {
+    /// Whether `a` matches `b`.
+    pub fn matches(self, a: Label, b: Label) -> bool {
+        match self {
+            Match::Exact => a == b,
+            Match::Directional => a.side() == b.side(),
+        }
+    }
+}
+
+/// Every threshold and weight of the reliability figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReliabilityConfig {
+    /// How gold answers are scored. Default directional.
+    pub gold_match: Match,
+    /// How labels are compared with the majority. Default exact.
+    pub majority_match: Match,
+    /// Leave the annotator's own label out of the item's majority. Default false.
+    pub majority_leave_one_out: bool,
+    /// Fewest labels on an item for it to count toward majority agreement. Default 2.
+    pub min_labels_for_majority: u32,
+    /// Mean time at and above which speed is not penalised. Default 5 s.
+    pub speed_threshold_seconds: f64,
+    /// Weight of gold accuracy in the composite. Default 0.4.
+    pub weight_gold: f64,
+    /// Weight of majority agreement in the composite. Default 0.3.
+    pub weight_majority: f64,
+    /// Weight of the speed score in the composite. Default 0.3.
+    pub weight_speed: f64,
+    /// Value used in the composite for an undefined part. Default 0.5.
+    pub undefined_score: f64,
+    /// Fewest gold answers before an annotator can be flagged. Default 5.
+    pub flag_min_gold: u32,
+    /// Gold accuracy below which an annotator is flagged. Default 0.60.
+    pub flag_gold_accuracy_below: f64,
+}
+
+impl Default for ReliabilityConfig {
+    fn default() -> Self {
+        ReliabilityConfig {
+            gold_match: Match::Directional,
+            majority_match: Match::Exact,
+            majority_leave_one_out: false,
+            min_labels_for_majority: 2,
+            speed_threshold_seconds: 5.0,
+            weight_gold: 0.4,
+            weight_majority: 0.3,
+            weight_speed: 0.3,
+            undefined_score: 0.5,
+            flag_min_gold: 5,
+            flag_gold_accuracy_below: 0.60,
+        }
+    }
+}
+
+impl ReliabilityConfig {
+    /// Refuses values that would make the figures meaningless, naming the field.
+    pub fn check(&self) -> Result<()> {
+        let finite = [
+            ("weight_gold", self.weight_gold),
+            ("weight_majority", self.weight_majority),
+            ("weight_speed", self.weight_speed),
+            ("undefined_score", self.undefined_score),
+            ("flag_gold_accuracy_below", self.flag_gold_accuracy_below),
+        ];
+        for (field, v) in finite {
+            if !v.is_finite() || v < 0.0 {
+                return Err(Error::invalid(
+                    field,
+                    format!("must be a finite number, not negative; got {v}"),
+                ));
+            }
+        }
+        if !(self.speed_threshold_seconds.is_finite() && self.speed_threshold_seconds > 0.0) {
+            return Err(Error::invalid(
+                "speed_threshold_seconds",
+                format!(
+                    "must be a positive number of seconds; got {}",
+                    self.speed_threshold_seconds
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Straight-lining figures of one annotator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StraightLining {
+    /// Longest run of identical consecutive labels (as shown), in input order.
+    pub longest_run: u32,
+    /// The most frequent label as shown (on ties, the one with the lowest code).
+    pub top_label: Option<Label>,
+    /// Its share of the annotator's labels.
+    pub top_share: Option<f64>,
+}
+
+/// Reliability figures of one annotator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnnotatorStats {
+    /// Annotator id as given in the input.
+    pub id: String,
+    /// Annotations.
+    pub total: u32,
+    /// Annotations on gold items.
+    pub gold_total: u32,
+    /// Of those, correct ones (per `gold_match`).
+    pub gold_correct: u32,
+    /// `gold_correct / gold_total`.
+    pub gold_accuracy: Option<f64>,
+    /// Annotations on items with enough labels for a majority.
+    pub majority_total: u32,
+    /// Share of those equal to the item's majority label.
+    pub majority_agreement: Option<f64>,
+    /// Mean time of the annotations that give one.
+    pub avg_time_seconds: Option<f64>,
+    /// 1 at or above the speed threshold, else mean / threshold.
+    pub speed_penalty: Option<f64>,
+    /// Weighted sum of the three scores, undefined parts at 0.5.
+    pub composite: f64,
+    /// Enough gold answers and too few correct.
+    pub flagged: bool,
+    /// Preference for the response shown on the left.
+    pub position_bias: PositionBias,
+    /// Clicking the same label again and again.
+    pub straight_lining: StraightLining,
+    /// Why a figure above is `null`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+}
+
+/// Tallies of every annotator of a dataset, by annotator id, in input order.
+pub fn tally(d: &Dataset) -> Vec<AnnotatorTally> {
+    let mut t = vec![AnnotatorTally::default(); d.annotators.len()];
+    for r in &d.rows {
+        let gold = d.gold.get(r.item as usize).copied().flatten();
+        if let Some(a) = t.get_mut(r.annotator as usize) {
+            a.add(r, gold);
+        }
+    }
+    t
+}
+
+/// Reliability of every annotator of a dataset, by annotator id.
+pub fn compute(d: &Dataset, config: &ReliabilityConfig) -> Vec<AnnotatorStats> {
+    finish(d, &tally(d), config)
+}
+
+/// The composite scores, by annotator id (the weights of the weighted vote).
+pub fn composites(stats: &[AnnotatorStats]) -> Vec<f64> {
+    stats.iter().map(|s| s.composite).collect()
+}
+
+/// Majority agreement `(agreeing, counted)` by annotator id.
+fn majority_agreement(d: &Dataset, config: &ReliabilityConfig) -> Vec<(u32, u32)> {
+    let counts = d.item_counts();
+    let majority: Vec<Option<Label>> = counts.iter().map(majority::vote).collect();
+    let mut out = vec![(0u32, 0u32); d.annotators.len()];
+    for r in &d.rows {
+        let Some(c) = counts.get(r.item as usize) else {
+            continue;
+        };
+        let n: u32 = c.iter().sum();
+        if n < config.min_labels_for_majority.max(1) {
+            continue;
+        }
+        let m = if config.majority_leave_one_out {
+            let mut others = *c;
+            others[r.label.index()] -= 1;
+            majority::vote(&others)
+        } else {
+            majority.get(r.item as usize).copied().flatten()
+        };
+        let Some(m) = m else { continue };
+        if let Some(o) = out.get_mut(r.annotator as usize) {
+            o.1 += 1;
+            o.0 += u32::from(config.majority_match.matches(r.label, m));
+        }
+    }
+    out
+}
+
+/// The figures from tallies (by annotator id) and the dataset they came from.
+pub(crate) fn finish(
+    d: &Dataset,
+    tallies: &[AnnotatorTally],
+    config: &ReliabilityConfig,
+) -> Vec<AnnotatorStats> {
+    let agreement = majority_agreement(d, config);
+    tallies
+        .iter()
+        .enumerate()
+        .map(|(a, t)| {
+            let name = d.annotators.names().get(a).cloned().unwrap_or_default();
+            let (agree, counted) = agreement.get(a).copied().unwrap_or((0, 0));
+            stats(name, t, agree, counted, config)
+        })
+        .collect()
+}
+
+fn ratio(a: u32, b: u32) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+/// One annotator's figures from their tally and majority counts.
+pub fn stats(
+    id: String,
+    t: &AnnotatorTally,
+    majority_agree: u32,
+    majority_total: u32,
+    config: &ReliabilityConfig,
+) -> AnnotatorStats {
+    let mut reasons = Vec::new();
+    let gold_correct = match config.gold_match {
+        Match::Exact => t.gold_exact,
+        Match::Directional => t.gold_directional,
+    };
+    let gold_accuracy = ratio(gold_correct, t.gold_total);
+    if gold_accuracy.is_none() {
+        reasons.push("gold_accuracy: no gold item labelled".to_string());
+    }
+    let majority_agreement = ratio(majority_agree, majority_total);
+    if majority_agreement.is_none() {
+        reasons.push(format!(
+            "majority_agreement: no labelled item has {} or more labels",
+            config.min_labels_for_majority
+        ));
+    }
+    let avg_time_seconds = (t.timed > 0).then(|| t.time_sum / t.timed as f64);
+    if avg_time_seconds.is_none() {
+        reasons.push("avg_time_seconds: no annotation gives time_seconds".to_string());
+    }
+    let threshold = config.speed_threshold_seconds;
+    let speed_penalty = avg_time_seconds.map(|m| {
+        if m >= threshold {
+            1.0
+        } else {
+            (m / threshold).max(0.0)
+        }
+    });
+    let part = |x: Option<f64>| x.unwrap_or(config.undefined_score);
+    let composite = config.weight_gold * part(gold_accuracy)
+        + config.weight_majority * part(majority_agreement)
+        + config.weight_speed * part(speed_penalty);
+    let flagged = t.gold_total >= config.flag_min_gold
+        && gold_accuracy.is_some_and(|g| g < config.flag_gold_accuracy_below);
+    let (left, decided) = t.left_of_decided();
+    let top = t.shown.iter().copied().max().unwrap_or(0);
+    let top_label = (top > 0)
+        .then(|| (0..K).find(|&l| t.shown[l] == top))
+        .flatten()
+        .and_then(Label::from_index);
+    let top_share = top_label.and_then(|_| ratio(top, t.total));
+    AnnotatorStats {
+        id,
+        total: t.total,
+        gold_total: t.gold_total,
+        gold_correct,
+        gold_accuracy,
+        majority_total,
+        majority_agreement,
+        avg_time_seconds,
+        speed_penalty,
+        composite,
+        flagged,
+        position_bias: PositionBias::new(left, decided),
+        straight_lining: StraightLining {
+            longest_run: t.runs.longest,
+            top_label,
+            top_share,
+        },
+        reasons,
+    }
+}

@@ -1,0 +1,324 @@
+//! The report: agreement, per-annotator reliability, filtering and final
+//! labels, as one JSON object. Its shape is the contract of `prefkit
+//! report`, the wasm `report()`, the collector's `/report` and the
+//! dashboard:
+//!
+//! ```text
+//! {"counts": {"annotations", "items", "annotators", "skipped", "gold_items"},
+//!  "agreement": {...},                       // agreement::AgreementReport
+//!  "annotators": [{"id", "total", "gold_total", "gold_correct", "gold_accuracy",
+//!                  "majority_total", "majority_agreement", "avg_time_seconds",
+//!                  "speed_penalty", "composite", "flagged", "position_bias",
+//!                  "straight_lining", "reasons"?}],
+//!  "filtered": {"min_reliability", "annotators_removed", "annotations_removed",
+//!               "items_without_label"},
+//!  "labels": {"majority": {"<item>": "<label>"}, "weighted": {...},
+//!             "dawid_skene": {...} or null},
+//!  "dawid_skene": {"iterations", "converged", "log_likelihood": [...],
+//!                  "labels_order", "priors": {"A>>": p, ...},
+//!                  "confusion": {"<annotator>": [[5 x 5]]}} or null,
+//!  "undefined": {"dawid_skene": "<reason>"}}
+//! ```
+//!
+//! Filtering: reliability is computed on every annotation; annotators whose
+//! composite is below `min_reliability` (default 0.6) are then left out of
+//! all three aggregations. An item whose annotators were all left out gets
+//! no final label: it is missing from the three `labels` maps and listed in
+//! `filtered.items_without_label`, so nothing is dropped silently. The
+//! weighted vote weighs each remaining annotator by their composite.
+
+pub mod live;
+
+pub use live::LiveReport;
+
+use crate::aggregate::{dawid_skene, majority, weighted, Votes};
+use crate::agreement::{self, AgreementConfig, AgreementReport};
+use crate::dataset::Dataset;
+use crate::error::{Error, Result};
+use crate::label::{Label, K};
+use crate::reliability::{self, AnnotatorStats, ReliabilityConfig};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Settings of the aggregations.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AggregationConfig {
+    /// Dawid-Skene EM settings.
+    pub dawid_skene: dawid_skene::Config,
+}
+
+/// Every setting of the report; each part has defaults, so `{}` is a
+/// valid config file. Unknown fields are refused by name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportConfig {
+    /// Agreement figures.
+    pub agreement: AgreementConfig,
+    /// Reliability thresholds and weights.
+    pub reliability: ReliabilityConfig,
+    /// Aggregation settings.
+    pub aggregation: AggregationConfig,
+    /// Least composite reliability for an annotator's labels to be aggregated. Default 0.6.
+    pub min_reliability: f64,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            agreement: AgreementConfig::default(),
+            reliability: ReliabilityConfig::default(),
+            aggregation: AggregationConfig::default(),
+            min_reliability: 0.6,
+        }
+    }
+}
+
+impl ReportConfig {
+    /// Reads a JSON config, refusing unknown fields and bad values with a
+    /// message that names them.
+    pub fn from_json(text: &str) -> Result<ReportConfig> {
+        let config: ReportConfig = serde_json::from_str(text).map_err(|e| Error::NotJson {
+            message: format!("bad report config: {e}"),
+            at: Default::default(),
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Refuses values that make no sense, naming the field.
+    pub fn check(&self) -> Result<()> {
+        if !self.min_reliability.is_finite() {
+            return Err(Error::invalid(
+                "min_reliability",
+                format!("must be a finite number; got {}", self.min_reliability),
+            ));
+        }
+        self.reliability
+            .check()
+            .map_err(|e| e.in_field("reliability"))?;
+        let ds = &self.aggregation.dawid_skene;
+        if !(ds.eps > 0.0 && ds.eps < 1.0) {
+            return Err(Error::invalid(
+                "aggregation.dawid_skene.eps",
+                format!("must be between 0 and 1; got {}", ds.eps),
+            ));
+        }
+        if ds.tolerance.is_nan() {
+            return Err(Error::invalid(
+                "aggregation.dawid_skene.tolerance",
+                "must be a number",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Sizes of the input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counts {
+    /// Annotations read.
+    pub annotations: usize,
+    /// Items with at least one annotation.
+    pub items: usize,
+    /// Annotators.
+    pub annotators: usize,
+    /// Lines skipped with `--skip-invalid`.
+    pub skipped: usize,
+    /// Items with at least one annotation and a gold label.
+    pub gold_items: usize,
+}
+
+/// What the reliability filter removed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Filtered {
+    /// The threshold used.
+    pub min_reliability: f64,
+    /// Annotators whose composite is below it, in input order.
+    pub annotators_removed: Vec<String>,
+    /// Their annotations.
+    pub annotations_removed: usize,
+    /// Items left with no annotation, hence no final label, sorted.
+    pub items_without_label: Vec<String>,
+}
+
+/// Final labels by item name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Labels {
+    /// Majority vote.
+    pub majority: BTreeMap<String, Label>,
+    /// Reliability-weighted vote.
+    pub weighted: BTreeMap<String, Label>,
+    /// Dawid-Skene (`null` in the live report or when it could not run).
+    pub dawid_skene: Option<BTreeMap<String, Label>>,
+}
+
+/// The Dawid-Skene fit, by name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DawidSkeneSummary {
+    /// EM iterations run.
+    pub iterations: u32,
+    /// Whether the tolerance was met.
+    pub converged: bool,
+    /// Log-likelihood history.
+    pub log_likelihood: Vec<f64>,
+    /// Order of rows and columns of the confusion matrices.
+    pub labels_order: [Label; K],
+    /// Class priors by label.
+    pub priors: BTreeMap<Label, f64>,
+    /// Confusion matrix of each aggregated annotator: row = true label,
+    /// column = the annotator's label, in `labels_order`.
+    pub confusion: BTreeMap<String, [[f64; K]; K]>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Sizes of the input.
+    pub counts: Counts,
+    /// Agreement figures.
+    pub agreement: AgreementReport,
+    /// Reliability per annotator, in input order.
+    pub annotators: Vec<AnnotatorStats>,
+    /// What the reliability filter removed.
+    pub filtered: Filtered,
+    /// Final labels.
+    pub labels: Labels,
+    /// The Dawid-Skene fit (`null` in the live report or when it could not run).
+    pub dawid_skene: Option<DawidSkeneSummary>,
+    /// Why a part is `null`.
+    pub undefined: BTreeMap<String, String>,
+}
+
+/// The full report of a dataset, Dawid-Skene included.
+pub fn run(d: &Dataset, config: &ReportConfig) -> Report {
+    let agreement = agreement::compute(d, &config.agreement);
+    let annotators = reliability::compute(d, &config.reliability);
+    build(d, agreement, annotators, config, true)
+}
+
+fn by_name(d: &Dataset, labels: &[Option<Label>]) -> BTreeMap<String, Label> {
+    labels
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.map(|l| (d.items.name(i as u32).to_string(), l)))
+        .collect()
+}
+
+/// The report from its computed parts (shared by [`run`] and [`LiveReport`]).
+pub(crate) fn build(
+    d: &Dataset,
+    agreement: AgreementReport,
+    annotators: Vec<AnnotatorStats>,
+    config: &ReportConfig,
+    with_dawid_skene: bool,
+) -> Report {
+    let mut undefined = BTreeMap::new();
+    let keep: Vec<bool> = annotators
+        .iter()
+        .map(|s| s.composite >= config.min_reliability)
+        .collect();
+    let kept: Vec<_> = d
+        .rows
+        .iter()
+        .filter(|r| keep.get(r.annotator as usize).copied().unwrap_or(false))
+        .copied()
+        .collect();
+    let votes = Votes::subset(d, &kept);
+    let all_counts = d.item_counts();
+    let kept_counts = majority::counts(&votes);
+    let majority_labels = kept_counts.iter().map(majority::vote).collect::<Vec<_>>();
+    let weights = reliability::composites(&annotators);
+    let weighted_labels = weighted::fit_votes(&votes, &weights);
+    let items_without_label: Vec<String> = {
+        let mut v: Vec<String> = (0..d.items.len())
+            .filter(|&i| {
+                let n = |c: &Vec<[u32; K]>| c.get(i).map_or(0, |c| c.iter().sum::<u32>());
+                n(&all_counts) > 0 && n(&kept_counts) == 0
+            })
+            .map(|i| d.items.name(i as u32).to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let (ds_labels, dawid_skene) = if !with_dawid_skene {
+        undefined.insert(
+            "dawid_skene".to_string(),
+            "not computed in the live report; run the full report".to_string(),
+        );
+        (None, None)
+    } else {
+        match dawid_skene::fit_votes(&config.aggregation.dawid_skene, &votes) {
+            Ok(fit) => {
+                let confusion = annotators
+                    .iter()
+                    .enumerate()
+                    .filter(|&(a, _)| keep[a])
+                    .filter_map(|(a, s)| fit.confusion.get(a).map(|m| (s.id.clone(), *m)))
+                    .collect();
+                let summary = DawidSkeneSummary {
+                    iterations: fit.iterations,
+                    converged: fit.converged,
+                    log_likelihood: fit.log_likelihood,
+                    labels_order: Label::ALL,
+                    priors: Label::ALL
+                        .iter()
+                        .map(|&l| (l, fit.priors[l.index()]))
+                        .collect(),
+                    confusion,
+                };
+                (Some(by_name(d, &fit.labels)), Some(summary))
+            }
+            Err(e) => {
+                let reason = if kept.is_empty() && !d.rows.is_empty() {
+                    format!(
+                        "every annotator is below min_reliability ({})",
+                        config.min_reliability
+                    )
+                } else {
+                    e.to_string()
+                };
+                undefined.insert("dawid_skene".to_string(), reason);
+                (None, None)
+            }
+        }
+    };
+    let gold_items = (0..d.items.len())
+        .filter(|&i| {
+            d.gold.get(i).copied().flatten().is_some()
+                && all_counts.get(i).is_some_and(|c| c.iter().any(|&n| n > 0))
+        })
+        .count();
+    Report {
+        counts: Counts {
+            annotations: d.rows.len(),
+            items: all_counts
+                .iter()
+                .filter(|c| c.iter().any(|&n| n > 0))
+                .count(),
+            annotators: d.annotators.len(),
+            skipped: d.skipped.len(),
+            gold_items,
+        },
+        agreement,
+        filtered: Filtered {
+            min_reliability: config.min_reliability,
+            annotators_removed: annotators
+                .iter()
+                .zip(&keep)
+                .filter(|(_, &k)| !k)
+                .map(|(s, _)| s.id.clone())
+                .collect(),
+            annotations_removed: d.rows.len() - kept.len(),
+            items_without_label,
+        },
+        annotators,
+        labels: Labels {
+            majority: by_name(d, &majority_labels),
+            weighted: by_name(d, &weighted_labels),
+            dawid_skene: ds_labels,
+        },
+        dawid_skene,
+        undefined,
+    }
+}
