@@ -23,7 +23,7 @@ after(async () => {
   await backend?.close();
 });
 
-/** Shows the sample item with a code block (code-02), by seed search-free means: answers until it comes. */
+/** Opens the sample task (no endpoint: answers stay in the browser). */
 async function openSample(width, height) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
@@ -44,6 +44,19 @@ for (const [width, height] of [[1280, 900], [360, 740]]) {
     await page.keyboard.press('2');
     await waitState(page, 'grace');
     await page.screenshot({ path: path.join(ARTIFACTS, `annotate-grace-${width}.png`), fullPage: false });
+    // On to a pair with highlighted code blocks (answers stay in the browser: no endpoint).
+    await page.keyboard.press('Enter');
+    const hasCode = () => page.evaluate(() => document.querySelector('prefkit-annotator').shadowRoot.querySelectorAll('#left pre code .hljs-keyword, #right pre code .hljs-keyword').length > 0);
+    for (let i = 0; i < 48 && !(await waitState(page, ['item', 'done']) === 'item' && await hasCode()); i++) {
+      await page.keyboard.press('3');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('prefkit-annotator').getAttribute('state') !== 'grace');
+    }
+    assert.ok(await hasCode(), 'a sample pair with highlighted code is shown');
+    const overflowCode = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflowCode <= 0, `code blocks scroll inside their box (overflow ${overflowCode}px)`);
+    await page.screenshot({ path: path.join(ARTIFACTS, `annotate-code-${width}.png`), fullPage: true });
+    assert.match(await page.evaluate(() => document.querySelector('prefkit-annotator').shadowRoot.getElementById('net').textContent), /saved in this browser only/);
     await context.close();
   });
 }
