@@ -69,6 +69,17 @@ function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** `new Session(task, seed?)`; a u64 seed may be wanted as a BigInt by the binding. */
+function newSession(core, task, seed) {
+  if (seed === null || seed === undefined) return new core.Session(task);
+  try {
+    return new core.Session(task, seed);
+  } catch (e) {
+    if (e instanceof TypeError && /BigInt/i.test(e.message)) return new core.Session(task, BigInt(seed));
+    throw e;
+  }
+}
+
 export class AnnotatorSession {
   /**
    * @param core    the wasm module
@@ -77,7 +88,7 @@ export class AnnotatorSession {
    */
   constructor(core, task, { annotator, endpoint, mode, seed, outbox }) {
     this.core = core;
-    this.session = seed === null || seed === undefined ? new core.Session(task) : new core.Session(task, seed);
+    this.session = newSession(core, task, seed);
     this.task = this.session.publicTask();
     this.annotator = annotator;
     this.endpoint = endpoint;
