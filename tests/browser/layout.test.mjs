@@ -138,3 +138,22 @@ test('the custom element keeps host CSS out and its own CSS in', async () => {
   assert.notEqual(styles.hostRadius, '6px', 'the element\'s button style does not leak out');
   await context.close();
 });
+
+test('the landing page links resolve relative to wherever www/ is served, and its first link starts annotating', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${backend.url}/index.html`);
+  const hrefs = await page.evaluate(() => [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.length >= 6);
+  for (const href of hrefs) {
+    assert.doesNotMatch(href, /^(\/|https?:)/, `${href} is relative`);
+    const file = href.split('?')[0];
+    if (file === 'dashboard.html' && !fs.existsSync(path.join(WWW, file))) continue; // written on another branch
+    const res = await fetch(new URL(href, `${backend.direct}/index.html`));
+    assert.equal(res.status, 200, href);
+  }
+  await page.click('a[href^="annotate.html"]');
+  assert.equal(await waitState(page, 'item'), 'item');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'index-first-link-1280.png') });
+  await context.close();
+});
