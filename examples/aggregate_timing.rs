@@ -2,7 +2,10 @@
 //! excluded) on 1,000,000 seeded annotations: 250,000 items x 4 labels
 //! from 2,000 annotators of accuracy 0.4 to 0.95, 2% gold items.
 //!
-//! `cargo run --release --example aggregate_timing [items]`
+//! `cargo run --release --example aggregate_timing [items]`, or
+//! `cargo run --release --example aggregate_timing FILE.jsonl [GOLD.jsonl]`
+//! to read a file instead (parsing timed too), e.g. the one written by
+//! `prefkit bench data`.
 
 use prefkit::aggregate::{dawid_skene, majority, weighted};
 use prefkit::dataset::{Dataset, Row};
@@ -13,10 +16,33 @@ use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
 
 fn main() {
-    let n_items: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(250_000);
+    let arg = std::env::args().nth(1);
+    let d = match arg.as_deref().map(|a| (a, a.parse::<usize>())) {
+        Some((path, Err(_))) => read(path, std::env::args().nth(2).as_deref()),
+        Some((_, Ok(n))) => generate(n),
+        None => generate(250_000),
+    };
+    run(&d);
+}
+
+fn read(path: &str, gold: Option<&str>) -> Dataset {
+    let (t, c) = (Instant::now(), cpu_ms());
+    let text = std::fs::read_to_string(path).expect("readable annotation file");
+    let mut d = Dataset::parse_jsonl(&text, false).expect("valid annotation file");
+    if let Some(g) = gold {
+        let text = std::fs::read_to_string(g).expect("readable gold file");
+        d.set_gold(&prefkit::annotation::parse_gold(&text).expect("valid gold file"));
+    }
+    let cpu = c.zip(cpu_ms()).map_or(f64::NAN, |(a, b)| b - a);
+    let wall = t.elapsed().as_secs_f64() * 1e3;
+    println!(
+        "{:<30} {wall:>8.1} ms wall {cpu:>6.0} ms cpu",
+        "read and parse"
+    );
+    d
+}
+
+fn generate(n_items: usize) -> Dataset {
     let (n_annotators, per_item) = (2_000u32, 4);
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let mut d = Dataset::new();
@@ -61,6 +87,10 @@ fn main() {
     }
     d.gold = vec![None; d.items.len()];
     d.set_gold(&gold);
+    d
+}
+
+fn run(d: &Dataset) {
     println!(
         "{} annotations, {} items, {} annotators",
         d.rows.len(),
@@ -82,26 +112,26 @@ fn main() {
     let config = ReportConfig::default();
     let mut stats = Vec::new();
     time("reliability", &mut || {
-        stats = reliability::compute(&d, &config.reliability)
+        stats = reliability::compute(d, &config.reliability)
     });
-    time("majority vote", &mut || drop(majority::fit(&d)));
+    time("majority vote", &mut || drop(majority::fit(d)));
     let w = reliability::composites(&stats);
-    time("weighted vote", &mut || drop(weighted::fit(&d, &w)));
+    time("weighted vote", &mut || drop(weighted::fit(d, &w)));
     let ds = dawid_skene::Config {
         tolerance: f64::NEG_INFINITY,
         ..dawid_skene::Config::default()
     };
     let mut iterations = 0;
     time("dawid-skene (50 iterations)", &mut || {
-        iterations = dawid_skene::fit(&ds, &d).map(|f| f.iterations).unwrap_or(0)
+        iterations = dawid_skene::fit(&ds, d).map(|f| f.iterations).unwrap_or(0)
     });
     println!("  ({iterations} iterations run)");
     time("agreement::compute", &mut || {
-        drop(prefkit::agreement::compute(&d, &config.agreement))
+        drop(prefkit::agreement::compute(d, &config.agreement))
     });
     let mut json = 0;
     time("report::run (default config)", &mut || {
-        json = serde_json::to_string(&report::run(&d, &config))
+        json = serde_json::to_string(&report::run(d, &config))
             .map(|s| s.len())
             .unwrap_or(0)
     });

@@ -1,0 +1,60 @@
+//! `prefkit serve`: command-line flags of the collector.
+
+use crate::server::{Config, GoldMode, Sync};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// SQLite database file (created if missing; WAL mode).
+    #[arg(long, default_value = "prefkit.sqlite")]
+    db: PathBuf,
+    /// Directory of the pages to serve (with the built `pkg/`).
+    #[arg(long, default_value = "www")]
+    www: PathBuf,
+    /// Address to listen on; port 0 picks a free port (printed on stdout).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// Task JSON file to load (repeatable). A task stored before must be unchanged.
+    #[arg(long = "task", value_name = "FILE")]
+    tasks: Vec<PathBuf>,
+    /// Gold mode of tasks loaded with --task or uploaded without `?gold_mode=`:
+    /// `open` serves gold answers to the page, `blind` never lets them leave the server.
+    #[arg(long, default_value = "open", value_parser = ["open", "blind"])]
+    gold_mode: String,
+    /// Seed of the sessions of new tasks; default: the task's `config.seed`, else
+    /// drawn at random. Stored with the task, so a restart replays the same batches.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Bearer token of the requester endpoints; generated and printed if not given.
+    #[arg(long)]
+    admin_token: Option<String>,
+    /// Origin allowed to call the API from another site (repeatable; `*` for any).
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// Largest accepted request body, in bytes (larger ones get 413).
+    #[arg(long, default_value_t = 1 << 20)]
+    max_body: usize,
+    /// `normal`: a 2xx survives a killed server process; `full`: also an OS crash or power loss (slower).
+    #[arg(long, default_value = "normal", value_parser = ["normal", "full"])]
+    sync: String,
+}
+
+pub fn serve(args: ServeArgs) -> Result<(), String> {
+    crate::server::run(Config {
+        db: args.db,
+        www: args.www,
+        addr: args.addr,
+        tasks: args.tasks,
+        gold_mode: GoldMode::parse(&args.gold_mode).unwrap_or(GoldMode::Open),
+        seed: args.seed,
+        admin_token: args.admin_token,
+        cors_origins: args.cors_origins,
+        max_body: args.max_body,
+        sync: if args.sync == "full" {
+            Sync::Full
+        } else {
+            Sync::Normal
+        },
+    })
+}

@@ -1,0 +1,258 @@
+//! Requester endpoints (behind the admin token): task upload, report,
+//! export and the live event stream.
+
+use super::api::{ask, json, parse_json, read_body, AppState};
+use super::error::ApiError;
+use super::store::{StoreError, StoredTask};
+use super::tasks::{self, GoldMode};
+use super::writer::{live_data, Job};
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream, StreamExt};
+use prefkit::report::ReportConfig;
+use prefkit::Dataset;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use tokio::sync::broadcast::error::RecvError;
+
+/// `POST /api/tasks[?gold_mode=open|blind][&seed=N]`: stores a task and
+/// starts its session. The same task again is answered 200; a different
+/// task under a stored id is refused (409).
+pub async fn upload_task(
+    State(s): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let gold_mode = match q.get("gold_mode") {
+        None => s.gold_mode,
+        Some(m) => GoldMode::parse(m).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "query parameter \"gold_mode\": expected \"open\" or \"blind\", got \"{m}\""
+            ))
+        })?,
+    };
+    let seed = match q.get("seed") {
+        None => s.seed,
+        Some(t) => Some(t.parse::<u64>().map_err(|_| {
+            ApiError::bad_request(format!(
+                "query parameter \"seed\": expected a whole number, got \"{t}\""
+            ))
+        })?),
+    };
+    let body = read_body(&s, req).await?;
+    let value = parse_json(&body)?;
+    let task = stored_task(&value, gold_mode, seed)
+        .map_err(|e| ApiError::invalid(format!("task: {e}")))?;
+    let id = task.id.clone();
+    let seed_given = seed.is_some();
+    let before = ask(&s, |reply| Job::AddTask {
+        task: task.clone(),
+        seed_given,
+        reply,
+    })
+    .await?;
+    let created = before.is_none();
+    let task = before.unwrap_or(task);
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(json(
+        status,
+        serde_json::json!({"task_id": id, "gold_mode": task.gold_mode, "seed": task.seed, "created": created})
+            .to_string(),
+    ))
+}
+
+/// A task JSON value as it will be stored: checked and in canonical form.
+/// The seed is the one given, else the task's `config.seed`, else drawn
+/// from the system; it is stored, so a restart replays the same batches.
+/// In blind mode it must stay secret: it would tell where the gold sits.
+pub fn stored_task(
+    value: &serde_json::Value,
+    gold_mode: GoldMode,
+    seed: Option<u64>,
+) -> Result<StoredTask, prefkit::Error> {
+    let task = prefkit::session::Task::from_value(value)?;
+    let seed = match seed.or(task.config.seed) {
+        Some(s) => s,
+        None => {
+            let mut bytes = [0u8; 8];
+            getrandom::fill(&mut bytes)
+                .map_err(|e| prefkit::Error::Rejected(format!("cannot draw a seed: {e}")))?;
+            u64::from_le_bytes(bytes) >> 1
+        }
+    };
+    let stored = StoredTask {
+        id: task.task_id,
+        gold_mode: gold_mode.as_str().to_string(),
+        seed,
+        task: value.to_string(),
+    };
+    tasks::load(&stored)?;
+    Ok(stored)
+}
+
+/// `GET /api/tasks/{task}/report[?min_reliability=X]`: the `prefkit
+/// report` JSON of the stored annotations, with the task's gold answers.
+pub async fn report(
+    State(s): State<AppState>,
+    Path(task): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let info = s
+        .registry
+        .get(&task)
+        .ok_or_else(|| ApiError::unknown_task(&task))?;
+    let mut config = ReportConfig::default();
+    if let Some(t) = q.get("min_reliability") {
+        config.min_reliability = t.parse::<f64>().map_err(|_| {
+            ApiError::bad_request(format!(
+                "query parameter \"min_reliability\": expected a number, got \"{t}\""
+            ))
+        })?;
+        config.check().map_err(|e| {
+            ApiError::bad_request(format!("query parameter \"min_reliability\": {e}"))
+        })?;
+    }
+    let readers = s.readers.clone();
+    let text = tokio::task::spawn_blocking(move || {
+        let mut text = String::new();
+        readers()?.annotations(&task, 0, &mut |_, record, _| {
+            text.push_str(record);
+            text.push('\n');
+        })?;
+        let mut data = if text.is_empty() {
+            Dataset::from_annotations(&[], &[])
+        } else {
+            // Every stored record was checked on the way in.
+            Dataset::parse_jsonl(&text, true).map_err(|e| StoreError(e.to_string()))?
+        };
+        data.set_gold(&info.gold);
+        let report = prefkit::report::run(&data, &config);
+        serde_json::to_string(&report).map_err(|e| StoreError(e.to_string()))
+    })
+    .await
+    .map_err(|_| ApiError::unavailable())?
+    .map_err(|e| {
+        eprintln!("prefkit serve: report failed: {e}");
+        ApiError::unavailable()
+    })?;
+    Ok(json(StatusCode::OK, text))
+}
+
+/// `GET /api/tasks/{task}/annotations.jsonl`: every stored annotation of
+/// the task, one canonical record a line, in the order they were stored.
+pub async fn export(
+    State(s): State<AppState>,
+    Path(task): Path<String>,
+) -> Result<Response, ApiError> {
+    s.registry
+        .get(&task)
+        .ok_or_else(|| ApiError::unknown_task(&task))?;
+    let readers = s.readers.clone();
+    let text = tokio::task::spawn_blocking(move || {
+        let mut out = String::new();
+        let mut reader = readers()?;
+        reader.annotations(&task, 0, &mut |_, record, _| {
+            out.push_str(record);
+            out.push('\n');
+        })?;
+        Ok::<_, StoreError>(out)
+    })
+    .await
+    .map_err(|_| ApiError::unavailable())?
+    .map_err(|e| {
+        eprintln!("prefkit serve: export failed: {e}");
+        ApiError::unavailable()
+    })?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        Body::from(text),
+    )
+        .into_response())
+}
+
+/// `GET /api/tasks/{task}/events`: a server-sent event stream with one
+/// `annotation` event per stored annotation (`{"seq", "annotation",
+/// "verdict"}`, event id = seq). With `Last-Event-ID` (or `?after=SEQ`)
+/// the stored annotations after that sequence number come first.
+pub async fn events(
+    State(s): State<AppState>,
+    Path(task): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    s.registry
+        .get(&task)
+        .ok_or_else(|| ApiError::unknown_task(&task))?;
+    let after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .or(q.get("after").map(String::as_str))
+        .map(|t| {
+            t.trim().parse::<i64>().map_err(|_| {
+                ApiError::bad_request(format!(
+                    "\"after\"/Last-Event-ID: expected a sequence number, got \"{t}\""
+                ))
+            })
+        })
+        .transpose()?;
+    // Subscribe before reading the backlog so nothing falls in between.
+    let rx = s.live.subscribe();
+    let mut backlog = Vec::new();
+    let mut last = after.unwrap_or(i64::MAX);
+    if let Some(after) = after {
+        let readers = s.readers.clone();
+        let t = task.clone();
+        backlog = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            readers()?.annotations(&t, after, &mut |seq, record, verdict| {
+                out.push((seq, live_data(seq, record, verdict)))
+            })?;
+            Ok::<_, StoreError>(out)
+        })
+        .await
+        .map_err(|_| ApiError::unavailable())?
+        .map_err(|_| ApiError::unavailable())?;
+        last = backlog.last().map_or(after, |(seq, _)| *seq);
+    }
+    let first = stream::iter(
+        backlog
+            .into_iter()
+            .map(|(seq, data)| Ok(annotation_event(seq, data))),
+    );
+    let live = stream::unfold(rx, move |mut rx| {
+        let task = task.clone();
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(l) if l.task == task && (last == i64::MAX || l.seq > last) => {
+                        return Some((Ok(annotation_event(l.seq, l.data.clone())), rx))
+                    }
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(n)) => {
+                        let e = Event::default()
+                            .event("lagged")
+                            .data(format!("{{\"missed\":{n}}}"));
+                        return Some((Ok(e), rx));
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }
+    });
+    Ok(Sse::new(first.chain(live)).keep_alive(KeepAlive::default()))
+}
+
+fn annotation_event(seq: i64, data: String) -> Event {
+    Event::default()
+        .event("annotation")
+        .id(seq.to_string())
+        .data(data)
+}

@@ -1,0 +1,436 @@
+//! The HTTP API: routes, the annotator endpoints and the middleware that
+//! every response passes through (JSON errors, admin auth, CORS).
+
+use super::admin;
+use super::error::ApiError;
+use super::store::Readers;
+use super::tasks::{GoldMode, Registry};
+use super::writer::{Incoming, Job, Live, Outcome};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use prefkit::Annotation;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+
+/// Longest accepted annotation id, in bytes.
+const MAX_ID_LEN: usize = 256;
+
+/// What every handler shares.
+pub struct Shared {
+    pub jobs: mpsc::Sender<Job>,
+    pub registry: Arc<Registry>,
+    pub readers: Readers,
+    pub live: broadcast::Sender<Arc<Live>>,
+    pub admin_token: String,
+    pub max_body: usize,
+    pub gold_mode: GoldMode,
+    pub seed: Option<u64>,
+}
+
+pub type AppState = Arc<Shared>;
+
+/// The whole application: API routes, then static files from `www`.
+pub fn router(state: AppState, www: &std::path::Path, cors_origins: &[String]) -> Router {
+    let admin = Router::new()
+        .route("/api/tasks", post(admin::upload_task))
+        .route("/api/tasks/{task}/report", get(admin::report))
+        .route("/api/tasks/{task}/annotations.jsonl", get(admin::export))
+        .route("/api/tasks/{task}/events", get(admin::events))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
+    let app = Router::new()
+        .route("/api/health", get(health))
+        .route("/api/tasks", get(list_tasks))
+        .route("/api/tasks/{task}", get(public_task))
+        .route("/api/tasks/{task}/batch", get(batch))
+        .route("/api/annotations", post(post_annotations))
+        .merge(admin)
+        .route("/api", get(no_endpoint))
+        .route("/api/{*rest}", get(no_endpoint).post(no_endpoint))
+        .fallback_service(ServeDir::new(www))
+        .with_state(state)
+        .layer(middleware::from_fn(json_errors));
+    match cors(cors_origins) {
+        Some(layer) => app.layer(layer),
+        None => app,
+    }
+}
+
+/// The CORS policy: none (same origin only) unless origins are given.
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::HeaderName::from_static("last-event-id"),
+            ])
+            .max_age(std::time::Duration::from_secs(3600)),
+    )
+}
+
+/// Turns every error response that is not already JSON (unknown paths,
+/// wrong methods, bad query strings) into `{"error": "..."}`.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let message = match status {
+        StatusCode::NOT_FOUND => format!("not found: {path}"),
+        StatusCode::METHOD_NOT_ALLOWED => format!("method {method} is not allowed on {path}"),
+        StatusCode::PAYLOAD_TOO_LARGE => "request body is too large".to_string(),
+        s if s.is_server_error() => "internal error".to_string(),
+        s => format!(
+            "bad request: {}",
+            s.canonical_reason().unwrap_or("refused").to_lowercase()
+        ),
+    };
+    ApiError::new(status, message).into_response()
+}
+
+/// Requester endpoints need `Authorization: Bearer <token>` (the event
+/// stream also takes `?token=`, since a browser `EventSource` cannot set
+/// headers).
+async fn require_admin(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let header_token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let query_token = req.uri().path().ends_with("/events").then(|| {
+        req.uri()
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("token="))
+    });
+    let given = header_token.or(query_token.flatten());
+    match given {
+        Some(t) if same(t.as_bytes(), s.admin_token.as_bytes()) => next.run(req).await,
+        Some(_) => {
+            ApiError::new(StatusCode::UNAUTHORIZED, "the admin token is wrong").into_response()
+        }
+        None => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "this endpoint needs the admin token: send `Authorization: Bearer <token>`",
+        )
+        .into_response(),
+    }
+}
+
+/// Compares in time independent of where the first difference is.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn no_endpoint(req: Request) -> ApiError {
+    ApiError::not_found(format!(
+        "no API endpoint {} {}",
+        req.method(),
+        req.uri().path()
+    ))
+}
+
+async fn health() -> Response {
+    json(
+        StatusCode::OK,
+        format!("{{\"ok\":true,\"version\":\"{}\"}}", prefkit::VERSION),
+    )
+}
+
+async fn list_tasks(State(s): State<AppState>) -> Response {
+    let tasks: Vec<_> = s
+        .registry
+        .list()
+        .into_iter()
+        .map(|(id, mode)| serde_json::json!({"id": id, "gold_mode": mode.as_str()}))
+        .collect();
+    json(
+        StatusCode::OK,
+        serde_json::json!({ "tasks": tasks }).to_string(),
+    )
+}
+
+/// The task as the page may see it: with gold answers in open mode,
+/// without in blind mode.
+async fn public_task(State(s): State<AppState>, Path(task): Path<String>) -> Response {
+    match s.registry.get(&task) {
+        Some(info) => json(StatusCode::OK, info.public.clone()),
+        None => ApiError::unknown_task(&task).into_response(),
+    }
+}
+
+async fn batch(
+    State(s): State<AppState>,
+    Path(task): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let annotator = q
+        .get("annotator")
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| ApiError::bad_request("query parameter \"annotator\" is required"))?;
+    if s.registry.get(&task).is_none() {
+        return Err(ApiError::unknown_task(&task));
+    }
+    let batch = ask(&s, |reply| Job::Batch {
+        task,
+        annotator: annotator.to_string(),
+        reply,
+    })
+    .await?;
+    Ok(json(StatusCode::OK, batch))
+}
+
+/// Sends a job to the writer and waits for its answer (given after commit).
+pub async fn ask<T>(
+    s: &Shared,
+    job: impl FnOnce(oneshot::Sender<Result<T, ApiError>>) -> Job,
+) -> Result<T, ApiError> {
+    let (tx, rx) = oneshot::channel();
+    s.jobs
+        .send(job(tx))
+        .await
+        .map_err(|_| ApiError::unavailable())?;
+    rx.await.map_err(|_| ApiError::unavailable())?
+}
+
+/// Reads the whole body, refusing more than the configured limit (413).
+pub async fn read_body(s: &Shared, req: Request) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "request body is larger than the limit of {} bytes; send fewer annotations per request",
+                s.max_body
+            ),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > s.max_body as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(req.into_body(), s.max_body)
+        .await
+        .map_err(|_| too_large())
+}
+
+/// Parses a body as JSON, with the parser's line and column on failure.
+pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "request body is empty; expected JSON",
+        ));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("request body is not valid JSON: {e}")))
+}
+
+/// `POST /api/annotations`: one annotation object, or an array of them.
+async fn post_annotations(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let body = read_body(&s, req).await?;
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'{') {
+        // One object: the typed fast path (field-by-field messages on failure).
+        let text = std::str::from_utf8(&body)
+            .map_err(|_| ApiError::bad_request("request body is not UTF-8 text"))?;
+        let inc = match Annotation::from_json(text) {
+            Ok(a) => incoming(a, &s.registry)?,
+            Err(prefkit::Error::NotJson { message, .. }) => {
+                return Err(ApiError::bad_request(format!("request body is {message}")))
+            }
+            Err(e) => return Err(ApiError::invalid(e.to_string())),
+        };
+        let outcomes = ask(&s, |reply| Job::Annotate {
+            items: vec![inc],
+            reply,
+        })
+        .await?;
+        return Ok(one_response(outcomes));
+    }
+    let value = parse_json(&body)?;
+    let (values, many) = match value {
+        serde_json::Value::Array(v) if v.is_empty() => {
+            return Err(ApiError::bad_request("the array of annotations is empty"))
+        }
+        serde_json::Value::Array(v) => (v, true),
+        v @ serde_json::Value::Object(_) => (vec![v], false),
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "expected an annotation object or an array of them, got {}",
+                prefkit::annotation::kind(&other)
+            )))
+        }
+    };
+    let mut items = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        let at = if many {
+            format!("annotations[{i}]: ")
+        } else {
+            String::new()
+        };
+        let a = Annotation::from_value(v).map_err(|e| ApiError::invalid(format!("{at}{e}")))?;
+        let inc = incoming(a, &s.registry).map_err(|mut e| {
+            e.message.insert_str(0, &at);
+            e
+        })?;
+        items.push(inc);
+    }
+    let outcomes = ask(&s, |reply| Job::Annotate { items, reply }).await?;
+    Ok(if many {
+        many_response(&outcomes)
+    } else {
+        one_response(outcomes)
+    })
+}
+
+/// The answer to one annotation: 201 stored, 200 a retry, 422 refused.
+fn one_response(outcomes: Vec<Outcome>) -> Response {
+    match outcomes.into_iter().next() {
+        Some(Outcome::Stored {
+            id,
+            duplicate,
+            verdict,
+        }) => {
+            let status = if duplicate {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            };
+            json(status, stored_json(&id, duplicate, &verdict))
+        }
+        Some(Outcome::Refused { id, error }) => json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            serde_json::json!({"error": error, "id": id}).to_string(),
+        ),
+        None => ApiError::unavailable().into_response(),
+    }
+}
+
+/// Checks one annotation of a request: its fields, its id, its task.
+fn incoming(a: Annotation, registry: &Registry) -> Result<Incoming, ApiError> {
+    let id = match &a.id {
+        None => {
+            return Err(ApiError::invalid(
+                "missing required field \"id\" (a unique id makes retries safe)",
+            ))
+        }
+        Some(id) if id.trim().is_empty() => {
+            return Err(ApiError::invalid("field \"id\": must not be empty"))
+        }
+        Some(id) if id.len() > MAX_ID_LEN => {
+            return Err(ApiError::invalid(format!(
+                "field \"id\": longer than {MAX_ID_LEN} bytes"
+            )))
+        }
+        Some(id) => id.clone(),
+    };
+    let mut a = a;
+    let task = match (&a.task_id, registry.only()) {
+        (Some(t), _) => t.clone(),
+        // With one task loaded, a record without task_id belongs to it.
+        (None, Some(only)) => {
+            a.task_id = Some(only.clone());
+            only
+        }
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "missing required field \"task_id\" (the server runs several tasks)",
+            ))
+        }
+    };
+    if registry.get(&task).is_none() {
+        return Err(ApiError::unknown_task(&task));
+    }
+    let record = a.to_json_value().to_string();
+    Ok(Incoming {
+        id,
+        task,
+        annotation: a,
+        record,
+    })
+}
+
+fn stored_json(id: &str, duplicate: bool, verdict: &str) -> String {
+    format!(
+        "{{\"id\":{},\"duplicate\":{duplicate},\"verdict\":{verdict}}}",
+        serde_json::Value::from(id)
+    )
+}
+
+/// The answer to an array: one result per annotation, in order.
+fn many_response(outcomes: &[Outcome]) -> Response {
+    let (mut stored, mut duplicates, mut refused) = (0, 0, 0);
+    let results: Vec<String> = outcomes
+        .iter()
+        .map(|o| match o {
+            Outcome::Stored {
+                id,
+                duplicate,
+                verdict,
+            } => {
+                if *duplicate {
+                    duplicates += 1
+                } else {
+                    stored += 1
+                }
+                stored_json(id, *duplicate, verdict)
+            }
+            Outcome::Refused { id, error } => {
+                refused += 1;
+                serde_json::json!({"id": id, "error": error}).to_string()
+            }
+        })
+        .collect();
+    json(
+        StatusCode::OK,
+        format!(
+            "{{\"stored\":{stored},\"duplicates\":{duplicates},\"refused\":{refused},\"results\":[{}]}}",
+            results.join(",")
+        ),
+    )
+}
+
+/// A JSON response from text that already is JSON.
+pub fn json(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from(body),
+    )
+        .into_response()
+}

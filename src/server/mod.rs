@@ -1,0 +1,164 @@
+//! `prefkit serve`: the collector. It serves the annotator page and an
+//! HTTP API, stores every annotation in SQLite and re-checks each one with
+//! the core's session. Native only. See `docs/collector.md`.
+
+mod admin;
+mod api;
+mod error;
+pub mod store;
+mod tasks;
+mod writer;
+
+pub use store::Sync;
+pub use tasks::GoldMode;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use store::{SqliteStore, Store};
+use tokio::sync::{broadcast, mpsc};
+
+/// Everything `prefkit serve` is told on its command line.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db: PathBuf,
+    pub www: PathBuf,
+    pub addr: String,
+    pub tasks: Vec<PathBuf>,
+    pub gold_mode: GoldMode,
+    /// Seed of new tasks' sessions; else the task's own, else drawn and stored.
+    pub seed: Option<u64>,
+    pub admin_token: Option<String>,
+    pub cors_origins: Vec<String>,
+    pub max_body: usize,
+    pub sync: Sync,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            db: PathBuf::from("prefkit.sqlite"),
+            www: PathBuf::from("www"),
+            addr: "127.0.0.1:8080".to_string(),
+            tasks: Vec::new(),
+            gold_mode: GoldMode::Open,
+            seed: None,
+            admin_token: None,
+            cors_origins: Vec::new(),
+            max_body: 1 << 20,
+            sync: Sync::Normal,
+        }
+    }
+}
+
+/// Runs the collector until interrupted. The first line on stdout is
+/// `listening on http://ADDR` with the bound address (useful with port 0).
+pub fn run(config: Config) -> Result<(), String> {
+    let store = SqliteStore::open(&config.db, config.sync)
+        .map_err(|e| format!("{}: {e}", config.db.display()))?;
+    store
+        .checkpoint_in_background(std::time::Duration::from_millis(500))
+        .map_err(|e| format!("{}: {e}", config.db.display()))?;
+    let readers = store.readers();
+    let registry = Arc::new(tasks::Registry::default());
+    let (live, _) = broadcast::channel(8192);
+    let mut writer = writer::Writer::new(Box::new(store), registry.clone(), live.clone());
+    let restored = writer
+        .restore()
+        .map_err(|e| format!("{}: {e}", config.db.display()))?;
+    eprintln!(
+        "prefkit serve: {}: {} tasks, {} annotations, {} batches restored",
+        config.db.display(),
+        restored.tasks,
+        restored.annotations,
+        restored.batches
+    );
+    if restored.mismatches > 0 {
+        eprintln!(
+            "prefkit serve: warning: {} stored verdicts or batches differ when replayed \
+             (the stored ones are kept and served)",
+            restored.mismatches
+        );
+    }
+    for path in &config.tasks {
+        load_task_file(&mut writer, path, config.gold_mode, config.seed)?;
+    }
+    let admin_token = match &config.admin_token {
+        Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+        Some(_) => return Err("--admin-token must not be empty".to_string()),
+        None => new_token()?,
+    };
+    let (jobs, rx) = mpsc::channel(16 * 1024);
+    std::thread::Builder::new()
+        .name("prefkit-writer".into())
+        .spawn(move || writer.run(rx))
+        .map_err(|e| format!("cannot start the writer thread: {e}"))?;
+    if !config.www.is_dir() {
+        eprintln!(
+            "prefkit serve: warning: {} is not a directory; only the API is served",
+            config.www.display()
+        );
+    }
+    let shared = Arc::new(api::Shared {
+        jobs,
+        registry,
+        readers,
+        live,
+        admin_token: admin_token.clone(),
+        max_body: config.max_body,
+        gold_mode: config.gold_mode,
+        seed: config.seed,
+    });
+    let app = api::router(shared, &config.www, &config.cors_origins);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&config.addr)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("listening on http://{addr}");
+        if config.admin_token.is_none() {
+            println!("admin token: {admin_token}");
+        }
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    })
+}
+
+/// Stores a task given with `--task` (or checks it equals the stored one).
+fn load_task_file(
+    writer: &mut writer::Writer,
+    path: &std::path::Path,
+    gold_mode: GoldMode,
+    seed: Option<u64>,
+) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?;
+    let task = admin::stored_task(&value, gold_mode, seed)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let (tx, mut rx) = tokio::sync::oneshot::channel();
+    writer.apply_now(writer::Job::AddTask {
+        task,
+        seed_given: seed.is_some(),
+        reply: tx,
+    });
+    match rx.try_recv() {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!("{}: {}", path.display(), e.message)),
+        Err(_) => Err(format!("{}: the task was not stored", path.display())),
+    }
+}
+
+/// A fresh random admin token (128 bits, hex).
+fn new_token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("cannot make an admin token: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -1,0 +1,391 @@
+//! Storage behind the collector: a small [`Store`] trait (the one writer)
+//! and [`Reader`] trait (any number of readers), with their SQLite
+//! implementation. Another database can be added by implementing both.
+//!
+//! Everything that changes a task's session is an event with a global
+//! sequence number: an annotation, or a batch handed to an annotator (blind
+//! mode). Replaying the events in order through fresh sessions rebuilds the
+//! exact state the server had before a restart.
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A storage failure. Its text is for the server log only: clients are
+/// told "storage unavailable", never the SQL or the file path.
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A task as stored: its JSON text and how the collector runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTask {
+    pub id: String,
+    /// `open` or `blind`.
+    pub gold_mode: String,
+    pub seed: u64,
+    /// The task JSON as uploaded (canonical form).
+    pub task: String,
+}
+
+/// One stored event, in commit order.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Annotation {
+        task: String,
+        record: String,
+        verdict: String,
+    },
+    Batch {
+        task: String,
+        annotator: String,
+        batch: String,
+    },
+}
+
+/// A stored annotation's canonical record and the verdict it was given.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub record: String,
+    pub verdict: String,
+}
+
+/// The writing side. One value of it lives in the writer thread; every
+/// change happens between [`Store::begin`] and [`Store::commit`], and
+/// reads made in between see the changes not yet committed.
+pub trait Store: Send {
+    fn tasks(&mut self) -> Result<Vec<StoredTask>>;
+    /// Calls `f` with every event in commit order.
+    fn replay(&mut self, f: &mut dyn FnMut(Event)) -> Result<()>;
+    /// The highest sequence number used so far (0 for an empty store).
+    fn last_seq(&mut self) -> Result<i64>;
+    fn begin(&mut self) -> Result<()>;
+    fn find(&mut self, id: &str) -> Result<Option<Stored>>;
+    fn put_annotation(&mut self, seq: i64, id: &str, task: &str, stored: &Stored) -> Result<()>;
+    fn put_batch(&mut self, seq: i64, task: &str, annotator: &str, batch: &str) -> Result<()>;
+    fn put_task(&mut self, task: &StoredTask) -> Result<()>;
+    /// Makes everything since [`Store::begin`] durable; returns only after it is.
+    fn commit(&mut self) -> Result<()>;
+    fn rollback(&mut self);
+    /// A way to open independent readers (each with its own connection).
+    fn readers(&self) -> Readers;
+}
+
+/// Opens a [`Reader`]; shared by the request handlers.
+pub type Readers = std::sync::Arc<dyn Fn() -> Result<Box<dyn Reader>> + Send + std::marker::Sync>;
+
+/// The reading side, for exports, reports and the event stream.
+pub trait Reader: Send {
+    /// Calls `f(seq, record, verdict)` for each annotation of `task` with a
+    /// sequence number above `after`, in order.
+    fn annotations(
+        &mut self,
+        task: &str,
+        after: i64,
+        f: &mut dyn FnMut(i64, &str, &str),
+    ) -> Result<()>;
+}
+
+/// How hard SQLite works to make a commit durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sync {
+    /// `synchronous=FULL`: the WAL is fsynced at every commit. A commit
+    /// survives a process kill, an OS crash and a power loss.
+    Full,
+    /// `synchronous=NORMAL`: the WAL is fsynced only at checkpoints. A
+    /// commit survives a process kill (SIGKILL): its pages are in the OS
+    /// page cache when `COMMIT` returns. The last commits can be lost on an
+    /// OS crash or power loss (the database stays consistent).
+    Normal,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS tasks (
+    id TEXT PRIMARY KEY,
+    gold_mode TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    task TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS annotations (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    task TEXT NOT NULL,
+    record TEXT NOT NULL,
+    verdict TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS annotations_by_task ON annotations(task, seq);
+CREATE TABLE IF NOT EXISTS batches (
+    seq INTEGER PRIMARY KEY,
+    task TEXT NOT NULL,
+    annotator TEXT NOT NULL,
+    batch TEXT NOT NULL
+);
+";
+
+/// The SQLite store: one file in WAL mode.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path, sync: Sync) -> Result<SqliteStore> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError(format!(
+                "could not switch the database to WAL mode (got {mode})"
+            )));
+        }
+        let sync = match sync {
+            Sync::Full => "FULL",
+            Sync::Normal => "NORMAL",
+        };
+        conn.execute_batch(&format!("PRAGMA synchronous={sync};"))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Moves checkpoints (copying the WAL into the database file, with an
+    /// fsync) off the writer: a thread with its own connection checkpoints
+    /// every `every`, so a commit never waits for one. Checkpoints are
+    /// `PASSIVE`: they never block the writer or readers.
+    pub fn checkpoint_in_background(&self, every: Duration) -> Result<()> {
+        self.conn.execute_batch("PRAGMA wal_autocheckpoint=0;")?;
+        let conn = Connection::open(&self.path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        std::thread::Builder::new()
+            .name("prefkit-checkpoint".into())
+            .spawn(move || loop {
+                std::thread::sleep(every);
+                let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                if let Err(e) = done {
+                    eprintln!("prefkit serve: checkpoint failed (will retry): {e}");
+                }
+            })
+            .map_err(|e| StoreError(format!("cannot start the checkpoint thread: {e}")))?;
+        Ok(())
+    }
+}
+
+impl Store for SqliteStore {
+    fn tasks(&mut self) -> Result<Vec<StoredTask>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, gold_mode, seed, task FROM tasks ORDER BY rowid")?;
+        let rows = st.query_map([], |r| {
+            Ok(StoredTask {
+                id: r.get(0)?,
+                gold_mode: r.get(1)?,
+                seed: r.get::<_, i64>(2)? as u64,
+                task: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
+    fn replay(&mut self, f: &mut dyn FnMut(Event)) -> Result<()> {
+        let mut st = self.conn.prepare(
+            "SELECT seq, task, record, verdict, NULL FROM annotations
+             UNION ALL SELECT seq, task, batch, NULL, annotator FROM batches
+             ORDER BY 1",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let task: String = r.get(1)?;
+            let text: String = r.get(2)?;
+            let annotator: Option<String> = r.get(4)?;
+            f(match annotator {
+                None => Event::Annotation {
+                    task,
+                    record: text,
+                    verdict: r.get(3)?,
+                },
+                Some(annotator) => Event::Batch {
+                    task,
+                    annotator,
+                    batch: text,
+                },
+            });
+        }
+        Ok(())
+    }
+
+    fn last_seq(&mut self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT MAX(COALESCE((SELECT MAX(seq) FROM annotations), 0),
+                        COALESCE((SELECT MAX(seq) FROM batches), 0))",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn begin(&mut self) -> Result<()> {
+        Ok(self.conn.execute_batch("BEGIN IMMEDIATE")?)
+    }
+
+    fn find(&mut self, id: &str) -> Result<Option<Stored>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT record, verdict FROM annotations WHERE id = ?1")?;
+        Ok(st
+            .query_row([id], |r| {
+                Ok(Stored {
+                    record: r.get(0)?,
+                    verdict: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn put_annotation(&mut self, seq: i64, id: &str, task: &str, stored: &Stored) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO annotations (seq, id, task, record, verdict) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        st.execute(params![seq, id, task, stored.record, stored.verdict])?;
+        Ok(())
+    }
+
+    fn put_batch(&mut self, seq: i64, task: &str, annotator: &str, batch: &str) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO batches (seq, task, annotator, batch) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        st.execute(params![seq, task, annotator, batch])?;
+        Ok(())
+    }
+
+    fn put_task(&mut self, task: &StoredTask) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO tasks (id, gold_mode, seed, task) VALUES (?1, ?2, ?3, ?4)",
+            params![task.id, task.gold_mode, task.seed as i64, task.task],
+        )?;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        Ok(self.conn.execute_batch("COMMIT")?)
+    }
+
+    fn rollback(&mut self) {
+        // Fails only when no transaction is open, which is what we want.
+        let _ = self.conn.execute_batch("ROLLBACK");
+    }
+
+    fn readers(&self) -> Readers {
+        let path = self.path.clone();
+        std::sync::Arc::new(move || {
+            let conn = Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(Duration::from_secs(5))?;
+            Ok(Box::new(SqliteReader { conn }) as Box<dyn Reader>)
+        })
+    }
+}
+
+/// A read-only connection; in WAL mode it never blocks the writer.
+pub struct SqliteReader {
+    conn: Connection,
+}
+
+impl Reader for SqliteReader {
+    fn annotations(
+        &mut self,
+        task: &str,
+        after: i64,
+        f: &mut dyn FnMut(i64, &str, &str),
+    ) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT seq, record, verdict FROM annotations WHERE task = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let mut rows = st.query(params![task, after])?;
+        while let Some(r) = rows.next()? {
+            let record = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let verdict = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            f(r.get(0)?, record, verdict);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_db(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("prefkit-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("db.sqlite")
+    }
+
+    #[test]
+    fn a_committed_annotation_is_found_replayed_and_read_back_in_order() {
+        let path = temp_db("roundtrip");
+        let mut s = SqliteStore::open(&path, Sync::Normal).unwrap();
+        let task = StoredTask {
+            id: "t".into(),
+            gold_mode: "blind".into(),
+            seed: 7,
+            task: "{}".into(),
+        };
+        s.begin().unwrap();
+        s.put_task(&task).unwrap();
+        s.put_batch(1, "t", "w1", "[]").unwrap();
+        let a = Stored {
+            record: "{\"id\":\"a\"}".into(),
+            verdict: "{}".into(),
+        };
+        s.put_annotation(2, "a", "t", &a).unwrap();
+        assert!(s.find("a").unwrap().is_some(), "visible before commit");
+        s.commit().unwrap();
+        drop(s);
+
+        let mut s = SqliteStore::open(&path, Sync::Full).unwrap();
+        assert_eq!(s.tasks().unwrap(), vec![task]);
+        assert_eq!(s.last_seq().unwrap(), 2);
+        let mut seen = Vec::new();
+        s.replay(&mut |e| seen.push(e)).unwrap();
+        assert!(matches!(&seen[0], Event::Batch { annotator, .. } if annotator == "w1"));
+        assert!(matches!(&seen[1], Event::Annotation { record, .. } if record == &a.record));
+        let mut r = (s.readers())().unwrap();
+        let mut rows = Vec::new();
+        r.annotations("t", 0, &mut |seq, rec, _| rows.push((seq, rec.to_string())))
+            .unwrap();
+        assert_eq!(rows, vec![(2, a.record.clone())]);
+    }
+
+    #[test]
+    fn a_rolled_back_annotation_is_gone() {
+        let path = temp_db("rollback");
+        let mut s = SqliteStore::open(&path, Sync::Normal).unwrap();
+        s.begin().unwrap();
+        let a = Stored {
+            record: "r".into(),
+            verdict: "v".into(),
+        };
+        s.put_annotation(1, "a", "t", &a).unwrap();
+        s.rollback();
+        assert!(s.find("a").unwrap().is_none());
+        assert_eq!(s.last_seq().unwrap(), 0);
+    }
+}

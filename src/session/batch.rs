@@ -1,0 +1,261 @@
+//! Batches: assembling them ([`Session::next_batch`]) and taking over one
+//! assembled elsewhere ([`Session::adopt_batch`]).
+
+use super::{Annotator, BatchState, Item, Kind, Session, Slot};
+use crate::error::{Error, Result};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// One pair as the page shows it. Gold and regular items look alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchItem {
+    /// Item id.
+    pub id: String,
+    /// The prompt.
+    pub prompt: String,
+    /// The response to show on the left (called "A" on the page).
+    pub response_left: String,
+    /// The response to show on the right.
+    pub response_right: String,
+    /// Whether left/right is the task's B/A. Not a secret: the page may
+    /// use it, but needs not, since the session un-flips answers itself.
+    pub swapped: bool,
+}
+
+/// A batch for one annotator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    /// Who it is for.
+    pub annotator: String,
+    /// `"<annotator>-<n>"` for the annotator's n-th batch; `None` for an
+    /// empty batch.
+    #[serde(default)]
+    pub batch_id: Option<String>,
+    /// The pairs, gold at random positions.
+    pub items: Vec<BatchItem>,
+    /// The annotator is flagged for low gold accuracy and gets no more items.
+    #[serde(default)]
+    pub flagged: bool,
+    /// Fewer regular items were left for this annotator than a full batch
+    /// holds: this batch is short (or empty) and the next will be empty.
+    #[serde(default)]
+    pub exhausted: bool,
+}
+
+impl Session {
+    /// The next batch for `annotator`.
+    ///
+    /// - `batch_size` items, of them `max(1, floor(batch_size x
+    ///   gold_fraction))` gold when the task has gold (fewer only once this
+    ///   annotator has been given nearly all of it: no gold item twice), at
+    ///   uniformly random positions (the whole batch is shuffled by
+    ///   Fisher-Yates).
+    /// - Regular items this annotator was never given, those handed out the
+    ///   fewest times first, until each was handed out `overlap` times (an
+    ///   item counts as handed out when it enters a batch, so annotators who
+    ///   ask at the same time spread over different items; an item handed
+    ///   out and never answered keeps its count).
+    /// - No item twice in a batch; no item of an open batch again.
+    /// - When regular items run short the batch is shorter, keeps its gold
+    ///   share and says `exhausted`; when none is left it is empty (a batch
+    ///   of gold alone would give the gold away).
+    /// - Each pair shown swapped with probability 1/2 when
+    ///   `randomize_order`, and remembered.
+    /// - A flagged annotator gets an empty batch with `flagged: true`.
+    pub fn next_batch(&mut self, annotator: &str) -> Result<Batch> {
+        let a = self.annotator_mut(annotator)?;
+        let config = &self.task.config;
+        let gold_share = if self.task.gold.is_empty() {
+            0
+        } else {
+            config.gold_per_batch() as usize
+        };
+        let regular_share = (config.batch_size as usize).saturating_sub(gold_share);
+        let randomize = config.randomize_order;
+        let who = &mut self.annotators[a as usize];
+        let empty = |flagged, exhausted| Batch {
+            annotator: annotator.to_string(),
+            batch_id: None,
+            items: Vec::new(),
+            flagged,
+            exhausted,
+        };
+        if who.flagged {
+            return Ok(empty(true, false));
+        }
+        let regular = self
+            .pool
+            .take(regular_share, |i| who.slots.contains_key(&i));
+        if regular.is_empty() {
+            return Ok(empty(false, true));
+        }
+        let exhausted = regular.len() < regular_share;
+        let first_gold = self.task.examples.len() as u32;
+        let gold = pick_gold(
+            &mut self.rng,
+            who,
+            first_gold,
+            self.task.gold.len() as u32,
+            gold_share,
+        );
+        let mut chosen = regular;
+        chosen.extend(gold);
+        shuffle(&mut chosen, &mut self.rng);
+        let b = who.batches.len() as u32;
+        who.batches.push(BatchState {
+            done: 0,
+            total: chosen.len() as u32,
+        });
+        let mut order = Vec::with_capacity(chosen.len());
+        for &i in &chosen {
+            let swapped = randomize && self.rng.random_range(0..2u32) == 1;
+            who.slots.insert(i, Slot::Open { swapped, batch: b });
+            if i < first_gold {
+                self.pool.bump(i);
+            }
+            order.push((i, swapped));
+        }
+        let items = order.into_iter().map(|(i, s)| self.show(i, s)).collect();
+        Ok(Batch {
+            annotator: annotator.to_string(),
+            batch_id: Some(format!("{annotator}-{}", b + 1)),
+            items,
+            flagged: false,
+            exhausted,
+        })
+    }
+
+    /// Takes over a batch assembled elsewhere (the "blind" collector mode:
+    /// the server holds the gold and assembles batches; the page's session,
+    /// built from the public task, only checks answers against the batch
+    /// and un-flips them with the batch's `swapped`). Items unknown to this
+    /// session's task are accepted as they come. Refused, with nothing
+    /// changed: an item twice in the batch, or an item the annotator already
+    /// holds in an open batch or has answered.
+    pub fn adopt_batch(&mut self, batch: Batch) -> Result<()> {
+        let a = self.annotator_mut(&batch.annotator)?;
+        let who = &self.annotators[a as usize];
+        let mut seen = BTreeSet::new();
+        for (k, it) in batch.items.iter().enumerate() {
+            if !seen.insert(it.id.as_str()) {
+                return Err(Error::invalid(
+                    format!("items[{k}].id"),
+                    format!("item \"{}\" is twice in the batch", it.id),
+                ));
+            }
+            let held = self.index.get(&it.id).and_then(|i| who.slots.get(i));
+            if let Some(slot) = held {
+                let how = match slot {
+                    Slot::Open { .. } => "holds it in an open batch",
+                    Slot::Done(_) => "has answered it",
+                };
+                return Err(Error::Rejected(format!(
+                    "cannot adopt the batch: annotator \"{}\" {how} (item \"{}\")",
+                    batch.annotator, it.id
+                )));
+            }
+        }
+        let b = who.batches.len() as u32;
+        let first_gold = self.task.examples.len() as u32;
+        let mut opened = Vec::with_capacity(batch.items.len());
+        for it in &batch.items {
+            let i = match self.index.get(&it.id) {
+                Some(&i) => i,
+                None => {
+                    let i = self.items.len() as u32;
+                    self.items.push(Item {
+                        id: it.id.clone(),
+                        kind: Kind::External,
+                    });
+                    self.index.insert(it.id.clone(), i);
+                    i
+                }
+            };
+            if i < first_gold {
+                self.pool.bump(i);
+            }
+            opened.push((i, it.swapped));
+        }
+        let who = &mut self.annotators[a as usize];
+        who.flagged |= batch.flagged;
+        if opened.is_empty() {
+            return Ok(());
+        }
+        who.batches.push(BatchState {
+            done: 0,
+            total: opened.len() as u32,
+        });
+        for (i, swapped) in opened {
+            who.slots.insert(i, Slot::Open { swapped, batch: b });
+        }
+        Ok(())
+    }
+
+    /// Item `i` as the page shows it.
+    fn show(&self, i: u32, swapped: bool) -> BatchItem {
+        let texts = match self.items.get(i as usize).map(|it| it.kind) {
+            Some(Kind::Regular(r)) => self.task.examples.get(r as usize).map(|e| {
+                (
+                    e.id.as_str(),
+                    e.prompt.as_str(),
+                    e.response_a.as_str(),
+                    e.response_b.as_str(),
+                )
+            }),
+            Some(Kind::Gold(g)) => self.task.gold.get(g as usize).map(|e| {
+                (
+                    e.id.as_str(),
+                    e.prompt.as_str(),
+                    e.response_a.as_str(),
+                    e.response_b.as_str(),
+                )
+            }),
+            _ => None,
+        };
+        let (id, prompt, a, b) = texts.unwrap_or_default();
+        let (left, right) = if swapped { (b, a) } else { (a, b) };
+        BatchItem {
+            id: id.to_string(),
+            prompt: prompt.to_string(),
+            response_left: left.to_string(),
+            response_right: right.to_string(),
+            swapped,
+        }
+    }
+}
+
+/// Up to `want` gold items (indices `first..first + n`) that `who` does not
+/// hold, uniformly at random: rejection sampling for a few rounds, then a
+/// draw from the explicit list of what is left.
+fn pick_gold(rng: &mut ChaCha8Rng, who: &Annotator, first: u32, n: u32, want: usize) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::with_capacity(want);
+    if n == 0 {
+        return out;
+    }
+    let free = |i: u32, out: &[u32]| !who.slots.contains_key(&i) && !out.contains(&i);
+    for _ in 0..8 * want {
+        if out.len() == want {
+            return out;
+        }
+        let i = first + rng.random_range(0..n);
+        if free(i, &out) {
+            out.push(i);
+        }
+    }
+    let mut rest: Vec<u32> = (first..first + n).filter(|&i| free(i, &out)).collect();
+    while out.len() < want && !rest.is_empty() {
+        let k = rng.random_range(0..rest.len() as u32) as usize;
+        out.push(rest.swap_remove(k));
+    }
+    out
+}
+
+/// Fisher-Yates with 32-bit draws (the same on 32- and 64-bit targets).
+fn shuffle(v: &mut [u32], rng: &mut ChaCha8Rng) {
+    for i in (1..v.len()).rev() {
+        let j = rng.random_range(0..=i as u32) as usize;
+        v.swap(i, j);
+    }
+}

@@ -1,0 +1,149 @@
+//! Field-by-field reading of JSON objects, so that every message names the
+//! full path of the field at fault (`config.batch_size`, `examples[3].id`).
+
+use crate::annotation::kind;
+use crate::error::{Error, Result};
+use serde_json::{Map, Value};
+
+/// A JSON object being read, with the path that leads to it.
+pub(crate) struct Fields<'a> {
+    pub map: &'a Map<String, Value>,
+    pub path: String,
+}
+
+/// `value` shown in a message: numbers and short strings as themselves,
+/// anything else by its kind.
+pub(crate) fn shown(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::String(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
+        other => kind(other).to_string(),
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// Reads `value` as an object at `path` (empty for the top level).
+    pub fn new(value: &'a Value, path: &str) -> Result<Fields<'a>> {
+        match value.as_object() {
+            Some(map) => Ok(Fields {
+                map,
+                path: path.to_string(),
+            }),
+            None if path.is_empty() => Err(Error::NotJson {
+                message: format!("expected a JSON object, got {}", kind(value)),
+                at: Default::default(),
+            }),
+            None => Err(Error::invalid(
+                path,
+                format!("expected an object, got {}", kind(value)),
+            )),
+        }
+    }
+
+    /// The full path of `key`.
+    pub fn path_of(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// Refuses the first key not in `allowed`, by name.
+    pub fn only(&self, allowed: &[&str]) -> Result<()> {
+        match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
+            Some(k) => Err(Error::invalid(
+                self.path_of(k),
+                format!("unknown key; expected one of {}", allowed.join(", ")),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// The value of `key`, treating JSON `null` as absent.
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// A string that must be present and not blank.
+    pub fn required_str(&self, key: &str) -> Result<String> {
+        match self.optional_str(key)? {
+            Some(s) if s.trim().is_empty() => {
+                Err(Error::invalid(self.path_of(key), "must not be empty"))
+            }
+            Some(s) => Ok(s),
+            None => Err(Error::missing(self.path_of(key))),
+        }
+    }
+
+    /// A string, if present.
+    pub fn optional_str(&self, key: &str) -> Result<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(Error::invalid(
+                self.path_of(key),
+                format!("expected a string, got {}", shown(other)),
+            )),
+        }
+    }
+
+    /// A boolean, `default` when absent.
+    pub fn bool_or(&self, key: &str, default: bool) -> Result<bool> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(other) => Err(Error::invalid(
+                self.path_of(key),
+                format!("expected true or false, got {}", shown(other)),
+            )),
+        }
+    }
+
+    /// An integer `>= min`, `default` when absent.
+    pub fn int_or(&self, key: &str, default: u64, min: u64) -> Result<u64> {
+        let Some(v) = self.get(key) else {
+            return Ok(default);
+        };
+        let what = if min == 0 {
+            "a non-negative integer"
+        } else {
+            "a positive integer"
+        };
+        match v.as_u64() {
+            Some(n) if n >= min => Ok(n),
+            _ => Err(Error::invalid(
+                self.path_of(key),
+                format!("expected {what}, got {}", shown(v)),
+            )),
+        }
+    }
+
+    /// A finite number in `[lo, hi]` (`hi_open`: `[lo, hi)`), `default` when absent.
+    pub fn number_in(
+        &self,
+        key: &str,
+        default: f64,
+        lo: f64,
+        hi: f64,
+        hi_open: bool,
+    ) -> Result<f64> {
+        let Some(v) = self.get(key) else {
+            return Ok(default);
+        };
+        let close = if hi_open { ")" } else { "]" };
+        let range = if hi.is_infinite() {
+            format!("a number >= {lo}")
+        } else {
+            format!("a number in [{lo}, {hi}{close}")
+        };
+        match v.as_f64() {
+            Some(x) if x >= lo && (x < hi || (!hi_open && x == hi)) && x.is_finite() => Ok(x),
+            _ => Err(Error::invalid(
+                self.path_of(key),
+                format!("expected {range}, got {}", shown(v)),
+            )),
+        }
+    }
+}

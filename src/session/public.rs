@@ -1,0 +1,100 @@
+//! What the annotator's page may see of a task.
+//!
+//! The page needs the guidelines, the rubric and the settings that change
+//! what it shows; it must not learn which items are gold, their answers, or
+//! anything that predicts them. So the public task:
+//! - lists gold pairs among the examples, in the same shape (`id`, `prompt`,
+//!   `response_a`, `response_b`), all sorted by id, without label or
+//!   explanation;
+//! - drops every example's `metadata` (gold pairs have none, so its presence
+//!   would mark them);
+//! - keeps only `batch_size`, `fast_seconds`, `randomize_order` and
+//!   `gold_feedback` of the config. The seed is withheld above all: with it
+//!   the page could replay the generator and tell where the gold sits.
+//!
+//! Item ids themselves are shown as given: a task whose gold ids read
+//! `gold-1` gives itself away, and only its author can avoid that.
+//!
+//! The public task is itself a valid task ([`super::Task::from_value`] reads
+//! it), with no gold: the page of the "blind" collector mode builds its
+//! session from it and only checks and un-flips batches the server assembled.
+
+use super::rubric::Rubric;
+use super::task::Task;
+use serde::Serialize;
+
+/// One pair as the page may see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicExample {
+    /// Item id.
+    pub id: String,
+    /// The prompt.
+    pub prompt: String,
+    /// Response A (canonical order).
+    pub response_a: String,
+    /// Response B (canonical order).
+    pub response_b: String,
+}
+
+/// The settings the page needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicConfig {
+    /// Items per batch.
+    pub batch_size: u32,
+    /// Answers faster than this are marked `too_fast`.
+    pub fast_seconds: f64,
+    /// Whether pairs come in random A/B order.
+    pub randomize_order: bool,
+    /// Whether gold answers are marked right or wrong right away.
+    pub gold_feedback: bool,
+}
+
+/// A task with its secrets removed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicTask {
+    /// Task id.
+    pub task_id: String,
+    /// Guidelines in Markdown.
+    pub guidelines: String,
+    /// Rubric.
+    pub rubric: Rubric,
+    /// Regular and gold pairs alike, sorted by id.
+    pub examples: Vec<PublicExample>,
+    /// Public settings.
+    pub config: PublicConfig,
+}
+
+impl Task {
+    /// The task as the annotator's page may see it (see the module docs).
+    pub fn public(&self) -> PublicTask {
+        let mut examples: Vec<PublicExample> = self
+            .examples
+            .iter()
+            .map(|e| (&e.id, &e.prompt, &e.response_a, &e.response_b))
+            .chain(
+                self.gold
+                    .iter()
+                    .map(|g| (&g.id, &g.prompt, &g.response_a, &g.response_b)),
+            )
+            .map(|(id, prompt, a, b)| PublicExample {
+                id: id.clone(),
+                prompt: prompt.clone(),
+                response_a: a.clone(),
+                response_b: b.clone(),
+            })
+            .collect();
+        examples.sort_by(|x, y| x.id.cmp(&y.id));
+        PublicTask {
+            task_id: self.task_id.clone(),
+            guidelines: self.guidelines.clone(),
+            rubric: self.rubric.clone(),
+            examples,
+            config: PublicConfig {
+                batch_size: self.config.batch_size,
+                fast_seconds: self.config.fast_seconds,
+                randomize_order: self.config.randomize_order,
+                gold_feedback: self.config.gold_feedback,
+            },
+        }
+    }
+}

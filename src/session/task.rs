@@ -1,0 +1,347 @@
+//! The task definition: items to label, hidden gold items, guidelines,
+//! rubric and session settings, read from JSON field by field.
+//!
+//! ```text
+//! {"task_id": "...", "guidelines": "markdown text",
+//!  "rubric": {"helpfulness": {"weight": 0.35, "description": "..."}, ...},
+//!  "examples": [{"id", "prompt", "response_a", "response_b", "metadata": {...}}],
+//!  "gold": [{"id", "prompt", "response_a", "response_b", "label", "explanation"}],
+//!  "config": {"batch_size": 50, "gold_fraction": 0.10, "overlap": 3,
+//!             "min_gold_for_flag": 5, "min_gold_accuracy": 0.60, "gold_match": "directional",
+//!             "fast_seconds": 5.0, "randomize_order": true, "gold_feedback": false, "seed": null}}
+//! ```
+//!
+//! Only `examples` is required. Unknown keys are refused by name at every
+//! level (extra data about an example belongs in its `metadata`), so a typo
+//! such as `"batchsize"` is an error rather than a silently ignored setting.
+
+use super::fields::{shown, Fields};
+use super::gold::GoldMatch;
+use super::rubric::Rubric;
+use crate::error::{Error, Result};
+use crate::label::Label;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// A pair to label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    /// Item id, unique in the task (gold ids included).
+    pub id: String,
+    /// The prompt both responses answer.
+    pub prompt: String,
+    /// Response A (canonical order).
+    pub response_a: String,
+    /// Response B (canonical order).
+    pub response_b: String,
+    /// Free-form data about the pair; never sent to the page.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub metadata: serde_json::Map<String, Value>,
+}
+
+/// A pair with a known answer, mixed into batches unmarked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GoldExample {
+    /// Item id, unique in the task.
+    pub id: String,
+    /// The prompt.
+    pub prompt: String,
+    /// Response A (canonical order).
+    pub response_a: String,
+    /// Response B (canonical order).
+    pub response_b: String,
+    /// The right answer, canonical.
+    pub label: Label,
+    /// Why, shown only with `gold_feedback`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+}
+
+/// Session settings, each with a default.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskConfig {
+    /// Items per batch, gold included (default 50).
+    pub batch_size: u32,
+    /// Share of gold in a batch (default 0.10): `max(1, floor(batch_size x
+    /// gold_fraction))` gold items per batch when the task has gold.
+    pub gold_fraction: f64,
+    /// Labels wanted per regular item (default 3).
+    pub overlap: u32,
+    /// Gold answers needed before an annotator can be flagged (default 5).
+    pub min_gold_for_flag: u32,
+    /// Gold accuracy under which an annotator is flagged (default 0.60).
+    pub min_gold_accuracy: f64,
+    /// How gold answers are matched (default directional).
+    pub gold_match: GoldMatch,
+    /// Answers faster than this are marked `too_fast` (default 5.0 s).
+    pub fast_seconds: f64,
+    /// Show each pair in random A/B order (default true).
+    pub randomize_order: bool,
+    /// Tell the annotator right away whether a gold answer was right (default false).
+    pub gold_feedback: bool,
+    /// Seed of the session's generator (default none: from the system).
+    pub seed: Option<u64>,
+}
+
+impl Default for TaskConfig {
+    fn default() -> Self {
+        TaskConfig {
+            batch_size: 50,
+            gold_fraction: 0.10,
+            overlap: 3,
+            min_gold_for_flag: 5,
+            min_gold_accuracy: 0.60,
+            gold_match: GoldMatch::Directional,
+            fast_seconds: 5.0,
+            randomize_order: true,
+            gold_feedback: false,
+            seed: None,
+        }
+    }
+}
+
+impl TaskConfig {
+    /// Gold items per full batch when the task has gold:
+    /// `max(1, floor(batch_size x gold_fraction))`. A hair of tolerance keeps
+    /// products such as `100 x 0.29 = 28.999999999999996` at 29.
+    pub fn gold_per_batch(&self) -> u32 {
+        let share = (self.batch_size as f64 * self.gold_fraction + 1e-9).floor() as u32;
+        share.max(1)
+    }
+}
+
+/// A whole task.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    /// Task id (default `"task"`).
+    pub task_id: String,
+    /// Guidelines in Markdown (default empty).
+    pub guidelines: String,
+    /// Rubric (default: helpfulness, correctness, harmlessness, conciseness).
+    pub rubric: Rubric,
+    /// The pairs to label, at least one.
+    pub examples: Vec<Example>,
+    /// Gold pairs (default none).
+    pub gold: Vec<GoldExample>,
+    /// Settings.
+    pub config: TaskConfig,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "task_id",
+    "guidelines",
+    "rubric",
+    "examples",
+    "gold",
+    "config",
+];
+const CONFIG_KEYS: &[&str] = &[
+    "batch_size",
+    "gold_fraction",
+    "overlap",
+    "min_gold_for_flag",
+    "min_gold_accuracy",
+    "gold_match",
+    "fast_seconds",
+    "randomize_order",
+    "gold_feedback",
+    "seed",
+];
+
+impl Task {
+    /// Parses task JSON text. See [`Task::from_value`].
+    pub fn from_json(text: &str) -> Result<Task> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let value: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
+            message: format!("task is not valid JSON: {e}"),
+            at: Default::default(),
+        })?;
+        Task::from_value(&value)
+    }
+
+    /// Checks a task field by field, naming the first field that is wrong
+    /// (`config.batch_size`, `examples[3].prompt`, `gold[0].label`).
+    pub fn from_value(value: &Value) -> Result<Task> {
+        let f = Fields::new(value, "")?;
+        f.only(TOP_KEYS)?;
+        let task_id = match f.optional_str("task_id")? {
+            Some(s) if s.trim().is_empty() => {
+                return Err(Error::invalid("task_id", "must not be empty"))
+            }
+            Some(s) => s,
+            None => "task".to_string(),
+        };
+        let rubric = match f.get("rubric") {
+            Some(v) => Rubric::from_value(v)?,
+            None => Rubric::default(),
+        };
+        let mut ids = BTreeSet::new();
+        let examples = list(&f, "examples", true, |v, path| {
+            let e = Fields::new(v, path)?;
+            e.only(&["id", "prompt", "response_a", "response_b", "metadata"])?;
+            let metadata = match e.get("metadata") {
+                None => serde_json::Map::new(),
+                Some(Value::Object(m)) => m.clone(),
+                Some(other) => {
+                    return Err(Error::invalid(
+                        e.path_of("metadata"),
+                        format!("expected an object, got {}", shown(other)),
+                    ))
+                }
+            };
+            Ok(Example {
+                id: unique_id(&e, &mut ids)?,
+                prompt: e.required_str("prompt")?,
+                response_a: e.required_str("response_a")?,
+                response_b: e.required_str("response_b")?,
+                metadata,
+            })
+        })?;
+        let gold = list(&f, "gold", false, |v, path| {
+            let g = Fields::new(v, path)?;
+            g.only(&[
+                "id",
+                "prompt",
+                "response_a",
+                "response_b",
+                "label",
+                "explanation",
+            ])?;
+            let label = g.required_str("label")?;
+            Ok(GoldExample {
+                id: unique_id(&g, &mut ids)?,
+                prompt: g.required_str("prompt")?,
+                response_a: g.required_str("response_a")?,
+                response_b: g.required_str("response_b")?,
+                label: Label::parse(&label).map_err(|e| e.in_field(&g.path_of("label")))?,
+                explanation: g.optional_str("explanation")?,
+            })
+        })?;
+        let config = match f.get("config") {
+            Some(v) => config_from_value(v)?,
+            None => TaskConfig::default(),
+        };
+        if !gold.is_empty() && config.batch_size < 2 {
+            return Err(Error::invalid(
+                "config.batch_size",
+                "with gold items a batch needs room for at least one regular item; expected 2 or more, got 1",
+            ));
+        }
+        Ok(Task {
+            task_id,
+            guidelines: f.optional_str("guidelines")?.unwrap_or_default(),
+            rubric,
+            examples,
+            gold,
+            config,
+        })
+    }
+
+    /// The task as JSON (the same shape it was read from).
+    pub fn to_json_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+fn unique_id(f: &Fields<'_>, ids: &mut BTreeSet<String>) -> Result<String> {
+    let id = f.required_str("id")?;
+    if !ids.insert(id.clone()) {
+        return Err(Error::invalid(
+            f.path_of("id"),
+            format!("duplicate item id \"{id}\" (ids must be unique across examples and gold)"),
+        ));
+    }
+    Ok(id)
+}
+
+/// Reads the array `key`, each element with `read(value, "key[i]")`.
+fn list<T>(
+    f: &Fields<'_>,
+    key: &str,
+    required: bool,
+    mut read: impl FnMut(&Value, &str) -> Result<T>,
+) -> Result<Vec<T>> {
+    let items = match f.get(key) {
+        None if required => return Err(Error::missing(key)),
+        None => return Ok(Vec::new()),
+        Some(Value::Array(a)) => a,
+        Some(other) => {
+            return Err(Error::invalid(
+                key,
+                format!("expected an array, got {}", shown(other)),
+            ))
+        }
+    };
+    if required && items.is_empty() {
+        return Err(Error::invalid(key, "must hold at least one item"));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| read(v, &format!("{key}[{i}]")))
+        .collect()
+}
+
+fn config_from_value(value: &Value) -> Result<TaskConfig> {
+    let c = Fields::new(value, "config")?;
+    c.only(CONFIG_KEYS)?;
+    let d = TaskConfig::default();
+    let int = |key: &str, default: u32, min: u64| -> Result<u32> {
+        let n = c.int_or(key, default as u64, min)?;
+        u32::try_from(n).map_err(|_| {
+            Error::invalid(
+                c.path_of(key),
+                format!("expected at most {}, got {n}", u32::MAX),
+            )
+        })
+    };
+    let gold_match = match c.get("gold_match") {
+        None => d.gold_match,
+        Some(Value::String(s)) if s == "directional" => GoldMatch::Directional,
+        Some(Value::String(s)) if s == "exact" => GoldMatch::Exact,
+        Some(other) => {
+            return Err(Error::invalid(
+                "config.gold_match",
+                format!(
+                    "expected \"directional\" or \"exact\", got {}",
+                    shown(other)
+                ),
+            ))
+        }
+    };
+    let seed = match c.get("seed") {
+        None => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| {
+            Error::invalid(
+                "config.seed",
+                format!("expected a non-negative integer or null, got {}", shown(v)),
+            )
+        })?),
+    };
+    let fast_seconds = c.number_in("fast_seconds", d.fast_seconds, 0.0, f64::INFINITY, false)?;
+    if fast_seconds <= 0.0 {
+        return Err(Error::invalid(
+            "config.fast_seconds",
+            format!("expected a number of seconds > 0, got {fast_seconds}"),
+        ));
+    }
+    Ok(TaskConfig {
+        batch_size: int("batch_size", d.batch_size, 1)?,
+        gold_fraction: c.number_in("gold_fraction", d.gold_fraction, 0.0, 1.0, true)?,
+        overlap: int("overlap", d.overlap, 1)?,
+        min_gold_for_flag: int("min_gold_for_flag", d.min_gold_for_flag, 1)?,
+        min_gold_accuracy: c.number_in(
+            "min_gold_accuracy",
+            d.min_gold_accuracy,
+            0.0,
+            1.0,
+            false,
+        )?,
+        gold_match,
+        fast_seconds,
+        randomize_order: c.bool_or("randomize_order", d.randomize_order)?,
+        gold_feedback: c.bool_or("gold_feedback", d.gold_feedback)?,
+        seed,
+    })
+}

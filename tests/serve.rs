@@ -1,0 +1,735 @@
+//! `prefkit serve` end to end: a real server process on an ephemeral port,
+//! a real SQLite file in a temporary directory, real HTTP.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+const TOKEN: &str = "test-admin-token";
+
+/// A fresh temporary directory for one test.
+fn temp_dir(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "prefkit-serve-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("www")).unwrap();
+    std::fs::write(
+        dir.join("www/index.html"),
+        "<!doctype html><title>prefkit</title>",
+    )
+    .unwrap();
+    dir
+}
+
+/// A task of `n` regular pairs and `g` gold pairs (gold explanations carry
+/// a marker that must never appear in a blind-mode response).
+fn task(id: &str, n: usize, g: usize) -> Value {
+    let examples: Vec<Value> = (0..n)
+        .map(|i| json!({"id": format!("ex-{i:04}"), "prompt": format!("q{i}"), "response_a": "a", "response_b": "b"}))
+        .collect();
+    let gold: Vec<Value> = (0..g)
+        .map(|i| {
+            json!({"id": format!("ex-g{i:03}"), "prompt": format!("gq{i}"), "response_a": "right",
+            "response_b": "wrong", "label": if i % 2 == 0 { "A>>" } else { "B>" },
+            "explanation": format!("SECRET-GOLD-{i}")})
+        })
+        .collect();
+    json!({"task_id": id, "guidelines": "Pick the better response.", "examples": examples, "gold": gold,
+        "config": {"batch_size": 10, "gold_fraction": 0.2, "overlap": 3}})
+}
+
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    /// Starts `prefkit serve` on the database in `dir` with `args`.
+    fn start(dir: &Path, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prefkit"))
+            .arg("serve")
+            .arg("--db")
+            .arg(dir.join("db.sqlite"))
+            .arg("--www")
+            .arg(dir.join("www"))
+            .args(["--addr", "127.0.0.1:0", "--admin-token", TOKEN])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start prefkit serve");
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Server { child, url }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill(); // SIGKILL on Unix
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+/// `(status, body)` of a request; `auth` adds the admin token.
+fn call(a: &ureq::Agent, method: &str, url: &str, body: Option<&str>, auth: bool) -> (u16, String) {
+    let mut req = ureq::http::Request::builder().method(method).uri(url);
+    if auth {
+        req = req.header("authorization", format!("Bearer {TOKEN}"));
+    }
+    let req = req
+        .header("content-type", "application/json")
+        .body(body.unwrap_or("").to_string())
+        .unwrap();
+    match a.run(req) {
+        Ok(mut res) => {
+            let status = res.status().as_u16();
+            (status, res.body_mut().read_to_string().unwrap_or_default())
+        }
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+fn post(a: &ureq::Agent, s: &Server, path: &str, body: &str) -> (u16, String) {
+    call(a, "POST", &format!("{}{path}", s.url), Some(body), false)
+}
+
+fn get(a: &ureq::Agent, s: &Server, path: &str) -> (u16, String) {
+    call(a, "GET", &format!("{}{path}", s.url), None, false)
+}
+
+fn admin_get(a: &ureq::Agent, s: &Server, path: &str) -> (u16, String) {
+    call(a, "GET", &format!("{}{path}", s.url), None, true)
+}
+
+/// Every stored record of `task`, from the export.
+fn export(a: &ureq::Agent, s: &Server, task: &str) -> Vec<Value> {
+    let (status, body) = admin_get(a, s, &format!("/api/tasks/{task}/annotations.jsonl"));
+    assert_eq!(status, 200, "{body}");
+    body.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn json_of(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+/// Writes the task file and starts a server with it loaded.
+fn with_task(name: &str, t: &Value, args: &[&str]) -> (PathBuf, Server) {
+    let dir = temp_dir(name);
+    let file = dir.join("task.json");
+    std::fs::write(&file, t.to_string()).unwrap();
+    let mut all = vec!["--task", file.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let s = Server::start(&dir, &all);
+    (dir, s)
+}
+
+fn annotation(id: &str, item: &str, annotator: &str, label: &str) -> Value {
+    json!({"id": id, "task_id": "t", "item": item, "annotator": annotator, "label": label,
+        "time_seconds": 9.5, "swapped": false, "label_order": "canonical"})
+}
+
+#[test]
+fn a_retry_of_the_same_annotation_is_answered_200_with_the_first_verdict_and_stored_once() {
+    let (_dir, s) = with_task("retry", &task("t", 20, 0), &[]);
+    let a = agent();
+    let body = annotation("a-1", "ex-0001", "w1", "A>").to_string();
+    let (status, first) = post(&a, &s, "/api/annotations", &body);
+    assert_eq!(status, 201, "{first}");
+    let first = json_of(&first);
+    assert_eq!(first["duplicate"], false);
+    assert_eq!(first["verdict"]["status"], "accepted");
+    // The same record with its fields in another order and as the page
+    // shows it (swapped, label as seen) is the same content.
+    let shown = json!({"label": "B>", "swapped": true, "annotator": "w1", "item": "ex-0001",
+        "task_id": "t", "id": "a-1", "time_seconds": 9.5});
+    let body2 = annotation("a-1", "ex-0001", "w1", "A>");
+    for retry in [body2.clone(), body2] {
+        let (status, again) = post(&a, &s, "/api/annotations", &retry.to_string());
+        assert_eq!(status, 200, "{again}");
+        let again = json_of(&again);
+        assert_eq!(again["duplicate"], true);
+        assert_eq!(
+            again["verdict"], first["verdict"],
+            "the first verdict is served again"
+        );
+    }
+    let (status, _) = post(&a, &s, "/api/annotations", &shown.to_string());
+    assert_eq!(status, 409, "swapped=true changes the canonical record");
+    // In an array, a retry is reported per element.
+    let arr = json!([
+        annotation("a-1", "ex-0001", "w1", "A>"),
+        annotation("a-2", "ex-0002", "w1", "=")
+    ]);
+    let (status, res) = post(&a, &s, "/api/annotations", &arr.to_string());
+    assert_eq!(status, 200, "{res}");
+    let res = json_of(&res);
+    assert_eq!(
+        (res["stored"].as_u64(), res["duplicates"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let stored = export(&a, &s, "t");
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0]["id"], "a-1");
+    assert_eq!(stored[0]["label_order"], "canonical");
+}
+
+#[test]
+fn the_same_id_with_different_content_is_refused_with_409_and_the_first_record_is_kept() {
+    let (_dir, s) = with_task("conflict", &task("t", 20, 0), &[]);
+    let a = agent();
+    let (status, _) = post(
+        &a,
+        &s,
+        "/api/annotations",
+        &annotation("a-1", "ex-0001", "w1", "A>").to_string(),
+    );
+    assert_eq!(status, 201);
+    let (status, body) = post(
+        &a,
+        &s,
+        "/api/annotations",
+        &annotation("a-1", "ex-0001", "w1", "B>>").to_string(),
+    );
+    assert_eq!(status, 409, "{body}");
+    assert!(json_of(&body)["error"]
+        .as_str()
+        .unwrap()
+        .contains("\"a-1\" is already stored with different content"));
+    // A conflict anywhere in an array refuses the whole array.
+    let arr = json!([
+        annotation("a-2", "ex-0002", "w1", "A>"),
+        annotation("a-1", "ex-0001", "w1", "=")
+    ]);
+    let (status, body) = post(&a, &s, "/api/annotations", &arr.to_string());
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        json_of(&body)["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("annotations[1]: "),
+        "{body}"
+    );
+    // Twice in one array with different content.
+    let arr = json!([
+        annotation("a-3", "ex-0003", "w1", "A>"),
+        annotation("a-3", "ex-0003", "w1", "B>")
+    ]);
+    assert_eq!(post(&a, &s, "/api/annotations", &arr.to_string()).0, 409);
+    let stored = export(&a, &s, "t");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["label"], "A>");
+}
+
+#[test]
+fn malformed_oversized_and_wrongly_typed_bodies_get_4xx_with_clear_messages_and_store_nothing() {
+    let (dir, s) = with_task("bad", &task("t", 20, 0), &["--max-body", "4096"]);
+    let a = agent();
+    let good = annotation("g-1", "ex-0001", "w1", "A>");
+    let mut wrong_type = good.clone();
+    wrong_type["time_seconds"] = json!("slow");
+    let mut bad_label = good.clone();
+    bad_label["label"] = json!("A>>>");
+    let mut no_id = good.clone();
+    no_id.as_object_mut().unwrap().remove("id");
+    let mut unknown_task = good.clone();
+    unknown_task["task_id"] = json!("nope");
+    let big = Value::Array(vec![good.clone(); 200]).to_string();
+    let cases: Vec<(String, u16, &str)> = vec![
+        ("{\"id\": \"x\",".into(), 400, "not valid JSON"),
+        ("".into(), 400, "empty"),
+        (
+            "42".into(),
+            400,
+            "expected an annotation object or an array of them, got a number",
+        ),
+        ("[]".into(), 400, "empty"),
+        (
+            wrong_type.to_string(),
+            422,
+            "field \"time_seconds\": expected a number, got a string",
+        ),
+        (bad_label.to_string(), 422, "unknown label \"A>>>\""),
+        (no_id.to_string(), 422, "missing required field \"id\""),
+        (unknown_task.to_string(), 404, "unknown task \"nope\""),
+        (
+            json!([good, wrong_type]).to_string(),
+            422,
+            "annotations[1]: field \"time_seconds\"",
+        ),
+        (big, 413, "larger than the limit of 4096 bytes"),
+    ];
+    for (body, want, says) in cases {
+        let (status, text) = post(&a, &s, "/api/annotations", &body);
+        assert_eq!(status, want, "{body:.80} -> {text}");
+        let msg = json_of(&text)["error"].as_str().unwrap().to_string();
+        assert!(msg.contains(says), "{msg:?} should say {says:?}");
+        let internal = msg.to_lowercase().contains("sql") || msg.contains(dir.to_str().unwrap());
+        assert!(!internal, "no internals: {msg}");
+    }
+    // Unknown routes and methods are JSON errors too.
+    let (status, text) = get(&a, &s, "/api/nothing");
+    assert_eq!((status, json_of(&text)["error"].is_string()), (404, true));
+    let (status, text) = call(
+        &a,
+        "DELETE",
+        &format!("{}/api/annotations", s.url),
+        None,
+        false,
+    );
+    assert_eq!((status, json_of(&text)["error"].is_string()), (405, true));
+    assert!(export(&a, &s, "t").is_empty(), "nothing was stored");
+}
+
+#[test]
+fn blind_mode_never_returns_a_gold_answer_in_any_response_over_many_batches() {
+    let mut t = task("t", 60, 12);
+    t["config"]["gold_feedback"] = json!(true);
+    let (_dir, s) = with_task("blind", &t, &["--gold-mode", "blind"]);
+    let a = agent();
+    let mut responses = Vec::new();
+    let (status, public) = get(&a, &s, "/api/tasks/t");
+    assert_eq!(status, 200);
+    let p = json_of(&public);
+    assert!(
+        p.get("gold").is_none() && p["config"].get("seed").is_none(),
+        "{public}"
+    );
+    responses.push(public);
+    let mut gold_seen = 0;
+    for w in 0..12 {
+        let annotator = format!("w{w}");
+        for round in 0..8 {
+            let (status, batch) = get(&a, &s, &format!("/api/tasks/t/batch?annotator={annotator}"));
+            assert_eq!(status, 200, "{batch}");
+            let b = json_of(&batch);
+            responses.push(batch.clone());
+            let items = b["items"].as_array().unwrap().clone();
+            if items.is_empty() {
+                break;
+            }
+            for (k, it) in items.iter().enumerate() {
+                let item = it["id"].as_str().unwrap();
+                gold_seen += usize::from(item.starts_with("ex-g"));
+                let label = ["A>>", "A>", "=", "B>", "B>>"][(w + k + round) % 5];
+                let mut rec = annotation(&format!("{annotator}-{item}"), item, &annotator, label);
+                rec["swapped"] = it["swapped"].clone();
+                let (status, body) = post(&a, &s, "/api/annotations", &rec.to_string());
+                assert!(status == 201 || status == 422, "{status} {body}");
+                let v = json_of(&body);
+                if status == 201 {
+                    assert!(v["verdict"]["gold"].is_null(), "{body}");
+                }
+                responses.push(body);
+            }
+        }
+    }
+    assert!(gold_seen > 20, "gold items were handed out ({gold_seen})");
+    for r in &responses {
+        assert!(
+            !r.contains("SECRET-GOLD"),
+            "a response carries a gold explanation: {r}"
+        );
+        assert!(!r.contains("\"label\":\"A>>\",\"explanation\""), "{r}");
+        let v = json_of(r);
+        for it in v["items"].as_array().into_iter().flatten() {
+            assert!(it.get("label").is_none(), "batch item with a label: {it}");
+        }
+    }
+    // An item never handed to this annotator is refused, and not stored.
+    let before = export(&a, &s, "t").len();
+    let (status, body) = post(
+        &a,
+        &s,
+        "/api/annotations",
+        &annotation("x-1", "ex-0001", "stranger", "A>").to_string(),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(export(&a, &s, "t").len(), before);
+}
+
+#[test]
+fn a_server_killed_with_sigkill_under_concurrent_posts_keeps_every_acknowledged_annotation() {
+    let (dir, mut s) = with_task("sigkill", &task("t", 400, 0), &[]);
+    let url = s.url.clone();
+    let clients = 8;
+    let per_client = 400;
+    let ids = |c: usize| -> Vec<(String, Value)> {
+        (0..per_client)
+            .map(|i| {
+                let id = format!("c{c}-{i}");
+                let rec = annotation(&id, &format!("ex-{i:04}"), &format!("w{c}"), "A>");
+                (id, rec)
+            })
+            .collect()
+    };
+    let acked: Vec<Vec<String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..clients)
+            .map(|c| {
+                let url = url.clone();
+                scope.spawn(move || {
+                    let a = agent();
+                    let mut acked = Vec::new();
+                    for (id, rec) in ids(c) {
+                        let (status, _) = call(
+                            &a,
+                            "POST",
+                            &format!("{url}/api/annotations"),
+                            Some(&rec.to_string()),
+                            false,
+                        );
+                        if (200..300).contains(&status) {
+                            acked.push(id);
+                        } else {
+                            break; // the server is gone
+                        }
+                    }
+                    acked
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(400));
+        s.kill();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let acked: Vec<String> = acked.into_iter().flatten().collect();
+    assert!(
+        !acked.is_empty(),
+        "some posts were answered before the kill"
+    );
+    assert!(
+        acked.len() < clients * per_client,
+        "the kill came while clients were posting"
+    );
+
+    let s = Server::start(&dir, &[]);
+    let a = agent();
+    let stored: std::collections::HashSet<String> = export(&a, &s, "t")
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    for id in &acked {
+        assert!(stored.contains(id), "acknowledged annotation {id} was lost");
+    }
+    // Clients retry everything; each annotation ends up stored exactly once.
+    std::thread::scope(|scope| {
+        for c in 0..clients {
+            let url = s.url.clone();
+            scope.spawn(move || {
+                let a = agent();
+                for (id, rec) in ids(c) {
+                    let (status, body) = call(
+                        &a,
+                        "POST",
+                        &format!("{url}/api/annotations"),
+                        Some(&rec.to_string()),
+                        false,
+                    );
+                    assert!(status == 200 || status == 201, "{id}: {status} {body}");
+                }
+            });
+        }
+    });
+    let records = export(&a, &s, "t");
+    let unique: std::collections::HashSet<&str> =
+        records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(records.len(), clients * per_client);
+    assert_eq!(unique.len(), clients * per_client);
+}
+
+#[test]
+fn requester_endpoints_need_the_admin_token() {
+    let (_dir, s) = with_task("auth", &task("t", 5, 0), &[]);
+    let a = agent();
+    for path in [
+        "/api/tasks/t/report",
+        "/api/tasks/t/annotations.jsonl",
+        "/api/tasks/t/events",
+    ] {
+        let (status, body) = get(&a, &s, path);
+        assert_eq!(status, 401, "{path}: {body}");
+        assert!(json_of(&body)["error"]
+            .as_str()
+            .unwrap()
+            .contains("admin token"));
+        let (status, _) = call(
+            &a,
+            "GET",
+            &format!("{}{path}?token=wrong", s.url),
+            None,
+            false,
+        );
+        assert_eq!(status, 401, "{path} with a wrong token");
+    }
+    let (status, _) = post(&a, &s, "/api/tasks", &task("t2", 5, 0).to_string());
+    assert_eq!(status, 401);
+    // Annotator endpoints are open.
+    assert_eq!(get(&a, &s, "/api/tasks/t").0, 200);
+    assert_eq!(get(&a, &s, "/api/tasks/t/batch?annotator=w1").0, 200);
+    assert_eq!(admin_get(&a, &s, "/api/tasks/t/annotations.jsonl").0, 200);
+}
+
+#[test]
+fn a_cors_preflight_from_an_allowed_origin_is_answered_and_other_origins_get_no_grant() {
+    let (_dir, s) = with_task(
+        "cors",
+        &task("t", 5, 0),
+        &["--cors-origin", "https://crowd.example"],
+    );
+    let a = agent();
+    let preflight = |origin: &str| {
+        let req = ureq::http::Request::builder()
+            .method("OPTIONS")
+            .uri(format!("{}/api/annotations", s.url))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .body(())
+            .unwrap();
+        a.run(req).unwrap()
+    };
+    let ok = preflight("https://crowd.example");
+    assert!(ok.status().is_success());
+    let h = ok.headers();
+    assert_eq!(
+        h.get("access-control-allow-origin").unwrap(),
+        "https://crowd.example"
+    );
+    assert!(h
+        .get("access-control-allow-methods")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("POST"));
+    assert!(h
+        .get("access-control-allow-headers")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("content-type"));
+    let other = preflight("https://evil.example");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[test]
+fn a_task_uploaded_over_http_survives_a_restart_and_cannot_be_changed() {
+    let dir = temp_dir("upload");
+    let a = agent();
+    let t = task("up", 10, 2);
+    {
+        let s = Server::start(&dir, &[]);
+        let (status, body) = call(
+            &a,
+            "POST",
+            &format!("{}/api/tasks?gold_mode=blind&seed=5", s.url),
+            Some(&t.to_string()),
+            true,
+        );
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(json_of(&body)["seed"], 5);
+        let (status, body) = call(
+            &a,
+            "POST",
+            &format!("{}/api/tasks?gold_mode=blind", s.url),
+            Some(&t.to_string()),
+            true,
+        );
+        assert_eq!(
+            (status, json_of(&body)["created"].clone()),
+            (200, json!(false)),
+            "{body}"
+        );
+        let mut changed = t.clone();
+        changed["guidelines"] = json!("other");
+        let (status, _) = call(
+            &a,
+            "POST",
+            &format!("{}/api/tasks?gold_mode=blind", s.url),
+            Some(&changed.to_string()),
+            true,
+        );
+        assert_eq!(status, 409);
+        let (status, body) = call(
+            &a,
+            "POST",
+            &format!("{}/api/tasks", s.url),
+            Some("{\"examples\": 3}"),
+            true,
+        );
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("examples"), "{body}");
+    }
+    let s = Server::start(&dir, &[]);
+    let (status, body) = get(&a, &s, "/api/tasks/up");
+    assert_eq!(status, 200);
+    assert!(
+        json_of(&body).get("gold").is_none(),
+        "still blind after restart"
+    );
+}
+
+#[test]
+fn the_report_covers_the_stored_annotations_with_the_task_gold() {
+    let (_dir, s) = with_task("report", &task("t", 6, 4), &[]);
+    let a = agent();
+    let (status, empty) = admin_get(&a, &s, "/api/tasks/t/report");
+    assert_eq!(status, 200, "{empty}");
+    assert_eq!(json_of(&empty)["counts"]["annotations"], 0);
+    let items: Vec<String> = (0..6)
+        .map(|i| format!("ex-{i:04}"))
+        .chain((0..4).map(|i| format!("ex-g{i:03}")))
+        .collect();
+    let mut n = 0;
+    for w in 0..3 {
+        let batch: Vec<Value> = items
+            .iter()
+            .map(|item| {
+                n += 1;
+                annotation(
+                    &format!("w{w}-{item}"),
+                    item,
+                    &format!("w{w}"),
+                    if w == 2 { "B>>" } else { "A>>" },
+                )
+            })
+            .collect();
+        let (status, body) = post(&a, &s, "/api/annotations", &Value::Array(batch).to_string());
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(json_of(&body)["stored"], 10);
+    }
+    let (status, body) = admin_get(&a, &s, "/api/tasks/t/report");
+    assert_eq!(status, 200, "{body}");
+    let r = json_of(&body);
+    assert_eq!(r["counts"]["annotations"], n);
+    assert_eq!(r["counts"]["gold_items"], 4);
+    assert_eq!(r["annotators"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        admin_get(&a, &s, "/api/tasks/t/report?min_reliability=abc").0,
+        400
+    );
+    assert_eq!(admin_get(&a, &s, "/api/tasks/zzz/report").0, 404);
+}
+
+#[test]
+fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() {
+    let (_dir, s) = with_task("events", &task("t", 10, 0), &[]);
+    let read_events = |last: Option<&str>, want: usize| -> Vec<Value> {
+        let mut req = ureq::http::Request::builder()
+            .uri(format!("{}/api/tasks/t/events?token={TOKEN}", s.url));
+        if let Some(l) = last {
+            req = req.header("last-event-id", l);
+        }
+        let res = agent().run(req.body(()).unwrap()).unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        let mut lines = BufReader::new(res.into_body().into_reader()).lines();
+        let mut out = Vec::new();
+        while out.len() < want {
+            let line = lines.next().expect("stream open").unwrap();
+            if let Some(data) = line.strip_prefix("data: ") {
+                out.push(json_of(data));
+            }
+        }
+        out
+    };
+    let posted = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| read_events(None, 3));
+        std::thread::sleep(Duration::from_millis(300));
+        let a = agent();
+        for i in 0..3 {
+            let rec = annotation(&format!("e-{i}"), &format!("ex-{i:04}"), "w1", "A>");
+            assert_eq!(post(&a, &s, "/api/annotations", &rec.to_string()).0, 201);
+        }
+        reader.join().unwrap()
+    });
+    let ids: Vec<&str> = posted
+        .iter()
+        .map(|e| e["annotation"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["e-0", "e-1", "e-2"]);
+    assert_eq!(posted[0]["verdict"]["status"], "accepted");
+    let first_seq = posted[0]["seq"].to_string();
+    let again = read_events(Some(&first_seq), 2);
+    let ids: Vec<&str> = again
+        .iter()
+        .map(|e| e["annotation"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["e-1", "e-2"],
+        "only what came after the last event id"
+    );
+}
+
+#[test]
+fn a_blind_batch_handed_out_before_a_restart_can_be_answered_after_it() {
+    let (dir, mut s) = with_task(
+        "replay",
+        &task("t", 30, 6),
+        &["--gold-mode", "blind", "--seed", "11"],
+    );
+    let a = agent();
+    let (_, first) = get(&a, &s, "/api/tasks/t/batch?annotator=w1");
+    let items = json_of(&first)["items"].as_array().unwrap().clone();
+    let answer = |s: &Server, it: &Value| {
+        let item = it["id"].as_str().unwrap();
+        let mut rec = annotation(&format!("w1-{item}"), item, "w1", "A>");
+        rec["swapped"] = it["swapped"].clone();
+        post(&a, s, "/api/annotations", &rec.to_string())
+    };
+    let (status, before) = answer(&s, &items[0]);
+    assert_eq!(status, 201, "{before}");
+    s.kill();
+    let s = Server::start(&dir, &[]);
+    let (status, again) = answer(&s, &items[0]);
+    assert_eq!(
+        (status, json_of(&again)["verdict"].clone()),
+        (200, json_of(&before)["verdict"].clone())
+    );
+    for it in &items[1..] {
+        let (status, body) = answer(&s, it);
+        assert_eq!(
+            status, 201,
+            "the restored session still holds the batch: {body}"
+        );
+    }
+    // The next batch is new items, as if the server had never stopped.
+    let (_, next) = get(&a, &s, "/api/tasks/t/batch?annotator=w1");
+    let next = json_of(&next);
+    let next: Vec<&Value> = next["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["id"])
+        .collect();
+    assert!(!next.is_empty());
+    for it in &items {
+        assert!(!next.contains(&&it["id"]), "item handed out twice");
+    }
+}

@@ -1,0 +1,124 @@
+//! A small seeded generator of tasks and simulated annotators for the
+//! session tests. The texts are placeholders: the point is the ids, the
+//! gold answers and the A/B order.
+#![allow(dead_code)]
+
+use prefkit::session::{BatchItem, Session, SubmitRequest, Task, Verdict};
+use prefkit::Label;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{json, Value};
+
+/// The canonical "true" label of regular item `i` (deterministic, varied).
+pub fn truth(i: usize) -> Label {
+    Label::from_index((i * 7 + 3) % 5).unwrap_or(Label::Tie)
+}
+
+/// A task with `n` regular items `e0..`, `g` gold items `g0..` (gold `j`
+/// has label `truth(j)`), and `config` merged over the defaults.
+pub fn task_json(n: usize, g: usize, config: Value) -> Value {
+    let examples: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"id": format!("e{i}"), "prompt": format!("prompt {i}"),
+                   "response_a": format!("answer a{i}"), "response_b": format!("answer b{i}"),
+                   "metadata": {"source": "generated"}})
+        })
+        .collect();
+    let gold: Vec<Value> = (0..g)
+        .map(|j| {
+            json!({"id": format!("g{j}"), "prompt": format!("question {j}"),
+                   "response_a": format!("reply a{j}"), "response_b": format!("reply b{j}"),
+                   "label": truth(j).as_str(), "explanation": format!("because {j}")})
+        })
+        .collect();
+    json!({"task_id": "t1", "guidelines": "Pick the better answer.",
+           "examples": examples, "gold": gold, "config": config})
+}
+
+pub fn task(n: usize, g: usize, config: Value) -> Task {
+    Task::from_value(&task_json(n, g, config)).expect("the generated task is valid")
+}
+
+/// The canonical right answer of an item id (`e<i>` or `g<j>`).
+pub fn right_answer(id: &str) -> Label {
+    let k: usize = id[1..].parse().unwrap_or(0);
+    truth(k)
+}
+
+/// How a simulated annotator chooses, given the item as shown.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// Always the right answer.
+    Accurate,
+    /// A uniformly random label.
+    Random,
+    /// Right answers, but in 1-3 seconds.
+    Fast,
+    /// Always the response shown on the left, strongly.
+    LeftBiased,
+}
+
+/// The label a simulated annotator gives (as shown) and the time taken.
+pub fn answer(kind: Kind, item: &BatchItem, rng: &mut ChaCha8Rng) -> (Label, f64) {
+    let right_shown = right_answer(&item.id).unflip(item.swapped);
+    match kind {
+        Kind::Accurate => (right_shown, rng.random_range(8.0..30.0)),
+        Kind::Random => (
+            Label::from_index(rng.random_range(0..5)).unwrap_or(Label::Tie),
+            rng.random_range(6.0..20.0),
+        ),
+        Kind::Fast => (right_shown, rng.random_range(1.0..3.0)),
+        Kind::LeftBiased => (Label::AMuchBetter, rng.random_range(6.0..20.0)),
+    }
+}
+
+/// A submit request for `item` answered `shown` by `annotator`.
+pub fn request(id: &str, annotator: &str, item: &str, shown: Label, time: f64) -> SubmitRequest {
+    SubmitRequest::from_value(&json!({"id": id, "item": item, "annotator": annotator,
+        "choice": shown.as_str(), "time_seconds": time}))
+    .expect("the generated request is valid")
+}
+
+/// Runs `batches` batches of annotator `name` of `kind` through `session`;
+/// returns every verdict.
+pub fn work(
+    session: &mut Session,
+    name: &str,
+    kind: Kind,
+    batches: usize,
+    seed: u64,
+) -> Vec<Verdict> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut out = Vec::new();
+    for _ in 0..batches {
+        let batch = session.next_batch(name).expect("a batch");
+        if batch.items.is_empty() {
+            break;
+        }
+        for item in &batch.items {
+            let (shown, time) = answer(kind, item, &mut rng);
+            let id = format!("{name}/{}", item.id);
+            out.push(
+                session
+                    .submit(request(&id, name, &item.id, shown, time))
+                    .expect("accepted"),
+            );
+        }
+    }
+    out
+}
+
+/// Four batches (w1, w2, w1, w3) of a 200-item task with 20 gold, batch
+/// size 10, seed 7, as `[[id, swapped], ...]` per batch: the content of
+/// `tests/fixtures/session_seed7.json`.
+pub fn batches_for_seed_7() -> Value {
+    let mut s = Session::new(task(200, 20, json!({"batch_size": 10})), Some(7)).expect("a session");
+    let batches: Vec<Value> = ["w1", "w2", "w1", "w3"]
+        .iter()
+        .map(|w| {
+            let b = s.next_batch(w).expect("a batch");
+            Value::Array(b.items.iter().map(|i| json!([i.id, i.swapped])).collect())
+        })
+        .collect();
+    Value::Array(batches)
+}
