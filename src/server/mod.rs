@@ -45,7 +45,7 @@ impl Default for Config {
             admin_token: None,
             cors_origins: Vec::new(),
             max_body: 1 << 20,
-            sync: Sync::Normal,
+            sync: Sync::Full,
         }
     }
 }

@@ -356,11 +356,13 @@ impl Writer {
                             };
                             self.store
                                 .put_annotation(self.seq, &inc.id, &inc.task, &stored)?;
-                            live.push(Live {
-                                seq: self.seq,
-                                task: inc.task,
-                                data: live_data(self.seq, &stored.record, &stored.verdict),
-                            });
+                            if self.live.receiver_count() > 0 {
+                                live.push(Live {
+                                    seq: self.seq,
+                                    task: inc.task,
+                                    data: live_data(self.seq, &stored.record, &stored.verdict),
+                                });
+                            }
                             Outcome::Stored {
                                 id: inc.id,
                                 duplicate: false,
