@@ -356,13 +356,13 @@ impl Writer {
                             };
                             self.store
                                 .put_annotation(self.seq, &inc.id, &inc.task, &stored)?;
-                            if self.live.receiver_count() > 0 {
-                                live.push(Live {
-                                    seq: self.seq,
-                                    task: inc.task,
-                                    data: live_data(self.seq, &stored.record, &stored.verdict),
-                                });
-                            }
+                            // Built even without subscribers: one may
+                            // subscribe before this group commits.
+                            live.push(Live {
+                                seq: self.seq,
+                                task: inc.task,
+                                data: live_data(self.seq, &stored.record, &stored.verdict),
+                            });
                             Outcome::Stored {
                                 id: inc.id,
                                 duplicate: false,
