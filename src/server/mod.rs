@@ -3,8 +3,10 @@
 //! the core's session. Native only. See `docs/collector.md`.
 
 mod admin;
+mod annotations;
 mod api;
 mod error;
+mod jobs;
 pub mod store;
 mod tasks;
 mod writer;
