@@ -6,11 +6,13 @@
 //! session in the annotator's browser.
 #![forbid(unsafe_code)]
 
+pub mod active;
 pub mod aggregate;
 pub mod agreement;
 pub mod annotation;
 pub mod dataset;
 pub mod error;
+pub mod judge;
 pub mod label;
 pub mod reliability;
 pub mod report;

@@ -73,6 +73,9 @@ fn krippendorffs_own_reliability_data_example_gives_the_published_alphas() {
     close(a.nominal, 0.743421052631579, 1e-12);
     close(a.ordinal, 0.8153875037548814, 1e-12);
     close(a.interval, 0.8491071428571428, 1e-12);
+    let headline = r.headline().unwrap();
+    assert_eq!(headline.figure, "krippendorff_alpha.ordinal");
+    assert_eq!(headline.interpretation.range, "0.81-1.00");
 }
 
 #[test]
@@ -201,10 +204,6 @@ fn cohens_kappa_reproduces_the_textbook_two_reader_examples() {
     );
 }
 
-fn opt(v: &Value) -> Option<f64> {
-    v.as_f64()
-}
-
 fn check_close(what: &str, ours: Option<f64>, theirs: Option<f64>) {
     match (ours, theirs) {
         (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-9, "{what}: ours {x}, reference {y}"),
@@ -236,37 +235,22 @@ fn every_figure_matches_the_python_packages_on_seeded_random_data() {
         let data = dataset(&rows);
         let r = compute(&data, &all());
         assert_eq!(r.pairs, case["pairs"].as_u64().unwrap(), "{name}: pairs");
-        check_close(
-            &format!("{name} pairwise"),
-            r.pairwise,
-            opt(&case["pairwise"]),
-        );
-        check_close(
-            &format!("{name} pairwise_directional"),
-            r.pairwise_directional,
-            opt(&case["pairwise_directional"]),
-        );
-        check_close(
-            &format!("{name} fleiss"),
-            r.fleiss_kappa,
-            opt(&case["fleiss_kappa"]),
-        );
         let alpha = &case["krippendorff_alpha"];
-        check_close(
-            &format!("{name} alpha nominal"),
-            r.krippendorff_alpha.nominal,
-            opt(&alpha["nominal"]),
-        );
-        check_close(
-            &format!("{name} alpha ordinal"),
-            r.krippendorff_alpha.ordinal,
-            opt(&alpha["ordinal"]),
-        );
-        check_close(
-            &format!("{name} alpha interval"),
-            r.krippendorff_alpha.interval,
-            opt(&alpha["interval"]),
-        );
+        let a = &r.krippendorff_alpha;
+        for (what, ours, theirs) in [
+            ("pairwise", r.pairwise, &case["pairwise"]),
+            (
+                "pairwise_directional",
+                r.pairwise_directional,
+                &case["pairwise_directional"],
+            ),
+            ("fleiss_kappa", r.fleiss_kappa, &case["fleiss_kappa"]),
+            ("alpha nominal", a.nominal, &alpha["nominal"]),
+            ("alpha ordinal", a.ordinal, &alpha["ordinal"]),
+            ("alpha interval", a.interval, &alpha["interval"]),
+        ] {
+            check_close(&format!("{name} {what}"), ours, theirs.as_f64());
+        }
         let pairs = case["cohen_kappa"].as_array().unwrap();
         assert_eq!(r.cohen_kappa.len(), pairs.len(), "{name}: cohen pairs");
         for (ours, theirs) in r.cohen_kappa.iter().zip(pairs) {
@@ -274,21 +258,10 @@ fn every_figure_matches_the_python_packages_on_seeded_random_data() {
             assert_eq!(ours.a, theirs["a"].as_str().unwrap(), "{who}");
             assert_eq!(ours.b, theirs["b"].as_str().unwrap(), "{who}");
             assert_eq!(ours.n, theirs["n"].as_u64().unwrap(), "{who}");
-            check_close(
-                &format!("{who} unweighted"),
-                ours.unweighted,
-                opt(&theirs["unweighted"]),
-            );
-            check_close(
-                &format!("{who} linear"),
-                ours.linear,
-                opt(&theirs["linear"]),
-            );
-            check_close(
-                &format!("{who} quadratic"),
-                ours.quadratic,
-                opt(&theirs["quadratic"]),
-            );
+            let values = [ours.unweighted, ours.linear, ours.quadratic];
+            for (weights, ours) in ["unweighted", "linear", "quadratic"].iter().zip(values) {
+                check_close(&format!("{who} {weights}"), ours, theirs[weights].as_f64());
+            }
             assert_eq!(ours.reason.is_some(), ours.unweighted.is_none(), "{who}");
         }
         // The live state gives the very same report.
@@ -390,6 +363,10 @@ fn a_single_category_in_use_gives_nulls_with_reasons_but_full_raw_agreement() {
     assert_all_undefined(&r);
     assert_eq!((r.pairwise, r.pairwise_directional), (Some(1.0), Some(1.0)));
     assert!(r.undefined["krippendorff_alpha.ordinal"].contains("\"=\""));
+    assert_eq!(
+        r.headline(),
+        Err(r.undefined["krippendorff_alpha.ordinal"].clone())
+    );
     let p = &r.cohen_kappa[0];
     assert_eq!((p.unweighted, p.linear, p.quadratic), (None, None, None));
     assert!(p

@@ -183,3 +183,39 @@ fn skip_invalid_counts_and_lists_the_bad_lines_and_goes_on() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("skipped line 3"), "{err}");
 }
+
+#[test]
+fn a_file_with_only_bad_lines_and_skip_invalid_gives_an_empty_report_with_reasons() {
+    let out = prefkit(&[
+        "report",
+        &fixture("report_negative_time.jsonl"),
+        "--skip-invalid",
+    ]);
+    let r = json(&out);
+    assert_eq!(r["counts"]["annotations"], 0);
+    assert_eq!(r["counts"]["skipped"], 1);
+    assert!(r["agreement"]["pairwise"].is_null());
+    assert!(r["labels"]["dawid_skene"].is_null());
+    assert!(r["undefined"]["dawid_skene"]
+        .as_str()
+        .unwrap()
+        .contains("empty"));
+}
+
+#[test]
+fn a_bad_gold_file_stops_with_its_name_line_and_field() {
+    fails_with(
+        &[
+            "report",
+            &fixture("report_good.jsonl"),
+            "--gold",
+            &fixture("report_gold_bad.jsonl"),
+        ],
+        &[
+            "report_gold_bad.jsonl",
+            "line 2",
+            "label",
+            "unknown label \"better\"",
+        ],
+    );
+}

@@ -26,6 +26,12 @@
 //! log is of zero. A confusion entry for a label the annotator never used
 //! is 0 and is never looked up (crowd-kit leaves such rows out).
 //!
+//! The classes are the labels that occur in the data (or as a held gold
+//! label): a label nobody used has prior 0 and posterior 0, as in
+//! crowd-kit, which has no column for it. (Giving such a class a prior of
+//! EPS instead lets it soak up items whose labels disagree a lot, since
+//! its confusion columns stay uniform.)
+//!
 //! Differences from crowd-kit, on purpose: items with a gold label are held
 //! at it (`T` is one-hot at the gold label in every E-step, crowd-kit's
 //! `true_labels`); the loss is the observed-data log-likelihood
@@ -49,6 +55,10 @@ use crate::dataset::{group, Dataset};
 use crate::error::{Error, Result};
 use crate::label::{Label, K};
 use serde::{Deserialize, Serialize};
+
+/// Items with at most this many labels have their E-step products formed
+/// directly rather than as sums of logs (see `Em::e_step`).
+pub const LINEAR_MAX_LABELS: usize = 16;
 
 /// Lower clip of counts and priors before taking logs (crowd-kit's `_EPS`).
 pub const EPS: f64 = 1e-10;
@@ -122,14 +132,15 @@ pub fn fit_votes(config: &Config, v: &Votes) -> Result<Fit> {
     }
     let mut em = Em::new(config, v);
     em.start();
-    em.m_step();
+    em.accumulate();
+    em.normalize();
     let mut history = Vec::new();
     let (mut iterations, mut converged) = (0, false);
     let mut previous = f64::NEG_INFINITY;
     let n_obs = v.rows.len() as f64;
     for it in 1..=config.max_iterations {
         let ll = em.e_step();
-        em.m_step();
+        em.normalize();
         history.push(ll);
         iterations = it;
         if (ll - previous) / n_obs < config.tolerance {
@@ -163,6 +174,10 @@ struct Em {
     pi: Vec<[f64; K]>,
     /// `ln pi_jl^(k)`, same layout.
     log_pi: Vec<[f64; K]>,
+    /// Classes in play: labels someone used, and gold labels held.
+    classes: [bool; K],
+    /// `sum_i T_ij`.
+    sum: [f64; K],
     priors: [f64; K],
     log_priors: [f64; K],
 }
@@ -179,7 +194,7 @@ impl Em {
                 used[k as usize] = true;
             }
         }
-        let held = (0..v.n_items)
+        let held: Vec<Option<u8>> = (0..v.n_items)
             .map(|i| {
                 v.gold_of(i)
                     .filter(|_| config.hold_gold)
@@ -187,6 +202,15 @@ impl Em {
             })
             .collect();
         let n_active = offsets.windows(2).filter(|w| w[1] > w[0]).count();
+        let mut classes = [false; K];
+        for r in v.rows {
+            classes[r.label.index()] = true;
+        }
+        for (w, g) in offsets.windows(2).zip(&held) {
+            if let (true, Some(g)) = (w[1] > w[0], g) {
+                classes[*g as usize % K] = true;
+            }
+        }
         Em {
             eps: if config.eps > 0.0 { config.eps } else { EPS },
             offsets,
@@ -199,6 +223,8 @@ impl Em {
             used,
             pi: vec![[0.0; K]; v.n_annotators * K],
             log_pi: vec![[0.0; K]; v.n_annotators * K],
+            classes,
+            sum: [0.0; K],
             priors: [0.0; K],
             log_priors: [0.0; K],
         }
@@ -230,27 +256,39 @@ impl Em {
         }
     }
 
-    /// Paper eq. 2.3 and 2.4, with counts and priors clipped at `eps`.
-    fn m_step(&mut self) {
-        let mut sum = [0.0; K];
-        for t in &self.t {
-            for j in 0..K {
-                sum[j] += t[j];
-            }
-        }
-        let n = self.n_active.max(1) as f64;
-        self.priors = sum.map(|s| (s / n).max(self.eps));
-        self.log_priors = self.priors.map(f64::ln);
+    /// Adds `T_i` of every item to the class sums and to the counts of
+    /// the annotators' answers (the sums of paper eq. 2.3 and 2.4).
+    fn accumulate(&mut self) {
+        self.sum = [0.0; K];
         for c in &mut self.counts {
             *c = [0.0; K];
         }
         for (w, t) in self.offsets.windows(2).zip(&self.t) {
+            for j in 0..K {
+                self.sum[j] += t[j];
+            }
             for &k in &self.key[w[0] as usize..w[1] as usize] {
                 let c = &mut self.counts[k as usize];
                 for j in 0..K {
                     c[j] += t[j];
                 }
             }
+        }
+    }
+
+    /// Paper eq. 2.3 and 2.4 from the accumulated sums, with counts and
+    /// priors clipped at `eps`.
+    fn normalize(&mut self) {
+        let n = self.n_active.max(1) as f64;
+        for j in 0..K {
+            let (p, lp) = if self.classes[j] {
+                let p = (self.sum[j] / n).max(self.eps);
+                (p, p.ln())
+            } else {
+                (0.0, f64::NEG_INFINITY)
+            };
+            self.priors[j] = p;
+            self.log_priors[j] = lp;
         }
         for a in 0..self.n_annotators {
             let rows = a * K..(a + 1) * K;
@@ -274,10 +312,24 @@ impl Em {
         }
     }
 
-    /// Paper eq. 2.5 in log space; returns the log-likelihood of the
-    /// parameters it used.
+    /// Paper eq. 2.5, fused with the sums of the next M-step (see
+    /// [`Em::accumulate`]); returns the log-likelihood of the parameters it
+    /// used.
+    ///
+    /// The products `p_j prod_k pi` are formed directly when the item has
+    /// at most [`LINEAR_MAX_LABELS`] labels and the result stays above
+    /// 1e-150 (every factor is at least about `eps` / number of items, so
+    /// nothing underflows), and in log space with the max-shift otherwise.
+    /// Both give the same posteriors up to rounding; the direct form saves
+    /// an `exp` per class and item. Likewise the log-likelihood multiplies
+    /// item likelihoods together and takes a log only when the product
+    /// falls below 1e-150.
     fn e_step(&mut self) -> f64 {
-        let mut ll = 0.0;
+        self.sum = [0.0; K];
+        for c in &mut self.counts {
+            *c = [0.0; K];
+        }
+        let (mut ll, mut product) = (0.0, 1.0f64);
         let items = self
             .offsets
             .windows(2)
@@ -294,22 +346,57 @@ impl Em {
                     ll += self.log_pi[k as usize][j];
                 }
                 *t = Em::one_hot(g);
-                continue;
-            }
-            let mut acc = self.log_priors;
-            for &k in obs {
-                let row = &self.log_pi[k as usize];
-                for j in 0..K {
-                    acc[j] += row[j];
+            } else {
+                let mut direct = None;
+                if obs.len() <= LINEAR_MAX_LABELS {
+                    let mut lik = self.priors;
+                    for &k in obs {
+                        let row = &self.pi[k as usize];
+                        for j in 0..K {
+                            lik[j] *= row[j];
+                        }
+                    }
+                    let s: f64 = lik.iter().sum();
+                    if s >= 1e-150 {
+                        direct = Some((lik, s));
+                    }
+                }
+                match direct {
+                    Some((lik, s)) => {
+                        *t = lik.map(|x| x / s);
+                        product *= s;
+                        if product < 1e-150 {
+                            ll += product.ln();
+                            product = 1.0;
+                        }
+                    }
+                    None => {
+                        let mut acc = self.log_priors;
+                        for &k in obs {
+                            let row = &self.log_pi[k as usize];
+                            for j in 0..K {
+                                acc[j] += row[j];
+                            }
+                        }
+                        let max = acc.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                        let e = acc.map(|a| (a - max).exp());
+                        let s: f64 = e.iter().sum();
+                        *t = e.map(|x| x / s);
+                        ll += max + s.ln();
+                    }
                 }
             }
-            let max = acc.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let e = acc.map(|a| (a - max).exp());
-            let s: f64 = e.iter().sum();
-            *t = e.map(|x| x / s);
-            ll += max + s.ln();
+            for j in 0..K {
+                self.sum[j] += t[j];
+            }
+            for &k in obs {
+                let c = &mut self.counts[k as usize];
+                for j in 0..K {
+                    c[j] += t[j];
+                }
+            }
         }
-        ll
+        ll + product.ln()
     }
 
     fn finish(self, log_likelihood: Vec<f64>, iterations: u32, converged: bool) -> Fit {

@@ -77,6 +77,24 @@ mod tests {
         assert_eq!(fit(&d, &[0.0, 0.0]), vec![Some(ABetter)]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn equal_weights_give_the_majority_vote(
+            rows in proptest::collection::vec((0u8..6, 0u8..5, 0usize..5), 0..40),
+            w in 0.01f64..1.0,
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let a: Vec<Annotation> = rows
+                .into_iter()
+                .filter(|&(i, j, _)| seen.insert((i, j)))
+                .map(|(i, j, l)| Annotation::new(format!("i{i}"), format!("w{j}"), Label::ALL[l]))
+                .collect();
+            let d = Dataset::from_annotations(&a, &[]);
+            let weights = vec![w; d.annotators.len()];
+            proptest::prop_assert_eq!(fit(&d, &weights), super::super::majority::fit(&d));
+        }
+    }
+
     #[test]
     fn missing_weights_count_as_zero() {
         let d = data(&[("x", "w1", ABetter), ("x", "w2", BBetter)]);

@@ -99,67 +99,114 @@ pub(crate) fn pair(a: &str, b: &str, c: &[u32; K * K]) -> CohenPair {
 /// Every annotator pair sharing at least `min_shared` items (at least 1),
 /// named so that `a < b`, sorted by `(a, b)`.
 ///
-/// One pass per annotator `a` (in name order) over the items `a` labelled
-/// and the other labels on each: time `O(sum_i n_i^2)`, memory a few words
-/// per annotator plus one 5x5 table per partner of the current `a`.
-/// Assumes one label per (item, annotator), as [`Dataset::parse_jsonl`]
-/// ensures; a repeated label would be compared as another shared item.
+/// Each pair of labels on an item becomes an event `(b, cell)` filed under
+/// its first annotator `a` (by name) with a counting sort; then the events of
+/// one `a` at a time are tallied in dense per-annotator scratch arrays, so
+/// no hashing and only sequential passes over the data: time
+/// `O(labels + sum over items of labels^2)`, memory 8 bytes per label pair
+/// plus a few words per annotator. Assumes one label per (item, annotator),
+/// as [`Dataset::parse_jsonl`] ensures; a repeated label would be compared
+/// as another shared item.
 pub(crate) fn pairs_from_dataset(data: &Dataset, min_shared: usize) -> Vec<CohenPair> {
     let names = data.annotators.names();
+    let (by_name, rank) = name_order(names);
+    // Labels grouped by item, as (annotator rank, label code).
+    let (item_off, item_rows) = data.rows_by_item();
+    let labels: Vec<(u32, u8)> = item_rows
+        .iter()
+        .map(|&r| {
+            let row = &data.rows[r as usize];
+            (rank[row.annotator as usize], row.label.index() as u8)
+        })
+        .collect();
+    pairs_from_groups(names, &by_name, &item_off, &labels, min_shared)
+}
+
+/// Annotator ids sorted by name, and each id's rank in that order.
+pub(crate) fn name_order(names: &[String]) -> (Vec<u32>, Vec<u32>) {
     let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
     by_name.sort_unstable_by(|&x, &y| names[x as usize].cmp(&names[y as usize]));
     let mut rank = vec![0u32; names.len()];
     for (r, &a) in by_name.iter().enumerate() {
         rank[a as usize] = r as u32;
     }
-    let (item_off, item_rows) = data.rows_by_item();
-    let (ann_off, ann_rows) = data.rows_by_annotator();
-    let min_shared = min_shared.max(1) as u32;
-    const FREE: u32 = u32::MAX;
-    let mut slot = vec![FREE; names.len()];
-    let mut partners: Vec<u32> = Vec::new();
-    let mut shared: Vec<u32> = Vec::new();
-    let mut confusion: Vec<[u32; K * K]> = Vec::new();
-    let mut out = Vec::new();
-    for &a in &by_name {
-        let (lo, hi) = (
-            ann_off[a as usize] as usize,
-            ann_off[a as usize + 1] as usize,
-        );
-        for &r in &ann_rows[lo..hi] {
-            let row = data.rows[r as usize];
-            let it = row.item as usize;
-            let (ilo, ihi) = (item_off[it] as usize, item_off[it + 1] as usize);
-            for &q in &item_rows[ilo..ihi] {
-                let other = data.rows[q as usize];
-                let b = other.annotator as usize;
-                if rank[b] <= rank[a as usize] {
-                    continue;
+    (by_name, rank)
+}
+
+/// The Cohen pairs of labels grouped by item: the labels of item `i` are
+/// `labels[item_off[i]..item_off[i + 1]]`, each `(annotator rank, label
+/// code)` with ranks from [`name_order`] (`by_name[rank]` is the id).
+pub(crate) fn pairs_from_groups(
+    names: &[String],
+    by_name: &[u32],
+    item_off: &[u32],
+    labels: &[(u32, u8)],
+    min_shared: usize,
+) -> Vec<CohenPair> {
+    let na = names.len();
+    let pairs_of = |f: &mut dyn FnMut(u32, u32, usize)| {
+        for w in item_off.windows(2) {
+            let item = &labels[w[0] as usize..w[1] as usize];
+            for (x, &(ra, la)) in item.iter().enumerate() {
+                for &(rb, lb) in &item[x + 1..] {
+                    match ra.cmp(&rb) {
+                        std::cmp::Ordering::Less => f(ra, rb, la as usize * K + lb as usize),
+                        std::cmp::Ordering::Greater => f(rb, ra, lb as usize * K + la as usize),
+                        std::cmp::Ordering::Equal => {}
+                    }
                 }
-                if slot[b] == FREE {
-                    slot[b] = partners.len() as u32;
-                    partners.push(b as u32);
-                    shared.push(0);
-                    confusion.push([0; K * K]);
-                }
-                let s = slot[b] as usize;
-                shared[s] += 1;
-                confusion[s][row.label.index() * K + other.label.index()] += 1;
             }
         }
-        let mut keep: Vec<usize> = (0..partners.len())
-            .filter(|&s| shared[s] >= min_shared)
-            .collect();
-        keep.sort_unstable_by_key(|&s| rank[partners[s] as usize]);
-        for s in keep {
-            let b = partners[s] as usize;
-            out.push(pair(&names[a as usize], &names[b], &confusion[s]));
+    };
+    // Counting sort of the events by first annotator (rank).
+    let mut off = vec![0usize; na + 1];
+    pairs_of(&mut |a, _, _| off[a as usize + 1] += 1);
+    for r in 0..na {
+        off[r + 1] += off[r];
+    }
+    let mut next = off.clone();
+    let mut events = vec![0u64; off[na]];
+    pairs_of(&mut |a, b, cell| {
+        events[next[a as usize]] = (b as u64) << 8 | cell as u64;
+        next[a as usize] += 1;
+    });
+    let min_shared = u32::try_from(min_shared.max(1)).unwrap_or(u32::MAX);
+    const FREE: u32 = u32::MAX;
+    let mut shared = vec![0u32; na];
+    let mut slot = vec![FREE; na];
+    let mut kept: Vec<u32> = Vec::new();
+    let mut confusion: Vec<[u32; K * K]> = Vec::new();
+    let mut out = Vec::new();
+    for ra in 0..na {
+        let mine = &events[off[ra]..off[ra + 1]];
+        for &e in mine {
+            shared[(e >> 8) as usize] += 1;
         }
-        for &b in &partners {
-            slot[b as usize] = FREE;
+        for &e in mine {
+            let rb = (e >> 8) as usize;
+            if shared[rb] >= min_shared {
+                if slot[rb] == FREE {
+                    slot[rb] = kept.len() as u32;
+                    kept.push(rb as u32);
+                    confusion.push([0; K * K]);
+                }
+                confusion[slot[rb] as usize][(e & 0xff) as usize] += 1;
+            }
         }
-        partners.clear();
-        shared.clear();
+        let mut order: Vec<usize> = (0..kept.len()).collect();
+        order.sort_unstable_by_key(|&s| kept[s]);
+        let a = &names[by_name[ra] as usize];
+        for s in order {
+            let b = &names[by_name[kept[s] as usize] as usize];
+            out.push(pair(a, b, &confusion[s]));
+        }
+        for &e in mine {
+            shared[(e >> 8) as usize] = 0;
+        }
+        for &rb in &kept {
+            slot[rb as usize] = FREE;
+        }
+        kept.clear();
         confusion.clear();
     }
     out
@@ -177,6 +224,22 @@ mod tests {
         for w in [Weights::Unweighted, Weights::Linear, Weights::Quadratic] {
             assert_eq!(cohen_kappa(&c, w), Some(1.0));
         }
+    }
+
+    #[test]
+    fn a_hand_computed_three_category_table_gives_three_sevenths_seven_fifteenths_and_a_half() {
+        // a\b  0 1 2       n = 8, both margins (3, 2, 3), E_ij = m_i m_j / 8.
+        //  0  2 1 0       unweighted: 1 - 3 / (8 - 22/8)           = 3/7
+        //  1  0 1 1       linear:     1 - (1 + 1 + 2) / (24/8 + 2 * 18/8) = 7/15
+        //  2  1 0 2       quadratic:  1 - (1 + 1 + 4) / (24/8 + 4 * 18/8) = 1/2
+        let mut c = [0u32; K * K];
+        for (i, row) in [[2, 1, 0], [0, 1, 1], [1, 0, 2]].iter().enumerate() {
+            c[i * K..i * K + 3].copy_from_slice(row);
+        }
+        let close = |x: Option<f64>, y: f64| assert!((x.unwrap() - y).abs() < 1e-15, "{x:?} {y}");
+        close(cohen_kappa(&c, Weights::Unweighted), 3.0 / 7.0);
+        close(cohen_kappa(&c, Weights::Linear), 7.0 / 15.0);
+        close(cohen_kappa(&c, Weights::Quadratic), 0.5);
     }
 
     #[test]

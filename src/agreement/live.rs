@@ -1,12 +1,18 @@
 //! Agreement that follows the data one label at a time.
 //!
-//! [`LiveAgreement`] keeps the integer tallies of `tally.rs` up to date as
-//! labels arrive (remove the item's old contribution, add the new one) and
-//! one 5x5 confusion table per annotator pair. [`LiveAgreement::snapshot`]
-//! runs the same final formulas as [`super::compute`] on the same integers,
-//! so it returns the very same report, bit for bit, whatever the order the
-//! labels came in. Two states built from disjoint shards merge into the
-//! state of their union ([`LiveAgreement::merge`]).
+//! [`LiveAgreement`] keeps the labels of each item and the integer tallies
+//! of `tally.rs` up to date as labels arrive (remove the item's old
+//! contribution, add the new one). [`LiveAgreement::snapshot`] runs the same
+//! final formulas as [`super::compute`] on the same integers, and the same
+//! Cohen pair pass over the labels grouped by item, so it returns the very
+//! same report, bit for bit, whatever the order the labels came in. Two
+//! states built from disjoint shards merge into the state of their union
+//! ([`LiveAgreement::merge`]).
+//!
+//! The Cohen pairs are counted at snapshot time rather than kept per pair:
+//! in a large crowd most annotator pairs share one item or two, and a 5x5
+//! table for each would cost far more memory (about 130 MB for a million
+//! labels from 2,000 annotators) than the pass costs time.
 //!
 //! ```
 //! use prefkit::agreement::{live::LiveAgreement, AgreementConfig};
@@ -19,15 +25,13 @@
 //! ```
 
 use super::tally::Tallies;
-use super::{cohen, report, AgreementConfig, AgreementReport, CohenPair};
+use super::{cohen, report, AgreementConfig, AgreementReport, Headline};
 use crate::dataset::{Dataset, Interner};
 use crate::error::{Error, Result};
 use crate::label::{Label, K};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
-/// Running agreement state. Memory: one entry per label, per item and per
-/// annotator pair that shares an item.
+/// Running agreement state. Memory: one entry per label and per item.
 #[derive(Debug, Clone, Default)]
 pub struct LiveAgreement {
     items: Interner,
@@ -37,8 +41,6 @@ pub struct LiveAgreement {
     /// Label counts per item id.
     counts: Vec<[u32; K]>,
     tallies: Tallies,
-    /// Confusion per annotator pair `(lo, hi)` by id: row = lo's label.
-    pairs: HashMap<(u32, u32), [u32; K * K]>,
     total: usize,
 }
 
@@ -73,16 +75,17 @@ impl LiveAgreement {
     }
 
     /// Takes in the canonical (un-flipped) `label` that `annotator` gave
-    /// `item`. Time `O(1)` amortized plus `O(labels already on the item)`.
+    /// `item`. Time `O(1)` amortized plus `O(labels already on the item)`
+    /// for the check below.
     ///
     /// A second label from the same annotator on the same item is refused
     /// with [`Error::Rejected`] and leaves the state unchanged: agreement
     /// counts one judgement per annotator and item, and a correction must
     /// replace the first label upstream, not add to it.
     pub fn add(&mut self, item: &str, annotator: &str, label: Label) -> Result<()> {
-        let it = self.items.get(item);
-        let an = self.annotators.get(annotator);
-        if let (Some(it), Some(an)) = (it, an) {
+        let known_item = self.items.get(item);
+        let known_annotator = self.annotators.get(annotator);
+        if let (Some(it), Some(an)) = (known_item, known_annotator) {
             let labels = self.labels.get(it as usize).map_or(&[][..], Vec::as_slice);
             if labels.iter().any(|&(a, _)| a == an) {
                 return Err(Error::Rejected(format!(
@@ -91,19 +94,11 @@ impl LiveAgreement {
                 )));
             }
         }
-        let it = self.items.intern(item) as usize;
-        let an = self.annotators.intern(annotator);
+        let it = known_item.unwrap_or_else(|| self.items.intern(item)) as usize;
+        let an = known_annotator.unwrap_or_else(|| self.annotators.intern(annotator));
         if self.labels.len() <= it {
             self.labels.resize_with(it + 1, Vec::new);
             self.counts.resize(it + 1, [0; K]);
-        }
-        for &(b, lb) in &self.labels[it] {
-            let (key, cell) = if an < b {
-                ((an, b), label.index() * K + lb.index())
-            } else {
-                ((b, an), lb.index() * K + label.index())
-            };
-            self.pairs.entry(key).or_insert([0; K * K])[cell] += 1;
         }
         self.labels[it].push((an, label));
         let n = &mut self.counts[it];
@@ -115,29 +110,30 @@ impl LiveAgreement {
     }
 
     /// Every figure now; equal to [`super::compute`] on the same labels.
-    /// Time linear in the number of annotator pairs that share an item.
+    /// Time `O(labels + sum over items of labels^2)`, like the batch path.
     pub fn snapshot(&self, config: &AgreementConfig) -> AgreementReport {
-        let min_shared = config.min_shared.max(1) as u64;
         let names = self.annotators.names();
-        let mut oriented: Vec<(&str, &str, [u32; K * K])> = self
-            .pairs
-            .iter()
-            .filter(|(_, c)| c.iter().map(|&x| x as u64).sum::<u64>() >= min_shared)
-            .map(|(&(lo, hi), c)| {
-                let (a, b) = (names[lo as usize].as_str(), names[hi as usize].as_str());
-                if a < b {
-                    (a, b, *c)
-                } else {
-                    (b, a, transpose(c))
-                }
-            })
-            .collect();
-        oriented.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
-        let cohen: Vec<CohenPair> = oriented
-            .iter()
-            .map(|(a, b, c)| cohen::pair(a, b, c))
-            .collect();
+        let (by_name, rank) = cohen::name_order(names);
+        let mut item_off = Vec::with_capacity(self.labels.len() + 1);
+        let mut labels = Vec::with_capacity(self.total);
+        item_off.push(0u32);
+        for item in &self.labels {
+            labels.extend(
+                item.iter()
+                    .map(|&(a, l)| (rank[a as usize], l.index() as u8)),
+            );
+            item_off.push(labels.len() as u32);
+        }
+        let cohen =
+            cohen::pairs_from_groups(names, &by_name, &item_off, &labels, config.min_shared);
         report(&self.tallies, cohen)
+    }
+
+    /// The headline figure ([`AgreementReport::headline`]) without the
+    /// Cohen pass: time independent of the number of labels, for a display
+    /// refreshed after every label.
+    pub fn headline(&self) -> std::result::Result<Headline, String> {
+        report(&self.tallies, Vec::new()).headline()
     }
 
     /// Adds the labels of `other` (a state built from another shard of the
@@ -145,6 +141,11 @@ impl LiveAgreement {
     /// annotators are matched by name. The shards must not both hold a label
     /// by the same annotator on the same item; if they do, nothing changes
     /// and the error names the first such label.
+    ///
+    /// The labels of `other` are replayed through [`LiveAgreement::add`]
+    /// (time `O(labels of other)`), because an item may hold labels in both
+    /// shards: its contribution to the tallies is then not the sum of its
+    /// two partial contributions.
     pub fn merge(&mut self, other: &LiveAgreement) -> Result<()> {
         for (it, labels) in other.labels.iter().enumerate() {
             let item = other.items.name(it as u32);
@@ -174,16 +175,6 @@ impl LiveAgreement {
         }
         Ok(())
     }
-}
-
-fn transpose(c: &[u32; K * K]) -> [u32; K * K] {
-    let mut t = [0; K * K];
-    for i in 0..K {
-        for j in 0..K {
-            t[j * K + i] = c[i * K + j];
-        }
-    }
-    t
 }
 
 /// The stored form of a [`LiveAgreement`]: names and one `[item, annotator,
@@ -255,6 +246,23 @@ mod tests {
         );
         assert_eq!(live.len(), 2);
         assert_eq!(live.snapshot(&AgreementConfig::default()), before);
+    }
+
+    #[test]
+    fn the_quick_headline_equals_the_snapshot_headline() {
+        let mut live = LiveAgreement::new();
+        assert!(live.headline().is_err());
+        for (i, a, l) in [
+            ("x", "w1", 1),
+            ("x", "w2", 1),
+            ("y", "w1", 3),
+            ("y", "w2", 4),
+        ] {
+            live.add(i, a, Label::ALL[l]).unwrap();
+            let full = live.snapshot(&AgreementConfig::default()).headline();
+            assert_eq!(live.headline(), full);
+        }
+        assert!(live.headline().is_ok());
     }
 
     #[test]

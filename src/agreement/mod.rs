@@ -183,3 +183,44 @@ fn report(t: &Tallies, cohen_kappa: Vec<CohenPair>) -> AgreementReport {
         items_with_two_plus: t.units(),
     }
 }
+
+/// The one figure to show where there is room for one (the annotation
+/// session's live display): Krippendorff's ordinal alpha, which respects the
+/// order of the five labels and allows any number of labels per item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    /// Key of the figure, as in [`AgreementReport::interpretation`].
+    pub figure: String,
+    /// Its value.
+    pub value: f64,
+    /// Band, range and action.
+    pub interpretation: Interpretation,
+}
+
+impl AgreementReport {
+    /// The headline figure, or `Err` with the reason it is undefined.
+    ///
+    /// ```
+    /// use prefkit::agreement::AgreementReport;
+    /// let empty = AgreementReport::default();
+    /// assert!(empty.headline().is_err());
+    /// ```
+    pub fn headline(&self) -> std::result::Result<Headline, String> {
+        const FIGURE: &str = "krippendorff_alpha.ordinal";
+        match (
+            self.krippendorff_alpha.ordinal,
+            self.interpretation.get(FIGURE),
+        ) {
+            (Some(value), Some(i)) => Ok(Headline {
+                figure: FIGURE.to_string(),
+                value,
+                interpretation: i.clone(),
+            }),
+            _ => Err(self
+                .undefined
+                .get(FIGURE)
+                .cloned()
+                .unwrap_or_else(no_pairs_reason)),
+        }
+    }
+}

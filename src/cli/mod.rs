@@ -1,8 +1,11 @@
 //! Subcommands of the `prefkit` command. Each lives in its own file; this
 //! one only parses arguments and dispatches.
 
+mod batch;
 mod bench;
 mod bench_serve;
+mod bench_session;
+mod replay;
 mod report;
 mod serve;
 
@@ -29,6 +32,32 @@ enum Command {
         /// Skip bad lines (they are counted and listed on stderr) instead of stopping.
         #[arg(long)]
         skip_invalid: bool,
+    },
+    /// Print an annotator's next batch (or COUNT successive batches) of a task, one JSON object a line.
+    Batch {
+        /// Task JSON file.
+        #[arg(long)]
+        task: std::path::PathBuf,
+        /// Annotator id.
+        #[arg(long)]
+        annotator: String,
+        /// Seed of the session (default: the task's config.seed, else random).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Number of successive batches.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+    },
+    /// Feed annotations through one session in file order; print one verdict a line, then the stats.
+    Replay {
+        /// Task JSON file.
+        #[arg(long)]
+        task: std::path::PathBuf,
+        /// JSONL file of annotations.
+        file: std::path::PathBuf,
+        /// Seed of the session (default 0).
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Run the collector: serve the pages and an HTTP API that stores and re-checks annotations.
     Serve(serve::ServeArgs),
@@ -71,6 +100,24 @@ enum BenchCommand {
         #[arg(long, default_value_t = 2_000)]
         annotators: usize,
         /// Seed of the generator.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Time the live session: next_batch and submit for many annotators on a big task.
+    Session {
+        /// Regular items in the task.
+        #[arg(long, default_value_t = 100_000)]
+        items: usize,
+        /// Annotators, each taking one batch per round.
+        #[arg(long, default_value_t = 1_000)]
+        annotators: usize,
+        /// Items per batch.
+        #[arg(long, default_value_t = 50)]
+        batch_size: u32,
+        /// Rounds (each annotator takes and answers one batch per round).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Seed.
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
@@ -123,6 +170,20 @@ pub fn main() -> ExitCode {
             annotators,
             seed,
         }) => bench::data(&dir, items, annotators, seed),
+        Command::Bench(BenchCommand::Session {
+            items,
+            annotators,
+            batch_size,
+            rounds,
+            seed,
+        }) => bench_session::run(items, annotators, batch_size, rounds, seed),
+        Command::Batch {
+            task,
+            annotator,
+            seed,
+            count,
+        } => batch::run(&task, &annotator, seed, count),
+        Command::Replay { task, file, seed } => replay::run(&task, &file, seed),
         Command::Bench(BenchCommand::Serve {
             clients,
             annotations,

@@ -11,7 +11,7 @@ use crate::annotation::{Annotation, Gold};
 use crate::dataset::{Dataset, Row};
 use crate::error::{Error, Result};
 use crate::label::Label;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// Live reliability state: the annotations so far and every annotator's tally.
 #[derive(Debug, Clone, Default)]
@@ -19,15 +19,18 @@ pub struct Live {
     data: Dataset,
     seen: HashSet<(u32, u32)>,
     tallies: Vec<AnnotatorTally>,
+    /// Gold answers by item name; an item's gold enters `data` when the
+    /// item does, so item ids follow the annotations as in a batch read.
+    gold: HashMap<String, Label>,
+    /// Items (by id) whose gold has been looked up.
+    gold_checked: usize,
 }
 
 impl Live {
     /// An empty state that scores answers on `gold` items.
     pub fn new(gold: &[Gold]) -> Live {
-        let mut data = Dataset::new();
-        data.set_gold(gold);
         Live {
-            data,
+            gold: gold.iter().map(|g| (g.item.clone(), g.label)).collect(),
             ..Live::default()
         }
     }
@@ -59,10 +62,19 @@ impl Live {
         Ok(())
     }
 
-    fn count(&mut self, row: Row) {
-        if self.data.gold.len() < self.data.items.len() {
-            self.data.gold.resize(self.data.items.len(), None);
+    /// Gives items new to `data` their gold label, if any.
+    fn gold_new_items(&mut self) {
+        let n = self.data.items.len();
+        self.data.gold.resize(n, None);
+        for i in self.gold_checked..n {
+            let name = self.data.items.name(i as u32);
+            self.data.gold[i] = self.gold.get(name).copied();
         }
+        self.gold_checked = n;
+    }
+
+    fn count(&mut self, row: Row) {
+        self.gold_new_items();
         self.seen.insert((row.item, row.annotator));
         let a = row.annotator as usize;
         if self.tallies.len() <= a {
@@ -87,21 +99,12 @@ impl Live {
         &self.tallies
     }
 
-    fn gold_by_name(&self) -> BTreeMap<&str, Label> {
-        self.data
-            .gold
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| g.map(|g| (self.data.items.name(i as u32), g)))
-            .collect()
-    }
-
     /// Adds the annotations of `other` (a disjoint shard, taken to come
     /// after these in input order). Both states must have been made with
     /// the same gold answers; an (item, annotator) pair in both is refused.
     /// On error nothing changes.
     pub fn merge(&mut self, other: &Live) -> Result<()> {
-        if self.gold_by_name() != other.gold_by_name() {
+        if self.gold != other.gold {
             return Err(Error::Rejected(
                 "cannot merge live states made with different gold answers".into(),
             ));
@@ -137,9 +140,7 @@ impl Live {
             self.data.rows.push(row);
             self.seen.insert((item, annotator));
         }
-        if self.data.gold.len() < self.data.items.len() {
-            self.data.gold.resize(self.data.items.len(), None);
-        }
+        self.gold_new_items();
         Ok(())
     }
 }

@@ -13,11 +13,28 @@
 //!  "filtered": {"min_reliability", "annotators_removed", "annotations_removed",
 //!               "items_without_label"},
 //!  "labels": {"majority": {"<item>": "<label>"}, "weighted": {...},
-//!             "dawid_skene": {...} or null},
+//!             "dawid_skene": {...} or null},   // items in input order
 //!  "dawid_skene": {"iterations", "converged", "log_likelihood": [...],
 //!                  "labels_order", "priors": {"A>>": p, ...},
 //!                  "confusion": {"<annotator>": [[5 x 5]]}} or null,
 //!  "undefined": {"dawid_skene": "<reason>"}}
+//! ```
+//!
+//! Settings come from a JSON file whose every part is optional; unknown
+//! fields are refused by name:
+//!
+//! ```
+//! use prefkit::report::ReportConfig;
+//! let config = ReportConfig::from_json(r#"{
+//!   "min_reliability": 0.5,
+//!   "agreement": {"min_shared": 20},
+//!   "reliability": {"gold_match": "exact", "speed_threshold_seconds": 8,
+//!                   "weight_gold": 0.5, "weight_majority": 0.3, "weight_speed": 0.2},
+//!   "aggregation": {"dawid_skene": {"max_iterations": 100, "tolerance": 1e-6}}
+//! }"#).unwrap();
+//! assert_eq!(config.reliability.flag_min_gold, 5); // a default
+//! let e = ReportConfig::from_json(r#"{"min_relability": 0.5}"#).unwrap_err();
+//! assert!(e.to_string().contains("unknown field `min_relability`"));
 //! ```
 //!
 //! Filtering: reliability is computed on every annotation; annotators whose
@@ -27,8 +44,10 @@
 //! `filtered.items_without_label`, so nothing is dropped silently. The
 //! weighted vote weighs each remaining annotator by their composite.
 
+pub mod labels;
 pub mod live;
 
+pub use labels::LabelMap;
 pub use live::LiveReport;
 
 use crate::aggregate::{dawid_skene, majority, weighted, Votes};
@@ -39,6 +58,7 @@ use crate::label::{Label, K};
 use crate::reliability::{self, AnnotatorStats, ReliabilityConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Settings of the aggregations.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -138,19 +158,19 @@ pub struct Filtered {
     pub annotators_removed: Vec<String>,
     /// Their annotations.
     pub annotations_removed: usize,
-    /// Items left with no annotation, hence no final label, sorted.
+    /// Items left with no annotation, hence no final label, in input order.
     pub items_without_label: Vec<String>,
 }
 
-/// Final labels by item name.
+/// Final labels by item name, in input order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Labels {
     /// Majority vote.
-    pub majority: BTreeMap<String, Label>,
+    pub majority: LabelMap,
     /// Reliability-weighted vote.
-    pub weighted: BTreeMap<String, Label>,
+    pub weighted: LabelMap,
     /// Dawid-Skene (`null` in the live report or when it could not run).
-    pub dawid_skene: Option<BTreeMap<String, Label>>,
+    pub dawid_skene: Option<LabelMap>,
 }
 
 /// The Dawid-Skene fit, by name.
@@ -197,14 +217,6 @@ pub fn run(d: &Dataset, config: &ReportConfig) -> Report {
     build(d, agreement, annotators, config, true)
 }
 
-fn by_name(d: &Dataset, labels: &[Option<Label>]) -> BTreeMap<String, Label> {
-    labels
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| l.map(|l| (d.items.name(i as u32).to_string(), l)))
-        .collect()
-}
-
 /// The report from its computed parts (shared by [`run`] and [`LiveReport`]).
 pub(crate) fn build(
     d: &Dataset,
@@ -214,6 +226,8 @@ pub(crate) fn build(
     with_dawid_skene: bool,
 ) -> Report {
     let mut undefined = BTreeMap::new();
+    let names: Arc<[String]> = d.items.names().into();
+    let by_name = |labels: Vec<Option<Label>>| LabelMap::new(names.clone(), labels);
     let keep: Vec<bool> = annotators
         .iter()
         .map(|s| s.composite >= config.min_reliability)
@@ -230,17 +244,13 @@ pub(crate) fn build(
     let majority_labels = kept_counts.iter().map(majority::vote).collect::<Vec<_>>();
     let weights = reliability::composites(&annotators);
     let weighted_labels = weighted::fit_votes(&votes, &weights);
-    let items_without_label: Vec<String> = {
-        let mut v: Vec<String> = (0..d.items.len())
-            .filter(|&i| {
-                let n = |c: &Vec<[u32; K]>| c.get(i).map_or(0, |c| c.iter().sum::<u32>());
-                n(&all_counts) > 0 && n(&kept_counts) == 0
-            })
-            .map(|i| d.items.name(i as u32).to_string())
-            .collect();
-        v.sort();
-        v
-    };
+    let items_without_label: Vec<String> = (0..d.items.len())
+        .filter(|&i| {
+            let n = |c: &Vec<[u32; K]>| c.get(i).map_or(0, |c| c.iter().sum::<u32>());
+            n(&all_counts) > 0 && n(&kept_counts) == 0
+        })
+        .map(|i| d.items.name(i as u32).to_string())
+        .collect();
     let (ds_labels, dawid_skene) = if !with_dawid_skene {
         undefined.insert(
             "dawid_skene".to_string(),
@@ -253,7 +263,7 @@ pub(crate) fn build(
                 let confusion = annotators
                     .iter()
                     .enumerate()
-                    .filter(|&(a, _)| keep[a])
+                    .filter(|&(a, _)| keep.get(a).copied().unwrap_or(false))
                     .filter_map(|(a, s)| fit.confusion.get(a).map(|m| (s.id.clone(), *m)))
                     .collect();
                 let summary = DawidSkeneSummary {
@@ -267,7 +277,7 @@ pub(crate) fn build(
                         .collect(),
                     confusion,
                 };
-                (Some(by_name(d, &fit.labels)), Some(summary))
+                (Some(by_name(fit.labels)), Some(summary))
             }
             Err(e) => {
                 let reason = if kept.is_empty() && !d.rows.is_empty() {
@@ -314,8 +324,8 @@ pub(crate) fn build(
         },
         annotators,
         labels: Labels {
-            majority: by_name(d, &majority_labels),
-            weighted: by_name(d, &weighted_labels),
+            majority: by_name(majority_labels),
+            weighted: by_name(weighted_labels),
             dawid_skene: ds_labels,
         },
         dawid_skene,

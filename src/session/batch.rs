@@ -48,13 +48,15 @@ impl Session {
     /// The next batch for `annotator`.
     ///
     /// - `batch_size` items, of them `max(1, floor(batch_size x
-    ///   gold_fraction))` gold when the task has gold (fewer only when the
-    ///   annotator has seen all gold but those), at uniformly random
-    ///   positions (the whole batch is shuffled by Fisher-Yates).
+    ///   gold_fraction))` gold when the task has gold (fewer only once this
+    ///   annotator has been given nearly all of it: no gold item twice), at
+    ///   uniformly random positions (the whole batch is shuffled by
+    ///   Fisher-Yates).
     /// - Regular items this annotator was never given, those handed out the
     ///   fewest times first, until each was handed out `overlap` times (an
     ///   item counts as handed out when it enters a batch, so annotators who
-    ///   ask at the same time spread over different items).
+    ///   ask at the same time spread over different items; an item handed
+    ///   out and never answered keeps its count).
     /// - No item twice in a batch; no item of an open batch again.
     /// - When regular items run short the batch is shorter, keeps its gold
     ///   share and says `exhausted`; when none is left it is empty (a batch
@@ -178,6 +180,9 @@ impl Session {
         }
         let who = &mut self.annotators[a as usize];
         who.flagged |= batch.flagged;
+        if opened.is_empty() {
+            return Ok(());
+        }
         who.batches.push(BatchState {
             done: 0,
             total: opened.len() as u32,

@@ -5,37 +5,9 @@
 //! the moment of a submit; the per-annotator figures shown in `stats()` come
 //! from the report's live state, which uses the same match rule.
 
-use crate::label::Label;
-use serde::{Deserialize, Serialize};
-
-/// How an answer is compared with the gold label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GoldMatch {
-    /// Same side: `A>>` and `A>` agree, `B>>` and `B>` agree, `=` only with `=`.
-    #[default]
-    Directional,
-    /// The same label.
-    Exact,
-}
-
-impl GoldMatch {
-    /// Whether `answer` counts as right against `gold` (both canonical).
-    pub fn matches(self, answer: Label, gold: Label) -> bool {
-        match self {
-            GoldMatch::Directional => answer.side() == gold.side(),
-            GoldMatch::Exact => answer == gold,
-        }
-    }
-
-    /// The name used in task JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GoldMatch::Directional => "directional",
-            GoldMatch::Exact => "exact",
-        }
-    }
-}
+/// How an answer is compared with the gold label: the report's own rule
+/// (`directional` by default, or `exact`).
+pub use crate::reliability::Match as GoldMatch;
 
 /// Gold answers counted for one annotator.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,6 +42,7 @@ impl GoldTally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::label::Label;
 
     #[test]
     fn directional_matching_ignores_strength_but_not_ties() {

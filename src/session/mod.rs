@@ -34,23 +34,30 @@
 mod batch;
 mod fields;
 mod gold;
+mod hash;
 mod pool;
 mod public;
+mod request;
 mod rubric;
 mod speed;
+mod stats;
 mod submit;
 mod task;
+mod verdict;
 
 pub use batch::{Batch, BatchItem};
 pub use gold::{GoldMatch, GoldTally};
 pub use public::{PublicConfig, PublicExample, PublicTask};
+pub use request::SubmitRequest;
 pub use rubric::{Dimension, Rubric};
 pub use speed::too_fast;
-pub use submit::{Flag, FlagReason, GoldFeedback, Progress, Status, SubmitRequest, Verdict};
+pub use stats::{gold_answers, report_config, SessionCounts, SessionStats};
 pub use task::{Example, GoldExample, Task, TaskConfig};
+pub use verdict::{Flag, FlagReason, GoldFeedback, Progress, Status, Verdict};
 
 use crate::error::{Error, Result};
 use crate::label::Label;
+use hash::FxHashMap;
 use pool::Pool;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -92,7 +99,7 @@ struct BatchState {
 struct Annotator {
     name: String,
     /// Items handed out to or answered by this annotator (lookups only).
-    slots: HashMap<u32, Slot>,
+    slots: FxHashMap<u32, Slot>,
     batches: Vec<BatchState>,
     /// The batch that collects items assigned on demand by `record_assigning`.
     on_demand: Option<u32>,
@@ -108,13 +115,15 @@ pub struct Session {
     rng: ChaCha8Rng,
     items: Vec<Item>,
     /// Item id to index into `items` (lookups only).
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
     pool: Pool,
     annotators: Vec<Annotator>,
     /// Annotator name to index into `annotators` (lookups only).
     annotator_index: HashMap<String, u32>,
     /// Annotation id to (annotator, item).
     ids: HashMap<String, (u32, u32)>,
+    /// The report's live state, fed every accepted answer.
+    live: crate::report::LiveReport,
 }
 
 impl Session {
@@ -148,6 +157,7 @@ impl Session {
             .map(|(i, it)| (it.id.clone(), i as u32))
             .collect();
         Ok(Session {
+            live: stats::live_report(&task)?,
             pool: Pool::new(task.examples.len() as u32, task.config.overlap),
             task,
             seed,

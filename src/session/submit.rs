@@ -2,214 +2,11 @@
 //! [`Annotation`]s (replay, collector), checked, un-flipped, gold-checked,
 //! and answered with a [`Verdict`].
 
-use super::fields::{shown, Fields};
+use super::request::SubmitRequest;
+use super::verdict::{stored, Flag, FlagReason, GoldFeedback, Progress, Status, Verdict};
 use super::{BatchState, Kind, Session, Slot};
 use crate::annotation::Annotation;
 use crate::error::{Error, Result};
-use crate::label::Label;
-use serde::{Deserialize, Serialize, Serializer};
-use serde_json::Value;
-use std::collections::BTreeMap;
-
-/// One answer as the page sends it: `choice` and `dimensions` are as the
-/// annotator saw the pair (left = "A").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SubmitRequest {
-    /// Unique id of the answer (a UUID from the page); resubmitting the
-    /// same id returns the same verdict.
-    pub id: String,
-    /// The item answered.
-    pub item: String,
-    /// Who answered.
-    pub annotator: String,
-    /// The overall label as shown. When absent it is derived from
-    /// `dimensions` with the rubric weights ([`super::Rubric::overall`]).
-    #[serde(default)]
-    pub choice: Option<Label>,
-    /// Seconds spent on the item.
-    pub time_seconds: f64,
-    /// Per-dimension labels as shown.
-    #[serde(default)]
-    pub dimensions: BTreeMap<String, Label>,
-    /// Unix time in seconds.
-    #[serde(default)]
-    pub timestamp: Option<f64>,
-    /// Version of the page.
-    #[serde(default)]
-    pub client_version: Option<String>,
-    /// The task, if the page says; must be this session's task.
-    #[serde(default)]
-    pub task_id: Option<String>,
-    /// The order the page believes it showed; if given it must be the
-    /// session's, so a page out of step is caught rather than mis-flipped.
-    #[serde(default)]
-    pub swapped: Option<bool>,
-}
-
-impl SubmitRequest {
-    /// Parses a request from JSON text. See [`SubmitRequest::from_value`].
-    pub fn from_json(text: &str) -> Result<SubmitRequest> {
-        let v: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
-            message: format!("request is not valid JSON: {e}"),
-            at: Default::default(),
-        })?;
-        SubmitRequest::from_value(&v)
-    }
-
-    /// Checks a request field by field, naming the first wrong field.
-    pub fn from_value(v: &Value) -> Result<SubmitRequest> {
-        let f = Fields::new(v, "")?;
-        f.only(&[
-            "id",
-            "item",
-            "annotator",
-            "choice",
-            "time_seconds",
-            "dimensions",
-            "timestamp",
-            "client_version",
-            "task_id",
-            "swapped",
-        ])?;
-        let label = |v: &Value, field: &str| -> Result<Label> {
-            match v {
-                Value::String(s) => Label::parse(s).map_err(|e| e.in_field(field)),
-                other => Err(Error::invalid(
-                    field,
-                    format!("expected a label string, got {}", shown(other)),
-                )),
-            }
-        };
-        let mut dimensions = BTreeMap::new();
-        if let Some(d) = f.get("dimensions") {
-            let d = Fields::new(d, "dimensions")?;
-            for (k, v) in d.map {
-                dimensions.insert(k.clone(), label(v, &d.path_of(k))?);
-            }
-        }
-        let time_seconds = match f.get("time_seconds") {
-            None => return Err(Error::missing("time_seconds")),
-            Some(v) => match v.as_f64() {
-                Some(t) if t.is_finite() && t >= 0.0 => t,
-                _ => {
-                    return Err(Error::invalid(
-                        "time_seconds",
-                        format!("expected a finite number of seconds >= 0, got {}", shown(v)),
-                    ))
-                }
-            },
-        };
-        let timestamp = match f.get("timestamp") {
-            None => None,
-            Some(v) => Some(v.as_f64().filter(|t| t.is_finite()).ok_or_else(|| {
-                Error::invalid("timestamp", format!("expected a number, got {}", shown(v)))
-            })?),
-        };
-        let swapped = match f.get("swapped") {
-            None => None,
-            Some(Value::Bool(b)) => Some(*b),
-            Some(other) => {
-                return Err(Error::invalid(
-                    "swapped",
-                    format!("expected true or false, got {}", shown(other)),
-                ))
-            }
-        };
-        Ok(SubmitRequest {
-            id: f.required_str("id")?,
-            item: f.required_str("item")?,
-            annotator: f.required_str("annotator")?,
-            choice: f.get("choice").map(|v| label(v, "choice")).transpose()?,
-            time_seconds,
-            dimensions,
-            timestamp,
-            client_version: f.optional_str("client_version")?,
-            task_id: f.optional_str("task_id")?,
-            swapped,
-        })
-    }
-}
-
-/// Whether the annotator is still in good standing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Recorded; the annotator may go on.
-    Accepted,
-    /// Recorded; the annotator is flagged and gets no further batches.
-    Flagged,
-}
-
-/// Right or wrong on a gold item; only with `gold_feedback`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GoldFeedback {
-    /// Whether the answer matched (by `gold_match`).
-    pub correct: bool,
-    /// The gold label, canonical.
-    pub label: Label,
-    /// The gold label as the annotator saw the pair (left = "A").
-    pub label_shown: Label,
-    /// Why, if the task says.
-    pub explanation: Option<String>,
-}
-
-/// Why an annotator is flagged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlagReason {
-    /// Gold accuracy under `min_gold_accuracy` after `min_gold_for_flag` gold answers.
-    LowGoldAccuracy,
-}
-
-/// The flag, once raised (it stays).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Flag {
-    /// Why.
-    pub reason: FlagReason,
-    /// `gold_correct / gold_total`.
-    pub gold_accuracy: f64,
-    /// Gold items answered.
-    pub gold_total: u32,
-    /// Of those, right.
-    pub gold_correct: u32,
-}
-
-/// Answers done in the batch the item came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    /// Answered so far, this one included.
-    pub done: u32,
-    /// Items in the batch.
-    pub total: u32,
-}
-
-/// The session's answer to one submit.
-///
-/// With `gold_feedback` off, nothing in it depends on whether the item was
-/// gold, with one exception the issue accepts: `flag` first appears right
-/// after the gold answer that raised it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Verdict {
-    /// `accepted` or `flagged`.
-    pub status: Status,
-    /// The canonical record to post (written with `"label_order": "canonical"`).
-    #[serde(serialize_with = "canonical_record")]
-    pub annotation: Annotation,
-    /// The answer took less than `fast_seconds`.
-    pub too_fast: bool,
-    /// Gold right or wrong: only with `gold_feedback`, else always `null`.
-    pub gold: Option<GoldFeedback>,
-    /// Present once the annotator is flagged.
-    pub flag: Option<Flag>,
-    /// Progress through the item's batch.
-    pub progress: Progress,
-    /// This is a resubmission: the verdict is the first one, nothing changed.
-    pub duplicate: bool,
-}
-
-fn canonical_record<S: Serializer>(a: &Annotation, s: S) -> std::result::Result<S::Ok, S::Error> {
-    a.to_json_value().serialize(s)
-}
 
 impl Session {
     /// Takes one answer from the page. Checks that the item is in an open
@@ -227,6 +24,9 @@ impl Session {
                     req.time_seconds
                 ),
             ));
+        }
+        if req.id.trim().is_empty() {
+            return Err(Error::invalid("id", "must not be empty"));
         }
         let mut req = req;
         self.own_task_id(&mut req.task_id)?;
@@ -402,6 +202,9 @@ impl Session {
             Some(Slot::Open { batch, .. }) => *batch,
             Some(Slot::Done(d)) if d.0 == annotation.label => {
                 let mut v = d.1.clone();
+                v.annotation.item = annotation.item;
+                v.annotation.annotator = annotation.annotator;
+                v.annotation.task_id = annotation.task_id;
                 v.duplicate = true;
                 return Ok(v);
             }
@@ -413,6 +216,7 @@ impl Session {
             }
             None => return Err(Error::Rejected("item not held".into())),
         };
+        self.live.add(&annotation)?;
         let mut gold = None;
         if let Kind::Gold(g) = self.items[i as usize].kind {
             if let Some(answer) = self.task.gold.get(g as usize) {
@@ -468,7 +272,7 @@ impl Session {
         }
         who.slots.insert(
             i,
-            Slot::Done(Box::new((verdict.annotation.label, verdict.clone()))),
+            Slot::Done(Box::new((verdict.annotation.label, stored(&verdict)))),
         );
         Ok(verdict)
     }

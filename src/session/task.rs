@@ -319,6 +319,13 @@ fn config_from_value(value: &Value) -> Result<TaskConfig> {
             )
         })?),
     };
+    let fast_seconds = c.number_in("fast_seconds", d.fast_seconds, 0.0, f64::INFINITY, false)?;
+    if fast_seconds <= 0.0 {
+        return Err(Error::invalid(
+            "config.fast_seconds",
+            format!("expected a number of seconds > 0, got {fast_seconds}"),
+        ));
+    }
     Ok(TaskConfig {
         batch_size: int("batch_size", d.batch_size, 1)?,
         gold_fraction: c.number_in("gold_fraction", d.gold_fraction, 0.0, 1.0, true)?,
@@ -332,7 +339,7 @@ fn config_from_value(value: &Value) -> Result<TaskConfig> {
             false,
         )?,
         gold_match,
-        fast_seconds: c.number_in("fast_seconds", d.fast_seconds, 0.0, f64::INFINITY, false)?,
+        fast_seconds,
         randomize_order: c.bool_or("randomize_order", d.randomize_order)?,
         gold_feedback: c.bool_or("gold_feedback", d.gold_feedback)?,
         seed,

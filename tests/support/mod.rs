@@ -107,3 +107,18 @@ pub fn work(
     }
     out
 }
+
+/// Four batches (w1, w2, w1, w3) of a 200-item task with 20 gold, batch
+/// size 10, seed 7, as `[[id, swapped], ...]` per batch: the content of
+/// `tests/fixtures/session_seed7.json`.
+pub fn batches_for_seed_7() -> Value {
+    let mut s = Session::new(task(200, 20, json!({"batch_size": 10})), Some(7)).expect("a session");
+    let batches: Vec<Value> = ["w1", "w2", "w1", "w3"]
+        .iter()
+        .map(|w| {
+            let b = s.next_batch(w).expect("a batch");
+            Value::Array(b.items.iter().map(|i| json!([i.id, i.swapped])).collect())
+        })
+        .collect();
+    Value::Array(batches)
+}

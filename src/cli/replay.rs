@@ -1,0 +1,32 @@
+//! `prefkit replay`: feeds a file of annotations through one session over a
+//! task, in file order, assigning items as needed; prints one verdict a
+//! line, then the session's statistics.
+
+use prefkit::annotation::parse_annotations_jsonl;
+use prefkit::session::Session;
+use std::io::Write;
+use std::path::Path;
+
+/// Replays `file` through a session over `task`.
+pub fn run(task: &Path, file: &Path, seed: Option<u64>) -> Result<(), String> {
+    let task = super::batch::load_task(task)?;
+    // Replaying assigns items on demand and draws nothing at random; a
+    // fixed default seed (0) only keeps the session itself reproducible.
+    let seed = seed.or(task.config.seed).unwrap_or(0);
+    let mut session = Session::new(task, Some(seed)).map_err(|e| e.to_string())?;
+    let text = super::read(file)?;
+    let parsed =
+        parse_annotations_jsonl(&text, false).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let w = |e: std::io::Error| e.to_string();
+    for (a, line) in parsed.records.into_iter().zip(parsed.lines) {
+        let verdict = session
+            .record_assigning(a)
+            .map_err(|e| format!("{}: {}", file.display(), e.at_line(line)))?;
+        let json = serde_json::to_string(&verdict).map_err(|e| e.to_string())?;
+        writeln!(out, "{json}").map_err(w)?;
+    }
+    let stats = serde_json::to_string(&session.stats()).map_err(|e| e.to_string())?;
+    writeln!(out, "{stats}").map_err(w)?;
+    out.flush().map_err(w)
+}

@@ -1,0 +1,419 @@
+//! Reading the verdict out of a judge model's answer.
+//!
+//! The judge is told to end with `VERDICT: A>>B | A>B | A=B | B>A | B>>A`.
+//! Real models wrap that line in markdown (`**Verdict:** A > B`), code fences
+//! or brackets (`[[B>A]]`), write it in lower case, add punctuation after it,
+//! mention it while thinking, or give it twice. The rules here:
+//!
+//! * the keyword is `verdict`, any case, optionally wrapped in `*`, `_` or
+//!   backticks (or quoted, as a JSON key), followed by an optional separator (`:`, `：`, `-`, `–`, `—`);
+//! * then, after markup (`*`, `_`, backticks, quotes, brackets, a code-fence
+//!   language tag) and white space, a label: a side (`A`/`B`, any case,
+//!   full-width too), an operator (`>`, `>>`, `<`, `<<`, `=`, or `≫`, `≪`,
+//!   `＞`, `＜`, `＝`), the other side, with spaces allowed around the
+//!   operator, and no letter or digit right after; the word `tie` is a tie;
+//! * text inside `<think>`, `<thinking>` or `<reasoning>` blocks is ignored
+//!   (a closing tag with no opening one hides everything before it; an
+//!   opening one never closed hides everything after it);
+//! * when there are several verdicts the last one counts, and
+//!   `conflicting` says whether they disagreed;
+//! * no verdict at all is [`Verdict::Unparsed`] with a reason, never a tie.
+//!
+//! The explanation is the visible text before the verdict line.
+
+use crate::label::Label;
+use serde::{Deserialize, Serialize};
+
+/// What a judge's answer says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Verdict {
+    /// A verdict was found.
+    Parsed {
+        /// The label of the last verdict, in the order the judge was shown.
+        label: Label,
+        /// The visible text before the verdict, trimmed.
+        explanation: String,
+        /// The verdict as written (`**Verdict:** A > B`).
+        matched: String,
+        /// How many verdicts the answer gives outside thinking blocks.
+        verdicts_found: usize,
+        /// Whether those verdicts disagree with each other.
+        conflicting: bool,
+    },
+    /// No verdict could be read; the item needs a person.
+    Unparsed {
+        /// The visible text, trimmed.
+        explanation: String,
+        /// Why nothing was read.
+        reason: String,
+    },
+}
+
+impl Verdict {
+    /// The label, if one was read.
+    pub fn label(&self) -> Option<Label> {
+        match self {
+            Verdict::Parsed { label, .. } => Some(*label),
+            Verdict::Unparsed { .. } => None,
+        }
+    }
+
+    /// The explanation (the visible text before the verdict).
+    pub fn explanation(&self) -> &str {
+        match self {
+            Verdict::Parsed { explanation, .. } | Verdict::Unparsed { explanation, .. } => {
+                explanation
+            }
+        }
+    }
+}
+
+/// One verdict found in a text, with byte offsets into that text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerdictMatch {
+    /// The label read.
+    pub label: Label,
+    /// Where the explanation ends (start of the verdict's line when that
+    /// line holds only markup or `final`/`overall` before the keyword).
+    pub explanation_end: usize,
+    /// Start of the keyword.
+    pub start: usize,
+    /// Start of the label itself (`A` of `A > B`).
+    pub label_start: usize,
+    /// End of the label (just after `B` of `A > B`).
+    pub label_end: usize,
+}
+
+/// Byte ranges of thinking blocks, sorted and disjoint.
+pub fn thinking_regions(text: &str) -> Vec<(usize, usize)> {
+    let lower = text.to_ascii_lowercase();
+    let mut events: Vec<(usize, usize, bool)> = Vec::new(); // (pos, len, is_open)
+    for tag in ["think", "thinking", "reasoning"] {
+        for (open, pat) in [(true, format!("<{tag}>")), (false, format!("</{tag}>"))] {
+            events.extend(lower.match_indices(&pat).map(|(p, m)| (p, m.len(), open)));
+        }
+    }
+    events.sort_unstable();
+    let mut regions = Vec::new();
+    let mut open_at: Option<usize> = None;
+    for (pos, len, is_open) in events {
+        match (is_open, open_at) {
+            (true, None) => open_at = Some(pos),
+            (false, Some(start)) => {
+                regions.push((start, pos + len));
+                open_at = None;
+            }
+            (false, None) => {
+                // A closing tag with no opening one: the answer started inside
+                // the thinking (some servers strip the opening tag).
+                let start = regions.last().map_or(0, |r: &(usize, usize)| r.1);
+                regions.push((start, pos + len));
+            }
+            (true, Some(_)) => {}
+        }
+    }
+    if let Some(start) = open_at {
+        regions.push((start, text.len()));
+    }
+    regions
+}
+
+fn in_regions(regions: &[(usize, usize)], pos: usize) -> bool {
+    regions.iter().any(|&(s, e)| s <= pos && pos < e)
+}
+
+fn is_markup(c: char) -> bool {
+    matches!(
+        c,
+        '*' | '_' | '`' | '"' | '\'' | '[' | '(' | '{' | '“' | '‘'
+    )
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\t' || c == '\u{a0}' || c == '\u{3000}'
+}
+
+/// A side letter: 0 for A, 1 for B.
+fn side_of(c: char) -> Option<u8> {
+    match c {
+        'A' | 'a' | 'Ａ' | 'ａ' => Some(0),
+        'B' | 'b' | 'Ｂ' | 'ｂ' => Some(1),
+        _ => None,
+    }
+}
+
+/// The operator characters, normalised to ASCII.
+fn op_of(c: char) -> Option<&'static str> {
+    match c {
+        '>' | '＞' => Some(">"),
+        '≫' => Some(">>"),
+        '<' | '＜' => Some("<"),
+        '≪' => Some("<<"),
+        '=' | '＝' => Some("="),
+        _ => None,
+    }
+}
+
+/// Reads a label at byte `i` of `text`: returns it and the end offset.
+pub(crate) fn read_label(text: &str, i: usize) -> Option<(Label, usize)> {
+    let rest = text.get(i..)?;
+    let boundary_ok = |end: usize| {
+        text.get(end..)
+            .and_then(|t| t.chars().next())
+            .map_or(true, |c| !c.is_alphanumeric())
+    };
+    if rest.len() >= 3 && rest.is_char_boundary(3) && rest[..3].eq_ignore_ascii_case("tie") {
+        return boundary_ok(i + 3).then_some((Label::Tie, i + 3));
+    }
+    let mut chars = rest.char_indices().peekable();
+    let first = side_of(chars.next()?.1)?;
+    while chars.next_if(|&(_, c)| is_space(c)).is_some() {}
+    let mut op = String::new();
+    while let Some((_, c)) = chars.next_if(|&(_, c)| op_of(c).is_some()) {
+        op.push_str(op_of(c)?);
+    }
+    while chars.next_if(|&(_, c)| is_space(c)).is_some() {}
+    let (at, c) = chars.next()?;
+    let second = side_of(c)?;
+    let end = i + at + c.len_utf8();
+    if first == second || !boundary_ok(end) {
+        return None;
+    }
+    // Winner 0 = A, 1 = B.
+    let (winner, strength) = match op.as_str() {
+        "=" | "==" => return Some((Label::Tie, end)),
+        ">" => (first, 1),
+        ">>" => (first, 2),
+        "<" => (second, 1),
+        "<<" => (second, 2),
+        _ => return None,
+    };
+    let label = match (winner, strength) {
+        (0, 2) => Label::AMuchBetter,
+        (0, _) => Label::ABetter,
+        (_, 2) => Label::BMuchBetter,
+        _ => Label::BBetter,
+    };
+    Some((label, end))
+}
+
+/// Reads a verdict whose keyword starts at byte `start` (7 bytes: `verdict`).
+fn read_verdict_at(text: &str, start: usize) -> Option<(Label, usize, usize)> {
+    let mut i = start + "verdict".len();
+    let skip = |i: &mut usize, pred: &dyn Fn(char) -> bool| {
+        while let Some(c) = text.get(*i..).and_then(|t| t.chars().next()) {
+            if !pred(c) {
+                break;
+            }
+            *i += c.len_utf8();
+        }
+    };
+    skip(&mut i, &|c| {
+        matches!(c, '*' | '_' | '`' | '"' | '\'') || is_space(c)
+    });
+    if let Some(c) = text.get(i..).and_then(|t| t.chars().next()) {
+        if matches!(c, ':' | '：' | '-' | '–' | '—') {
+            i += c.len_utf8();
+        }
+    }
+    let before = i;
+    skip(&mut i, &|c| is_markup(c) || c.is_whitespace());
+    // A code fence opened after the keyword may carry a language tag.
+    if text.get(before..i).is_some_and(|s| s.contains("```")) {
+        let tag_start = i;
+        skip(&mut i, &|c| c.is_ascii_alphanumeric());
+        if text.get(i..).is_some_and(|t| t.starts_with('\n')) {
+            skip(&mut i, &|c| c.is_whitespace());
+        } else {
+            i = tag_start;
+        }
+    }
+    let (label, end) = read_label(text, i)?;
+    Some((label, i, end))
+}
+
+/// Where the explanation ends for a keyword at `start`: the start of its
+/// line when the line holds only markup and at most `final`/`overall`/`my
+/// final` before the keyword.
+fn explanation_end(text: &str, start: usize) -> usize {
+    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+    let prefix: String = text[line_start..start]
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '#' | '`' | '>' | '-' | '['))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match prefix
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .as_str()
+    {
+        "" | "final" | "overall" | "my final" | "the final" | "my" => line_start,
+        _ => start,
+    }
+}
+
+/// Every verdict outside thinking blocks, in order of appearance.
+pub fn find_verdicts(text: &str) -> Vec<VerdictMatch> {
+    let regions = thinking_regions(text);
+    let lower = text.to_ascii_lowercase();
+    lower
+        .match_indices("verdict")
+        .filter(|(p, _)| !in_regions(&regions, *p))
+        .filter_map(|(start, _)| {
+            let (label, label_start, label_end) = read_verdict_at(text, start)?;
+            Some(VerdictMatch {
+                label,
+                explanation_end: explanation_end(text, start),
+                start,
+                label_start,
+                label_end,
+            })
+        })
+        .collect()
+}
+
+/// `text[..end]` without thinking blocks, trimmed of white space and markup.
+fn visible_before(text: &str, end: usize, regions: &[(usize, usize)]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for &(s, e) in regions {
+        if s >= end {
+            break;
+        }
+        if s > at {
+            out.push_str(&text[at..s]);
+        }
+        at = at.max(e);
+    }
+    if at < end {
+        out.push_str(&text[at..end]);
+    }
+    trim_markup(&out).to_string()
+}
+
+/// Trims white space, trailing `#` and trailing emphasis or code markers
+/// left unbalanced by cutting the text at the verdict (`**`, `__`, `` ` ``).
+fn trim_markup(text: &str) -> &str {
+    let mut e = text.trim();
+    loop {
+        let before = e.len();
+        e = e.trim_end_matches(|c: char| c.is_whitespace() || c == '#');
+        for m in ["```", "**", "__", "`", "*", "_"] {
+            if e.ends_with(m) && e.matches(m).count() % 2 == 1 {
+                e = &e[..e.len() - m.len()];
+            }
+        }
+        if e.len() == before {
+            return e;
+        }
+    }
+}
+
+/// Parses a judge's answer.
+///
+/// ```
+/// use prefkit::judge::verdict::{parse_verdict, Verdict};
+/// use prefkit::Label;
+/// let v = parse_verdict("B is shorter but wrong.\n\n**Verdict: A > B.**");
+/// assert_eq!(v.label(), Some(Label::ABetter));
+/// assert_eq!(v.explanation(), "B is shorter but wrong.");
+/// assert!(matches!(parse_verdict("Both are fine."), Verdict::Unparsed { .. }));
+/// ```
+pub fn parse_verdict(text: &str) -> Verdict {
+    let regions = thinking_regions(text);
+    let found = find_verdicts(text);
+    let Some(last) = found.last() else {
+        let explanation = visible_before(text, text.len(), &regions);
+        let lower = text.to_ascii_lowercase();
+        let keyword_seen = lower.contains("verdict");
+        let visible_keyword = lower
+            .match_indices("verdict")
+            .any(|(p, _)| !in_regions(&regions, p));
+        let reason = if text.trim().is_empty() {
+            "the answer is empty".to_string()
+        } else if regions.last().is_some_and(|r| r.1 == text.len())
+            && !text.to_ascii_lowercase().trim_end().ends_with("think>")
+            && explanation.is_empty()
+        {
+            "the answer ends inside a thinking block (cut off?) and gives no verdict".to_string()
+        } else if visible_keyword {
+            "\"VERDICT\" is written but not followed by one of A>>B, A>B, A=B, B>A, B>>A"
+                .to_string()
+        } else if keyword_seen {
+            "a verdict appears only inside the thinking block, not in the answer".to_string()
+        } else {
+            "no \"VERDICT: ...\" line in the answer".to_string()
+        };
+        return Verdict::Unparsed {
+            explanation,
+            reason,
+        };
+    };
+    let first = found.first().map_or(last.label, |m| m.label);
+    Verdict::Parsed {
+        label: last.label,
+        explanation: visible_before(text, last.explanation_end, &regions),
+        matched: text[last.start..last.label_end].to_string(),
+        verdicts_found: found.len(),
+        conflicting: found.iter().any(|m| m.label != first),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(text: &str) -> Option<Label> {
+        parse_verdict(text).label()
+    }
+
+    #[test]
+    fn every_canonical_verdict_parses_to_its_label() {
+        for l in Label::ALL {
+            assert_eq!(label(&format!("VERDICT: {}", l.judge_form())), Some(l));
+        }
+    }
+
+    #[test]
+    fn reversed_operators_and_spaces_are_read() {
+        assert_eq!(label("verdict: a < b"), Some(Label::BBetter));
+        assert_eq!(label("Verdict: B << A"), Some(Label::AMuchBetter));
+        assert_eq!(label("VERDICT: B = A"), Some(Label::Tie));
+        assert_eq!(label("VERDICT: Ａ≫Ｂ"), Some(Label::AMuchBetter));
+        assert_eq!(label("VERDICT: Tie."), Some(Label::Tie));
+    }
+
+    #[test]
+    fn malformed_labels_are_not_read() {
+        assert_eq!(label("VERDICT: A>A"), None);
+        assert_eq!(label("VERDICT: A>>>B"), None);
+        assert_eq!(label("VERDICT: A>Bx"), None);
+        assert_eq!(label("VERDICT: A is better"), None);
+        assert_eq!(label("verdicts: A>B"), None);
+        assert_eq!(label("VERDICT: tiebreak"), None);
+    }
+
+    #[test]
+    fn the_label_offsets_cover_the_label_only() {
+        let text = "ok\n**Verdict:** `A > B`.";
+        let m = find_verdicts(text);
+        assert_eq!(m.len(), 1);
+        assert_eq!(&text[m[0].label_start..m[0].label_end], "A > B");
+        assert_eq!(m[0].explanation_end, 3);
+    }
+
+    #[test]
+    fn unparsed_answers_say_why() {
+        let reason = |t: &str| match parse_verdict(t) {
+            Verdict::Unparsed { reason, .. } => reason,
+            v => panic!("parsed {v:?}"),
+        };
+        assert!(reason("").contains("empty"));
+        assert!(reason("VERDICT: undecided").contains("not followed by"));
+        assert!(reason("<think>VERDICT: A>B</think>Hmm.").contains("only inside"));
+        assert!(reason("<think>Let me compare").contains("cut off"));
+        assert!(reason("A is better.").contains("no \"VERDICT"));
+    }
+}

@@ -1,0 +1,127 @@
+//! The page's answer to one item, as it sends it.
+
+use super::fields::{shown, Fields};
+use crate::error::{Error, Result};
+use crate::label::Label;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One answer as the page sends it: `choice` and `dimensions` are as the
+/// annotator saw the pair (left = "A").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitRequest {
+    /// Unique id of the answer (a UUID from the page); resubmitting the
+    /// same id returns the same verdict.
+    pub id: String,
+    /// The item answered.
+    pub item: String,
+    /// Who answered.
+    pub annotator: String,
+    /// The overall label as shown. When absent it is derived from
+    /// `dimensions` with the rubric weights ([`super::Rubric::overall`]).
+    #[serde(default)]
+    pub choice: Option<Label>,
+    /// Seconds spent on the item.
+    pub time_seconds: f64,
+    /// Per-dimension labels as shown.
+    #[serde(default)]
+    pub dimensions: BTreeMap<String, Label>,
+    /// Unix time in seconds.
+    #[serde(default)]
+    pub timestamp: Option<f64>,
+    /// Version of the page.
+    #[serde(default)]
+    pub client_version: Option<String>,
+    /// The task, if the page says; must be this session's task.
+    #[serde(default)]
+    pub task_id: Option<String>,
+    /// The order the page believes it showed; if given it must be the
+    /// session's, so a page out of step is caught rather than mis-flipped.
+    #[serde(default)]
+    pub swapped: Option<bool>,
+}
+
+impl SubmitRequest {
+    /// Parses a request from JSON text. See [`SubmitRequest::from_value`].
+    pub fn from_json(text: &str) -> Result<SubmitRequest> {
+        let v: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
+            message: format!("request is not valid JSON: {e}"),
+            at: Default::default(),
+        })?;
+        SubmitRequest::from_value(&v)
+    }
+
+    /// Checks a request field by field, naming the first wrong field.
+    pub fn from_value(v: &Value) -> Result<SubmitRequest> {
+        let f = Fields::new(v, "")?;
+        f.only(&[
+            "id",
+            "item",
+            "annotator",
+            "choice",
+            "time_seconds",
+            "dimensions",
+            "timestamp",
+            "client_version",
+            "task_id",
+            "swapped",
+        ])?;
+        let label = |v: &Value, field: &str| -> Result<Label> {
+            match v {
+                Value::String(s) => Label::parse(s).map_err(|e| e.in_field(field)),
+                other => Err(Error::invalid(
+                    field,
+                    format!("expected a label string, got {}", shown(other)),
+                )),
+            }
+        };
+        let mut dimensions = BTreeMap::new();
+        if let Some(d) = f.get("dimensions") {
+            let d = Fields::new(d, "dimensions")?;
+            for (k, v) in d.map {
+                dimensions.insert(k.clone(), label(v, &d.path_of(k))?);
+            }
+        }
+        let time_seconds = match f.get("time_seconds") {
+            None => return Err(Error::missing("time_seconds")),
+            Some(v) => match v.as_f64() {
+                Some(t) if t.is_finite() && t >= 0.0 => t,
+                _ => {
+                    return Err(Error::invalid(
+                        "time_seconds",
+                        format!("expected a finite number of seconds >= 0, got {}", shown(v)),
+                    ))
+                }
+            },
+        };
+        let timestamp = match f.get("timestamp") {
+            None => None,
+            Some(v) => Some(v.as_f64().filter(|t| t.is_finite()).ok_or_else(|| {
+                Error::invalid("timestamp", format!("expected a number, got {}", shown(v)))
+            })?),
+        };
+        let swapped = match f.get("swapped") {
+            None => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => {
+                return Err(Error::invalid(
+                    "swapped",
+                    format!("expected true or false, got {}", shown(other)),
+                ))
+            }
+        };
+        Ok(SubmitRequest {
+            id: f.required_str("id")?,
+            item: f.required_str("item")?,
+            annotator: f.required_str("annotator")?,
+            choice: f.get("choice").map(|v| label(v, "choice")).transpose()?,
+            time_seconds,
+            dimensions,
+            timestamp,
+            client_version: f.optional_str("client_version")?,
+            task_id: f.optional_str("task_id")?,
+            swapped,
+        })
+    }
+}

@@ -1,0 +1,105 @@
+//! Live statistics of a session: the figures of `prefkit report` (minus
+//! Dawid-Skene) on the answers so far, plus the session's own state.
+//!
+//! Every accepted answer goes into the report's live states (one O(1)
+//! update each); [`Session::stats`] takes a snapshot. Nothing here computes
+//! a metric: the figures are those of [`crate::reliability`] and
+//! [`crate::agreement`], with the task's thresholds.
+
+use super::task::Task;
+use super::Session;
+use crate::annotation::Gold;
+use crate::error::Result;
+use crate::reliability::ReliabilityConfig;
+use crate::report::{LiveReport, Report, ReportConfig};
+use serde::Serialize;
+
+/// The report settings that a task's config implies: the report's
+/// defaults, with the task's gold match, flag thresholds and `fast_seconds`
+/// as the speed threshold.
+pub fn report_config(task: &Task) -> ReportConfig {
+    let c = &task.config;
+    ReportConfig {
+        reliability: ReliabilityConfig {
+            gold_match: c.gold_match,
+            speed_threshold_seconds: c.fast_seconds,
+            flag_min_gold: c.min_gold_for_flag,
+            flag_gold_accuracy_below: c.min_gold_accuracy,
+            ..ReliabilityConfig::default()
+        },
+        ..ReportConfig::default()
+    }
+}
+
+/// The task's gold answers as the report reads them.
+pub fn gold_answers(task: &Task) -> Vec<Gold> {
+    task.gold
+        .iter()
+        .map(|g| Gold {
+            item: g.id.clone(),
+            label: g.label,
+            explanation: g.explanation.clone(),
+        })
+        .collect()
+}
+
+/// The report's live state for a task.
+pub(crate) fn live_report(task: &Task) -> Result<LiveReport> {
+    LiveReport::new(report_config(task), &gold_answers(task))
+}
+
+/// What the session itself knows beyond the report's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionCounts {
+    /// Batches handed out (not counting empty ones).
+    pub batches: u64,
+    /// Items handed out and not answered yet.
+    pub open_items: u64,
+    /// Annotators flagged during the session (the flag stays once raised,
+    /// while `annotators[].flagged` is the report's rule on the answers now).
+    pub flagged: Vec<String>,
+}
+
+/// The statistics of a session: the report of `prefkit report` on the
+/// answers so far (with the task's thresholds; Dawid-Skene left `null`),
+/// its fields at the top level, plus `session`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionStats {
+    /// `counts`, `agreement`, `annotators` (position bias and
+    /// straight-lining included), `filtered`, `labels`, `undefined`.
+    #[serde(flatten)]
+    pub report: Report,
+    /// Session state.
+    pub session: SessionCounts,
+}
+
+impl Session {
+    /// The statistics now. Time linear in the answers so far (agreement
+    /// with each item's majority and the final labels are recomputed), so
+    /// call it when the figures are wanted, not after every click.
+    pub fn stats(&self) -> SessionStats {
+        let mut open = 0u64;
+        let mut batches = 0u64;
+        let mut flagged = Vec::new();
+        for a in &self.annotators {
+            open += a
+                .slots
+                .values()
+                .filter(|s| matches!(s, super::Slot::Open { .. }))
+                .count() as u64;
+            batches += a.batches.len() as u64 - u64::from(a.on_demand.is_some());
+            if a.flagged {
+                flagged.push(a.name.clone());
+            }
+        }
+        flagged.sort();
+        SessionStats {
+            report: self.live.snapshot(),
+            session: SessionCounts {
+                batches,
+                open_items: open,
+                flagged,
+            },
+        }
+    }
+}

@@ -1,0 +1,147 @@
+"""Reference values for prefkit's Dawid-Skene, computed with crowd-kit.
+
+Writes, under tests/fixtures/reference/:
+  ds_patients.jsonl          the patient data of Dawid & Skene (1979), Table 1
+  ds_patients_crowdkit.json  crowd-kit's DawidSkene fit of it
+  ds_seeded.jsonl, ds_seeded_gold.jsonl   a seeded synthetic dataset
+  ds_seeded_crowdkit.json    crowd-kit's fit of it, gold held (true_labels)
+  ds_dense.jsonl, ds_dense_crowdkit.json   40 items labelled by 24 annotators
+                             each (prefkit's log-space path: over 16 labels)
+
+Run from the repository root:  python3 tests/reference/dawid_skene_reference.py
+Needs numpy, pandas and crowd-kit (checked with crowd-kit 1.4.2). CI does
+not run this; the tests read the files it wrote.
+
+Mapping to prefkit's data model (one label per annotator and item): the
+paper's clinician 1 rated every patient three times; the three ratings are
+treated as three annotators "1a", "1b", "1c". Clinicians 2-5 are "2".."5".
+The four classes 1-4 become the labels A>>, A>, =, B> (codes 0-3).
+"""
+
+import json
+import os
+
+import numpy as np
+import pandas as pd
+from crowdkit.aggregation import DawidSkene
+
+LABELS = ["A>>", "A>", "=", "B>", "B>>"]
+OUT = os.path.join("tests", "fixtures", "reference")
+N_ITER = 50
+
+# Dawid & Skene (1979), Table 1: for each of 45 patients, clinician 1's
+# three ratings, then clinicians 2, 3, 4 and 5.
+PATIENTS = [
+    [1, 1, 1, 1, 1, 1, 1], [3, 3, 3, 4, 3, 3, 4], [1, 1, 2, 2, 1, 2, 2],
+    [2, 2, 2, 3, 1, 2, 1], [2, 2, 2, 3, 2, 2, 2], [2, 2, 2, 3, 3, 2, 2],
+    [1, 2, 2, 2, 1, 1, 1], [3, 3, 3, 3, 4, 3, 3], [2, 2, 2, 2, 2, 2, 3],
+    [2, 3, 2, 2, 2, 2, 3], [4, 4, 4, 4, 4, 4, 4], [2, 2, 2, 3, 3, 4, 3],
+    [1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 3, 2, 1, 2], [1, 2, 1, 1, 1, 1, 1],
+    [1, 1, 1, 2, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1],
+    [2, 2, 2, 2, 2, 2, 1], [2, 2, 2, 1, 3, 2, 2], [2, 2, 2, 2, 2, 2, 2],
+    [2, 2, 2, 2, 2, 2, 1], [2, 2, 2, 3, 2, 2, 2], [2, 2, 1, 2, 2, 2, 2],
+    [1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1], [2, 3, 2, 2, 2, 2, 2],
+    [1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1], [1, 1, 2, 1, 1, 2, 1],
+    [1, 1, 1, 1, 1, 1, 1], [3, 3, 3, 3, 2, 3, 3], [1, 1, 1, 1, 1, 1, 1],
+    [2, 2, 2, 2, 2, 2, 2], [2, 2, 2, 3, 2, 3, 2], [4, 3, 3, 4, 3, 4, 3],
+    [2, 2, 1, 2, 2, 3, 2], [2, 3, 2, 3, 2, 3, 3], [3, 3, 3, 3, 4, 3, 2],
+    [1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1], [1, 2, 1, 2, 1, 1, 1],
+    [2, 3, 2, 2, 2, 2, 2], [1, 2, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2],
+]
+RATERS = ["1a", "1b", "1c", "2", "3", "4", "5"]
+
+
+def fit(df, true_labels=None):
+    # tol = -inf: run exactly N_ITER iterations, as the test does.
+    ds = DawidSkene(n_iter=N_ITER, tol=-np.inf)
+    ds.fit(df, true_labels=true_labels)
+    probas = ds.probas_.reindex(columns=range(5), fill_value=0.0)
+    priors = ds.priors_.reindex(range(5), fill_value=0.0)
+    return {
+        "n_iter": N_ITER,
+        "labels": {str(t): LABELS[int(l)] for t, l in ds.labels_.items()},
+        "posteriors": {str(t): [float(x) for x in row] for t, row in probas.iterrows()},
+        "priors": [float(x) for x in priors],
+        "crowd_kit": "1.4.2",
+    }
+
+
+def write_jsonl(path, records):
+    with open(path, "w") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+
+
+def patients():
+    rows = []
+    for p, ratings in enumerate(PATIENTS, start=1):
+        for rater, cls in zip(RATERS, ratings):
+            rows.append({"item": f"patient-{p:02d}", "annotator": rater, "label": LABELS[cls - 1]})
+    write_jsonl(os.path.join(OUT, "ds_patients.jsonl"), rows)
+    df = pd.DataFrame(
+        [(r["item"], r["annotator"], LABELS.index(r["label"])) for r in rows],
+        columns=["task", "worker", "label"],
+    )
+    with open(os.path.join(OUT, "ds_patients_crowdkit.json"), "w") as f:
+        json.dump(fit(df), f, indent=1)
+
+
+def seeded():
+    rng = np.random.default_rng(20261125)
+    n_items, n_workers, per_item = 300, 12, 4
+    truth = rng.choice(5, size=n_items, p=[0.2, 0.3, 0.15, 0.25, 0.1])
+    # Worker w answers the truth with probability acc[w], else a label
+    # one step away (ordinal noise) or uniformly at random.
+    acc = np.linspace(0.35, 0.9, n_workers)
+    rows = []
+    for i in range(n_items):
+        for w in rng.choice(n_workers, size=per_item, replace=False):
+            u = rng.random()
+            if u < acc[w]:
+                lab = truth[i]
+            elif u < acc[w] + (1 - acc[w]) / 2:
+                lab = int(np.clip(truth[i] + rng.choice([-1, 1]), 0, 4))
+            else:
+                lab = int(rng.integers(5))
+            rows.append({"item": f"s{i:03d}", "annotator": f"w{w:02d}", "label": LABELS[int(lab)]})
+    gold_items = list(range(0, n_items, 15))
+    gold = [{"item": f"s{i:03d}", "label": LABELS[int(truth[i])]} for i in gold_items]
+    write_jsonl(os.path.join(OUT, "ds_seeded.jsonl"), rows)
+    write_jsonl(os.path.join(OUT, "ds_seeded_gold.jsonl"), gold)
+    df = pd.DataFrame(
+        [(r["item"], r["annotator"], LABELS.index(r["label"])) for r in rows],
+        columns=["task", "worker", "label"],
+    )
+    true_labels = pd.Series({g["item"]: LABELS.index(g["label"]) for g in gold})
+    out = fit(df, true_labels)
+    out["truth_accuracy"] = float(
+        np.mean([out["labels"][f"s{i:03d}"] == LABELS[int(truth[i])] for i in range(n_items)])
+    )
+    with open(os.path.join(OUT, "ds_seeded_crowdkit.json"), "w") as f:
+        json.dump(out, f, indent=1)
+
+
+def dense():
+    rng = np.random.default_rng(1979)
+    n_items, n_workers = 40, 24
+    truth = rng.integers(5, size=n_items)
+    acc = np.linspace(0.3, 0.8, n_workers)
+    rows = []
+    for i in range(n_items):
+        for w in range(n_workers):
+            lab = truth[i] if rng.random() < acc[w] else int(rng.integers(5))
+            rows.append({"item": f"d{i:02d}", "annotator": f"v{w:02d}", "label": LABELS[int(lab)]})
+    write_jsonl(os.path.join(OUT, "ds_dense.jsonl"), rows)
+    df = pd.DataFrame(
+        [(r["item"], r["annotator"], LABELS.index(r["label"])) for r in rows],
+        columns=["task", "worker", "label"],
+    )
+    with open(os.path.join(OUT, "ds_dense_crowdkit.json"), "w") as f:
+        json.dump(fit(df), f, indent=1)
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    patients()
+    seeded()
+    dense()
