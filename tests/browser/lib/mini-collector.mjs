@@ -1,0 +1,68 @@
+// A small stand-in collector for the page tests, used only when the real
+// one (`prefkit serve`) is not built: serves www/, stores POSTed annotations
+// in memory idempotently by id (200 for a repeat, 409 for the same id with
+// other content) and exports them with the admin token. It does not re-check
+// gold or assemble blind batches; the real collector does.
+
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.jsonl': 'application/jsonl', '.md': 'text/plain', '.svg': 'image/svg+xml' };
+
+export function startMiniCollector({ www, tasks = [], adminToken }) {
+  const stored = new Map(); // id -> {json, record}
+  const taskIds = new Set(tasks.map((t) => JSON.parse(fs.readFileSync(t, 'utf8')).task_id));
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const send = (status, body, type = 'application/json') => {
+      res.writeHead(status, { 'content-type': type, 'access-control-allow-origin': '*' });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization' });
+      return res.end();
+    }
+    if (req.method === 'POST' && url.pathname === '/api/annotations') {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        let v;
+        try { v = JSON.parse(body); } catch { return send(400, { error: 'body is not JSON' }); }
+        const list = Array.isArray(v) ? v : [v];
+        for (const a of list) {
+          if (!a || typeof a.id !== 'string' || typeof a.item !== 'string' || typeof a.label !== 'string') return send(400, { error: 'annotation needs string id, item and label' });
+          if (a.task_id && taskIds.size && !taskIds.has(a.task_id)) return send(400, { error: `unknown task "${a.task_id}"` });
+        }
+        for (const a of list) {
+          const json = JSON.stringify(a);
+          const old = stored.get(a.id);
+          if (old && old.json !== json) return send(409, { error: `annotation id ${a.id} already stored with other content` });
+        }
+        for (const a of list) if (!stored.has(a.id)) stored.set(a.id, { json: JSON.stringify(a), record: a });
+        send(200, { status: 'accepted' });
+      });
+      return;
+    }
+    const m = url.pathname.match(/^\/api\/tasks\/([^/]+)\/annotations\.jsonl$/);
+    if (m && req.method === 'GET') {
+      if (req.headers.authorization !== `Bearer ${adminToken}`) return send(401, { error: 'admin token required' });
+      const lines = [...stored.values()].filter((s) => s.record.task_id === decodeURIComponent(m[1])).map((s) => s.json);
+      return send(200, lines.map((l) => `${l}\n`).join(''), 'application/jsonl');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: 'method not allowed' });
+    const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
+    const file = path.resolve(www, rel);
+    if (!file.startsWith(path.resolve(www))) return send(403, { error: 'forbidden' });
+    fs.readFile(file, (err, data) => {
+      if (err) return send(404, { error: 'not found' });
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, kind: 'mini', close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }) });
+    });
+  });
+}
