@@ -20,7 +20,7 @@ cargo test --quiet
 
 say "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test --target wasm32-unknown-unknown --test wasm
+  cargo test --target wasm32-unknown-unknown --test wasm --test wasm_session
 
 say "building the wasm module and the command line"
 scripts/build-wasm.sh

@@ -14,6 +14,7 @@ pub mod dataset;
 pub mod error;
 pub mod judge;
 pub mod label;
+pub mod math;
 pub mod reliability;
 pub mod report;
 pub mod session;

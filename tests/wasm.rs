@@ -50,3 +50,250 @@ fn garbage_gives_errors_and_the_module_keeps_answering() {
         assert_eq!(api::version(), prefkit::VERSION);
     }
 }
+
+/// Equal texts, or a panic showing where they first differ.
+fn assert_same(ours: &str, theirs: &str) {
+    if ours != theirs {
+        let at = ours
+            .bytes()
+            .zip(theirs.bytes())
+            .position(|(a, b)| a != b)
+            .unwrap_or(ours.len().min(theirs.len()));
+        let from = at.saturating_sub(120);
+        panic!(
+            "differ at byte {at}:\n ours: {}\n native: {}",
+            &ours[from..(at + 80).min(ours.len())],
+            &theirs[from..(at + 80).min(theirs.len())]
+        );
+    }
+}
+
+fn obj(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
+
+macro_rules! published {
+    ($name:literal) => {
+        (
+            include_str!(concat!("fixtures/published/", $name, ".jsonl")),
+            include_str!(concat!("fixtures/published/", $name, ".report.json")),
+        )
+    };
+}
+
+#[wasm_bindgen_test]
+fn published_examples_give_the_same_report_bytes_as_native() {
+    // The pinned files are the native output (tests/published_reports.rs).
+    let config = obj(include_str!("fixtures/published/config.json"));
+    for (input, native) in [
+        published!("krippendorff_2011"),
+        published!("fleiss_wikipedia"),
+        published!("fleiss_1971"),
+        published!("dawid_skene_1979"),
+    ] {
+        let ours = api::report_json(JsValue::from(input), JsValue::UNDEFINED, config.clone())
+            .map_err(message)
+            .unwrap();
+        assert_same(&ours, native.trim_end());
+    }
+}
+
+#[wasm_bindgen_test]
+fn report_takes_an_array_as_well_as_jsonl_and_gives_the_same_figures() {
+    let (input, _) = published!("krippendorff_2011");
+    let lines: Vec<&str> = input.lines().collect();
+    let array = obj(&format!("[{}]", lines.join(",")));
+    let config = obj(include_str!("fixtures/published/config.json"));
+    let a = api::report(array, JsValue::UNDEFINED, config.clone()).unwrap();
+    let b = api::report(JsValue::from(input), JsValue::UNDEFINED, config).unwrap();
+    let pick = |v: &JsValue| json(&js_sys::Reflect::get(v, &"agreement".into()).unwrap());
+    assert_eq!(pick(&a), pick(&b));
+}
+
+#[wasm_bindgen_test]
+fn report_errors_name_the_line_or_element_and_skip_invalid_counts_them() {
+    let bad = "{\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\"}\n{\"item\":\"y\",\"annotator\":\"w\",\"label\":\"A>>>\"}";
+    let e = message(
+        api::report(JsValue::from(bad), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err(),
+    );
+    assert!(
+        e.starts_with("line 2, field \"label\": unknown label"),
+        "{e}"
+    );
+    let array = obj("[{\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\"},{\"item\":3}]");
+    let e = message(api::report(array, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err());
+    assert!(e.starts_with("annotation #2"), "{e}");
+    let r = api::report(
+        JsValue::from(bad),
+        JsValue::UNDEFINED,
+        obj("{\"skip_invalid\":true}"),
+    )
+    .unwrap();
+    let counts = json(&js_sys::Reflect::get(&r, &"counts".into()).unwrap());
+    assert!(counts.contains("\"skipped\":1"), "{counts}");
+    let e = message(
+        api::report(
+            JsValue::from(bad),
+            JsValue::UNDEFINED,
+            obj("{\"min_reliabilty\":1}"),
+        )
+        .unwrap_err(),
+    );
+    assert!(e.contains("min_reliabilty"), "{e}");
+}
+
+fn task_json() -> String {
+    let mut examples = Vec::new();
+    for i in 0..30 {
+        examples.push(format!(
+            "{{\"id\":\"ex-{i}\",\"prompt\":\"p{i}\",\"response_a\":\"a{i}\",\"response_b\":\"b{i}\"}}"
+        ));
+    }
+    let mut gold = Vec::new();
+    for i in 0..10 {
+        gold.push(format!(
+            "{{\"id\":\"g-{i}\",\"prompt\":\"gp{i}\",\"response_a\":\"ga{i}\",\"response_b\":\"gb{i}\",\"label\":\"A>\",\"explanation\":\"A is right\"}}"
+        ));
+    }
+    format!(
+        "{{\"task_id\":\"t\",\"examples\":[{}],\"gold\":[{}],\"config\":{{\"batch_size\":10,\"gold_fraction\":0.5,\"seed\":3}}}}",
+        examples.join(","),
+        gold.join(",")
+    )
+}
+
+#[wasm_bindgen_test]
+fn a_session_round_trip_batches_submits_flags_and_reports() {
+    let mut s = api::Session::new(obj(&task_json()), None)
+        .map_err(message)
+        .unwrap();
+    let batch = s.next_batch("w1").unwrap();
+    let items = js_sys::Reflect::get(&batch, &"items".into()).unwrap();
+    let items: js_sys::Array = items.into();
+    assert_eq!(items.length(), 10);
+    let text = json(&batch);
+    assert!(
+        !text.contains("explanation") && !text.contains("\"label\""),
+        "{text}"
+    );
+    // Always answer "right much better": wrong on every gold item (gold is A>).
+    let mut last = String::new();
+    for (n, item) in items.iter().enumerate() {
+        let id = js_sys::Reflect::get(&item, &"id".into())
+            .unwrap()
+            .as_string()
+            .unwrap();
+        let swapped = js_sys::Reflect::get(&item, &"swapped".into())
+            .unwrap()
+            .as_bool()
+            .unwrap();
+        let choice = if swapped { "A>>" } else { "B>>" };
+        let req = format!(
+            "{{\"id\":\"u{n}\",\"item\":\"{id}\",\"annotator\":\"w1\",\"choice\":\"{choice}\",\"time_seconds\":9}}"
+        );
+        let v = s.submit(obj(&req)).map_err(message).unwrap();
+        last = json(&v);
+        // Canonical label is B>> whatever the order shown.
+        assert!(last.contains("\"label\":\"B>>\""), "{last}");
+        // Resubmitting the same id is idempotent.
+        let again = json(&s.submit(obj(&req)).unwrap());
+        assert!(
+            again.contains("\"duplicate\":true") || again == last,
+            "{again}"
+        );
+    }
+    assert!(last.contains("\"status\":\"flagged\""), "{last}");
+    let next = json(&s.next_batch("w1").unwrap());
+    assert!(next.contains("\"flagged\":true"), "{next}");
+    let stats = json(&s.stats().unwrap());
+    assert!(stats.contains("\"annotators\""), "{stats}");
+    let e = message(
+        s.submit(obj(
+            "{\"id\":\"z\",\"item\":\"ex-999\",\"annotator\":\"w2\",\"choice\":\"A>\"}",
+        ))
+        .unwrap_err(),
+    );
+    assert!(!e.is_empty());
+}
+
+#[wasm_bindgen_test]
+fn the_live_state_equals_the_report_and_merges_shards() {
+    let (input, _) = published!("fleiss_1971");
+    let lines: Vec<&str> = input.lines().collect();
+    let (left, right) = lines.split_at(lines.len() / 2);
+    let mut a = api::LiveAgreement::new(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let mut b = api::LiveAgreement::new(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    for l in left {
+        a.add(obj(l)).unwrap();
+    }
+    assert_eq!(b.add_jsonl(&right.join("\n")).unwrap(), right.len() as u32);
+    a.merge(&b).unwrap();
+    assert_eq!(a.length() as usize, lines.len());
+    let live = a.snapshot().unwrap();
+    let batch = api::report(JsValue::from(input), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let pick = |v: &JsValue| json(&js_sys::Reflect::get(v, &"agreement".into()).unwrap());
+    assert_eq!(pick(&live), pick(&batch));
+    assert!(
+        a.add(obj(lines[0])).is_err(),
+        "a second label by the same annotator is refused"
+    );
+}
+
+#[wasm_bindgen_test]
+fn random_garbage_fed_to_every_export_gives_errors_and_never_kills_the_module() {
+    let mut rng = 0x9e3779b97f4a7c15u64;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let pieces = [
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"item\"",
+        "\"annotator\"",
+        "\"label\"",
+        ":",
+        ",",
+        "\"A>\"",
+        "\"A>>>\"",
+        "null",
+        "true",
+        "-1",
+        "1e999",
+        "\"\\u0000\"",
+        "\"x\"",
+        "\"choice\"",
+        "\"examples\"",
+        "{}",
+        "[]",
+    ];
+    let mut s = api::Session::new(obj(&task_json()), Some(1.0)).unwrap();
+    let _ = s.next_batch("w");
+    let mut live = api::LiveAgreement::new(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    for _ in 0..400 {
+        let n = 1 + next() % 12;
+        let text: String = (0..n)
+            .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+            .collect();
+        let value = js_sys::JSON::parse(&text).unwrap_or_else(|_| JsValue::from(text.as_str()));
+        let _ = api::report(value.clone(), value.clone(), value.clone());
+        let _ = api::report_json(value.clone(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+        let _ = api::check_annotation(value.clone());
+        let _ = api::parse_label(&text);
+        let _ = api::Session::new(value.clone(), None);
+        let _ = s.submit(value.clone());
+        let _ = s.record(value.clone());
+        let _ = s.adopt_batch(value.clone());
+        let _ = live.add(value.clone());
+        let _ = live.add_jsonl(&text);
+        let _ = api::LiveAgreement::new(value.clone(), value.clone());
+    }
+    // Still alive and still right.
+    assert_eq!(api::parse_label("A>B").unwrap(), "A>");
+    assert!(s.stats().is_ok());
+    assert!(live.snapshot().is_ok());
+}

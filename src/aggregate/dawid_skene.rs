@@ -283,7 +283,7 @@ impl Em {
         for j in 0..K {
             let (p, lp) = if self.classes[j] {
                 let p = (self.sum[j] / n).max(self.eps);
-                (p, p.ln())
+                (p, crate::math::ln(p))
             } else {
                 (0.0, f64::NEG_INFINITY)
             };
@@ -306,7 +306,7 @@ impl Em {
                         0.0
                     };
                     self.pi[key][j] = p;
-                    self.log_pi[key][j] = if p > 0.0 { p.ln() } else { 0.0 };
+                    self.log_pi[key][j] = if p > 0.0 { crate::math::ln(p) } else { 0.0 };
                 }
             }
         }
@@ -366,7 +366,7 @@ impl Em {
                         *t = lik.map(|x| x / s);
                         product *= s;
                         if product < 1e-150 {
-                            ll += product.ln();
+                            ll += crate::math::ln(product);
                             product = 1.0;
                         }
                     }
@@ -379,10 +379,10 @@ impl Em {
                             }
                         }
                         let max = acc.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                        let e = acc.map(|a| (a - max).exp());
+                        let e = acc.map(|a| crate::math::exp(a - max));
                         let s: f64 = e.iter().sum();
                         *t = e.map(|x| x / s);
-                        ll += max + s.ln();
+                        ll += max + crate::math::ln(s);
                     }
                 }
             }
@@ -396,7 +396,7 @@ impl Em {
                 }
             }
         }
-        ll + product.ln()
+        ll + crate::math::ln(product)
     }
 
     fn finish(self, log_likelihood: Vec<f64>, iterations: u32, converged: bool) -> Fit {

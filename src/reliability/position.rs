@@ -41,11 +41,13 @@ impl PositionBias {
 /// 1e-16 there: the first omitted term is 1/(1188 n^9)).
 pub fn ln_factorial(n: u64) -> f64 {
     if n < 32 {
-        return (2..=n).map(|i| (i as f64).ln()).sum();
+        return (2..=n).map(|i| crate::math::ln(i as f64)).sum();
     }
     let x = n as f64;
     let x2 = x * x;
-    x * x.ln() - x + 0.5 * (2.0 * std::f64::consts::PI * x).ln() + 1.0 / (12.0 * x)
+    x * crate::math::ln(x) - x
+        + 0.5 * crate::math::ln(2.0 * std::f64::consts::PI * x)
+        + 1.0 / (12.0 * x)
         - 1.0 / (360.0 * x * x2)
         + 1.0 / (1260.0 * x * x2 * x2)
         - 1.0 / (1680.0 * x * x2 * x2 * x2)
@@ -81,7 +83,7 @@ pub fn binomial_two_sided_half(k: u64, n: u64) -> f64 {
         }
         i -= 1;
     }
-    (std::f64::consts::LN_2 + ln_top + sum.ln()).exp().min(1.0)
+    crate::math::exp(std::f64::consts::LN_2 + ln_top + crate::math::ln(sum)).min(1.0)
 }
 
 #[cfg(test)]
@@ -103,7 +105,7 @@ mod tests {
             return 1.0;
         }
         let tail: u128 = c[..=m].iter().sum();
-        (2.0 * tail as f64 / 2f64.powi(n as i32)).min(1.0)
+        (2.0 * tail as f64 / crate::math::pow(2.0, n as f64)).min(1.0)
     }
 
     #[test]
