@@ -284,7 +284,7 @@ fn malformed_oversized_and_wrongly_typed_bodies_get_4xx_with_clear_messages_and_
             422,
             "annotations[1]: field \"time_seconds\"",
         ),
-        (big, 413, "larger than the limit of 4096 bytes"),
+        (big.clone(), 413, "larger than the limit of 4096 bytes"),
     ];
     for (body, want, says) in cases {
         let (status, text) = post(&a, &s, "/api/annotations", &body);
@@ -306,6 +306,46 @@ fn malformed_oversized_and_wrongly_typed_bodies_get_4xx_with_clear_messages_and_
     );
     assert_eq!((status, json_of(&text)["error"].is_string()), (405, true));
     assert!(export(&a, &s, "t").is_empty(), "nothing was stored");
+    // A task upload (admin only) may be larger than --max-body.
+    let big_task = task("big", 200, 0).to_string();
+    assert!(big_task.len() > 4096);
+    let (status, body) = call(
+        &a,
+        "POST",
+        &format!("{}/api/tasks", s.url),
+        Some(&big_task),
+        true,
+    );
+    assert_eq!(status, 201, "{body}");
+}
+
+#[test]
+fn the_pages_are_served_from_www_and_a_missing_file_is_a_json_404() {
+    let (dir, s) = with_task("static", &task("t", 3, 0), &[]);
+    std::fs::create_dir_all(dir.join("www/pkg")).unwrap();
+    std::fs::write(dir.join("www/pkg/prefkit_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let a = agent();
+    let (status, body) = get(&a, &s, "/");
+    assert_eq!(
+        (status, body.contains("<title>prefkit</title>")),
+        (200, true)
+    );
+    let res = a
+        .get(format!("{}/pkg/prefkit_bg.wasm", s.url))
+        .call()
+        .unwrap();
+    assert_eq!(
+        res.headers().get("content-type").unwrap(),
+        "application/wasm"
+    );
+    let (status, body) = get(&a, &s, "/nothing.html");
+    assert_eq!(status, 404);
+    assert_eq!(json_of(&body)["error"], "not found: /nothing.html");
+    let (status, _) = get(&a, &s, "/../db.sqlite");
+    assert!(
+        status == 404 || status == 400,
+        "no way out of www: {status}"
+    );
 }
 
 #[test]

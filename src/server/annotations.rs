@@ -16,7 +16,7 @@ const MAX_ID_LEN: usize = 256;
 
 /// The handler.
 pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
-    let body = read_body(&s, req).await?;
+    let body = read_body(s.max_body, req).await?;
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     if first == Some(&b'{') {
         // One object: the typed fast path (field-by-field messages on failure).

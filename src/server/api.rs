@@ -221,14 +221,13 @@ pub async fn ask<T>(
     rx.await.map_err(|_| ApiError::unavailable())?
 }
 
-/// Reads the whole body, refusing more than the configured limit (413).
-pub async fn read_body(s: &Shared, req: Request) -> Result<Bytes, ApiError> {
+/// Reads the whole body, refusing more than `limit` bytes (413).
+pub async fn read_body(limit: usize, req: Request) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
-                "request body is larger than the limit of {} bytes; send fewer annotations per request",
-                s.max_body
+                "request body is larger than the limit of {limit} bytes; send less per request"
             ),
         )
     };
@@ -237,10 +236,10 @@ pub async fn read_body(s: &Shared, req: Request) -> Result<Bytes, ApiError> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > s.max_body as u64) {
+    if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    axum::body::to_bytes(req.into_body(), s.max_body)
+    axum::body::to_bytes(req.into_body(), limit)
         .await
         .map_err(|_| too_large())
 }
