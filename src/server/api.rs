@@ -196,6 +196,11 @@ async fn batch(
         .map(|a| a.trim())
         .filter(|a| !a.is_empty())
         .ok_or_else(|| ApiError::bad_request("query parameter \"annotator\" is required"))?;
+    if annotator.len() > 256 {
+        return Err(ApiError::bad_request(
+            "query parameter \"annotator\": longer than 256 bytes",
+        ));
+    }
     if s.registry.get(&task).is_none() {
         return Err(ApiError::unknown_task(&task));
     }
