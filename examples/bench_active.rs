@@ -1,11 +1,13 @@
 //! Times hybrid selection natively on the synthetic workload that the
 //! WebAssembly benchmark also runs: 100,000 candidates, 384 dimensions,
-//! budget 1,000 (override with `N DIM BUDGET` arguments).
+//! budget 1,000 (override with `N DIM BUDGET` arguments), uniform and
+//! clustered; then diversity (k-means) on 10,000 clustered candidates with
+//! a budget of 100.
 //!
 //! `cargo run --release --example bench_active [N DIM BUDGET]`
 
 use prefkit::active::bench::{synthetic, synthetic_clustered};
-use prefkit::active::select;
+use prefkit::active::{select, Strategy};
 use std::time::Instant;
 
 fn main() {
@@ -16,13 +18,17 @@ fn main() {
     let n = args.first().copied().unwrap_or(100_000);
     let dim = args.get(1).copied().unwrap_or(384);
     let budget = args.get(2).copied().unwrap_or(1_000);
+    let mut diversity = synthetic_clustered(10_000, dim, 50, 100, 42);
+    diversity.strategy = Strategy::Diversity;
     for (name, req) in [
-        ("uniform", synthetic(n, dim, budget, 42)),
+        ("hybrid, uniform", synthetic(n, dim, budget, 42)),
         (
-            "clustered (50 topics)",
+            "hybrid, clustered (50 topics)",
             synthetic_clustered(n, dim, 50, budget, 42),
         ),
+        ("diversity, clustered (50 topics)", diversity),
     ] {
+        let (n, budget) = (req.examples.len(), req.budget);
         let (start, cpu0) = (Instant::now(), cpu_seconds());
         let sel = match select(&req) {
             Ok(sel) => sel,
@@ -37,7 +43,7 @@ fn main() {
             _ => String::new(),
         };
         println!(
-            "hybrid select, {name}: {n} candidates x {dim} dims, budget {budget}: \
+            "{name}: {n} candidates x {dim} dims, budget {budget}: \
              {} picked in {secs:.3} s wall{cpu} (native)",
             sel.selected.len()
         );

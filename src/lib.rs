@@ -10,6 +10,8 @@ pub mod active;
 pub mod aggregate;
 pub mod agreement;
 pub mod annotation;
+pub mod confidence;
+pub mod cost;
 pub mod dataset;
 pub mod error;
 pub mod judge;
@@ -19,6 +21,7 @@ pub mod reliability;
 pub mod report;
 pub mod session;
 pub mod simulate;
+pub mod summary;
 
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;

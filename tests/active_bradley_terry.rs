@@ -148,6 +148,11 @@ fn bradley_terry_recovers_known_strengths_of_simulated_models() {
         config,
     })
     .unwrap();
+    println!(
+        "iterations {} converged {}",
+        board.iterations, board.converged
+    );
+    assert!(board.converged && board.iterations < 500);
     let mut covered = 0;
     for (i, t) in theta.iter().enumerate() {
         let e = board

@@ -4,7 +4,7 @@
 use prefkit::active::embed::Matrix;
 use prefkit::active::kmeans::{fit, Config};
 
-fn fixture() -> (Matrix, usize, f64, f64) {
+fn fixture() -> (Matrix<'static>, usize, f64, f64) {
     let text = include_str!("fixtures/kmeans_reference.json");
     let v: serde_json::Value = serde_json::from_str(text).unwrap();
     let dim = v["dim"].as_u64().unwrap() as usize;

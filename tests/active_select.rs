@@ -208,6 +208,7 @@ fn model_pairs_feed_a_leaderboard_through_annotations() {
     let out = build(&req).unwrap();
     assert_eq!(out.examples.len(), 2);
     assert_eq!(out.skipped[0].id, "q3");
+    assert_eq!(out.skipped[0].reason, "no generation from model \"small\"");
     let v = serde_json::to_value(&out.examples[0]).unwrap();
     for field in ["id", "prompt", "response_a", "response_b", "metadata"] {
         assert!(v.get(field).is_some(), "{field}");
@@ -240,7 +241,10 @@ fn model_pairs_feed_a_leaderboard_through_annotations() {
         .unwrap(),
     )
     .unwrap_err();
-    assert!(e.to_string().contains("3 distinct values"), "{e}");
+    assert!(
+        e.to_string().contains("3 distinct values (0.1, 0.5, 0.9)"),
+        "{e}"
+    );
 }
 
 mod never_panics {
@@ -311,4 +315,35 @@ mod never_panics {
             }
         }
     }
+}
+
+#[test]
+fn a_misspelt_request_field_is_refused_but_extra_example_fields_are_not() {
+    let e =
+        serde_json::from_value::<SelectRequest>(json!({"budjet": 3, "budget": 1, "examples": []}))
+            .unwrap_err();
+    assert!(e.to_string().contains("budjet"), "{e}");
+    let req = request(json!({"strategy": "diversity", "budget": 1, "examples": [
+        {"id": "a", "prompt": "p", "response_a": "x", "response_b": "y", "metadata": {}}]}));
+    assert_eq!(select(&req).unwrap().selected[0].id, "a");
+}
+
+#[test]
+fn built_pairs_load_as_the_examples_of_a_task() {
+    let req: PairRequest =
+        serde_json::from_value(json!({"mode": "models", "seed": 2, "prompts": prompts()})).unwrap();
+    let out = build(&req).unwrap();
+    let task = json!({"task_id": "t1", "examples": out.examples});
+    let parsed = prefkit::session::Task::from_value(&task).unwrap();
+    assert_eq!(parsed.examples, out.examples);
+}
+
+#[test]
+fn naming_the_same_model_twice_is_refused() {
+    let req: PairRequest = serde_json::from_value(
+        json!({"mode": "models", "models": ["big", "big"], "prompts": prompts()}),
+    )
+    .unwrap();
+    let e = build(&req).unwrap_err().to_string();
+    assert!(e.contains("models") && e.contains("twice"), "{e}");
 }

@@ -1,42 +1,62 @@
 //! Judge-vs-human agreement and calibration, against published worked
 //! examples and scikit-learn reference values.
 
-use prefkit::judge::calibration::{
-    calibration_table, cohen_kappa, judge_human_agreement, JudgeHumanPair,
-};
+use prefkit::judge::calibration::{calibration_table, judge_human_agreement, JudgeHumanPair};
 use prefkit::Label;
 use serde_json::Value;
 
 const REFERENCE: &str = include_str!("fixtures/judge_calibration_reference.json");
 
-fn table(cells: [[usize; 2]; 2]) -> Vec<(usize, usize)> {
+/// Judge/human pairs from a 2 x 2 table of sides (A = "yes", B = "no").
+fn pairs_2x2(cells: [[usize; 2]; 2]) -> Vec<JudgeHumanPair> {
+    let side = [Label::ABetter, Label::BBetter];
     let mut pairs = Vec::new();
     for (a, row) in cells.iter().enumerate() {
         for (b, &n) in row.iter().enumerate() {
-            pairs.extend(std::iter::repeat((a, b)).take(n));
+            let p = JudgeHumanPair {
+                ai: side[a],
+                human: side[b],
+                confidence: 0.5,
+            };
+            pairs.extend(std::iter::repeat(p).take(n));
         }
     }
     pairs
 }
 
 #[test]
-fn kappa_matches_the_published_same_percentages_examples() {
-    // Wikipedia, "Cohen's kappa", "Same percentages but different numbers":
-    // [[45, 15], [25, 15]] gives 0.1304 and [[25, 35], [5, 35]] gives 0.2593.
-    let k1 = cohen_kappa(2, &table([[45, 15], [25, 15]])).unwrap();
-    let k2 = cohen_kappa(2, &table([[25, 35], [5, 35]])).unwrap();
-    assert!((k1 - 0.1304).abs() < 5e-5, "{k1}");
-    assert!((k2 - 0.2593).abs() < 5e-5, "{k2}");
+fn kappa_matches_the_published_worked_examples() {
+    // Wikipedia, "Cohen's kappa": the worked example [[20, 5], [10, 15]]
+    // gives 0.4; "Same percentages but different numbers": [[45, 15],
+    // [25, 15]] gives 0.1304 and [[25, 35], [5, 35]] gives 0.2593.
+    for (cells, want, tol) in [
+        ([[20, 5], [10, 15]], 0.4, 1e-12),
+        ([[45, 15], [25, 15]], 0.1304, 5e-5),
+        ([[25, 35], [5, 35]], 0.2593, 5e-5),
+    ] {
+        let a = judge_human_agreement(&pairs_2x2(cells));
+        assert!((a.kappa_3.unwrap() - want).abs() < tol, "{cells:?}: {a:?}");
+        // Only two labels are used, so the 5-label kappa is the same.
+        assert!((a.kappa_5.unwrap() - want).abs() < tol);
+    }
 }
 
 #[test]
-fn kappa_is_undefined_with_no_pairs_or_a_single_shared_category() {
-    assert!(cohen_kappa(5, &[]).is_err());
-    let e = cohen_kappa(5, &[(2, 2); 10]).unwrap_err();
-    assert!(e.contains("chance agreement is 1"), "{e}");
+fn kappa_is_undefined_with_no_pairs_or_a_single_shared_label() {
     let a = judge_human_agreement(&[]);
     assert_eq!((a.n, a.kappa_5), (0, None));
     assert!(a.reason.unwrap().contains("no item"));
+    let same = JudgeHumanPair {
+        ai: Label::Tie,
+        human: Label::Tie,
+        confidence: 0.9,
+    };
+    let a = judge_human_agreement(&[same; 10]);
+    assert_eq!(
+        (a.kappa_5, a.kappa_3, a.exact_agreement),
+        (None, None, Some(1.0))
+    );
+    assert!(a.reason.unwrap().contains("chance agreement is 1"));
 }
 
 fn reference() -> (Vec<JudgeHumanPair>, Value) {
@@ -65,6 +85,7 @@ fn agreement_matches_scikit_learn_on_seeded_pairs() {
     };
     assert_eq!(a.n, 400);
     close(a.kappa_5, "kappa_5");
+    close(a.kappa_5_quadratic, "kappa_5_quadratic");
     close(a.kappa_3, "kappa_3");
     close(a.exact_agreement, "exact_agreement");
     close(a.directional_agreement, "directional_agreement");

@@ -246,3 +246,31 @@ fn misuse_is_refused_with_a_reason() {
     };
     assert!(msg(Router::new(bad).unwrap_err()).contains("cost_human"));
 }
+
+#[test]
+fn the_summary_reports_position_bias_from_swap_checks() {
+    use prefkit::judge::confidence::swap_check;
+    let mut r = Router::new(RoutingConfig::default()).unwrap();
+    assert_eq!(r.summary().first_position_share, None);
+    // A judge that always prefers the first response shown: both orders say A>B.
+    let biased = swap_check(Some(Label::ABetter), 0.9, Some(Label::ABetter), 0.9);
+    // A consistent pair: A>B, then B>A on the swapped order.
+    let fair = swap_check(Some(Label::ABetter), 0.9, Some(Label::BBetter), 0.9);
+    for (id, check) in [("x", biased), ("y", fair)] {
+        r.add_judgment(&JudgeResult {
+            item: id.into(),
+            label: check.label,
+            confidence: check.confidence,
+            swap: Some(check),
+        })
+        .unwrap();
+    }
+    let s = r.summary();
+    assert_eq!(
+        (s.position_bias.pairs, s.position_bias.inconsistent),
+        (2, 1)
+    );
+    // First-position wins: 2 (biased) + 1 (fair) of 4 decided judgments.
+    assert_eq!(s.first_position_share, Some(0.75));
+    assert_eq!(r.route("x"), Some(Route::Human));
+}

@@ -3,7 +3,7 @@
 
 mod support;
 
-use prefkit::session::{Session, Status, SubmitRequest, Task, Verdict};
+use prefkit::session::{Batch, Session, Status, SubmitRequest, Task, Verdict};
 use prefkit::{Annotation, Label};
 use serde_json::json;
 use support::{request, right_answer, task, work, Kind};
@@ -352,8 +352,18 @@ fn a_page_session_adopts_a_server_batch_and_unflips_with_its_order() {
         assert_eq!(at_page.annotation, at_server.annotation);
         assert!(at_page.gold.is_none() && at_page.flag.is_none());
     }
-    let e = page.adopt_batch(batch).unwrap_err().to_string();
+    let e = page.adopt_batch(batch.clone()).unwrap_err().to_string();
     assert!(e.contains("has answered it"), "{e}");
+    // The batch JSON reads back as the same batch; wrong fields are named.
+    let text = serde_json::to_string(&batch).unwrap();
+    assert_eq!(Batch::from_json(&text).unwrap(), batch);
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["items"][1]["swapped"] = json!("yes");
+    let e = Batch::from_value(&v).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "field \"items[1].swapped\": expected true or false, got \"yes\""
+    );
 }
 
 #[test]
@@ -367,4 +377,30 @@ fn simulated_annotators_work_through_batches_without_errors() {
         .all(|v| v.status == Status::Accepted && !v.too_fast));
     let v = work(&mut s, "fast", Kind::Fast, 2, 2);
     assert!(v.iter().all(|v| v.too_fast));
+}
+
+#[test]
+fn the_speed_penalty_in_stats_follows_the_tasks_fast_seconds() {
+    // Issue definition: 1 when the average time is fast_seconds or more,
+    // else average / fast_seconds.
+    for (fast, times, expected) in [
+        (5.0, [2.0, 2.0, 2.0, 2.0], 0.4),
+        (4.0, [1.0, 3.0, 2.0, 2.0], 0.5),
+        (5.0, [5.0, 5.0, 6.0, 4.0], 1.0),
+        (5.0, [0.0, 0.0, 0.0, 0.0], 0.0),
+    ] {
+        let t = task(20, 0, json!({"batch_size": 4, "fast_seconds": fast}));
+        let mut s = Session::new(t, Some(1)).unwrap();
+        let b = s.next_batch("w").unwrap();
+        for (k, (item, time)) in b.items.iter().zip(times).enumerate() {
+            s.submit(request(&format!("a{k}"), "w", &item.id, Label::Tie, time))
+                .unwrap();
+        }
+        let stats = s.stats();
+        let got = stats.report.annotators[0].speed_penalty.unwrap();
+        assert!(
+            (got - expected).abs() < 1e-12,
+            "fast {fast}, times {times:?}: {got}"
+        );
+    }
 }

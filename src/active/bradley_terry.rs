@@ -17,7 +17,7 @@
 //! it says a "much better" is as much evidence as two "better"s.
 //!
 //! Fit: the MM iteration of Hunter 2004 ("MM algorithms for generalized
-//! Bradley-Terry models", doi:10.1214/aos/1079120141, eq. 3):
+//! Bradley-Terry models", doi:10.1214/aos/1079120141), with weights:
 //! `pi_i <- W_i / sum_j N_ij / (pi_i + pi_j)` with `W_i` the (weighted) wins
 //! of `i` and `N_ij` the weighted comparisons of `i` and `j`. For Davidson,
 //! the fixed point of its likelihood equations,
@@ -28,7 +28,9 @@
 //! pseudo-comparisons against a fixed reference model of strength 1, so a
 //! model that never lost (or never won) keeps a finite strength and models
 //! in disconnected groups stay comparable (each pulled towards the
-//! reference). Reported strengths are `theta_i = ln pi_i`, centred to mean
+//! reference). After each MM step the common scale of the strengths is set
+//! to its optimum (which only the prior decides), so the fit converges in
+//! tens of iterations instead of creeping. Reported strengths are `theta_i = ln pi_i`, centred to mean
 //! 0 over the models, and an Elo-like `rating = 1000 + 400 theta / ln 10`.
 //!
 //! Confidence intervals: percentile bootstrap (Efron & Tibshirani 1993,
@@ -57,7 +59,7 @@ pub enum TieModel {
 
 /// Settings of [`fit`] and [`leaderboard`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// How ties enter the model (default `half_win`).
     pub ties: TieModel,
@@ -104,8 +106,9 @@ pub struct Comparison {
     pub label: Label,
 }
 
-/// A request to [`leaderboard`].
+/// A request to [`leaderboard`] (unknown fields are refused).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LeaderboardRequest {
     /// The judgements.
     pub comparisons: Vec<Comparison>,
@@ -171,8 +174,8 @@ pub struct Fit {
     pub converged: bool,
 }
 
-/// Comparisons as model indices: `(a, b, label)`.
-type Indexed = (usize, usize, Label);
+/// A comparison as model indices: `(model_a, model_b, label)`.
+pub type Indexed = (usize, usize, Label);
 
 /// Fits the model to `games` among `m` models.
 pub fn fit(config: &Config, m: usize, games: &[Indexed]) -> Fit {
@@ -237,6 +240,7 @@ pub fn fit(config: &Config, m: usize, games: &[Indexed]) -> Fit {
             }
             nu = total_ties / s;
         }
+        rescale(&mut next, nu);
         let moved = next
             .iter()
             .zip(&pi)
@@ -255,6 +259,36 @@ pub fn fit(config: &Config, m: usize, games: &[Indexed]) -> Fit {
         nu: davidson.then_some(nu),
         iterations,
         converged,
+    }
+}
+
+/// Multiplies all strengths by the factor `c` that maximises the objective
+/// along that direction. Games between real models do not depend on a
+/// common scale (their likelihood is homogeneous of degree 0), only the
+/// prior's games against the reference do; setting their derivative in
+/// `ln c` to zero gives `sum_i h(c pi_i) = m / 2` with
+/// `h(x) = (x + nu/2 sqrt x) / (x + 1 + nu sqrt x)`, increasing in `x`,
+/// solved by bisection on `ln c`. Without this step the common scale is
+/// pinned only by the small prior and MM creeps towards it for thousands of
+/// iterations.
+fn rescale(pi: &mut [f64], nu: f64) {
+    let h = |x: f64| (x + 0.5 * nu * x.sqrt()) / (x + 1.0 + nu * x.sqrt());
+    let half = pi.len() as f64 / 2.0;
+    let excess = |t: f64| pi.iter().map(|&p| h(t.exp() * p)).sum::<f64>() - half;
+    let (mut lo, mut hi) = (-60.0f64, 60.0f64);
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if excess(mid) > 0.0 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    let c = (0.5 * (lo + hi)).exp();
+    if c.is_finite() && c > 0.0 {
+        for p in pi.iter_mut() {
+            *p *= c;
+        }
     }
 }
 

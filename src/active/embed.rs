@@ -21,22 +21,43 @@
 //! close; unrelated prompts are near-orthogonal.
 
 use crate::error::{Error, Result};
+use std::borrow::Cow;
 
 /// Dimension of the default hashed embedding.
 pub const HASHED_DIM: usize = 256;
 
 /// Embeddings of `n` examples, row-major: row `i` is
-/// `data[i * dim .. (i + 1) * dim]`.
+/// `data[i * dim .. (i + 1) * dim]`. Owned, or borrowed from a request so
+/// that a large pool is not copied.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Matrix {
+pub struct Matrix<'a> {
     dim: usize,
-    data: Vec<f32>,
+    data: Cow<'a, [f32]>,
 }
 
-impl Matrix {
-    /// Wraps `data` as rows of `dim` values. Refuses a zero dimension, a
+impl Matrix<'static> {
+    /// Wraps `data` as rows of `dim` values (see [`Matrix::view`]).
+    pub fn new(dim: usize, data: Vec<f32>) -> Result<Matrix<'static>> {
+        Matrix::check(dim, &data)?;
+        Ok(Matrix {
+            dim,
+            data: Cow::Owned(data),
+        })
+    }
+}
+
+impl<'a> Matrix<'a> {
+    /// Borrows `data` as rows of `dim` values. Refuses a zero dimension, a
     /// length that is not a multiple of `dim`, and non-finite values.
-    pub fn new(dim: usize, data: Vec<f32>) -> Result<Matrix> {
+    pub fn view(dim: usize, data: &'a [f32]) -> Result<Matrix<'a>> {
+        Matrix::check(dim, data)?;
+        Ok(Matrix {
+            dim,
+            data: Cow::Borrowed(data),
+        })
+    }
+
+    fn check(dim: usize, data: &[f32]) -> Result<()> {
         if dim == 0 {
             return Err(Error::invalid("embedding_dim", "must be at least 1"));
         }
@@ -60,7 +81,7 @@ impl Matrix {
                 ),
             ));
         }
-        Ok(Matrix { dim, data })
+        Ok(())
     }
 
     /// Number of values per row.
@@ -84,14 +105,14 @@ impl Matrix {
     }
 
     /// The matrix of the given rows, in that order.
-    pub fn select_rows(&self, rows: &[usize]) -> Matrix {
+    pub fn select_rows(&self, rows: &[usize]) -> Matrix<'static> {
         let mut data = Vec::with_capacity(rows.len() * self.dim);
         for &r in rows {
             data.extend_from_slice(self.row(r));
         }
         Matrix {
             dim: self.dim,
-            data,
+            data: Cow::Owned(data),
         }
     }
 }
@@ -101,17 +122,29 @@ impl Matrix {
 ///
 /// The loop runs over chunks of 8 into 8 independent accumulators, with no
 /// bounds checks inside, so the compiler turns it into SIMD (SSE/AVX
-/// natively, `simd128` in WebAssembly when that target feature is on).
+/// natively). In WebAssembly with the `simd128` target feature the same
+/// arithmetic is written with explicit 4-lane operations ([`sq_dist_simd128`]),
+/// because builds for size (`opt-level = "s"`) do not auto-vectorise; both
+/// give bit-identical results (same lanes, same order of additions).
 #[inline]
 pub fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        sq_dist_simd128(a, b)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        sq_dist_scalar(a, b)
+    }
+}
+
+/// The portable form of [`sq_dist`].
+#[inline]
+pub fn sq_dist_scalar(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0.0f32; 8];
     let ca = a.chunks_exact(8);
     let cb = b.chunks_exact(8);
-    let mut tail = 0.0f32;
-    for (x, y) in ca.remainder().iter().zip(cb.remainder()) {
-        let d = x - y;
-        tail += d * d;
-    }
+    let tail = tail_sq_dist(ca.remainder(), cb.remainder());
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {
             let d = x[k] - y[k];
@@ -119,6 +152,41 @@ pub fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
         }
     }
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
+}
+
+fn tail_sq_dist(a: &[f32], b: &[f32]) -> f32 {
+    let mut tail = 0.0f32;
+    for (x, y) in a.iter().zip(b) {
+        let d = x - y;
+        tail += d * d;
+    }
+    tail
+}
+
+/// [`sq_dist`] with WebAssembly SIMD: lanes 0-3 and 4-7 of the portable
+/// form's accumulators are two `f32x4` registers.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+pub fn sq_dist_simd128(a: &[f32], b: &[f32]) -> f32 {
+    use core::arch::wasm32::{
+        f32x4, f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, f32x4_sub,
+    };
+    let ca = a.chunks_exact(8);
+    let cb = b.chunks_exact(8);
+    let tail = tail_sq_dist(ca.remainder(), cb.remainder());
+    let (mut lo, mut hi) = (f32x4_splat(0.0), f32x4_splat(0.0));
+    for (x, y) in ca.zip(cb) {
+        if let (Ok(x), Ok(y)) = (<&[f32; 8]>::try_from(x), <&[f32; 8]>::try_from(y)) {
+            let d0 = f32x4_sub(f32x4(x[0], x[1], x[2], x[3]), f32x4(y[0], y[1], y[2], y[3]));
+            let d1 = f32x4_sub(f32x4(x[4], x[5], x[6], x[7]), f32x4(y[4], y[5], y[6], y[7]));
+            lo = f32x4_add(lo, f32x4_mul(d0, d0));
+            hi = f32x4_add(hi, f32x4_mul(d1, d1));
+        }
+    }
+    let s = f32x4_add(lo, hi);
+    ((f32x4_extract_lane::<0>(s) + f32x4_extract_lane::<1>(s))
+        + (f32x4_extract_lane::<2>(s) + f32x4_extract_lane::<3>(s)))
+        + tail
 }
 
 /// 64-bit FNV-1a of `prefix` followed by `text`.

@@ -2,8 +2,8 @@
 //!
 //! Seeding is greedy k-means++ (Arthur & Vassilvitskii 2007,
 //! "k-means++: the advantages of careful seeding", SODA,
-//! doi:10.1145/1283383.1283494, with the greedy variant of their §6 as in
-//! scikit-learn): the first centre is a uniformly random point; each next
+//! doi:10.1145/1283383.1283494, in the greedy form that scikit-learn
+//! uses): the first centre is a uniformly random point; each next
 //! centre is the best of `local_trials` points drawn with probability
 //! proportional to `D(x)^2`, the squared distance to the nearest centre so
 //! far, "best" meaning the one that leaves the smallest potential
@@ -63,7 +63,7 @@ impl Default for Config {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fit {
     /// The `k` centres.
-    pub centres: Matrix,
+    pub centres: Matrix<'static>,
     /// The centre of each point.
     pub assignments: Vec<usize>,
     /// `sum_x ||x - c(x)||^2`.
@@ -77,7 +77,7 @@ pub struct Fit {
 }
 
 /// Greedy k-means++ seeding: the indices of `k` starting centres.
-fn seed_centres(x: &Matrix, k: usize, trials: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+fn seed_centres(x: &Matrix<'_>, k: usize, trials: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
     let n = x.rows();
     let first = rng.random_range(0..n);
     let mut centres = vec![first];
@@ -115,7 +115,7 @@ fn seed_centres(x: &Matrix, k: usize, trials: usize, rng: &mut ChaCha8Rng) -> Ve
 }
 
 /// Nearest centre of row `i` and its squared distance.
-fn nearest_centre(x: &Matrix, i: usize, centres: &Matrix) -> (usize, f32) {
+fn nearest_centre(x: &Matrix<'_>, i: usize, centres: &Matrix<'_>) -> (usize, f32) {
     let mut best = (0, f32::INFINITY);
     for c in 0..centres.rows() {
         let d = sq_dist(x.row(i), centres.row(c));
@@ -126,7 +126,7 @@ fn nearest_centre(x: &Matrix, i: usize, centres: &Matrix) -> (usize, f32) {
     best
 }
 
-fn one_run(x: &Matrix, config: &Config, trials: usize, rng: &mut ChaCha8Rng, tol: f64) -> Fit {
+fn one_run(x: &Matrix<'_>, config: &Config, trials: usize, rng: &mut ChaCha8Rng, tol: f64) -> Fit {
     let (n, dim, k) = (x.rows(), x.dim(), config.k);
     let seeds = seed_centres(x, k, trials, rng);
     let mut centres = x.select_rows(&seeds);
@@ -199,7 +199,7 @@ fn one_run(x: &Matrix, config: &Config, trials: usize, rng: &mut ChaCha8Rng, tol
 ///
 /// Fails on an empty matrix, `k` of 0 or above the number of rows, and
 /// `n_init` of 0.
-pub fn fit(config: &Config, x: &Matrix) -> Result<Fit> {
+pub fn fit(config: &Config, x: &Matrix<'_>) -> Result<Fit> {
     let n = x.rows();
     if n == 0 {
         return Err(Error::Empty {
@@ -264,7 +264,7 @@ pub struct DiversityPick {
 /// the nearest candidate not taken yet, larger clusters first (ties by
 /// cluster number). `config.k` is ignored.
 pub fn diversity(
-    emb: &Matrix,
+    emb: &Matrix<'_>,
     candidates: &[usize],
     budget: usize,
     config: &Config,
@@ -315,7 +315,7 @@ mod tests {
     /// `clusters` tight blobs of `per` points in `dim` dimensions, centres
     /// 100 apart along the axes, points within 1 of their centre, shuffled.
     /// Returns the matrix and the blob of each row.
-    fn blobs(clusters: usize, per: usize, dim: usize, seed: u64) -> (Matrix, Vec<usize>) {
+    fn blobs(clusters: usize, per: usize, dim: usize, seed: u64) -> (Matrix<'static>, Vec<usize>) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut rows: Vec<(usize, Vec<f32>)> = Vec::new();
         for c in 0..clusters {

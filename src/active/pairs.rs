@@ -10,7 +10,8 @@
 //! Which response is shown as A is drawn per pair from a `ChaCha8Rng`
 //! seeded with the request's `seed`, so annotators cannot learn a position
 //! bias and the same seed gives the same task. The output is in the task
-//! JSON example shape `{id, prompt, response_a, response_b, metadata}`;
+//! JSON example shape `{id, prompt, response_a, response_b, metadata}`
+//! (the session's task example, so a task of these pairs loads as it is);
 //! `metadata` names the models, temperatures and scores of A and B (for
 //! [`comparisons_from`] and for uncertainty sampling), so do not show it to
 //! annotators.
@@ -24,22 +25,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// One pair in the task JSON example shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PairExample {
-    /// Example id: the prompt id, `:`, and the pairing mode.
-    pub id: String,
-    /// The prompt.
-    pub prompt: String,
-    /// Response shown as A.
-    pub response_a: String,
-    /// Response shown as B.
-    pub response_b: String,
-    /// `pair` (the mode), `model_a`/`model_b`, `temperature_a`/`_b`,
-    /// `score_a`/`score_b` where known.
-    #[serde(default)]
-    pub metadata: Map<String, Value>,
-}
+/// One pair in the task JSON example shape: the session's task
+/// [`Example`](crate::session::Example) (`id` is the prompt id, `:`, and
+/// the pairing mode; `metadata` holds `pair`, `prompt_id`,
+/// `model_a`/`model_b`, `temperature_a`/`_b`, `score_a`/`score_b` where
+/// known, and is never sent to the annotator page).
+pub use crate::session::Example as PairExample;
 
 /// One generated response.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -80,8 +71,9 @@ pub enum PairMode {
     Temperatures,
 }
 
-/// A request to [`build`].
+/// A request to [`build`] (unknown fields are refused).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PairRequest {
     /// `best_of_n`, `models` or `temperatures`.
     pub mode: PairMode,
@@ -108,7 +100,7 @@ pub struct SkippedPrompt {
 }
 
 /// The answer of [`build`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pairs {
     /// The pairs, in prompt order.
     pub examples: Vec<PairExample>,
@@ -129,12 +121,19 @@ fn side_metadata(meta: &mut Map<String, Value>, side: &str, g: &Generation) {
 }
 
 /// The two values of a grouping, given or found (exactly two distinct).
-fn two<T: Clone + Ord + std::fmt::Debug>(
+fn two<T: Clone + Ord>(
     given: Option<[T; 2]>,
     seen: BTreeSet<T>,
     what: &str,
+    show: impl Fn(&T) -> String,
 ) -> Result<[T; 2]> {
     if let Some(pair) = given {
+        if pair[0] == pair[1] {
+            return Err(Error::invalid(
+                what,
+                format!("names {} twice; give two different values", show(&pair[0])),
+            ));
+        }
         return Ok(pair);
     }
     let v: Vec<T> = seen.into_iter().collect();
@@ -142,7 +141,11 @@ fn two<T: Clone + Ord + std::fmt::Debug>(
         [a, b] => Ok([a.clone(), b.clone()]),
         _ => Err(Error::invalid(
             what,
-            format!("not given, and the generations name {} distinct values ({v:?}); name the two to compare", v.len()),
+            format!(
+                "not given, and the generations name {} distinct values ({}); name the two to compare",
+                v.len(),
+                v.iter().map(show).collect::<Vec<_>>().join(", ")
+            ),
         )),
     }
 }
@@ -183,6 +186,7 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
         }
     }
     // For cross pairs: which generation belongs to side 0 and side 1.
+    let mut sides = [String::new(), String::new()];
     let key: SideOf = match req.mode {
         PairMode::BestOfN => Box::new(|_| None),
         PairMode::Models => {
@@ -192,7 +196,10 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
                 .flat_map(|p| &p.generations)
                 .filter_map(|g| g.model.clone())
                 .collect();
-            let [a, b] = two(req.models.clone(), seen, "models")?;
+            let [a, b] = two(req.models.clone(), seen, "models", |m: &String| {
+                format!("{m:?}")
+            })?;
+            sides = [format!("model {a:?}"), format!("model {b:?}")];
             Box::new(move |g| {
                 g.model
                     .as_ref()
@@ -207,7 +214,10 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
                 .filter_map(|g| g.temperature.map(f64::to_bits))
                 .collect();
             let given = req.temperatures.map(|[a, b]| [a.to_bits(), b.to_bits()]);
-            let [a, b] = two(given, seen, "temperatures")?;
+            let [a, b] = two(given, seen, "temperatures", |t: &u64| {
+                f64::from_bits(*t).to_string()
+            })?;
+            sides = [a, b].map(|t| format!("temperature {}", f64::from_bits(t)));
             Box::new(move |g| {
                 g.temperature
                     .and_then(|t| [a, b].iter().position(|x| *x == t.to_bits()))
@@ -231,7 +241,8 @@ pub fn build(req: &PairRequest) -> Result<Pairs> {
                 let first = |side| p.generations.iter().find(|g| key(g) == Some(side));
                 match (first(0), first(1)) {
                     (Some(x), Some(y)) => Ok((x, y)),
-                    _ => Err("no generation on one of the two sides".to_string()),
+                    (None, _) => Err(format!("no generation from {}", sides[0])),
+                    (_, None) => Err(format!("no generation from {}", sides[1])),
                 }
             }
         };

@@ -29,7 +29,10 @@ use std::collections::{HashMap, HashSet};
 pub enum Strategy {
     /// The pairs with the smallest reward-score gaps.
     Uncertainty,
-    /// One example per k-means cluster of the embeddings.
+    /// One example per k-means cluster of the embeddings. It costs
+    /// `O((trials + iterations) * n * budget * dim)`: fine for thousands
+    /// of candidates and a budget of a hundred, slow for 100,000 and 1,000
+    /// (use hybrid there).
     Diversity,
     /// Greedy mix of uncertainty and distance from what is chosen.
     #[default]
@@ -69,6 +72,7 @@ pub struct Candidate {
 /// All embeddings at once, row-major, one row per example in order: the
 /// fast path for large pools (a `Float32Array` from JavaScript).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FlatEmbeddings {
     /// Values per row.
     pub dim: usize,
@@ -76,8 +80,11 @@ pub struct FlatEmbeddings {
     pub data: Vec<f32>,
 }
 
-/// A request to [`select`].
+/// A request to [`select`]. Unknown fields are refused (a misspelt
+/// `budjet` is an error, not a default); examples may carry extra fields
+/// (`response_a`, `metadata`, ...), so task examples can be passed as they are.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SelectRequest {
     /// `uncertainty`, `diversity` or `hybrid` (the default).
     #[serde(default)]
@@ -92,7 +99,8 @@ pub struct SelectRequest {
     pub seed: u64,
     /// The pool.
     pub examples: Vec<Candidate>,
-    /// Ids already labelled: never chosen (see [`hybrid`] for distance).
+    /// Ids already labelled: never chosen, and (hybrid) they count as chosen
+    /// for distance. Ids not among `examples` are ignored.
     #[serde(default)]
     pub labelled: Vec<String>,
     /// Embeddings of all examples at once, instead of per example.
@@ -184,10 +192,16 @@ fn check_scores(req: &SelectRequest, labelled: &[bool], needed: bool) -> Result<
 
 /// The embeddings of the pool: the flat ones, the per-example ones (all
 /// or none), or hashed from the prompts.
-fn embeddings(req: &SelectRequest) -> Result<(Matrix, EmbeddingSource)> {
+fn embeddings(req: &SelectRequest) -> Result<(Matrix<'_>, EmbeddingSource)> {
     let n = req.examples.len();
     if let Some(flat) = &req.embeddings {
-        if flat.dim == 0 || flat.data.len() != n * flat.dim {
+        if flat.dim == 0 {
+            return Err(Error::invalid(
+                "embeddings.dim",
+                "must be at least 1, got 0",
+            ));
+        }
+        if flat.data.len() != n * flat.dim {
             return Err(Error::invalid(
                 "embeddings",
                 format!(
@@ -199,7 +213,7 @@ fn embeddings(req: &SelectRequest) -> Result<(Matrix, EmbeddingSource)> {
             ));
         }
         return Ok((
-            Matrix::new(flat.dim, flat.data.clone())?,
+            Matrix::view(flat.dim, &flat.data)?,
             EmbeddingSource::Supplied,
         ));
     }
@@ -238,7 +252,13 @@ fn embeddings(req: &SelectRequest) -> Result<(Matrix, EmbeddingSource)> {
                     ),
                 ))
             }
-            Some(e) if e.len() != dim || dim == 0 => {
+            Some(e) if e.is_empty() => {
+                return Err(Error::invalid(
+                    format!("examples[{i}].embedding"),
+                    format!("is empty on example \"{}\"; give at least one value", ex.id),
+                ))
+            }
+            Some(e) if e.len() != dim => {
                 return Err(Error::invalid(
                     format!("examples[{i}].embedding"),
                     format!(

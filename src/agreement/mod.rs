@@ -30,6 +30,7 @@ pub mod krippendorff;
 pub mod live;
 pub mod pairwise;
 mod tally;
+pub mod timeline;
 
 use crate::dataset::Dataset;
 use crate::label::Label;

@@ -3,8 +3,13 @@
 //! A task of `items` regular items (and 2% as many gold items), `annotators`
 //! annotators; each round every annotator takes a batch and answers all of
 //! it through `submit` (gold answered right, other items at random). Prints
-//! the mean and worst `next_batch` time and the mean `submit` time (a gold
-//! check, the live report's update, the verdict).
+//! the mean, median and p99 `next_batch` time and the mean `submit` time (a gold
+//! check, the live report's update, the verdict). Also the part of a
+//! submit spent in `report::LiveReport::add`, timed apart on the same
+//! answers, and one `stats()`.
+//!
+//! `cargo run --release -- bench session [--items N] [--annotators N]
+//! [--batch-size N] [--rounds N] [--seed N]`
 
 use prefkit::session::{Example, GoldExample, Session, SubmitRequest, Task, TaskConfig};
 use prefkit::Label;

@@ -1,10 +1,12 @@
 //! Subcommands of the `prefkit` command. Each lives in its own file; this
 //! one only parses arguments and dispatches.
 
+mod active;
 mod batch;
 mod bench;
 mod bench_serve;
 mod bench_session;
+mod judge;
 mod replay;
 mod report;
 mod serve;
@@ -25,6 +27,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Active learning: what to label next, pairs to label, a model leaderboard (JSON in and out).
+    #[command(subcommand)]
+    Active(ActiveCommand),
     /// Check a JSONL annotation file and print its labels, one canonical record a line.
     Check {
         /// JSONL file of annotations.
@@ -84,10 +89,59 @@ enum Command {
     /// Benchmarks that print numbers.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// AI-assisted labeling.
+    #[command(subcommand)]
+    Judge(JudgeCommand),
+}
+
+#[derive(Subcommand)]
+enum JudgeCommand {
+    /// Route judge results (JSONL {item, label, confidence}) to accepted, spot-check,
+    /// human and expert queues; print counts, costs, queues, agreement and calibration as JSON.
+    Route {
+        /// JSONL judge results, one item a line.
+        results: std::path::PathBuf,
+        /// JSONL human labels (annotation records or {item, label}), one per item.
+        #[arg(long)]
+        human: Option<std::path::PathBuf>,
+        /// JSONL expert labels for escalated items.
+        #[arg(long)]
+        expert: Option<std::path::PathBuf>,
+        /// Confidence at or above which an AI label is accepted.
+        #[arg(long, default_value_t = 0.75)]
+        threshold: f64,
+        /// Share of accepted items also sent to people.
+        #[arg(long, default_value_t = 0.05)]
+        spot_check_share: f64,
+        /// Seed of the spot-check draw.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Price of one AI judgment.
+        #[arg(long, default_value_t = 0.02)]
+        cost_ai: f64,
+        /// Price of one human label.
+        #[arg(long, default_value_t = 1.50)]
+        cost_human: f64,
+        /// Price of one expert label.
+        #[arg(long, default_value_t = 5.00)]
+        cost_expert: f64,
+        /// Bins of the calibration table.
+        #[arg(long, default_value_t = 10)]
+        bins: usize,
+    },
 }
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Time every step of `prefkit report` on the 1M-annotation crowd (and, with --python, the Python path).
+    Report {
+        /// Folder of annotations.jsonl and gold.jsonl (written by `bench data` if missing).
+        #[arg(long, default_value = "bench-data")]
+        dir: std::path::PathBuf,
+        /// A Python with pandas, krippendorff, statsmodels and crowd-kit, to time bench/python_path.py.
+        #[arg(long)]
+        python: Option<std::path::PathBuf>,
+    },
     /// Write a seeded simulated crowd: DIR/annotations.jsonl and DIR/gold.jsonl.
     Data {
         /// Output folder.
@@ -141,6 +195,40 @@ enum BenchCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum ActiveCommand {
+    /// Choose what to label next: a select request (strategy, budget, examples, ...) in, the selection out.
+    Select {
+        /// JSON select request.
+        request: std::path::PathBuf,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Build pairs to label (best_of_n, models, temperatures): a pair request in, {examples, skipped} out.
+    Pairs {
+        /// JSON pair request.
+        request: std::path::PathBuf,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Bradley-Terry leaderboard of the models compared.
+    Leaderboard {
+        /// JSON leaderboard request ({comparisons, config}).
+        request: Option<std::path::PathBuf>,
+        /// Or: a task whose examples name model_a and model_b in their metadata...
+        #[arg(long, requires = "annotations", conflicts_with = "request")]
+        task: Option<std::path::PathBuf>,
+        /// ...and the JSONL annotations of it.
+        #[arg(long, requires = "task")]
+        annotations: Option<std::path::PathBuf>,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
+}
+
 /// Exit code for bad input (a usage or data error).
 pub const EXIT_BAD_INPUT: u8 = 2;
 
@@ -148,6 +236,23 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+        Command::Active(ActiveCommand::Select { request, pretty }) => {
+            active::select(&request, pretty)
+        }
+        Command::Active(ActiveCommand::Pairs { request, pretty }) => {
+            active::pairs(&request, pretty)
+        }
+        Command::Active(ActiveCommand::Leaderboard {
+            request,
+            task,
+            annotations,
+            pretty,
+        }) => active::leaderboard(
+            request.as_deref(),
+            task.as_deref(),
+            annotations.as_deref(),
+            pretty,
+        ),
         Command::Serve(args) => serve::serve(args),
         Command::Report {
             file,
@@ -164,12 +269,43 @@ pub fn main() -> ExitCode {
             skip_invalid,
             pretty,
         }),
+        Command::Bench(BenchCommand::Report { dir, python }) => {
+            bench::report(&bench::ReportBench {
+                dir: &dir,
+                python: python.as_deref(),
+            })
+        }
         Command::Bench(BenchCommand::Data {
             dir,
             items,
             annotators,
             seed,
         }) => bench::data(&dir, items, annotators, seed),
+        Command::Judge(JudgeCommand::Route {
+            results,
+            human,
+            expert,
+            threshold,
+            spot_check_share,
+            seed,
+            cost_ai,
+            cost_human,
+            cost_expert,
+            bins,
+        }) => judge::route(&judge::RouteArgs {
+            results: &results,
+            human: human.as_deref(),
+            expert: expert.as_deref(),
+            config: prefkit::judge::RoutingConfig {
+                threshold,
+                spot_check_share,
+                seed,
+                cost_ai,
+                cost_human,
+                cost_expert,
+            },
+            bins,
+        }),
         Command::Bench(BenchCommand::Session {
             items,
             annotators,

@@ -6,10 +6,11 @@
 //!   the judge agreed in direction with the person, and the expected
 //!   calibration error.
 //!
-//! Cohen's kappa is computed here (the judge has exactly two raters, judge
-//! and person, on the same items); `prefkit::agreement` may later hold a
-//! shared implementation.
+//! Kappa comes from [`crate::agreement::cohen::cohen_kappa`] (Cohen 1960,
+//! 1968; as scikit-learn computes it), with the judge and the person as the
+//! two raters.
 
+use crate::agreement::cohen::{cohen_kappa, Weights};
 use crate::label::{Label, K};
 use serde::{Deserialize, Serialize};
 
@@ -24,55 +25,6 @@ pub struct JudgeHumanPair {
     pub confidence: f64,
 }
 
-/// Cohen's kappa for two raters over `k` categories, from pairs of category
-/// codes (each `< k`; others are ignored).
-///
-/// `κ = (p_o − p_e) / (1 − p_e)`, with `p_o` the observed share of agreement
-/// and `p_e = Σ_c p_1(c) p_2(c)` the agreement expected from each rater's
-/// marginal shares. Cohen, J. (1960). A coefficient of agreement for nominal
-/// scales. Educational and Psychological Measurement, 20(1), 37–46.
-/// DOI 10.1177/001316446002000104.
-///
-/// `Err` with the reason when there is no pair, or when `p_e = 1` (both
-/// raters used one and the same category throughout).
-///
-/// ```
-/// use prefkit::judge::calibration::cohen_kappa;
-/// // Wikipedia, "Cohen's kappa", worked example: 20 yes/yes, 5 yes/no,
-/// // 10 no/yes, 15 no/no; p_o = 0.7, p_e = 0.5, κ = 0.4.
-/// let mut pairs = vec![(0, 0); 20];
-/// pairs.extend(vec![(0, 1); 5]);
-/// pairs.extend(vec![(1, 0); 10]);
-/// pairs.extend(vec![(1, 1); 15]);
-/// assert!((cohen_kappa(2, &pairs).unwrap() - 0.4).abs() < 1e-12);
-/// ```
-pub fn cohen_kappa(k: usize, pairs: &[(usize, usize)]) -> Result<f64, &'static str> {
-    let mut observed = vec![vec![0usize; k]; k];
-    let mut n = 0usize;
-    for &(a, b) in pairs {
-        if let Some(cell) = observed.get_mut(a).and_then(|row| row.get_mut(b)) {
-            *cell += 1;
-            n += 1;
-        }
-    }
-    if n == 0 {
-        return Err("no item has both labels");
-    }
-    let n_f = n as f64;
-    let p_o = (0..k).map(|c| observed[c][c]).sum::<usize>() as f64 / n_f;
-    let p_e: f64 = (0..k)
-        .map(|c| {
-            let row: usize = observed[c].iter().sum();
-            let col: usize = observed.iter().map(|r| r[c]).sum();
-            (row as f64 / n_f) * (col as f64 / n_f)
-        })
-        .sum();
-    if (1.0 - p_e).abs() < 1e-12 {
-        return Err("both raters used one and the same category on every item, so chance agreement is 1 and kappa is undefined");
-    }
-    Ok((p_o - p_e) / (1.0 - p_e))
-}
-
 /// Judge-vs-human agreement.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Agreement {
@@ -84,6 +36,9 @@ pub struct Agreement {
     pub directional_agreement: Option<f64>,
     /// Cohen's kappa over the 5 labels.
     pub kappa_5: Option<f64>,
+    /// Quadratic-weighted kappa over the 5 labels (a near miss such as `A>>`
+    /// against `A>` costs less than `A>>` against `B>>`).
+    pub kappa_5_quadratic: Option<f64>,
     /// Cohen's kappa over the 3 sides.
     pub kappa_3: Option<f64>,
     /// Why a figure is `None`.
@@ -103,23 +58,29 @@ pub fn judge_human_agreement(pairs: &[JudgeHumanPair]) -> Agreement {
     let share = |f: &dyn Fn(&JudgeHumanPair) -> bool| {
         Some(pairs.iter().filter(|p| f(p)).count() as f64 / n as f64)
     };
-    let five: Vec<_> = pairs
-        .iter()
-        .map(|p| (p.ai.index(), p.human.index()))
-        .collect();
-    let three: Vec<_> = pairs
-        .iter()
-        .map(|p| (p.ai.side().index(), p.human.side().index()))
-        .collect();
-    let k5 = cohen_kappa(K, &five);
-    let k3 = cohen_kappa(3, &three);
+    // Confusion matrices, judge in rows. The 3 sides sit in codes 0..=2 of
+    // a 5 x 5 matrix: unweighted kappa only compares codes for equality, so
+    // the two unused codes change nothing.
+    let mut five = [0u32; K * K];
+    let mut three = [0u32; K * K];
+    for p in pairs {
+        five[p.ai.index() * K + p.human.index()] += 1;
+        three[p.ai.side().index() * K + p.human.side().index()] += 1;
+    }
+    let kappa_5 = cohen_kappa(&five, Weights::Unweighted);
+    let kappa_3 = cohen_kappa(&three, Weights::Unweighted);
     Agreement {
         n,
         exact_agreement: share(&|p| p.ai == p.human),
         directional_agreement: share(&|p| p.ai.side() == p.human.side()),
-        kappa_5: k5.ok(),
-        kappa_3: k3.ok(),
-        reason: k5.err().or(k3.err()).map(str::to_string),
+        kappa_5,
+        kappa_5_quadratic: cohen_kappa(&five, Weights::Quadratic),
+        kappa_3,
+        reason: (kappa_5.is_none() || kappa_3.is_none()).then(|| {
+            "judge and people gave one and the same label (or side) on every item, \
+             so chance agreement is 1 and kappa is undefined"
+                .to_string()
+        }),
     }
 }
 
@@ -152,7 +113,10 @@ pub struct Calibration {
     pub reason: Option<String>,
 }
 
-/// The calibration table with `n_bins` equal-width bins (at least 1) and the
+/// Most bins a calibration table has (a larger request is capped).
+pub const MAX_BINS: usize = 1000;
+
+/// The calibration table with `n_bins` equal-width bins (1 to [`MAX_BINS`]) and the
 /// expected calibration error
 ///
 /// `ECE = Σ_b (|B_b| / n) · |acc(B_b) − conf(B_b)|`,
@@ -164,7 +128,7 @@ pub struct Calibration {
 /// and Hauskrecht (2015), AAAI, DOI 10.1609/aaai.v29i1.9602. Confidences
 /// outside 0..=1 or not finite are left out.
 pub fn calibration_table(pairs: &[JudgeHumanPair], n_bins: usize) -> Calibration {
-    let n_bins = n_bins.max(1);
+    let n_bins = n_bins.clamp(1, MAX_BINS);
     let mut count = vec![0usize; n_bins];
     let mut conf_sum = vec![0.0f64; n_bins];
     let mut agree = vec![0usize; n_bins];

@@ -16,7 +16,7 @@ use crate::label::{Label, Side};
 use serde::{Deserialize, Serialize};
 
 /// Hedging phrases counted by [`hedging_confidence`] (matched in lower case,
-/// on word boundaries; each phrase counts once however often it appears).
+/// on ASCII word boundaries; each phrase counts once however often it appears).
 pub const HEDGES: [&str; 24] = [
     "slightly",
     "marginally",
@@ -53,13 +53,16 @@ fn contains_word(haystack: &str, phrase: &str) -> bool {
     haystack.match_indices(phrase).any(|(p, _)| {
         let before = haystack[..p].chars().next_back();
         let after = haystack[p + phrase.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
     })
 }
 
 /// The distinct [`HEDGES`] present in `text`.
 pub fn hedges_in(text: &str) -> Vec<&'static str> {
-    let lower = text.to_lowercase();
+    // The phrases are ASCII: ASCII lower-casing keeps byte offsets and
+    // spares the wasm module the Unicode case tables.
+    let lower = text.to_ascii_lowercase();
     HEDGES
         .iter()
         .copied()

@@ -35,6 +35,8 @@ pub mod confidence;
 pub mod prompt;
 pub mod response;
 pub mod routing;
+pub mod routing_summary;
+pub mod thinking;
 pub mod verdict;
 
 pub use calibration::{calibration_table, judge_human_agreement, JudgeHumanPair};
@@ -43,6 +45,8 @@ pub use prompt::{
     build_messages, build_request, request_body, ChatMessage, ChatRequest, JudgeInput,
     PromptConfig, RequestSpec,
 };
-pub use response::{assess, judge_result, ChatResponse, JudgeResult, Judgment};
+pub use response::{
+    assess, judge_result, judge_result_from_parts, ChatResponse, JudgeResult, Judgment,
+};
 pub use routing::{Route, Router, RoutingConfig};
 pub use verdict::{parse_verdict, Verdict};

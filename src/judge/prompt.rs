@@ -36,9 +36,9 @@ pub const DEFAULT_PRINCIPLES: [&str; 7] = [
 /// The default system template.
 pub const DEFAULT_SYSTEM_TEMPLATE: &str = "You are an impartial judge comparing two AI assistant responses to the same user prompt.\n\
 Judge them by these principles:\n{principles}\n\n\
-First explain your reasoning briefly. Then end your answer with exactly one line of the form\n\
-VERDICT: <one of {verdict_options}>\n\
-where A>>B means A is much better, A>B means A is better, A=B means a tie, B>A means B is better and B>>A means B is much better. Write nothing after that line.";
+First explain your reasoning briefly. Then end your answer with a final line of exactly this form:\n\
+VERDICT: X\n\
+where X is one of {verdict_options}. A>>B means A is much better, A>B means A is better, A=B means a tie, B>A means B is better and B>>A means B is much better. Write nothing after that line.";
 
 /// The default user template.
 pub const DEFAULT_USER_TEMPLATE: &str = "[User prompt]\n{prompt}\n\n\
@@ -284,7 +284,7 @@ mod tests {
         assert!(m[0].content.contains("7. Use a tie"));
         assert!(m[0]
             .content
-            .contains("VERDICT: <one of A>>B | A>B | A=B | B>A | B>>A>"));
+            .contains("VERDICT: X\nwhere X is one of A>>B | A>B | A=B | B>A | B>>A."));
         assert_eq!(m[1].role, "user");
         // Braces inside values are copied, never interpreted.
         assert!(m[1].content.contains("[Response B]\n8 {not a placeholder}"));

@@ -149,20 +149,29 @@ pub struct JudgeResult {
 /// judge was also asked the swapped order, that judgment (its verdict is in
 /// the swapped order's terms and is flipped back here).
 pub fn judge_result(item: &str, ab: &Judgment, ba: Option<&Judgment>) -> JudgeResult {
+    judge_result_from_parts(
+        item,
+        (ab.verdict.label(), ab.confidence),
+        ba.map(|j| (j.verdict.label(), j.confidence)),
+    )
+}
+
+/// [`judge_result`] from each judgment's label and confidence only (all it
+/// uses), for callers that keep just those.
+pub fn judge_result_from_parts(
+    item: &str,
+    ab: (Option<Label>, f64),
+    ba: Option<(Option<Label>, f64)>,
+) -> JudgeResult {
     match ba {
         None => JudgeResult {
             item: item.to_string(),
-            label: ab.verdict.label(),
-            confidence: ab.confidence,
+            label: ab.0,
+            confidence: ab.1,
             swap: None,
         },
         Some(ba) => {
-            let check = swap_check(
-                ab.verdict.label(),
-                ab.confidence,
-                ba.verdict.label(),
-                ba.confidence,
-            );
+            let check = swap_check(ab.0, ab.1, ba.0, ba.1);
             JudgeResult {
                 item: item.to_string(),
                 label: check.label,

@@ -24,7 +24,11 @@ use crate::error::{Error, Result};
 use crate::judge::calibration::{
     calibration_table, judge_human_agreement, Agreement, Calibration, JudgeHumanPair,
 };
+use crate::judge::confidence::PositionBias;
 use crate::judge::response::JudgeResult;
+pub use crate::judge::routing_summary::{
+    FinalLabel, LabelSource, RouteCosts, RouteCounts, RoutingSummary,
+};
 use crate::label::Label;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -125,81 +129,6 @@ struct ItemState {
     expert: Option<Label>,
 }
 
-/// Items per route; the four are disjoint and sum to `judged`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RouteCounts {
-    /// Items judged by the AI.
-    pub judged: usize,
-    /// Accepted, not sent to a person.
-    pub accepted: usize,
-    /// Accepted and spot-checked, not escalated.
-    pub spot_check: usize,
-    /// Below the threshold, sent to people.
-    pub human: usize,
-    /// Escalated to an expert.
-    pub expert: usize,
-    /// Of `human`, items with no readable verdict.
-    pub unparsed: usize,
-}
-
-/// Cost per route and in total, in the config's currency.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RouteCosts {
-    /// `judged × cost_ai`.
-    pub ai: f64,
-    /// `(items sent to or labelled by people) × cost_human`.
-    pub human: f64,
-    /// `expert × cost_expert`.
-    pub expert: f64,
-    /// The sum.
-    pub total: f64,
-}
-
-/// Counts, progress and costs of a routing run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RoutingSummary {
-    /// Items per route.
-    pub counts: RouteCounts,
-    /// Items sent to or labelled by people (human route, spot checks and any
-    /// other accepted item a person labelled).
-    pub human_labels_needed: usize,
-    /// Of those, still without a human label.
-    pub pending_human: usize,
-    /// Expert items still without an expert label.
-    pub pending_expert: usize,
-    /// Spot checks that have a human label.
-    pub spot_checks_labelled: usize,
-    /// Of those, how many disagreed in direction with the AI.
-    pub spot_check_disagreements: usize,
-    /// Cost per route and total.
-    pub cost: RouteCosts,
-}
-
-/// Where an item's final label comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LabelSource {
-    /// The accepted AI label (confirmed by a person when spot-checked).
-    Ai,
-    /// A person's label.
-    Human,
-    /// An expert's label.
-    Expert,
-    /// Still waiting for a person or an expert.
-    Pending,
-}
-
-/// One item's final label.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinalLabel {
-    /// The item id.
-    pub item: String,
-    /// The label, `None` while pending.
-    pub label: Option<Label>,
-    /// Where it comes from.
-    pub source: LabelSource,
-}
-
 /// The hybrid pipeline's state: judge results in, human and expert labels
 /// in, queues, counts and costs out.
 #[derive(Debug, Clone)]
@@ -207,6 +136,7 @@ pub struct Router {
     config: RoutingConfig,
     items: Vec<ItemState>,
     index: HashMap<String, usize>,
+    position_bias: PositionBias,
 }
 
 impl Router {
@@ -217,6 +147,7 @@ impl Router {
             config,
             items: Vec::new(),
             index: HashMap::new(),
+            position_bias: PositionBias::default(),
         })
     }
 
@@ -256,6 +187,9 @@ impl Router {
             (true, true) => Route::SpotCheck,
             (true, false) => Route::Accepted,
         };
+        if let Some(swap) = &result.swap {
+            self.position_bias.add(swap);
+        }
         self.index.insert(result.item.clone(), self.items.len());
         self.items.push(ItemState {
             id: result.item.clone(),
@@ -363,6 +297,8 @@ impl Router {
         s.cost.human = s.human_labels_needed as f64 * c.cost_human;
         s.cost.expert = s.counts.expert as f64 * c.cost_expert;
         s.cost.total = s.cost.ai + s.cost.human + s.cost.expert;
+        s.position_bias = self.position_bias.clone();
+        s.first_position_share = self.position_bias.first_position_share().ok();
         s
     }
 

@@ -6,21 +6,26 @@
 //! mention it while thinking, or give it twice. The rules here:
 //!
 //! * the keyword is `verdict`, any case, optionally wrapped in `*`, `_` or
-//!   backticks (or quoted, as a JSON key), followed by an optional separator (`:`, `：`, `-`, `–`, `—`);
+//!   backticks (or quoted, as a JSON key), followed by an optional
+//!   separator (`:`, `：`, `-`, `–`, `—`);
 //! * then, after markup (`*`, `_`, backticks, quotes, brackets, a code-fence
 //!   language tag) and white space, a label: a side (`A`/`B`, any case,
 //!   full-width too), an operator (`>`, `>>`, `<`, `<<`, `=`, or `≫`, `≪`,
 //!   `＞`, `＜`, `＝`), the other side, with spaces allowed around the
-//!   operator, and no letter or digit right after; the word `tie` is a tie;
+//!   operator, and no ASCII letter or digit right after; the word `tie` is
+//!   a tie;
 //! * text inside `<think>`, `<thinking>` or `<reasoning>` blocks is ignored
 //!   (a closing tag with no opening one hides everything before it; an
 //!   opening one never closed hides everything after it);
+//! * a label followed by `|` or `/` is the list of options echoed back, not
+//!   a verdict;
 //! * when there are several verdicts the last one counts, and
 //!   `conflicting` says whether they disagreed;
 //! * no verdict at all is [`Verdict::Unparsed`] with a reason, never a tie.
 //!
 //! The explanation is the visible text before the verdict line.
 
+use crate::judge::thinking::{ends_inside, in_regions, thinking_regions};
 use crate::label::Label;
 use serde::{Deserialize, Serialize};
 
@@ -85,44 +90,6 @@ pub struct VerdictMatch {
     pub label_end: usize,
 }
 
-/// Byte ranges of thinking blocks, sorted and disjoint.
-pub fn thinking_regions(text: &str) -> Vec<(usize, usize)> {
-    let lower = text.to_ascii_lowercase();
-    let mut events: Vec<(usize, usize, bool)> = Vec::new(); // (pos, len, is_open)
-    for tag in ["think", "thinking", "reasoning"] {
-        for (open, pat) in [(true, format!("<{tag}>")), (false, format!("</{tag}>"))] {
-            events.extend(lower.match_indices(&pat).map(|(p, m)| (p, m.len(), open)));
-        }
-    }
-    events.sort_unstable();
-    let mut regions = Vec::new();
-    let mut open_at: Option<usize> = None;
-    for (pos, len, is_open) in events {
-        match (is_open, open_at) {
-            (true, None) => open_at = Some(pos),
-            (false, Some(start)) => {
-                regions.push((start, pos + len));
-                open_at = None;
-            }
-            (false, None) => {
-                // A closing tag with no opening one: the answer started inside
-                // the thinking (some servers strip the opening tag).
-                let start = regions.last().map_or(0, |r: &(usize, usize)| r.1);
-                regions.push((start, pos + len));
-            }
-            (true, Some(_)) => {}
-        }
-    }
-    if let Some(start) = open_at {
-        regions.push((start, text.len()));
-    }
-    regions
-}
-
-fn in_regions(regions: &[(usize, usize)], pos: usize) -> bool {
-    regions.iter().any(|&(s, e)| s <= pos && pos < e)
-}
-
 fn is_markup(c: char) -> bool {
     matches!(
         c,
@@ -161,10 +128,13 @@ pub(crate) fn read_label(text: &str, i: usize) -> Option<(Label, usize)> {
     let boundary_ok = |end: usize| {
         text.get(end..)
             .and_then(|t| t.chars().next())
-            .map_or(true, |c| !c.is_alphanumeric())
+            .map_or(true, |c| !c.is_ascii_alphanumeric())
     };
     if rest.len() >= 3 && rest.is_char_boundary(3) && rest[..3].eq_ignore_ascii_case("tie") {
-        return boundary_ok(i + 3).then_some((Label::Tie, i + 3));
+        return boundary_ok(i + 3)
+            .then(|| Label::parse("A=B").ok())
+            .flatten()
+            .map(|l| (l, i + 3));
     }
     let mut chars = rest.char_indices().peekable();
     let first = side_of(chars.next()?.1)?;
@@ -180,22 +150,23 @@ pub(crate) fn read_label(text: &str, i: usize) -> Option<(Label, usize)> {
     if first == second || !boundary_ok(end) {
         return None;
     }
-    // Winner 0 = A, 1 = B.
-    let (winner, strength) = match op.as_str() {
-        "=" | "==" => return Some((Label::Tie, end)),
-        ">" => (first, 1),
-        ">>" => (first, 2),
-        "<" => (second, 1),
-        "<<" => (second, 2),
+    // Winner 0 = A, 1 = B; the canonical judge form goes through the one
+    // label parser of the crate.
+    let (winner, strong) = match op.as_str() {
+        "=" | "==" => return Label::parse("A=B").ok().map(|l| (l, end)),
+        ">" => (first, false),
+        ">>" => (first, true),
+        "<" => (second, false),
+        "<<" => (second, true),
         _ => return None,
     };
-    let label = match (winner, strength) {
-        (0, 2) => Label::AMuchBetter,
-        (0, _) => Label::ABetter,
-        (_, 2) => Label::BMuchBetter,
-        _ => Label::BBetter,
+    let form = match (winner, strong) {
+        (0, true) => "A>>B",
+        (0, false) => "A>B",
+        (_, true) => "B>>A",
+        (_, false) => "B>A",
     };
-    Some((label, end))
+    Label::parse(form).ok().map(|l| (l, end))
 }
 
 /// Reads a verdict whose keyword starts at byte `start` (7 bytes: `verdict`).
@@ -230,6 +201,11 @@ fn read_verdict_at(text: &str, start: usize) -> Option<(Label, usize, usize)> {
         }
     }
     let (label, end) = read_label(text, i)?;
+    // `VERDICT: A>>B | A>B | ...` or `A>B/B>A` echoes the list of options.
+    let next = text.get(end..)?.trim_start_matches(is_space).chars().next();
+    if matches!(next, Some('|' | '/')) {
+        return None;
+    }
     Some((label, i, end))
 }
 
@@ -333,10 +309,7 @@ pub fn parse_verdict(text: &str) -> Verdict {
             .any(|(p, _)| !in_regions(&regions, p));
         let reason = if text.trim().is_empty() {
             "the answer is empty".to_string()
-        } else if regions.last().is_some_and(|r| r.1 == text.len())
-            && !text.to_ascii_lowercase().trim_end().ends_with("think>")
-            && explanation.is_empty()
-        {
+        } else if ends_inside(text, &regions) && explanation.is_empty() {
             "the answer ends inside a thinking block (cut off?) and gives no verdict".to_string()
         } else if visible_keyword {
             "\"VERDICT\" is written but not followed by one of A>>B, A>B, A=B, B>A, B>>A"

@@ -1,11 +1,13 @@
 //! Batches: assembling them ([`Session::next_batch`]) and taking over one
 //! assembled elsewhere ([`Session::adopt_batch`]).
 
+use super::fields::{shown, Fields};
 use super::{Annotator, BatchState, Item, Kind, Session, Slot};
 use crate::error::{Error, Result};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// One pair as the page shows it. Gold and regular items look alike.
@@ -42,6 +44,56 @@ pub struct Batch {
     /// holds: this batch is short (or empty) and the next will be empty.
     #[serde(default)]
     pub exhausted: bool,
+}
+
+impl Batch {
+    /// Parses a batch from JSON text. See [`Batch::from_value`].
+    pub fn from_json(text: &str) -> Result<Batch> {
+        let v: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
+            message: format!("batch is not valid JSON: {e}"),
+            at: Default::default(),
+        })?;
+        Batch::from_value(&v)
+    }
+
+    /// Checks a batch (as [`Session::next_batch`] writes it) field by
+    /// field, naming the first wrong field (`items[3].swapped`).
+    pub fn from_value(v: &Value) -> Result<Batch> {
+        let f = Fields::new(v, "")?;
+        f.only(&["annotator", "batch_id", "items", "flagged", "exhausted"])?;
+        let items = match f.get("items") {
+            None => return Err(Error::missing("items")),
+            Some(Value::Array(a)) => a,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "items",
+                    format!("expected an array, got {}", shown(other)),
+                ))
+            }
+        };
+        let items = items
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let it = Fields::new(v, &format!("items[{k}]"))?;
+                it.only(&["id", "prompt", "response_left", "response_right", "swapped"])?;
+                Ok(BatchItem {
+                    id: it.required_str("id")?,
+                    prompt: it.optional_str("prompt")?.unwrap_or_default(),
+                    response_left: it.optional_str("response_left")?.unwrap_or_default(),
+                    response_right: it.optional_str("response_right")?.unwrap_or_default(),
+                    swapped: it.bool_or("swapped", false)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Batch {
+            annotator: f.required_str("annotator")?,
+            batch_id: f.optional_str("batch_id")?,
+            items,
+            flagged: f.bool_or("flagged", false)?,
+            exhausted: f.bool_or("exhausted", false)?,
+        })
+    }
 }
 
 impl Session {

@@ -12,6 +12,8 @@
 //      #429       the first attempt of each request gets 429 (Retry-After: 0)
 //      #500       the first two attempts of each request get 500
 //      #401       always 401
+//  * CORS is open (any origin, Authorization allowed, Retry-After exposed),
+//    so a page on another local port can call it;
 //  * `logprobs: true` in the body adds OpenAI-style token log-probabilities,
 //    the verdict as one token with the other four verdicts as alternatives.
 //
@@ -62,6 +64,19 @@ export async function startJudgeServer({ port = 0, slowMs = 400, key = '' } = {}
   const stats = { requests: 0, status: {}, inFlight: 0, maxInFlight: 0, aborted: 0, lastAuthorization: null, byPrompt: {} };
   const count = (code) => { stats.status[code] = (stats.status[code] || 0) + 1; };
   const server = http.createServer((req, res) => {
+    // Pages served from another origin call this server: allow it, and let
+    // them read Retry-After.
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-expose-headers', 'retry-after');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': 'authorization, content-type',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
     if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));

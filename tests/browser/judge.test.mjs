@@ -142,6 +142,30 @@ test('a wrong key stops the whole run with the HTTP status', async () => {
   }
 });
 
+test('a request with no answer times out, is retried, and then fails only its item', async () => {
+  let calls = 0;
+  const never = () => { calls++; return new Promise(() => {}); }; // ignores its signal
+  const run = new JudgeRun({ core: standInCore, call: never, model: 'm', swap: false, timeoutMs: 30, maxRetries: 1, backoffMs: 1 });
+  const out = await run.run(items(2));
+  assert.equal(out.results.length, 0);
+  assert.match(out.errors['item-0'], /no answer within 30 ms/);
+  assert.equal(calls, 4, 'two items, two attempts each');
+  assert.equal(out.cancelled, false);
+});
+
+test('the test server answers CORS preflights so a page on another origin can call it', async () => {
+  const server = await startJudgeServer();
+  try {
+    const pre = await fetch(`${server.url}/v1/chat/completions`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:1', 'access-control-request-headers': 'authorization' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), '*');
+    assert.match(pre.headers.get('access-control-allow-headers'), /authorization/);
+    assert.equal(server.stats.requests, 0, 'preflights are not counted as requests');
+  } finally {
+    await server.close();
+  }
+});
+
 test('the key is stored only when the user asks', () => {
   const store = new Map();
   const storage = { setItem: (k, v) => store.set(k, v), getItem: (k) => store.get(k) ?? null, removeItem: (k) => store.delete(k) };
@@ -200,22 +224,42 @@ const pkg = path.join(here, '../../www/pkg/prefkit.js');
 const wasmCore = existsSync(pkg) ? await import(pkg) : null;
 const hasJudgeExports = wasmCore && ['buildJudgeRequest', 'assessResponse', 'judgeResult', 'Router'].every((k) => k in wasmCore);
 
-test('routing counts of a 200-item run match the core rules', { skip: !hasJudgeExports && 'www/pkg has no judge exports yet' }, async () => {
+test('routing counts of a 200-item run match the core rules, with and without logprobs', { skip: !hasJudgeExports && 'www/pkg has no judge exports yet' }, async () => {
   await wasmCore.default({ module_or_path: readFileSync(path.join(here, '../../www/pkg/prefkit_bg.wasm')) });
   const server = await startJudgeServer({ slowMs: 20 });
   try {
     const list = items();
-    const run = new JudgeRun({ core: wasmCore, call: endpointCaller({ url: server.url }), model: 'judge-test', concurrency: 8, backoffMs: 5, logprobs: false });
-    const out = await run.run(list);
-    assert.equal(out.results.length, 200);
-    const router = new wasmCore.Router({ spot_check_share: 0 });
-    for (const r of out.results) router.addJudgment(r);
-    const s = router.summary();
     // By the server's rules: no verdict, a position-biased verdict that
-    // flips under the swap, or three hedges (0.95 x 0.8^3 < 0.75) go to people.
+    // flips under the swap check, or a hedged answer (three hedging phrases:
+    // 0.95 x 0.8^3 = 0.49; with logprobs 0.55 on the verdict) go to people;
+    // the rest (0.95, or 0.8 with logprobs) are accepted.
     const low = count(list, (it) => /#noverdict|#hedge|#biased/.test(it.prompt));
-    assert.equal(s.counts.human, low);
-    assert.equal(s.counts.accepted, 200 - low);
+    for (const logprobs of [false, true]) {
+      const run = new JudgeRun({ core: wasmCore, call: endpointCaller({ url: server.url }), model: 'judge-test', concurrency: 8, backoffMs: 5, logprobs });
+      const out = await run.run(list);
+      assert.equal(out.results.length, 200);
+      const sources = new Set([...run.judgments.values()].filter((j) => j.verdict.status === 'parsed').map((j) => j.confidence_source));
+      assert.deepEqual([...sources], [logprobs ? 'logprobs' : 'hedging']);
+      const router = new wasmCore.Router({ spot_check_share: 0 });
+      for (const r of out.results) router.addJudgment(r);
+      const s = router.summary();
+      assert.equal(s.counts.human, low, `logprobs ${logprobs}`);
+      assert.equal(s.counts.accepted, 200 - low);
+      assert.equal(s.counts.unparsed, count(list, (it) => it.prompt.includes('#noverdict')));
+      assert.deepEqual(router.humanQueue().length, low);
+      // Position bias: a #biased item wins the first position in both
+      // orders, a consistent non-tie in one of its two; ties and items
+      // without a verdict decide nothing.
+      let wins = 0;
+      let decided = 0;
+      for (const it of list) {
+        if (it.prompt.includes('#noverdict')) continue;
+        if (it.prompt.includes('#biased')) { wins += 2; decided += 2; } else if (it.response_a.length !== it.response_b.length) { wins += 1; decided += 2; }
+      }
+      assert.ok(Math.abs(s.first_position_share - wins / decided) < 1e-12, `${s.first_position_share} vs ${wins / decided}`);
+      // Costs: 200 AI judgments at 0.02 and the low-confidence items at 1.50.
+      assert.ok(Math.abs(s.cost.total - (200 * 0.02 + low * 1.5)) < 1e-9);
+    }
   } finally {
     await server.close();
   }

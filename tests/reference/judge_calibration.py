@@ -1,7 +1,8 @@
 """Reference values for prefkit::judge::calibration.
 
 Generates seeded judge/human label pairs with confidences and computes, with
-scikit-learn and numpy, Cohen's kappa over the 5 labels and the 3 sides,
+scikit-learn and numpy, Cohen's kappa over the 5 labels (unweighted and
+quadratic) and the 3 sides,
 exact and directional agreement, and the 10-bin expected calibration error
 (Guo et al. 2017, eq. 3). Writes tests/fixtures/judge_calibration_reference.json.
 
@@ -46,7 +47,8 @@ out = {
               for a, h, c in zip(ai, human, conf)],
     "exact_agreement": float((ai == human).mean()),
     "directional_agreement": float(hit.mean()),
-    "kappa_5": float(cohen_kappa_score(ai, human)),
+    "kappa_5": float(cohen_kappa_score(ai, human, labels=[0, 1, 2, 3, 4])),
+    "kappa_5_quadratic": float(cohen_kappa_score(ai, human, labels=[0, 1, 2, 3, 4], weights="quadratic")),
     "kappa_3": float(cohen_kappa_score(side_ai, side_h)),
     "ece_10_bins": float(ece),
     "bins": table,

@@ -49,6 +49,14 @@ function abortError() {
   return e;
 }
 
+/** A promise that rejects with an AbortError when `signal` aborts. */
+function rejectOnAbort(signal) {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(abortError());
+    else signal.addEventListener('abort', () => reject(abortError()), { once: true });
+  });
+}
+
 /** Resolves after `ms`, or rejects with an AbortError when `signal` aborts. */
 export function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
@@ -180,7 +188,7 @@ export function toJsonl(results) {
 export class JudgeRun {
   constructor(options) {
     const o = { concurrency: 4, requestsPerMinute: 0, maxRetries: 4, backoffMs: 500, maxBackoffMs: 20000,
-      swap: true, logprobs: false, promptConfig: null, ...options };
+      timeoutMs: 120000, swap: true, logprobs: false, promptConfig: null, ...options };
     if (!o.core) throw new Error('JudgeRun needs the prefkit core (buildJudgeRequest, assessResponse, judgeResult)');
     if (typeof o.call !== 'function') throw new Error('JudgeRun needs `call`: endpointCaller({url, key}) or an async function');
     if (!o.model && !o.allowNoModel) throw new Error('JudgeRun needs the model name');
@@ -226,10 +234,24 @@ export class JudgeRun {
     for (let attempt = 0; ; attempt++) {
       await this.limiter.acquire(signal);
       this.counters.requests++;
+      // Each attempt has its own controller: aborted by the run's cancel or
+      // by the per-request timeout (a timeout is retried like a 5xx).
+      const attemptCtl = new AbortController();
+      const onCancel = () => attemptCtl.abort();
+      signal.addEventListener('abort', onCancel, { once: true });
+      let timedOut = false;
+      const timer = this.o.timeoutMs > 0 ? setTimeout(() => { timedOut = true; attemptCtl.abort(); }, this.o.timeoutMs) : null;
       try {
-        const answer = await this.o.call(body, { signal, item: item.id, order });
+        // The race also stops a host function that ignores its signal.
+        const answer = await Promise.race([
+          this.o.call(body, { signal: attemptCtl.signal, item: item.id, order }),
+          rejectOnAbort(attemptCtl.signal),
+        ]);
+        if (timedOut) throw new JudgeRequestError(`no answer within ${this.o.timeoutMs} ms`);
         return this.o.core.assessResponse(asChatResponse(answer));
-      } catch (e) {
+      } catch (caught) {
+        let e = caught;
+        if (timedOut && !signal.aborted) e = new JudgeRequestError(`no answer within ${this.o.timeoutMs} ms`);
         if (signal.aborted || e?.name === 'AbortError') throw abortError();
         const retryable = e instanceof JudgeRequestError ? e.retryable : false;
         if (!retryable || attempt >= this.o.maxRetries) throw e;
@@ -237,6 +259,9 @@ export class JudgeRun {
         this.o.onRetry?.({ item: item.id, order, attempt: attempt + 1, error: e.message });
         await sleep(backoffMs(attempt, { baseMs: this.o.backoffMs, maxMs: this.o.maxBackoffMs,
           retryAfter: e.retryAfterMs }), signal);
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onCancel);
       }
     }
   }

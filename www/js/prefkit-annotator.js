@@ -226,6 +226,7 @@ export class PrefkitAnnotator extends HTMLElement {
     fill.getAnimations?.().forEach((a) => a.cancel());
     fill.animate?.([{ transform: 'scaleX(0)' }, { transform: 'scaleX(1)' }], { duration: this.graceMs, easing: 'linear' });
     this.$('grace').hidden = false;
+    this.$('grace').scrollIntoView?.({ block: 'nearest' }); // below the stacked buttons on a phone
     this.graceTimer = setTimeout(() => this.commit(), this.graceMs);
   }
 

@@ -1,0 +1,131 @@
+//! The WebAssembly binding: every `#[wasm_bindgen]` item of prefkit and
+//! nothing else. Each export is a thin call into the pure core; requests and
+//! results are plain JS objects with the same snake_case field names as the
+//! JSON files and HTTP bodies, so one shape serves files, servers and pages.
+//! Failures are JS `Error`s carrying the core's message.
+
+mod active;
+mod judge;
+mod report;
+mod session;
+
+pub use active::*;
+pub use judge::*;
+pub use report::*;
+pub use session::*;
+
+use crate::annotation::Annotation;
+use crate::label::Label;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** One of the five preference labels, in canonical (task) A/B order. */
+export type Label = "A>>" | "A>" | "=" | "B>" | "B>>";
+/** An annotation record as stored and posted (`label_order: "canonical"`). */
+export interface Annotation {
+  id?: string; task_id?: string; item: string; annotator: string; label: Label | string;
+  time_seconds?: number; swapped?: boolean; dimensions?: Record<string, Label | string>;
+  timestamp?: number; client_version?: string; label_order?: "shown" | "canonical";
+}
+"#;
+
+/// Converts a core value to a plain JS value (maps become plain objects).
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|e| JsError::new(&format!("internal error converting a result: {e}")))
+}
+
+/// Reads a JS value into a `serde_json::Value` (so the core can name the
+/// field at fault) and then into `T`.
+pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
+    let json: serde_json::Value =
+        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))?;
+    serde_json::from_value(json).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+pub(crate) fn js_err(e: crate::Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// The version of the prefkit core.
+///
+/// ```js
+/// import init, { version } from './pkg/prefkit.js';
+/// await init();
+/// console.log(version()); // "0.1.0"
+/// ```
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+/// Parses a label in short (`A>`) or judge (`A>B`) form and returns its
+/// short form; throws an `Error` naming the accepted forms otherwise.
+///
+/// ```js
+/// parseLabel("B>>A"); // "B>>"
+/// parseLabel("A>>>"); // throws Error: unknown label "A>>>"; expected one of ...
+/// ```
+#[wasm_bindgen(js_name = parseLabel)]
+pub fn parse_label(text: &str) -> Result<String, JsError> {
+    Label::parse(text)
+        .map(|l| l.as_str().to_string())
+        .map_err(js_err)
+}
+
+/// Checks one annotation object and returns it in canonical form (label
+/// un-flipped when `swapped` and not already canonical).
+///
+/// ```js
+/// checkAnnotation({item: "ex-1", annotator: "w1", label: "A>", swapped: true});
+/// // {item: "ex-1", annotator: "w1", label: "B>", swapped: true, label_order: "canonical"}
+/// ```
+#[wasm_bindgen(js_name = checkAnnotation)]
+pub fn check_annotation(annotation: JsValue) -> Result<JsValue, JsError> {
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(annotation)
+        .map_err(|e| JsError::new(&format!("annotation: {e}")))?;
+    let a = Annotation::from_value(&json).map_err(js_err)?;
+    to_js(&a.to_json_value())
+}
+
+/// A JS value as JSON: strings are parsed as JSON text, anything else is
+/// converted as it is.
+pub(crate) fn json_of(value: JsValue, what: &str) -> Result<serde_json::Value, JsError> {
+    if let Some(text) = value.as_string() {
+        return serde_json::from_str(&text)
+            .map_err(|e| JsError::new(&format!("{what} is not valid JSON: {e}")));
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+/// Large results go through one JSON string: `JSON.parse` builds big
+/// objects much faster than setting their fields one by one across the
+/// boundary.
+pub(crate) fn to_js_json<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsError::new(&format!("internal error converting a result: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error reading a result"))
+}
+
+/// A JS options object as JSON, `{}` for `undefined` or `null`.
+pub(crate) fn options(value: JsValue, what: &str) -> Result<serde_json::Value, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(serde_json::json!({}));
+    }
+    json_of(value, what)
+}
+
+/// `T` from a JS object, or `T::default()` for `undefined` or `null`.
+pub(crate) fn from_js_or_default<T: DeserializeOwned + Default>(
+    value: JsValue,
+    what: &str,
+) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    from_js(value, what)
+}

@@ -1,0 +1,312 @@
+//! Reports, the live state and the dashboard's collection.
+
+use super::{js_err, options, to_js, to_js_json};
+use crate::annotation::{parse_gold, Annotation, Gold};
+use crate::dataset::Dataset;
+use crate::report::{LiveReport, ReportConfig};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// JSONL text from a string, from UTF-8 bytes (a `Uint8Array` as read from
+/// a file: no round trip through a JS string), or from an array of objects
+/// (one line each, so "line N" is the N-th element).
+fn text_of(input: &JsValue, what: &str) -> Result<String, JsError> {
+    if let Some(s) = input.as_string() {
+        return Ok(s);
+    }
+    if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
+        return String::from_utf8(bytes.to_vec())
+            .map_err(|e| JsError::new(&format!("{what}: not UTF-8 text ({e})")));
+    }
+    if !js_sys::Array::is_array(input) {
+        return Err(JsError::new(&format!(
+            "{what}: expected JSONL text, its UTF-8 bytes or an array of objects"
+        )));
+    }
+    let values: Vec<serde_json::Value> = serde_wasm_bindgen::from_value(input.clone())
+        .map_err(|e| JsError::new(&format!("{what}: {e}")))?;
+    let mut text = String::new();
+    for v in &values {
+        text.push_str(&v.to_string());
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Annotations with every check of `prefkit report`. For arrays, errors
+/// say `annotation #N` (1-based) instead of `line N`.
+fn dataset_of(input: JsValue, skip_invalid: bool) -> Result<Dataset, JsError> {
+    let array = js_sys::Array::is_array(&input);
+    let text = text_of(&input, "annotations")?;
+    Dataset::parse_jsonl(&text, skip_invalid).map_err(|e| {
+        let m = e.to_string();
+        JsError::new(&match m.strip_prefix("line ") {
+            Some(rest) if array => format!("annotation #{rest}"),
+            _ => m,
+        })
+    })
+}
+
+fn gold_of(gold: JsValue) -> Result<Vec<Gold>, JsError> {
+    if gold.is_undefined() || gold.is_null() {
+        return Ok(Vec::new());
+    }
+    let text = text_of(&gold, "gold")?;
+    parse_gold(&text).map_err(|e| JsError::new(&format!("gold: {e}")))
+}
+
+/// The report settings, and whether bad lines are skipped (`skip_invalid`,
+/// accepted beside the `prefkit report --config` fields).
+fn config_of(config: JsValue) -> Result<(ReportConfig, bool), JsError> {
+    if config.is_undefined() || config.is_null() {
+        return Ok((ReportConfig::default(), false));
+    }
+    let mut v = options(config, "config")?;
+    let mut skip = false;
+    if let Some(map) = v.as_object_mut() {
+        if let Some(s) = map.remove("skip_invalid") {
+            skip = s
+                .as_bool()
+                .ok_or_else(|| JsError::new("config.skip_invalid: expected true or false"))?;
+        }
+    }
+    let c = ReportConfig::from_json(&v.to_string()).map_err(js_err)?;
+    Ok((c, skip))
+}
+
+/// Agreement, annotator reliability and final labels: the same JSON object
+/// as `prefkit report`. `annotations` is JSONL text (fastest) or an array of
+/// annotation objects; `gold` JSONL text or an array of `{item, label}`;
+/// `config` the `--config` object, plus `skip_invalid: true` to skip bad
+/// lines (listed in `skipped`) instead of throwing.
+///
+/// ```js
+/// const r = report(jsonlText, goldText, { min_reliability: 0.5 });
+/// r.agreement.krippendorff_alpha.ordinal;   // 0.81
+/// r.labels.dawid_skene["ex-17"];            // "A>"
+/// ```
+#[wasm_bindgen]
+pub fn report(annotations: JsValue, gold: JsValue, config: JsValue) -> Result<JsValue, JsError> {
+    let (config, skip) = config_of(config)?;
+    let gold = gold_of(gold)?;
+    let mut d = dataset_of(annotations, skip)?;
+    d.set_gold(&gold);
+    let report = crate::report::run(&d, &config);
+    to_js_json(&WithSkipped {
+        report: &report,
+        skipped: &d.skipped,
+    })
+}
+
+/// A report plus the lines skipped with `skip_invalid`.
+#[derive(Serialize)]
+struct WithSkipped<'a> {
+    #[serde(flatten)]
+    report: &'a crate::report::Report,
+    skipped: &'a [crate::annotation::Skipped],
+}
+
+/// The report as JSON text (faster than an object for big results, which
+/// are often only stored or sent on).
+///
+/// ```js
+/// const text = reportJson(jsonlText);
+/// ```
+#[wasm_bindgen(js_name = reportJson)]
+pub fn report_json(
+    annotations: JsValue,
+    gold: JsValue,
+    config: JsValue,
+) -> Result<String, JsError> {
+    let (config, skip) = config_of(config)?;
+    let gold = gold_of(gold)?;
+    let mut d = dataset_of(annotations, skip)?;
+    d.set_gold(&gold);
+    serde_json::to_string(&crate::report::run(&d, &config))
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The live state of a collection: add annotations one at a time and read
+/// every figure of the report (all but Dawid-Skene) at any moment. Two
+/// states built from disjoint shards merge into the state of their union.
+///
+/// ```js
+/// const live = new LiveAgreement();          // or new LiveAgreement(config, gold)
+/// live.add({item: "ex-1", annotator: "w1", label: "A>"});
+/// live.snapshot().agreement.pairwise;
+/// live.merge(otherLive);
+/// ```
+#[wasm_bindgen]
+pub struct LiveAgreement(LiveReport);
+
+#[wasm_bindgen]
+impl LiveAgreement {
+    /// An empty state, with optional report settings and gold answers.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue, gold: JsValue) -> Result<LiveAgreement, JsError> {
+        let (config, _) = config_of(config)?;
+        let gold = gold_of(gold)?;
+        LiveReport::new(config, &gold)
+            .map(LiveAgreement)
+            .map_err(js_err)
+    }
+
+    /// Adds one annotation object (same checks as a file line; a swapped
+    /// label is un-flipped unless `label_order` is `"canonical"`).
+    pub fn add(&mut self, annotation: JsValue) -> Result<(), JsError> {
+        let v = super::json_of(annotation, "annotation")?;
+        let a = Annotation::from_value(&v).map_err(js_err)?;
+        self.0.add(&a).map_err(js_err)
+    }
+
+    /// Adds every line of a JSONL text; returns how many were added. Stops
+    /// at the first bad line with its line number (earlier lines stay added).
+    #[wasm_bindgen(js_name = addJsonl)]
+    pub fn add_jsonl(&mut self, text: &str) -> Result<u32, JsError> {
+        let mut n = 0;
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let a = Annotation::from_json(line).map_err(|e| js_err(e.at_line(i + 1)))?;
+            self.0.add(&a).map_err(|e| js_err(e.at_line(i + 1)))?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Number of annotations added.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        self.0.len() as u32
+    }
+
+    /// The report of everything added so far (Dawid-Skene parts `null`).
+    pub fn snapshot(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.snapshot())
+    }
+
+    /// Adds the annotations of another state (a disjoint shard).
+    pub fn merge(&mut self, other: &LiveAgreement) -> Result<(), JsError> {
+        self.0.merge(&other.0).map_err(js_err)
+    }
+}
+
+/// The cost model: totals by tier and size, the measured cost of this
+/// collection and a projection (see `src/cost.rs` for every field).
+///
+/// ```js
+/// costTable({hourly_rate: 15, seconds_per_pair: 20, target_pairs: 100000});
+/// ```
+#[wasm_bindgen(js_name = costTable)]
+pub fn cost_table(request: JsValue) -> Result<JsValue, JsError> {
+    let req: crate::cost::CostRequest = super::from_js(request, "cost request")?;
+    to_js(&crate::cost::cost_table(&req))
+}
+
+/// Annotations parsed once, for pages that recompute as settings change
+/// (the dashboard's slider): no re-parsing per call.
+///
+/// ```js
+/// const c = new Collection(fileBytesOrText, goldText, {skip_invalid: false});
+/// c.report({min_reliability: 0.7}, {labels: false});
+/// c.labels({min_reliability: 0.7}, "dawid_skene");   // JSONL {item, label, confidence}
+/// c.summary({overlap: 3}); c.timeline({points: 120});
+/// ```
+#[wasm_bindgen]
+pub struct Collection(Dataset);
+
+#[wasm_bindgen]
+impl Collection {
+    /// Reads annotations (JSONL text, its UTF-8 bytes or an array of
+    /// objects) and optional gold; `options.skip_invalid` skips bad lines.
+    #[wasm_bindgen(constructor)]
+    pub fn new(input: JsValue, gold: JsValue, options_: JsValue) -> Result<Collection, JsError> {
+        let o = options(options_, "collection options")?;
+        let skip = match o.get("skip_invalid") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(v) => v.as_bool().ok_or_else(|| {
+                JsError::new("collection options.skip_invalid: expected true or false")
+            })?,
+        };
+        let gold = gold_of(gold)?;
+        let mut d = dataset_of(input, skip)?;
+        d.set_gold(&gold);
+        Ok(Collection(d))
+    }
+
+    /// Number of annotations read.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        self.0.rows.len() as u32
+    }
+
+    /// Lines skipped with `skip_invalid`: `[{line, error}]`.
+    #[wasm_bindgen(getter)]
+    pub fn skipped(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.skipped)
+    }
+
+    /// The report. With `{labels: false}` as second argument the three
+    /// label maps are left out and `label_counts` (per method, in the order
+    /// A>>, A>, =, B>, B>>) is added, so a page with 250K items receives
+    /// kilobytes and asks for labels with `labels()` when it needs them.
+    pub fn report(&self, config: JsValue, output: JsValue) -> Result<JsValue, JsError> {
+        let (config, _) = config_of(config)?;
+        let r = crate::report::run(&self.0, &config);
+        let with_labels = options(output, "report output")?
+            .get("labels")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true);
+        if with_labels {
+            return to_js_json(&r);
+        }
+        let count = |m: &crate::report::LabelMap| {
+            let mut c = [0u64; crate::label::K];
+            for (_, l) in m.iter() {
+                c[l.index()] += 1;
+            }
+            c
+        };
+        let label_counts = serde_json::json!({
+            "majority": count(&r.labels.majority),
+            "weighted": count(&r.labels.weighted),
+            "dawid_skene": r.labels.dawid_skene.as_ref().map(count),
+        });
+        let mut v = serde_json::to_value(&r)
+            .map_err(|e| JsError::new(&format!("internal error converting a result: {e}")))?;
+        if let Some(o) = v.as_object_mut() {
+            o.remove("labels");
+            o.insert("label_counts".into(), label_counts);
+        }
+        to_js_json(&v)
+    }
+
+    /// Final labels of one method (`majority`, `weighted`, `dawid_skene`)
+    /// as JSONL text, `{"item", "label", "confidence"}` a line.
+    pub fn labels(&self, config: JsValue, method: &str) -> Result<String, JsError> {
+        let (config, _) = config_of(config)?;
+        let method = crate::confidence::Method::parse(method).map_err(js_err)?;
+        let labels = crate::confidence::final_labels(&self.0, &config, method).map_err(js_err)?;
+        let mut out = String::new();
+        for l in &labels {
+            out.push_str(&serde_json::to_string(l).map_err(|e| JsError::new(&e.to_string()))?);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// Label counts per item, items below the target overlap, recorded time.
+    pub fn summary(&self, config: JsValue) -> Result<JsValue, JsError> {
+        let c: crate::summary::SummaryConfig = super::from_js_or_default(config, "summary config")?;
+        to_js(&crate::summary::summarize(&self.0, &c))
+    }
+
+    /// Agreement after evenly spaced prefixes of the data (by timestamp).
+    pub fn timeline(&self, config: JsValue) -> Result<JsValue, JsError> {
+        let c: crate::agreement::timeline::TimelineConfig =
+            super::from_js_or_default(config, "timeline config")?;
+        to_js(&crate::agreement::timeline::timeline(&self.0, &c))
+    }
+}

@@ -1,0 +1,92 @@
+//! The live annotation session.
+
+use super::{from_js, js_err, json_of, to_js};
+use crate::annotation::Annotation;
+use crate::session::{Batch, Session as CoreSession, SubmitRequest, Task};
+use wasm_bindgen::prelude::*;
+
+/// The live annotation session: batches with hidden gold, gold checks,
+/// speed markers and A/B order, all decided by the core.
+///
+/// ```js
+/// const s = new Session(task, 7);           // task object or JSON text; seed optional
+/// const batch = s.nextBatch("w1");          // {items: [{id, prompt, response_left, response_right, swapped}], ...}
+/// const v = s.submit({id: crypto.randomUUID(), item: batch.items[0].id, annotator: "w1",
+///                     choice: "A>", time_seconds: 12.5});
+/// v.status;       // "accepted" or "flagged"
+/// v.annotation;   // the canonical record to post
+/// ```
+#[wasm_bindgen]
+pub struct Session(CoreSession);
+
+#[wasm_bindgen]
+impl Session {
+    /// A session over a task (object or JSON text). Without a seed (or the
+    /// task's `config.seed`) the browser's entropy picks one.
+    #[wasm_bindgen(constructor)]
+    pub fn new(task: JsValue, seed: Option<f64>) -> Result<Session, JsError> {
+        let v = json_of(task, "task")?;
+        let task = Task::from_value(&v).map_err(js_err)?;
+        let seed = match seed {
+            Some(s) if s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= 9007199254740991.0 => {
+                Some(s as u64)
+            }
+            Some(s) => {
+                return Err(JsError::new(&format!(
+                    "seed: expected a whole number from 0 to 2^53 - 1, got {s}"
+                )))
+            }
+            None => None,
+        };
+        CoreSession::new(task, seed).map(Session).map_err(js_err)
+    }
+
+    /// The seed in use (to reproduce the session's batches).
+    #[wasm_bindgen(getter)]
+    pub fn seed(&self) -> f64 {
+        self.0.seed() as f64
+    }
+
+    /// What the page may see of the task: no gold answers, nothing that
+    /// marks an item as gold.
+    #[wasm_bindgen(js_name = publicTask)]
+    pub fn public_task(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.public_task())
+    }
+
+    /// The annotator's next batch; `{flagged: true, items: []}` for a
+    /// flagged annotator.
+    #[wasm_bindgen(js_name = nextBatch)]
+    pub fn next_batch(&mut self, annotator: &str) -> Result<JsValue, JsError> {
+        let b = self.0.next_batch(annotator).map_err(js_err)?;
+        to_js(&b)
+    }
+
+    /// Takes a batch assembled elsewhere (the collector's blind gold mode),
+    /// so that submits for its items are checked and un-flipped here.
+    #[wasm_bindgen(js_name = adoptBatch)]
+    pub fn adopt_batch(&mut self, batch: JsValue) -> Result<(), JsError> {
+        let b: Batch = from_js(batch, "batch")?;
+        self.0.adopt_batch(b).map_err(js_err)
+    }
+
+    /// Submits a choice as shown (`choice`: left = A); returns the verdict
+    /// with the canonical record to post in `annotation`.
+    pub fn submit(&mut self, request: JsValue) -> Result<JsValue, JsError> {
+        let v = json_of(request, "submit")?;
+        let req = SubmitRequest::from_value(&v).map_err(js_err)?;
+        to_js(&self.0.submit(req).map_err(js_err)?)
+    }
+
+    /// Records a canonical annotation record (as stored or posted).
+    pub fn record(&mut self, annotation: JsValue) -> Result<JsValue, JsError> {
+        let v = json_of(annotation, "annotation")?;
+        let a = Annotation::from_value(&v).map_err(js_err)?;
+        to_js(&self.0.record(a).map_err(js_err)?)
+    }
+
+    /// Per-annotator stats and live agreement, as in the report.
+    pub fn stats(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.stats())
+    }
+}

@@ -1,0 +1,424 @@
+// The dashboard in headless Chromium against a localhost server: the numbers
+// it shows equal `prefkit report` (the native command, same core) on the
+// same files; the slider and aggregation choice change them as the core
+// says; exports parse and match the core; a bad line is named and the rest
+// loads on request; the live stream updates the figures. Screenshots go to
+// tests/browser/artifacts/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, launch, waitDrawn, screenshot, ROOT, WWW } from './dashboard-support.mjs';
+import { generate } from './gen-annotations.mjs';
+
+const BIN = path.join(ROOT, 'target', 'debug', 'prefkit');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prefkit-dashboard-'));
+const data = generate({ items: 60, perItem: 4, annotators: 8, gold: 12, seed: 7 });
+const files = {
+  annotations: path.join(tmp, 'annotations.jsonl'),
+  gold: path.join(tmp, 'gold.jsonl'),
+  task: path.join(tmp, 'task.json'),
+  bad: path.join(tmp, 'bad.jsonl'),
+};
+fs.writeFileSync(files.annotations, data.annotations);
+fs.writeFileSync(files.gold, data.gold);
+fs.writeFileSync(files.task, data.task);
+// Line 7 has a label the core does not know.
+const badLines = data.annotations.trimEnd().split('\n');
+badLines[6] = badLines[6].replace(/"label":"[^"]*"/, '"label":"A>>>"');
+fs.writeFileSync(files.bad, badLines.join('\n') + '\n');
+const asArray = '[' + data.annotations.trimEnd().split('\n').join(',\n') + ']';
+
+/** Why the whole suite cannot run here, or null. */
+function missing() {
+  if (!fs.existsSync(path.join(WWW, 'pkg', 'prefkit.js'))) return 'www/pkg/ is not built (scripts/build-wasm.sh)';
+  const glue = fs.readFileSync(path.join(WWW, 'pkg', 'prefkit.js'), 'utf8');
+  if (!/export function report\b/.test(glue)) return 'the wasm module has no report() export yet';
+  if (!fs.existsSync(BIN)) return 'target/debug/prefkit is not built';
+  try {
+    execFileSync(BIN, ['report', '--help'], { stdio: 'ignore' });
+  } catch {
+    return 'the prefkit command has no report subcommand yet';
+  }
+  return null;
+}
+const skip = missing() || false; // node:test reads a null skip as "skip"
+
+function nativeReport(file, ...args) {
+  const gold = args[0] === 'no-gold' ? [] : ['--gold', files.gold];
+  if (args[0] === 'no-gold') args.shift();
+  const out = execFileSync(BIN, ['report', file, ...gold, ...args], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+const num = (v) => (typeof v === 'number' ? v : v && typeof v.value === 'number' ? v.value : null);
+const get = (obj, p) => p.split('.').reduce((o, k) => o?.[k], obj);
+
+let server;
+let browser;
+before(async () => {
+  if (skip) return;
+  server = await serve(new Map([
+    ['/fixtures/annotations.jsonl', { path: files.annotations }],
+    ['/fixtures/annotations.json', asArray],
+    ['/fixtures/gold.jsonl', { path: files.gold }],
+    ['/fixtures/task.json', { path: files.task }],
+    ['/fixtures/bad.jsonl', { path: files.bad }],
+  ]));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(query) {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 }, acceptDownloads: true });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  await page.goto(`${server.url}/dashboard.html?${query}`);
+  return page;
+}
+
+/** The figures the page shows, at full precision. */
+async function shown(page) {
+  return page.evaluate(() => {
+    const cards = {};
+    for (const c of document.querySelectorAll('#cards .card')) {
+      const v = c.querySelector('.value').dataset.value;
+      cards[c.dataset.key] = v === '' ? null : Number(v);
+    }
+    const counts = {};
+    for (const d of document.querySelectorAll('#counts dd')) counts[d.dataset.count] = d.textContent;
+    return { cards, counts };
+  });
+}
+
+async function showAllAlphas(page, expected) {
+  for (const metric of ['ordinal', 'nominal', 'interval']) {
+    await page.selectOption('#alpha-metric', metric);
+    const { cards } = await shown(page);
+    const key = `krippendorff_alpha.${metric}`;
+    const want = num(get(expected.agreement, key));
+    if (want === null) assert.equal(cards[key], null, key);
+    else assert.ok(Math.abs(cards[key] - want) < 1e-12, `${key}: page ${cards[key]} vs core ${want}`);
+  }
+  await page.selectOption('#alpha-metric', 'ordinal');
+}
+
+function assertFigures(s, expected, method) {
+  for (const key of ['pairwise', 'pairwise_directional', 'fleiss_kappa']) {
+    const want = num(expected.agreement[key]);
+    if (want === null) assert.equal(s.cards[key], null, key);
+    else assert.ok(Math.abs(s.cards[key] - want) < 1e-12, `${key}: page ${s.cards[key]} vs core ${want}`);
+  }
+  assert.equal(Number(s.counts.annotations), expected.counts.annotations);
+  assert.equal(Number(s.counts.items), expected.counts.items);
+  assert.equal(Number(s.counts.annotators), expected.counts.annotators);
+  assert.equal(Number(s.counts[`final labels (${method})`]), Object.keys(expected.labels[method]).length);
+}
+
+test('the figures shown equal prefkit report on the same file', { skip }, async () => {
+  const expected = nativeReport(files.annotations);
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&task=/fixtures/task.json');
+  await waitDrawn(page);
+  assertFigures(await shown(page), expected, 'majority');
+  await showAllAlphas(page, expected);
+  // Agreement over time ends at the figures of the whole file.
+  const last = JSON.parse(await page.getAttribute('#plot-timeline', 'data-last'));
+  assert.equal(last.annotations, expected.counts.annotations);
+  assert.equal(last.pairwise, expected.agreement.pairwise);
+  assert.equal(last.fleiss_kappa, expected.agreement.fleiss_kappa);
+  assert.equal(last.alpha_ordinal, expected.agreement.krippendorff_alpha.ordinal);
+  // Label distribution: raw labels counted here from the file (un-flipped), final ones from the core.
+  const flip = { 'A>>': 'B>>', 'A>': 'B>', '=': '=', 'B>': 'A>', 'B>>': 'A>>' };
+  const order = ['A>>', 'A>', '=', 'B>', 'B>>'];
+  const raw = [0, 0, 0, 0, 0];
+  for (const a of data.annotations.trim().split('\n').map((l) => JSON.parse(l))) raw[order.indexOf(a.swapped ? flip[a.label] : a.label)]++;
+  assert.deepEqual(JSON.parse(await page.getAttribute('#plot-labels', 'data-raw')), raw);
+  const final = [0, 0, 0, 0, 0];
+  for (const l of Object.values(expected.labels.majority)) final[order.indexOf(l)]++;
+  assert.deepEqual(JSON.parse(await page.getAttribute('#plot-labels', 'data-final')), final);
+  // The annotator table: one row per annotator, flagged ones highlighted, composite as the core says.
+  const rows = await page.$$eval('#annotator-table tbody tr', (trs) =>
+    trs.map((tr) => ({ id: tr.dataset.id, flagged: tr.classList.contains('flagged'), cells: [...tr.cells].map((c) => c.textContent) })));
+  assert.equal(rows.length, expected.annotators.length);
+  for (const a of expected.annotators) {
+    const row = rows.find((r) => r.id === a.id);
+    assert.ok(row, `row for ${a.id}`);
+    assert.equal(row.flagged, !!a.flagged, `${a.id} flagged`);
+    assert.ok(Math.abs(Number(row.cells[7]) - a.composite) < 5e-4, `${a.id} composite ${row.cells[7]} vs ${a.composite}`);
+  }
+  // Sorting by a column orders the rows by it.
+  await page.click('#annotator-table th[data-key="total"] button');
+  const totals = await page.$$eval('#annotator-table tbody tr', (trs) => trs.map((tr) => Number(tr.cells[1].textContent)));
+  assert.deepEqual(totals, [...totals].sort((x, y) => x - y));
+  await screenshot(page, 'dashboard-loaded');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('with only the report call the page shows the same figures and labels', { skip }, async () => {
+  // calls=report: no Collection, summary or timeline calls; the worker counts in JavaScript.
+  const expected = nativeReport(files.annotations, '--min-reliability', '0.75');
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&calls=report&min_reliability=0.75&aggregation=weighted&overlap=5');
+  await waitDrawn(page);
+  const s = await shown(page);
+  assertFigures(s, expected, 'weighted');
+  const final = [0, 0, 0, 0, 0];
+  const order = ['A>>', 'A>', '=', 'B>', 'B>>'];
+  for (const l of Object.values(expected.labels.weighted)) final[order.indexOf(l)]++;
+  assert.deepEqual(JSON.parse(await page.getAttribute('#plot-labels', 'data-final')), final);
+  const goldItems = new Set(data.gold.trim().split('\n').map((l) => JSON.parse(l).item));
+  const items = new Set(data.annotations.trim().split('\n').map((l) => JSON.parse(l).item));
+  assert.equal(Number(s.counts['items below 5 labels']), [...items].filter((i) => !goldItems.has(i)).length);
+  const labels = (await download(page, 'labels')).trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(Object.fromEntries(labels.map((l) => [l.item, l.label])), expected.labels.weighted);
+  const last = JSON.parse(await page.getAttribute('#plot-timeline', 'data-last'));
+  if (last) assert.equal(last.pairwise, expected.agreement.pairwise); // needs LiveAgreement in the module
+  await page.close();
+});
+
+test('a JSON array gives the same figures as the JSONL file', { skip }, async () => {
+  const expected = nativeReport(files.annotations);
+  const page = await open('data=/fixtures/annotations.json&gold=/fixtures/gold.jsonl');
+  await waitDrawn(page);
+  assertFigures(await shown(page), expected, 'majority');
+  await page.close();
+});
+
+test('files chosen in the pickers load like URLs', { skip }, async () => {
+  const expected = nativeReport(files.annotations);
+  const arrayFile = path.join(tmp, 'annotations.json');
+  fs.writeFileSync(arrayFile, asArray);
+  const page = await open('');
+  await page.waitForFunction(() => document.body.dataset.state === 'idle');
+  await page.setInputFiles('#gold-file', files.gold);
+  await page.setInputFiles('#task-file', files.task);
+  await page.setInputFiles('#file', arrayFile);
+  await waitDrawn(page);
+  assertFigures(await shown(page), expected, 'majority');
+  // The task file gives the DPO texts.
+  const dpo = (await download(page, 'dpo')).trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(dpo.length > 0 && dpo.every((d) => d.prompt.startsWith('Question ')));
+  await page.close();
+});
+
+test('the slider and aggregation choice change the figures as the core says', { skip }, async () => {
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl');
+  let seq = await waitDrawn(page);
+  for (const [threshold, method] of [['0.9', 'dawid_skene'], ['0.3', 'weighted'], ['0.75', 'majority']]) {
+    await page.$eval('#min-rel', (el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }, threshold);
+    await page.selectOption('#aggregation', method);
+    seq = await waitDrawn(page, seq);
+    // The page may draw once for the slider and again for the choice: wait until it settles.
+    await page.waitForTimeout(400);
+    seq = await page.evaluate(() => Number(document.body.dataset.seq));
+    const expected = nativeReport(files.annotations, '--min-reliability', threshold);
+    const s = await shown(page);
+    assertFigures(s, expected, method);
+    assert.equal(Number(s.counts['annotators below min reliability']), expected.filtered.annotators_removed.length);
+    assert.equal(Number(s.counts['items left without a label']), expected.filtered.items_without_label.length);
+    // The final labels themselves, through the export.
+    const labels = (await download(page, 'labels')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(Object.fromEntries(labels.map((l) => [l.item, l.label])), expected.labels[method], `${method} at ${threshold}`);
+    assert.ok(labels.every((l) => l.method === method && l.min_reliability === Number(threshold)));
+  }
+  await screenshot(page, 'dashboard-slider');
+  await page.close();
+});
+
+async function download(page, kind) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-export="${kind}"]`)]);
+  return fs.readFileSync(await dl.path(), 'utf8');
+}
+
+/** RFC 4180 CSV to rows of fields. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; } else if (c === '\n') { row.push(field.replace(/\r$/, '')); rows.push(row); row = []; field = ''; } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+test('exports parse and match the core', { skip }, async () => {
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&task=/fixtures/task.json&min_reliability=0.5&aggregation=dawid_skene');
+  await waitDrawn(page);
+  const expected = nativeReport(files.annotations, '--min-reliability', '0.5');
+
+  const labels = (await download(page, 'labels')).trim().split('\n').map((l) => JSON.parse(l));
+  const byItem = Object.fromEntries(labels.map((l) => [l.item, l.label]));
+  assert.deepEqual(byItem, expected.labels.dawid_skene);
+  for (const l of labels) assert.ok(l.confidence === null || (l.confidence >= 0 && l.confidence <= 1));
+
+  const task = JSON.parse(data.task);
+  const texts = new Map(task.examples.map((e) => [e.id, e]));
+  const dpo = (await download(page, 'dpo')).trim().split('\n').map((l) => JSON.parse(l));
+  const decided = Object.entries(expected.labels.dawid_skene).filter(([item, l]) => l !== '=' && texts.has(item));
+  assert.equal(dpo.length, decided.length);
+  for (const d of dpo) {
+    const want = expected.labels.dawid_skene[d.item];
+    const ex = texts.get(d.item);
+    assert.equal(d.prompt, ex.prompt);
+    assert.equal(d.chosen, want.startsWith('A') ? ex.response_a : ex.response_b);
+    assert.equal(d.rejected, want.startsWith('A') ? ex.response_b : ex.response_a);
+    assert.equal(d.margin, want.endsWith('>>') ? 2 : 1);
+    assert.ok(d.weight >= 0 && d.weight <= 1);
+  }
+  await page.check('#include-ties');
+  const withTies = (await download(page, 'dpo')).trim().split('\n');
+  const ties = Object.entries(expected.labels.dawid_skene).filter(([item, l]) => l === '=' && texts.has(item)).length;
+  assert.equal(withTies.length, decided.length + ties);
+
+  const csv = parseCsv(await download(page, 'csv'));
+  const header = csv[0];
+  assert.ok(header.includes('id') && header.includes('composite') && header.includes('position_bias_share_left'));
+  assert.equal(csv.length - 1, expected.annotators.length);
+  for (const a of expected.annotators) {
+    const row = csv.find((r) => r[0] === a.id);
+    assert.ok(row, `CSV row for ${a.id}`);
+    assert.equal(Number(row[header.indexOf('total')]), a.total);
+    assert.equal(Number(row[header.indexOf('composite')]), a.composite);
+  }
+  await page.close();
+});
+
+test('majority confidence is the same from the core and from the JavaScript count', { skip }, async () => {
+  // Two implementations of one definition: the share of the kept labels on the label's side.
+  const query = 'data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&min_reliability=0.75&aggregation=majority';
+  const get = async (extra) => {
+    const page = await open(query + extra);
+    await waitDrawn(page);
+    const out = (await download(page, 'labels')).trim().split('\n').map((l) => JSON.parse(l));
+    await page.close();
+    return new Map(out.map((l) => [l.item, l.confidence]));
+  };
+  const core = await get('');
+  const counted = await get('&calls=report');
+  assert.equal(core.size, counted.size);
+  for (const [item, c] of core) assert.ok(Math.abs(c - counted.get(item)) < 1e-6, `${item}: ${c} vs ${counted.get(item)}`);
+});
+
+test('a bad line is named and the rest loads when asked', { skip }, async () => {
+  const page = await open('data=/fixtures/bad.jsonl&gold=/fixtures/gold.jsonl');
+  await page.waitForSelector('#error:not([hidden])');
+  const message = await page.textContent('#error-text');
+  assert.match(message, /line 7/);
+  assert.match(message, /A>>>/);
+  await screenshot(page, 'dashboard-bad-line');
+  await page.click('#skip-invalid');
+  await waitDrawn(page);
+  const expected = nativeReport(files.bad, '--skip-invalid');
+  const s = await shown(page);
+  assertFigures(s, expected, 'majority');
+  assert.equal(Number(s.counts['skipped lines']), 1);
+  // The list of skipped lines names it, when the module gives the list (Collection.skipped).
+  const listed = await page.$$eval('#skipped li', (lis) => lis.map((li) => li.textContent));
+  if (/get skipped\(\)/.test(fs.readFileSync(path.join(WWW, 'pkg', 'prefkit.js'), 'utf8'))) {
+    assert.equal(listed.length, 1);
+    assert.match(listed[0], /line 7/);
+  }
+  await page.close();
+});
+
+test('items below the target overlap are counted', { skip }, async () => {
+  // Every item has 4 labels: with a target of 5, every non-gold item lacks one.
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&overlap=5');
+  await waitDrawn(page);
+  const goldItems = new Set(data.gold.trim().split('\n').map((l) => JSON.parse(l).item));
+  const perItem = new Map();
+  for (const a of data.annotations.trim().split('\n').map((l) => JSON.parse(l))) perItem.set(a.item, (perItem.get(a.item) ?? 0) + 1);
+  const lacking = [...perItem].filter(([item, n]) => !goldItems.has(item) && n < 5).length;
+  assert.equal(Number((await shown(page)).counts['items below 5 labels']), lacking);
+  assert.ok(lacking > 0);
+  await page.close();
+});
+
+function costMissing() {
+  if (skip) return skip;
+  const glue = fs.readFileSync(path.join(WWW, 'pkg', 'prefkit.js'), 'utf8');
+  return /costTable/.test(glue) ? false : 'the wasm module has no costTable export yet';
+}
+
+test('the cost panel shows the core cost model and this collection', { skip: costMissing() }, async () => {
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl');
+  await waitDrawn(page);
+  await page.waitForSelector('#cost-out table');
+  // $1.50 a pair x 100,000 pairs.
+  assert.equal(await page.textContent('tr[data-tier="human_only"] td[data-pairs="100000"]'), '$150,000');
+  assert.match(await page.textContent('#cost-out'), /planning assumption/);
+  // Measured: every annotation has a time; paid at the default $15 an hour, over the non-gold items.
+  const rows = data.annotations.trim().split('\n').map((l) => JSON.parse(l));
+  const goldItems = new Set(data.gold.trim().split('\n').map((l) => JSON.parse(l).item));
+  const seconds = rows.reduce((s, a) => s + a.time_seconds, 0);
+  const pairs = new Set(rows.map((a) => a.item).filter((i) => !goldItems.has(i))).size;
+  const perPair = (seconds / 3600) * 15 / pairs;
+  assert.equal(await page.textContent('[data-cost="per-pair"]'), `$${perPair.toFixed(2)}`);
+  const goldSeconds = rows.filter((a) => goldItems.has(a.item)).reduce((s, a) => s + a.time_seconds, 0);
+  assert.match(await page.textContent('[data-cost="gold-share"]'), new RegExp(`^${(100 * goldSeconds / seconds).toFixed(1)}%`));
+  await screenshot(page, 'dashboard-cost');
+  await page.close();
+});
+
+// ---- live, against the real collector ----
+
+function collectorMissing() {
+  if (skip) return skip;
+  try {
+    execFileSync(BIN, ['serve', '--help'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return 'the prefkit command has no serve subcommand yet';
+  }
+}
+
+test('the live stream from the collector updates the figures', { skip: collectorMissing() }, async () => {
+  const token = 'dashboard-test-token';
+  const task = JSON.parse(data.task);
+  // Port 0: the collector picks a free port and prints "listening on URL" first.
+  const proc = spawn(BIN, ['serve', '--db', path.join(tmp, 'live.sqlite'), '--www', WWW,
+    '--addr', '127.0.0.1:0', '--admin-token', token, '--task', files.task], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const base = await new Promise((resolve, reject) => {
+      let out = '';
+      proc.stdout.on('data', (chunk) => {
+        out += chunk;
+        const m = out.match(/listening on (\S+)/);
+        if (m) resolve(m[1].replace(/\/+$/, ''));
+      });
+      proc.on('exit', (code) => reject(new Error(`prefkit serve exited with ${code}: ${out}`)));
+    });
+    const lines = data.annotations.trim().split('\n').map((l) => ({ ...JSON.parse(l), task_id: task.task_id }));
+    const post = (batch) => fetch(`${base}/api/annotations`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+    assert.ok((await post(lines.slice(0, 100))).ok);
+    const page = await browser.newPage();
+    await page.goto(`${base}/dashboard.html?live=${encodeURIComponent(base)}&task_id=${task.task_id}&token=${token}`);
+    let seq = await waitDrawn(page);
+    assert.equal(Number((await shown(page)).counts.annotations), 100);
+    assert.ok((await post(lines.slice(100))).ok);
+    await page.waitForFunction((n) => document.querySelector('#counts dd[data-count="annotations"]')?.textContent === String(n),
+      lines.length, { timeout: 20_000 });
+    seq = await page.evaluate(() => Number(document.body.dataset.seq));
+    const all = path.join(tmp, 'live.jsonl');
+    fs.writeFileSync(all, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    assertFigures(await shown(page), nativeReport(all, 'no-gold'), 'majority');
+    await screenshot(page, 'dashboard-live');
+    await page.close();
+  } finally {
+    proc.kill('SIGTERM');
+  }
+});
