@@ -124,13 +124,20 @@ pub fn run(config: Config) -> Result<(), String> {
         if config.admin_token.is_none() {
             println!("admin token: {admin_token}");
         }
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("server error: {e}"))
-    })
+        // Ctrl-C stops at once, without waiting for open event streams:
+        // every answered request is already committed, and one in flight
+        // was not answered, so the client retries it.
+        tokio::select! {
+            served = axum::serve(listener, app) => served.map_err(|e| format!("server error: {e}")),
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("prefkit serve: stopped");
+                Ok(())
+            }
+        }
+    })?;
+    // Do not wait for blocking tasks (a report being computed) to finish.
+    runtime.shutdown_background();
+    Ok(())
 }
 
 /// Stores a task given with `--task` (or checks it equals the stored one).
