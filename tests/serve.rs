@@ -10,8 +10,24 @@ use std::time::Duration;
 
 const TOKEN: &str = "test-admin-token";
 
+/// A temporary directory, removed when dropped.
+struct Dir(PathBuf);
+
+impl std::ops::Deref for Dir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A fresh temporary directory for one test.
-fn temp_dir(name: &str) -> PathBuf {
+fn temp_dir(name: &str) -> Dir {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "prefkit-serve-{}-{}-{name}",
@@ -25,7 +41,7 @@ fn temp_dir(name: &str) -> PathBuf {
         "<!doctype html><title>prefkit</title>",
     )
     .unwrap();
-    dir
+    Dir(dir)
 }
 
 /// A task of `n` regular pairs and `g` gold pairs (gold explanations carry
@@ -141,7 +157,7 @@ fn json_of(body: &str) -> Value {
 }
 
 /// Writes the task file and starts a server with it loaded.
-fn with_task(name: &str, t: &Value, args: &[&str]) -> (PathBuf, Server) {
+fn with_task(name: &str, t: &Value, args: &[&str]) -> (Dir, Server) {
     let dir = temp_dir(name);
     let file = dir.join("task.json");
     std::fs::write(&file, t.to_string()).unwrap();
