@@ -189,8 +189,8 @@ enum BenchCommand {
         /// Working folder (a fresh database per phase).
         #[arg(long, default_value = "bench-data/serve")]
         dir: std::path::PathBuf,
-        /// SQLite durability: normal or full.
-        #[arg(long, default_value = "normal", value_parser = ["normal", "full"])]
+        /// SQLite durability of the server: full or normal.
+        #[arg(long, default_value = "full", value_parser = ["normal", "full"])]
         sync: String,
     },
 }
