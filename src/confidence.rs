@@ -58,16 +58,7 @@ pub struct FinalLabel {
 /// Items left without a kept label have none (as in the report).
 pub fn final_labels(d: &Dataset, config: &ReportConfig, method: Method) -> Result<Vec<FinalLabel>> {
     let annotators = reliability::compute(d, &config.reliability);
-    let keep: Vec<bool> = annotators
-        .iter()
-        .map(|s| s.composite >= config.min_reliability)
-        .collect();
-    let kept: Vec<Row> = d
-        .rows
-        .iter()
-        .filter(|r| keep.get(r.annotator as usize).copied().unwrap_or(false))
-        .copied()
-        .collect();
+    let kept = crate::report::kept_rows(d, &annotators, config.min_reliability);
     let votes = Votes::subset(d, &kept);
     let weights = reliability::composites(&annotators);
     let (labels, posteriors) = match method {

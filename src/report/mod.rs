@@ -232,12 +232,7 @@ pub(crate) fn build(
         .iter()
         .map(|s| s.composite >= config.min_reliability)
         .collect();
-    let kept: Vec<_> = d
-        .rows
-        .iter()
-        .filter(|r| keep.get(r.annotator as usize).copied().unwrap_or(false))
-        .copied()
-        .collect();
+    let kept = kept_rows(d, &annotators, config.min_reliability);
     let votes = Votes::subset(d, &kept);
     let all_counts = d.item_counts();
     let kept_counts = majority::counts(&votes);
@@ -331,4 +326,19 @@ pub(crate) fn build(
         dawid_skene,
         undefined,
     }
+}
+
+/// The rows of annotators whose composite reliability reaches `min`: what
+/// the aggregations see after filtering.
+pub fn kept_rows(
+    d: &Dataset,
+    annotators: &[crate::reliability::AnnotatorStats],
+    min: f64,
+) -> Vec<crate::dataset::Row> {
+    let keep: Vec<bool> = annotators.iter().map(|s| s.composite >= min).collect();
+    d.rows
+        .iter()
+        .filter(|r| keep.get(r.annotator as usize).copied().unwrap_or(false))
+        .copied()
+        .collect()
 }
