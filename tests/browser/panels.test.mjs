@@ -192,6 +192,56 @@ test('a 200-item judge run retries, cancels without further requests, resumes, a
   assert.equal(judge.stats.requests, before);
   assert.deepEqual(page.errors, []);
   await page.close();
+
+  // After a reload, the exported results load back: nothing is asked again
+  // and the routing is the same.
+  const again = await open('data=fixtures/judge-annotations.jsonl&task=fixtures/judge-task.json');
+  await again.fill('#judge-spot', '0.2');
+  await again.fill('#judge-seed', '7');
+  await again.setInputFiles('#judge-results-file', results);
+  await again.waitForFunction(() => Number(document.getElementById('judge').dataset.routed) > 0);
+  assert.match(await again.textContent('#judge-status'), new RegExp(`Loaded ${N} judge results`));
+  assert.equal(Number(await again.textContent('[data-route="expert"]')), native.summary.counts.expert);
+  assert.equal(Number(await again.textContent('[data-route="spot_check"]')), native.summary.counts.spot_check);
+  assert.equal(await again.isEnabled('#judge-resume'), false, 'nothing left to resume');
+  assert.equal(judge.stats.requests, before);
+  await again.close();
+});
+
+test('a judge function passed by the host page is used instead of an endpoint, with retries', { skip }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The host's function: the longer response wins; the first call of every
+  // fifth prompt throws a 429-like error.
+  await page.addInitScript(() => {
+    const seen = new Set();
+    window.hostCalls = 0;
+    window.prefkitJudgeCall = async (body) => {
+      window.hostCalls++;
+      const user = body.messages.find((m) => m.role === 'user').content;
+      const m = /\[User prompt\]\n([\s\S]*?)\n\n\[Response A\]\n([\s\S]*?)\n\n\[Response B\]\n([\s\S]*?)\n\n/.exec(`${user}\n\n`);
+      const n = Number(/Question (\d+)/.exec(m[1])[1]);
+      if (n % 5 === 0 && !seen.has(user)) {
+        seen.add(user);
+        throw Object.assign(new Error('busy'), { status: 429, retryAfterMs: 0 });
+      }
+      return `Longer is better.\nVERDICT: ${m[2].length === m[3].length ? 'A=B' : m[2].length > m[3].length ? 'A>B' : 'B>A'}`;
+    };
+  });
+  await page.goto(`${server.url}/dashboard.html?task=fixtures/judge-task.json&judge_backoff_ms=5`);
+  await page.waitForFunction(() => /200 examples/.test(document.getElementById('judge-status').textContent));
+  assert.equal(await page.isVisible('#judge-host'), true);
+  const before = judge.stats.requests;
+  await page.click('#judge-start');
+  await page.waitForFunction(() => document.getElementById('judge-status').dataset.finished === 'done', null, { timeout: 30000 });
+  const s = await status(page);
+  assert.match(s.text, new RegExp(`${N} of ${N} judged`));
+  assert.equal(Number(s.retries), 2 * 40, 'each order of every fifth item retried once');
+  assert.equal(await page.evaluate(() => window.hostCalls), 2 * N + 2 * 40);
+  assert.equal(judge.stats.requests, before, 'no request went to an endpoint');
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 /** The candidates and labelled set exactly as the issue defines them, built here from the files. */

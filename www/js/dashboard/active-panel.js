@@ -67,7 +67,8 @@ export class ActivePanel {
     const s = m.selection;
     const emb = { supplied: 'embeddings from the task', hashed: 'hashed n-gram embeddings of the prompts', none: 'no embeddings needed' }[s.embedding] ?? s.embedding;
     $('active-note').textContent = `${s.selected.length} chosen by ${s.strategy} from ${s.candidates} unlabelled examples ` +
-      `(${s.labelled_excluded} with ${this.minLabels > 1 ? `${this.minLabels} or more labels` : 'a label'} left out; ${emb}; ${m.ms} ms in the core).`;
+      `(${s.labelled_excluded} with ${this.minLabels > 1 ? `${this.minLabels} or more labels` : 'a label'} left out; ${emb}; ${m.ms} ms in the core).` +
+      (s.candidates ? '' : ' Every example has enough labels: raise "Labelled at" to choose among the items with the fewest.');
     $('active-table').innerHTML = `<thead><tr><th>#</th><th>item</th><th>prompt</th><th>score</th><th>uncertainty</th><th>distance</th><th>why</th></tr></thead>
       <tbody>${s.selected.map((x) => `<tr data-id="${esc(x.id)}"><td class="num">${x.rank}</td><td>${esc(x.id)}</td><td>${esc(x.prompt)}</td>
         <td class="num">${fmt(x.score)}</td><td class="num">${fmt(x.uncertainty)}</td><td class="num">${fmt(x.distance)}</td>

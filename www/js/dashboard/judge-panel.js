@@ -3,6 +3,13 @@
 // queues, judge-vs-human agreement and the calibration table. The requests
 // to the endpoint and every wasm call happen in the worker
 // (panels-worker.js); the key stays in memory unless "remember key" is on.
+//
+// A host page can judge with its own function instead of an endpoint: set
+// `window.prefkitJudgeCall = async (body, {signal}) => chatCompletionsResponse`
+// (or the answer's text) before the dashboard loads; "use this page's judge
+// function" then appears and the worker sends each request body here.
+// Throw an error with `status` 429 or 5xx (and optionally `retryAfterMs`)
+// to have it retried with backoff.
 
 import { loadKey, saveKey } from '../judge.js';
 
@@ -17,6 +24,11 @@ export class JudgePanel {
     this.running = false;
     this.info = null;
     this.progress = null;
+    this.calls = new Map();
+    if (typeof window.prefkitJudgeCall === 'function') {
+      $('judge-host-label').hidden = false;
+      $('judge-host').checked = true;
+    }
     const key = loadKey();
     if (key) {
       $('judge-key').value = key;
@@ -78,6 +90,7 @@ export class JudgePanel {
       rpm: Number($('judge-rpm').value) || 0,
       swap: $('judge-swap').checked,
       logprobs: $('judge-logprobs').checked,
+      host: $('judge-host').checked && typeof window.prefkitJudgeCall === 'function',
     };
     const backoff = new URLSearchParams(location.search).get('judge_backoff_ms');
     if (backoff !== null) settings.backoffMs = Number(backoff);
@@ -139,6 +152,8 @@ export class JudgePanel {
       case 'judge-routing':
         this.renderRouting(m);
         break;
+      case 'judge-call': this.hostCall(m); break;
+      case 'judge-call-abort': this.calls.get(m.id)?.abort(); break;
       case 'panel-error':
         if (m.panel === 'judge') {
           $('judge-status').textContent = `Judge: ${m.message}`;
@@ -151,6 +166,18 @@ export class JudgePanel {
         }
         break;
     }
+  }
+
+  /** Runs one request through the host page's function and posts the answer back. */
+  hostCall(m) {
+    const ctl = new AbortController();
+    this.calls.set(m.id, ctl);
+    Promise.resolve()
+      .then(() => window.prefkitJudgeCall(m.body, { signal: ctl.signal }))
+      .then((value) => this.send({ type: 'judge-call-result', id: m.id, ok: true, value }))
+      .catch((err) => this.send({ type: 'judge-call-result', id: m.id, ok: false,
+        error: { message: String(err?.message ?? err), status: err?.status, retryAfterMs: err?.retryAfterMs } }))
+      .finally(() => this.calls.delete(m.id));
   }
 
   renderRouting(m) {

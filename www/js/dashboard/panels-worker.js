@@ -5,16 +5,18 @@
 // the inputs from the loaded task and annotations and sends small results.
 //
 // Messages in:  judge-run {settings, resume}, judge-cancel, judge-route {routing, bins},
+//               judge-call-result {id, ok, value | error} (the host page's judge function answered),
 //               judge-export {kind: 'results' | 'human-queue' | 'expert-queue'},
 //               judge-load {text} (judge results JSONL: resume after a reload),
 //               active-select {request}, active-export, leaderboard {config}
 // Messages out: panels-info, judge-progress, judge-done, judge-routing,
+//               judge-call {id, body}, judge-call-abort {id} (to the host page's judge function),
 //               active-selection, leaderboard, panel-error, export
 
-import { JudgeRun, endpointCaller, toJsonl } from '../judge.js';
+import { JudgeRequestError, JudgeRun, endpointCaller, toJsonl } from '../judge.js';
 import { canonicalizer } from './scan.js';
 
-export const PANEL_MESSAGES = new Set(['judge-run', 'judge-cancel', 'judge-route', 'judge-export', 'judge-load',
+export const PANEL_MESSAGES = new Set(['judge-run', 'judge-cancel', 'judge-call-result', 'judge-route', 'judge-export', 'judge-load',
   'active-select', 'active-export', 'leaderboard']);
 
 const finite = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -139,6 +141,36 @@ export function createPanels(ctx) {
     }, 300);
   }
 
+  // The host page's judge function runs on the page: each call is posted
+  // there and its answer (or error) comes back as judge-call-result.
+  const calls = new Map();
+  let callSeq = 0;
+  function hostCaller() {
+    return (body, { signal } = {}) => new Promise((resolve, reject) => {
+      const id = ++callSeq;
+      calls.set(id, { resolve, reject });
+      post({ type: 'judge-call', id, body });
+      signal?.addEventListener('abort', () => {
+        if (!calls.delete(id)) return;
+        post({ type: 'judge-call-abort', id });
+        const e = new Error('the judge run was cancelled');
+        e.name = 'AbortError';
+        reject(e);
+      }, { once: true });
+    });
+  }
+  /** A host function's answer; its error is retried like a network error unless it carries a `status`. */
+  function callResult(m) {
+    const c = calls.get(m.id);
+    if (!c) return;
+    calls.delete(m.id);
+    if (m.ok) c.resolve(m.value);
+    else {
+      c.reject(new JudgeRequestError(`the page's judge function failed: ${m.error?.message ?? 'no message'}`,
+        { status: Number(m.error?.status) || 0, retryAfterMs: m.error?.retryAfterMs ?? null }));
+    }
+  }
+
   function panelError(panel, err, run = false) {
     post({ type: 'panel-error', panel, message: err?.message ?? String(err), run });
   }
@@ -147,8 +179,8 @@ export function createPanels(ctx) {
     if (judge.running) throw new Error('a judge run is already going; cancel it first');
     const ex = examples();
     if (!ex.length) throw new Error('load a task file first: the judge needs its prompts and responses');
-    if (!settings.url) throw new Error('give the endpoint URL');
-    if (!settings.model) throw new Error('give the model name');
+    if (!settings.host && !settings.url) throw new Error('give the endpoint URL');
+    if (!settings.host && !settings.model) throw new Error('give the model name');
     const previous = resume ? (judge.run ? judge.run.state() : judge.saved) : null;
     judge.run = null;
     judge.saved = previous;
@@ -158,8 +190,8 @@ export function createPanels(ctx) {
     const postProgress = () => post({ type: 'judge-progress', ...progress, lastRetry: judge.lastRetry });
     const run = new JudgeRun({
       core: wasm,
-      call: endpointCaller({ url: settings.url, key: settings.key || '' }),
-      model: settings.model,
+      call: settings.host ? hostCaller() : endpointCaller({ url: settings.url, key: settings.key || '' }),
+      model: settings.model || 'host-function',
       swap: !!settings.swap,
       logprobs: !!settings.logprobs,
       concurrency: Math.max(1, settings.concurrency | 0),
@@ -323,6 +355,7 @@ export function createPanels(ctx) {
       switch (msg.type) {
         case 'judge-run': return await runJudge(msg);
         case 'judge-cancel': return judge.run?.cancel();
+        case 'judge-call-result': return callResult(msg);
         case 'judge-route':
           judge.routing = { ...msg.routing };
           judge.bins = msg.bins || 10;

@@ -81,7 +81,7 @@ self.onmessage = (e) => {
     return;
   }
   // A judge run lasts minutes: it runs beside the queue, and so does its cancel.
-  if (msg.type === 'judge-run' || msg.type === 'judge-cancel') {
+  if (msg.type === 'judge-run' || msg.type === 'judge-cancel' || msg.type === 'judge-call-result') {
     ready.then(() => panels.handle(msg));
     return;
   }
