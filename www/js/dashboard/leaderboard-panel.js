@@ -33,11 +33,16 @@ export class LeaderboardPanel {
 
   receive(m) {
     switch (m.type) {
-      case 'panels-info':
+      case 'panels-info': {
+        // Only new annotations or a new task change the ranking (not the
+        // Agreement panel's settings, which also send panels-info).
+        const key = `${m.dataVersion}|${m.task_id}|${m.examples}|${m.withModels}|${m.annotations}`;
         this.info = m;
         document.getElementById('leaderboard').hidden = !m.withModels;
-        if (m.withModels) this.request();
+        if (m.withModels && key !== this.key) this.request();
+        this.key = key;
         break;
+      }
       case 'leaderboard':
         this.render(m);
         break;

@@ -49,7 +49,7 @@ export function createPanels(ctx) {
     const withModels = ex.filter((e) => typeof e.metadata?.model_a === 'string' && typeof e.metadata?.model_b === 'string').length;
     const results = judge.run ? judge.run.results.size : Object.keys(judge.saved?.results ?? {}).length;
     post({ type: 'panels-info', task_id: state.task?.task_id ?? null, examples: ex.length, withScores, withModels,
-      annotations: hasAnnotations(), judged: results, running: judge.running });
+      annotations: hasAnnotations(), judged: results, running: judge.running, dataVersion: state.dataVersion });
   }
 
   const hasAnnotations = () => !!(state.report);
