@@ -3,9 +3,9 @@
 // task's examples, leaving out items already labelled), and draws the
 // selection with the core's reason for each pick.
 
+import { esc, fmt } from './format.js';
+
 const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-const fmt = (v, d = 3) => (v === null || v === undefined ? '—' : Number(v).toFixed(d));
 
 export class ActivePanel {
   constructor(send) {

@@ -12,10 +12,9 @@
 // to have it retried with backoff.
 
 import { loadKey, saveKey } from '../judge.js';
+import { esc, fmt } from './format.js';
 
 const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-const fmt = (v, d = 3) => (v === null || v === undefined ? '—' : Number(v).toFixed(d));
 const money = (v) => (v === null || v === undefined ? '—' : `$${Number(v).toFixed(2)}`);
 
 export class JudgePanel {

@@ -3,9 +3,9 @@
 // comparison and asks the core for the Bradley-Terry fit with bootstrap
 // intervals; this draws the table and the intervals.
 
+import { esc, fmt } from './format.js';
+
 const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-const fmt = (v, d = 3) => (v === null || v === undefined ? '—' : Number(v).toFixed(d));
 
 export class LeaderboardPanel {
   constructor(send) {

@@ -12,6 +12,7 @@ import { renderCost } from './cost.js';
 import { JudgePanel } from './judge-panel.js';
 import { ActivePanel } from './active-panel.js';
 import { LeaderboardPanel } from './leaderboard-panel.js';
+import { esc, fmt } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -255,9 +256,6 @@ function requestCost() {
 $('cost-form').oninput = () => { clearTimeout(requestCost.t); requestCost.t = setTimeout(requestCost, 200); };
 
 // ---- rendering ----
-
-const fmt = (v, d = 3) => (v === null || v === undefined ? '—' : Number(v).toFixed(d));
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 function card(h) {
   const i = h.interpretation;
