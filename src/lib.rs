@@ -1,10 +1,11 @@
 //! prefkit: collect and check pairwise human preference data for RLHF.
 //!
-//! A pure Rust core (no WebAssembly types; see `src/wasm.rs` for the one
+//! A pure Rust core (no WebAssembly types; see `src/wasm/` for the one
 //! binding) that turns preference annotations into agreement figures,
 //! annotator reliability and final labels, and runs the live annotation
 //! session in the annotator's browser.
 #![forbid(unsafe_code)]
+#![doc = include_str!("../README.md")]
 
 pub mod active;
 pub mod aggregate;

@@ -10,8 +10,24 @@ use std::time::Duration;
 
 const TOKEN: &str = "test-admin-token";
 
+/// A temporary directory, removed when dropped.
+struct Dir(PathBuf);
+
+impl std::ops::Deref for Dir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A fresh temporary directory for one test.
-fn temp_dir(name: &str) -> PathBuf {
+fn temp_dir(name: &str) -> Dir {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "prefkit-serve-{}-{}-{name}",
@@ -25,7 +41,7 @@ fn temp_dir(name: &str) -> PathBuf {
         "<!doctype html><title>prefkit</title>",
     )
     .unwrap();
-    dir
+    Dir(dir)
 }
 
 /// A task of `n` regular pairs and `g` gold pairs (gold explanations carry
@@ -141,7 +157,7 @@ fn json_of(body: &str) -> Value {
 }
 
 /// Writes the task file and starts a server with it loaded.
-fn with_task(name: &str, t: &Value, args: &[&str]) -> (PathBuf, Server) {
+fn with_task(name: &str, t: &Value, args: &[&str]) -> (Dir, Server) {
     let dir = temp_dir(name);
     let file = dir.join("task.json");
     std::fs::write(&file, t.to_string()).unwrap();
@@ -284,7 +300,7 @@ fn malformed_oversized_and_wrongly_typed_bodies_get_4xx_with_clear_messages_and_
             422,
             "annotations[1]: field \"time_seconds\"",
         ),
-        (big, 413, "larger than the limit of 4096 bytes"),
+        (big.clone(), 413, "larger than the limit of 4096 bytes"),
     ];
     for (body, want, says) in cases {
         let (status, text) = post(&a, &s, "/api/annotations", &body);
@@ -306,6 +322,46 @@ fn malformed_oversized_and_wrongly_typed_bodies_get_4xx_with_clear_messages_and_
     );
     assert_eq!((status, json_of(&text)["error"].is_string()), (405, true));
     assert!(export(&a, &s, "t").is_empty(), "nothing was stored");
+    // A task upload (admin only) may be larger than --max-body.
+    let big_task = task("big", 200, 0).to_string();
+    assert!(big_task.len() > 4096);
+    let (status, body) = call(
+        &a,
+        "POST",
+        &format!("{}/api/tasks", s.url),
+        Some(&big_task),
+        true,
+    );
+    assert_eq!(status, 201, "{body}");
+}
+
+#[test]
+fn the_pages_are_served_from_www_and_a_missing_file_is_a_json_404() {
+    let (dir, s) = with_task("static", &task("t", 3, 0), &[]);
+    std::fs::create_dir_all(dir.join("www/pkg")).unwrap();
+    std::fs::write(dir.join("www/pkg/prefkit_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let a = agent();
+    let (status, body) = get(&a, &s, "/");
+    assert_eq!(
+        (status, body.contains("<title>prefkit</title>")),
+        (200, true)
+    );
+    let res = a
+        .get(format!("{}/pkg/prefkit_bg.wasm", s.url))
+        .call()
+        .unwrap();
+    assert_eq!(
+        res.headers().get("content-type").unwrap(),
+        "application/wasm"
+    );
+    let (status, body) = get(&a, &s, "/nothing.html");
+    assert_eq!(status, 404);
+    assert_eq!(json_of(&body)["error"], "not found: /nothing.html");
+    let (status, _) = get(&a, &s, "/../db.sqlite");
+    assert!(
+        status == 404 || status == 400,
+        "no way out of www: {status}"
+    );
 }
 
 #[test]
@@ -390,10 +446,12 @@ fn a_server_killed_with_sigkill_under_concurrent_posts_keeps_every_acknowledged_
             })
             .collect()
     };
+    let answered = AtomicUsize::new(0);
     let acked: Vec<Vec<String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..clients)
             .map(|c| {
                 let url = url.clone();
+                let answered = &answered;
                 scope.spawn(move || {
                     let a = agent();
                     let mut acked = Vec::new();
@@ -407,6 +465,7 @@ fn a_server_killed_with_sigkill_under_concurrent_posts_keeps_every_acknowledged_
                         );
                         if (200..300).contains(&status) {
                             acked.push(id);
+                            answered.fetch_add(1, Ordering::SeqCst);
                         } else {
                             break; // the server is gone
                         }
@@ -415,7 +474,11 @@ fn a_server_killed_with_sigkill_under_concurrent_posts_keeps_every_acknowledged_
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(400));
+        // Kill once a few hundred posts were answered: clients are mid-stream.
+        let started = std::time::Instant::now();
+        while answered.load(Ordering::SeqCst) < 300 && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         s.kill();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
@@ -640,33 +703,46 @@ fn the_report_covers_the_stored_annotations_with_the_task_gold() {
 #[test]
 fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() {
     let (_dir, s) = with_task("events", &task("t", 10, 0), &[]);
-    let read_events = |last: Option<&str>, want: usize| -> Vec<Value> {
-        let mut req = ureq::http::Request::builder()
-            .uri(format!("{}/api/tasks/t/events?token={TOKEN}", s.url));
-        if let Some(l) = last {
-            req = req.header("last-event-id", l);
-        }
-        let res = agent().run(req.body(()).unwrap()).unwrap();
+    // Reads `want` events, sending each on `tx` as it arrives.
+    let read_events = |last: &str, want: usize, tx: std::sync::mpsc::Sender<Value>| {
+        let req = ureq::http::Request::builder()
+            .uri(format!("{}/api/tasks/t/events?token={TOKEN}", s.url))
+            .header("last-event-id", last)
+            .body(())
+            .unwrap();
+        let res = agent().run(req).unwrap();
         assert_eq!(res.status().as_u16(), 200);
         let mut lines = BufReader::new(res.into_body().into_reader()).lines();
-        let mut out = Vec::new();
-        while out.len() < want {
+        let mut n = 0;
+        while n < want {
             let line = lines.next().expect("stream open").unwrap();
             if let Some(data) = line.strip_prefix("data: ") {
-                out.push(json_of(data));
+                tx.send(json_of(data)).unwrap();
+                n += 1;
             }
         }
-        out
     };
+    let a = agent();
+    let post_one = |i: usize| {
+        let rec = annotation(&format!("e-{i}"), &format!("ex-{i:04}"), "w1", "A>");
+        assert_eq!(post(&a, &s, "/api/annotations", &rec.to_string()).0, 201);
+    };
+    let next = |rx: &std::sync::mpsc::Receiver<Value>| {
+        rx.recv_timeout(Duration::from_secs(15)).expect("an event")
+    };
+    // e-0 is stored before the stream opens and comes from the backlog,
+    // which is read after subscribing: e-1 and e-2, posted once e-0 has
+    // arrived, can only come live.
+    post_one(0);
+    let (tx, rx) = std::sync::mpsc::channel();
     let posted = std::thread::scope(|scope| {
-        let reader = scope.spawn(|| read_events(None, 3));
-        std::thread::sleep(Duration::from_millis(300));
-        let a = agent();
-        for i in 0..3 {
-            let rec = annotation(&format!("e-{i}"), &format!("ex-{i:04}"), "w1", "A>");
-            assert_eq!(post(&a, &s, "/api/annotations", &rec.to_string()).0, 201);
-        }
-        reader.join().unwrap()
+        scope.spawn(|| read_events("0", 3, tx));
+        let mut got = vec![next(&rx)];
+        post_one(1);
+        post_one(2);
+        got.push(next(&rx));
+        got.push(next(&rx));
+        got
     });
     let ids: Vec<&str> = posted
         .iter()
@@ -674,8 +750,11 @@ fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() 
         .collect();
     assert_eq!(ids, ["e-0", "e-1", "e-2"]);
     assert_eq!(posted[0]["verdict"]["status"], "accepted");
+    // Reconnecting after e-0 replays only what came after it.
     let first_seq = posted[0]["seq"].to_string();
-    let again = read_events(Some(&first_seq), 2);
+    let (tx, rx) = std::sync::mpsc::channel();
+    read_events(&first_seq, 2, tx);
+    let again: Vec<Value> = rx.try_iter().collect();
     let ids: Vec<&str> = again
         .iter()
         .map(|e| e["annotation"]["id"].as_str().unwrap())

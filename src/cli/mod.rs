@@ -133,6 +133,15 @@ enum JudgeCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Time every step of `prefkit report` on the 1M-annotation crowd (and, with --python, the Python path).
+    Report {
+        /// Folder of annotations.jsonl and gold.jsonl (written by `bench data` if missing).
+        #[arg(long, default_value = "bench-data")]
+        dir: std::path::PathBuf,
+        /// A Python with pandas, krippendorff, statsmodels and crowd-kit, to time bench/python_path.py.
+        #[arg(long)]
+        python: Option<std::path::PathBuf>,
+    },
     /// Write a seeded simulated crowd: DIR/annotations.jsonl and DIR/gold.jsonl.
     Data {
         /// Output folder.
@@ -180,8 +189,8 @@ enum BenchCommand {
         /// Working folder (a fresh database per phase).
         #[arg(long, default_value = "bench-data/serve")]
         dir: std::path::PathBuf,
-        /// SQLite durability: normal or full.
-        #[arg(long, default_value = "normal", value_parser = ["normal", "full"])]
+        /// SQLite durability of the server: full or normal.
+        #[arg(long, default_value = "full", value_parser = ["normal", "full"])]
         sync: String,
     },
 }
@@ -260,6 +269,12 @@ pub fn main() -> ExitCode {
             skip_invalid,
             pretty,
         }),
+        Command::Bench(BenchCommand::Report { dir, python }) => {
+            bench::report(&bench::ReportBench {
+                dir: &dir,
+                python: python.as_deref(),
+            })
+        }
         Command::Bench(BenchCommand::Data {
             dir,
             items,

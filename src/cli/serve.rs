@@ -35,8 +35,9 @@ pub struct ServeArgs {
     /// Largest accepted request body, in bytes (larger ones get 413).
     #[arg(long, default_value_t = 1 << 20)]
     max_body: usize,
-    /// `normal`: a 2xx survives a killed server process; `full`: also an OS crash or power loss (slower).
-    #[arg(long, default_value = "normal", value_parser = ["normal", "full"])]
+    /// SQLite durability. `full`: a 2xx survives a killed process, an OS crash and a power loss;
+    /// `normal`: a killed process only (faster: no fsync per commit).
+    #[arg(long, default_value = "full", value_parser = ["normal", "full"])]
     sync: String,
 }
 

@@ -18,6 +18,9 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 
+/// Largest task upload, in bytes (at least; `--max-body` if larger).
+const MAX_TASK_BODY: usize = 256 << 20;
+
 /// `POST /api/tasks[?gold_mode=open|blind][&seed=N]`: stores a task and
 /// starts its session. The same task again is answered 200; a different
 /// task under a stored id is refused (409).
@@ -42,7 +45,8 @@ pub async fn upload_task(
             ))
         })?),
     };
-    let body = read_body(&s, req).await?;
+    // Tasks can be large; only the admin can send one.
+    let body = read_body(s.max_body.max(MAX_TASK_BODY), req).await?;
     let value = parse_json(&body)?;
     let task = stored_task(&value, gold_mode, seed)
         .map_err(|e| ApiError::invalid(format!("task: {e}")))?;

@@ -1,11 +1,11 @@
 //! The HTTP API: routes, the annotator endpoints and the middleware that
 //! every response passes through (JSON errors, admin auth, CORS).
 
-use super::admin;
 use super::error::ApiError;
 use super::store::Readers;
 use super::tasks::{GoldMode, Registry};
-use super::writer::{Incoming, Job, Live, Outcome};
+use super::writer::{Job, Live};
+use super::{admin, annotations};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -13,15 +13,11 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use prefkit::Annotation;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
-
-/// Longest accepted annotation id, in bytes.
-const MAX_ID_LEN: usize = 256;
 
 /// What every handler shares.
 pub struct Shared {
@@ -50,7 +46,7 @@ pub fn router(state: AppState, www: &std::path::Path, cors_origins: &[String]) -
         .route("/api/tasks", get(list_tasks))
         .route("/api/tasks/{task}", get(public_task))
         .route("/api/tasks/{task}/batch", get(batch))
-        .route("/api/annotations", post(post_annotations))
+        .route("/api/annotations", post(annotations::post))
         .merge(admin)
         .route("/api", get(no_endpoint))
         .route("/api/{*rest}", get(no_endpoint).post(no_endpoint))
@@ -200,6 +196,11 @@ async fn batch(
         .map(|a| a.trim())
         .filter(|a| !a.is_empty())
         .ok_or_else(|| ApiError::bad_request("query parameter \"annotator\" is required"))?;
+    if annotator.len() > 256 {
+        return Err(ApiError::bad_request(
+            "query parameter \"annotator\": longer than 256 bytes",
+        ));
+    }
     if s.registry.get(&task).is_none() {
         return Err(ApiError::unknown_task(&task));
     }
@@ -225,14 +226,13 @@ pub async fn ask<T>(
     rx.await.map_err(|_| ApiError::unavailable())?
 }
 
-/// Reads the whole body, refusing more than the configured limit (413).
-pub async fn read_body(s: &Shared, req: Request) -> Result<Bytes, ApiError> {
+/// Reads the whole body, refusing more than `limit` bytes (413).
+pub async fn read_body(limit: usize, req: Request) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             format!(
-                "request body is larger than the limit of {} bytes; send fewer annotations per request",
-                s.max_body
+                "request body is larger than the limit of {limit} bytes; send less per request"
             ),
         )
     };
@@ -241,10 +241,10 @@ pub async fn read_body(s: &Shared, req: Request) -> Result<Bytes, ApiError> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > s.max_body as u64) {
+    if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    axum::body::to_bytes(req.into_body(), s.max_body)
+    axum::body::to_bytes(req.into_body(), limit)
         .await
         .map_err(|_| too_large())
 }
@@ -258,171 +258,6 @@ pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
     }
     serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("request body is not valid JSON: {e}")))
-}
-
-/// `POST /api/annotations`: one annotation object, or an array of them.
-async fn post_annotations(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
-    let body = read_body(&s, req).await?;
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'{') {
-        // One object: the typed fast path (field-by-field messages on failure).
-        let text = std::str::from_utf8(&body)
-            .map_err(|_| ApiError::bad_request("request body is not UTF-8 text"))?;
-        let inc = match Annotation::from_json(text) {
-            Ok(a) => incoming(a, &s.registry)?,
-            Err(prefkit::Error::NotJson { message, .. }) => {
-                return Err(ApiError::bad_request(format!("request body is {message}")))
-            }
-            Err(e) => return Err(ApiError::invalid(e.to_string())),
-        };
-        let outcomes = ask(&s, |reply| Job::Annotate {
-            items: vec![inc],
-            reply,
-        })
-        .await?;
-        return Ok(one_response(outcomes));
-    }
-    let value = parse_json(&body)?;
-    let (values, many) = match value {
-        serde_json::Value::Array(v) if v.is_empty() => {
-            return Err(ApiError::bad_request("the array of annotations is empty"))
-        }
-        serde_json::Value::Array(v) => (v, true),
-        v @ serde_json::Value::Object(_) => (vec![v], false),
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "expected an annotation object or an array of them, got {}",
-                prefkit::annotation::kind(&other)
-            )))
-        }
-    };
-    let mut items = Vec::with_capacity(values.len());
-    for (i, v) in values.iter().enumerate() {
-        let at = if many {
-            format!("annotations[{i}]: ")
-        } else {
-            String::new()
-        };
-        let a = Annotation::from_value(v).map_err(|e| ApiError::invalid(format!("{at}{e}")))?;
-        let inc = incoming(a, &s.registry).map_err(|mut e| {
-            e.message.insert_str(0, &at);
-            e
-        })?;
-        items.push(inc);
-    }
-    let outcomes = ask(&s, |reply| Job::Annotate { items, reply }).await?;
-    Ok(if many {
-        many_response(&outcomes)
-    } else {
-        one_response(outcomes)
-    })
-}
-
-/// The answer to one annotation: 201 stored, 200 a retry, 422 refused.
-fn one_response(outcomes: Vec<Outcome>) -> Response {
-    match outcomes.into_iter().next() {
-        Some(Outcome::Stored {
-            id,
-            duplicate,
-            verdict,
-        }) => {
-            let status = if duplicate {
-                StatusCode::OK
-            } else {
-                StatusCode::CREATED
-            };
-            json(status, stored_json(&id, duplicate, &verdict))
-        }
-        Some(Outcome::Refused { id, error }) => json(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            serde_json::json!({"error": error, "id": id}).to_string(),
-        ),
-        None => ApiError::unavailable().into_response(),
-    }
-}
-
-/// Checks one annotation of a request: its fields, its id, its task.
-fn incoming(a: Annotation, registry: &Registry) -> Result<Incoming, ApiError> {
-    let id = match &a.id {
-        None => {
-            return Err(ApiError::invalid(
-                "missing required field \"id\" (a unique id makes retries safe)",
-            ))
-        }
-        Some(id) if id.trim().is_empty() => {
-            return Err(ApiError::invalid("field \"id\": must not be empty"))
-        }
-        Some(id) if id.len() > MAX_ID_LEN => {
-            return Err(ApiError::invalid(format!(
-                "field \"id\": longer than {MAX_ID_LEN} bytes"
-            )))
-        }
-        Some(id) => id.clone(),
-    };
-    let mut a = a;
-    let task = match (&a.task_id, registry.only()) {
-        (Some(t), _) => t.clone(),
-        // With one task loaded, a record without task_id belongs to it.
-        (None, Some(only)) => {
-            a.task_id = Some(only.clone());
-            only
-        }
-        (None, None) => {
-            return Err(ApiError::invalid(
-                "missing required field \"task_id\" (the server runs several tasks)",
-            ))
-        }
-    };
-    if registry.get(&task).is_none() {
-        return Err(ApiError::unknown_task(&task));
-    }
-    let record = a.to_json_value().to_string();
-    Ok(Incoming {
-        id,
-        task,
-        annotation: a,
-        record,
-    })
-}
-
-fn stored_json(id: &str, duplicate: bool, verdict: &str) -> String {
-    format!(
-        "{{\"id\":{},\"duplicate\":{duplicate},\"verdict\":{verdict}}}",
-        serde_json::Value::from(id)
-    )
-}
-
-/// The answer to an array: one result per annotation, in order.
-fn many_response(outcomes: &[Outcome]) -> Response {
-    let (mut stored, mut duplicates, mut refused) = (0, 0, 0);
-    let results: Vec<String> = outcomes
-        .iter()
-        .map(|o| match o {
-            Outcome::Stored {
-                id,
-                duplicate,
-                verdict,
-            } => {
-                if *duplicate {
-                    duplicates += 1
-                } else {
-                    stored += 1
-                }
-                stored_json(id, *duplicate, verdict)
-            }
-            Outcome::Refused { id, error } => {
-                refused += 1;
-                serde_json::json!({"id": id, "error": error}).to_string()
-            }
-        })
-        .collect();
-    json(
-        StatusCode::OK,
-        format!(
-            "{{\"stored\":{stored},\"duplicates\":{duplicates},\"refused\":{refused},\"results\":[{}]}}",
-            results.join(",")
-        ),
-    )
 }
 
 /// A JSON response from text that already is JSON.

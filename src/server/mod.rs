@@ -3,8 +3,10 @@
 //! the core's session. Native only. See `docs/collector.md`.
 
 mod admin;
+mod annotations;
 mod api;
 mod error;
+mod jobs;
 pub mod store;
 mod tasks;
 mod writer;
@@ -45,7 +47,7 @@ impl Default for Config {
             admin_token: None,
             cors_origins: Vec::new(),
             max_body: 1 << 20,
-            sync: Sync::Normal,
+            sync: Sync::Full,
         }
     }
 }
@@ -122,13 +124,20 @@ pub fn run(config: Config) -> Result<(), String> {
         if config.admin_token.is_none() {
             println!("admin token: {admin_token}");
         }
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("server error: {e}"))
-    })
+        // Ctrl-C stops at once, without waiting for open event streams:
+        // every answered request is already committed, and one in flight
+        // was not answered, so the client retries it.
+        tokio::select! {
+            served = axum::serve(listener, app) => served.map_err(|e| format!("server error: {e}")),
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("prefkit serve: stopped");
+                Ok(())
+            }
+        }
+    })?;
+    // Do not wait for blocking tasks (a report being computed) to finish.
+    runtime.shutdown_background();
+    Ok(())
 }
 
 /// Stores a task given with `--task` (or checks it equals the stored one).

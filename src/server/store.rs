@@ -372,6 +372,7 @@ mod tests {
         r.annotations("t", 0, &mut |seq, rec, _| rows.push((seq, rec.to_string())))
             .unwrap();
         assert_eq!(rows, vec![(2, a.record.clone())]);
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 
     #[test]
@@ -387,5 +388,6 @@ mod tests {
         s.rollback();
         assert!(s.find("a").unwrap().is_none());
         assert_eq!(s.last_seq().unwrap(), 0);
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 }

@@ -5,73 +5,16 @@
 //! the group, which is what makes thousands of single posts a second cheap.
 
 use super::error::ApiError;
+pub use super::jobs::{live_data, Incoming, Job, Live, Outcome, Reply};
 use super::store::{Event, Store, StoreError, Stored, StoredTask};
 use super::tasks::{self, Registry, TaskSession};
 use prefkit::Annotation;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc};
 
 /// Most requests applied in one transaction.
 const MAX_GROUP: usize = 2048;
-
-/// One annotation from a request, checked and in canonical form.
-pub struct Incoming {
-    pub id: String,
-    pub task: String,
-    pub annotation: Annotation,
-    /// The canonical record (JSON text): what is stored and compared.
-    pub record: String,
-}
-
-/// What happened to one annotation of a request.
-#[derive(Debug, Clone)]
-pub enum Outcome {
-    /// Stored now (`duplicate: false`) or earlier under the same id with
-    /// the same content (`duplicate: true`), with its first verdict.
-    Stored {
-        id: String,
-        duplicate: bool,
-        verdict: String,
-    },
-    /// The session refused it (not stored).
-    Refused { id: String, error: String },
-}
-
-type Reply<T> = oneshot::Sender<Result<T, ApiError>>;
-
-/// A request to the writer.
-pub enum Job {
-    Annotate {
-        items: Vec<Incoming>,
-        reply: Reply<Vec<Outcome>>,
-    },
-    Batch {
-        task: String,
-        annotator: String,
-        reply: Reply<String>,
-    },
-    /// Answers `None` when the task is new, the stored task when the same
-    /// task was already stored (its seed is compared only if `seed_given`).
-    AddTask {
-        task: StoredTask,
-        seed_given: bool,
-        reply: Reply<Option<StoredTask>>,
-    },
-}
-
-/// A new annotation, sent to event-stream subscribers after its commit.
-pub struct Live {
-    pub seq: i64,
-    pub task: String,
-    /// `{"seq": .., "annotation": {..}, "verdict": {..}}`
-    pub data: String,
-}
-
-/// The JSON of one event-stream message.
-pub fn live_data(seq: i64, record: &str, verdict: &str) -> String {
-    format!("{{\"seq\":{seq},\"annotation\":{record},\"verdict\":{verdict}}}")
-}
 
 /// A verdict as stored and served.
 fn verdict_json(v: &prefkit::session::Verdict) -> String {
@@ -356,6 +299,8 @@ impl Writer {
                             };
                             self.store
                                 .put_annotation(self.seq, &inc.id, &inc.task, &stored)?;
+                            // Built even without subscribers: one may
+                            // subscribe before this group commits.
                             live.push(Live {
                                 seq: self.seq,
                                 task: inc.task,
@@ -461,3 +406,7 @@ impl Pending {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "writer_tests.rs"]
+mod tests;

@@ -30,6 +30,55 @@ export interface Annotation {
   time_seconds?: number; swapped?: boolean; dimensions?: Record<string, Label | string>;
   timestamp?: number; client_version?: string; label_order?: "shown" | "canonical";
 }
+/** Gold answer of an item. */
+export interface GoldAnswer { item: string; label: Label | string; explanation?: string }
+/** Settings of the report (all optional; unknown fields are refused). */
+export interface ReportConfig {
+  agreement?: { min_shared?: number };
+  reliability?: Record<string, unknown>;
+  aggregation?: { dawid_skene?: { max_iterations?: number; tolerance?: number } };
+  min_reliability?: number;
+  /** Skip bad lines (listed in `skipped`) instead of throwing. */
+  skip_invalid?: boolean;
+}
+/** A figure's interpretation band and the recommended action. */
+export interface Interpretation { band: string; range: string; action: string }
+/** The `prefkit report` JSON. Undefined figures are null, with a reason in `undefined`. */
+export interface Report {
+  counts: { annotations: number; items: number; annotators: number; skipped: number; gold_items: number };
+  agreement: {
+    pairwise: number | null; pairwise_directional: number | null; fleiss_kappa: number | null;
+    krippendorff_alpha: { nominal: number | null; ordinal: number | null; interval: number | null };
+    cohen_kappa: { a: string; b: string; n: number; unweighted: number | null; linear: number | null; quadratic: number | null; reason?: string }[];
+    interpretation: Record<string, Interpretation>;
+    undefined: Record<string, string>;
+  };
+  annotators: {
+    id: string; total: number; gold_total: number; gold_correct: number; gold_accuracy: number | null;
+    majority_agreement: number | null; avg_time_seconds: number | null; speed_penalty: number;
+    composite: number; flagged: boolean;
+    position_bias: { left: number; decided: number; share_left: number | null; p_value: number | null };
+    straight_lining: { longest_run: number; top_label: Label | null; top_share: number | null };
+  }[];
+  labels: { majority: Record<string, Label>; weighted: Record<string, Label>; dawid_skene: Record<string, Label> | null };
+  dawid_skene: { iterations: number; converged: boolean; log_likelihood: number[]; priors: Record<string, number> } | null;
+  skipped?: { line: number; error: string }[];
+}
+/** One pair as the page shows it; gold and regular items look alike. */
+export interface BatchItem { id: string; prompt: string; response_left: string; response_right: string; swapped: boolean }
+export interface Batch { annotator: string; batch_id?: number; items: BatchItem[]; flagged: boolean; exhausted: boolean }
+/** A choice as the annotator saw it (A = left). */
+export interface SubmitRequest {
+  id: string; item: string; annotator: string; choice?: Label | string;
+  time_seconds?: number; dimensions?: Record<string, Label | string>;
+  timestamp?: number; client_version?: string; task_id?: string; swapped?: boolean;
+}
+export interface Verdict {
+  status: "accepted" | "flagged"; annotation: Annotation; too_fast: boolean; duplicate: boolean;
+  gold: { correct: boolean; label: Label; label_shown: Label; explanation?: string } | null;
+  flag: { reason: "low_gold_accuracy"; gold_accuracy: number; gold_total: number; gold_correct: number } | null;
+  progress: { done: number; total: number };
+}
 "#;
 
 /// Converts a core value to a plain JS value (maps become plain objects).

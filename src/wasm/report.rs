@@ -86,8 +86,13 @@ fn config_of(config: JsValue) -> Result<(ReportConfig, bool), JsError> {
 /// r.agreement.krippendorff_alpha.ordinal;   // 0.81
 /// r.labels.dawid_skene["ex-17"];            // "A>"
 /// ```
-#[wasm_bindgen]
-pub fn report(annotations: JsValue, gold: JsValue, config: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn report(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | Annotation[]")]
+    annotations: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | GoldAnswer[] | undefined")] gold: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ReportConfig | undefined")] config: JsValue,
+) -> Result<JsValue, JsError> {
     let (config, skip) = config_of(config)?;
     let gold = gold_of(gold)?;
     let mut d = dataset_of(annotations, skip)?;
@@ -154,7 +159,10 @@ impl LiveAgreement {
 
     /// Adds one annotation object (same checks as a file line; a swapped
     /// label is un-flipped unless `label_order` is `"canonical"`).
-    pub fn add(&mut self, annotation: JsValue) -> Result<(), JsError> {
+    pub fn add(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Annotation")] annotation: JsValue,
+    ) -> Result<(), JsError> {
         let v = super::json_of(annotation, "annotation")?;
         let a = Annotation::from_value(&v).map_err(js_err)?;
         self.0.add(&a).map_err(js_err)
@@ -183,6 +191,7 @@ impl LiveAgreement {
     }
 
     /// The report of everything added so far (Dawid-Skene parts `null`).
+    #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
         to_js(&self.0.snapshot())
     }

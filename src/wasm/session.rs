@@ -24,7 +24,10 @@ impl Session {
     /// A session over a task (object or JSON text). Without a seed (or the
     /// task's `config.seed`) the browser's entropy picks one.
     #[wasm_bindgen(constructor)]
-    pub fn new(task: JsValue, seed: Option<f64>) -> Result<Session, JsError> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "object | string")] task: JsValue,
+        seed: Option<f64>,
+    ) -> Result<Session, JsError> {
         let v = json_of(task, "task")?;
         let task = Task::from_value(&v).map_err(js_err)?;
         let seed = match seed {
@@ -56,7 +59,7 @@ impl Session {
 
     /// The annotator's next batch; `{flagged: true, items: []}` for a
     /// flagged annotator.
-    #[wasm_bindgen(js_name = nextBatch)]
+    #[wasm_bindgen(js_name = nextBatch, unchecked_return_type = "Batch")]
     pub fn next_batch(&mut self, annotator: &str) -> Result<JsValue, JsError> {
         let b = self.0.next_batch(annotator).map_err(js_err)?;
         to_js(&b)
@@ -65,21 +68,32 @@ impl Session {
     /// Takes a batch assembled elsewhere (the collector's blind gold mode),
     /// so that submits for its items are checked and un-flipped here.
     #[wasm_bindgen(js_name = adoptBatch)]
-    pub fn adopt_batch(&mut self, batch: JsValue) -> Result<(), JsError> {
+    pub fn adopt_batch(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Batch")] batch: JsValue,
+    ) -> Result<(), JsError> {
         let b: Batch = from_js(batch, "batch")?;
         self.0.adopt_batch(b).map_err(js_err)
     }
 
     /// Submits a choice as shown (`choice`: left = A); returns the verdict
     /// with the canonical record to post in `annotation`.
-    pub fn submit(&mut self, request: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "Verdict")]
+    pub fn submit(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SubmitRequest")] request: JsValue,
+    ) -> Result<JsValue, JsError> {
         let v = json_of(request, "submit")?;
         let req = SubmitRequest::from_value(&v).map_err(js_err)?;
         to_js(&self.0.submit(req).map_err(js_err)?)
     }
 
     /// Records a canonical annotation record (as stored or posted).
-    pub fn record(&mut self, annotation: JsValue) -> Result<JsValue, JsError> {
+    #[wasm_bindgen(unchecked_return_type = "Verdict")]
+    pub fn record(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Annotation")] annotation: JsValue,
+    ) -> Result<JsValue, JsError> {
         let v = json_of(annotation, "annotation")?;
         let a = Annotation::from_value(&v).map_err(js_err)?;
         to_js(&self.0.record(a).map_err(js_err)?)

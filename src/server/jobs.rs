@@ -1,0 +1,64 @@
+//! What request handlers ask of the writer, and what it answers.
+
+use super::error::ApiError;
+use super::store::StoredTask;
+use prefkit::Annotation;
+use tokio::sync::oneshot;
+
+/// One annotation from a request, checked and in canonical form.
+pub struct Incoming {
+    pub id: String,
+    pub task: String,
+    pub annotation: Annotation,
+    /// The canonical record (JSON text): what is stored and compared.
+    pub record: String,
+}
+
+/// What happened to one annotation of a request.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Stored now (`duplicate: false`) or earlier under the same id with
+    /// the same content (`duplicate: true`), with its first verdict.
+    Stored {
+        id: String,
+        duplicate: bool,
+        verdict: String,
+    },
+    /// The session refused it (not stored).
+    Refused { id: String, error: String },
+}
+
+pub type Reply<T> = oneshot::Sender<Result<T, ApiError>>;
+
+/// A request to the writer.
+pub enum Job {
+    Annotate {
+        items: Vec<Incoming>,
+        reply: Reply<Vec<Outcome>>,
+    },
+    Batch {
+        task: String,
+        annotator: String,
+        reply: Reply<String>,
+    },
+    /// Answers `None` when the task is new, the stored task when the same
+    /// task was already stored (its seed is compared only if `seed_given`).
+    AddTask {
+        task: StoredTask,
+        seed_given: bool,
+        reply: Reply<Option<StoredTask>>,
+    },
+}
+
+/// A new annotation, sent to event-stream subscribers after its commit.
+pub struct Live {
+    pub seq: i64,
+    pub task: String,
+    /// `{"seq": .., "annotation": {..}, "verdict": {..}}`
+    pub data: String,
+}
+
+/// The JSON of one event-stream message.
+pub fn live_data(seq: i64, record: &str, verdict: &str) -> String {
+    format!("{{\"seq\":{seq},\"annotation\":{record},\"verdict\":{verdict}}}")
+}
