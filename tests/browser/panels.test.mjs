@@ -125,6 +125,12 @@ test('a 200-item judge run retries, cancels without further requests, resumes, a
   await page.fill('#judge-threshold', '0.75');
   await page.fill('#judge-spot', '0.2');
   await page.fill('#judge-seed', '7');
+  // Main-thread tasks during the run (the requests and wasm calls run in the worker).
+  await page.evaluate(() => {
+    window.longest = 0;
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longest = Math.max(window.longest, e.duration); })
+      .observe({ type: 'longtask' });
+  });
   await page.click('#judge-start');
   await page.waitForFunction(() => Number(document.getElementById('judge-status').dataset.done) >= 30, null, { timeout: 30000 });
   await page.click('#judge-cancel');
@@ -140,6 +146,7 @@ test('a 200-item judge run retries, cancels without further requests, resumes, a
   await page.click('#judge-resume');
   await page.waitForFunction(() => document.getElementById('judge-status').dataset.finished === 'done', null, { timeout: 45000 });
   const done = await status(page);
+  t.diagnostic(`longest main-thread task during the run: ${Math.round(await page.evaluate(() => window.longest))} ms (0: none over 50 ms)`);
   assert.match(done.text, new RegExp(`${N} of ${N} judged`));
   assert.ok(Number(done.retries) > 0, 'retries are shown');
   assert.match(done.text, /retries/);

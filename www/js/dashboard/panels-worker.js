@@ -106,8 +106,10 @@ export function createPanels(ctx) {
   /** Routes every judge result through a fresh Router, with the human labels; posts the figures. */
   function route() {
     const res = results();
+    // Task order first, then results for items the task no longer has.
     const order = examples().map((e) => e.id).filter((id) => res.has(id));
-    for (const id of res.keys()) if (!order.includes(id)) order.push(id);
+    const inOrder = new Set(order);
+    for (const id of res.keys()) if (!inOrder.has(id)) order.push(id);
     const router = new wasm.Router({ ...judge.routing });
     try {
       for (const id of order) router.addJudgment(res.get(id));
