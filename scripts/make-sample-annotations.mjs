@@ -11,6 +11,13 @@
 // the regular items, shown in random A/B order; records are canonical
 // (label un-flipped, `label_order: "canonical"`) like the page's.
 //
+// It also writes, into www/sample/task.json, each regular example's
+// `metadata.model_a` / `model_b` (which of four made-up models wrote each
+// response; the better response tends to come from the stronger model) and
+// `metadata.score_a` / `score_b` (reward scores around the reference's gap),
+// so the dashboard's leaderboard and "what to label next" panels have data.
+// These come from their own seeded stream: the annotations do not change.
+//
 //   node scripts/make-sample-annotations.mjs [--seed 2024]
 
 import fs from 'node:fs';
@@ -124,11 +131,45 @@ function answer(w, reference, swapped) {
   }
 }
 
+// Made-up models with log-strengths: the leaderboard should recover this order.
+const MODELS = [['cedar-70b', 1.2], ['birch-13b', 0.5], ['atlas-7b', 0], ['dune-3b', -0.8]];
+
+/**
+ * Sets metadata.model_a/model_b/score_a/score_b on each regular example:
+ * two distinct models, the stronger one on the reference's side with
+ * probability from their strengths (Bradley-Terry), and reward scores whose
+ * gap follows the reference (A>> about +2, A> +1, = 0) plus noise.
+ */
+function addModelsAndScores(task, r) {
+  const gap = { 'A>>': 2, 'A>': 1, '=': 0, 'B>': -1, 'B>>': -2 };
+  const normal = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  for (const e of task.examples) {
+    const i = Math.floor(r() * MODELS.length);
+    const j = (i + 1 + Math.floor(r() * (MODELS.length - 1))) % MODELS.length;
+    const [strong, weak] = MODELS[i][1] >= MODELS[j][1] ? [MODELS[i], MODELS[j]] : [MODELS[j], MODELS[i]];
+    const pStrong = 1 / (1 + Math.exp(weak[1] - strong[1]));
+    const side = REFERENCE[e.id][0];
+    const strongOnA = side === '=' ? r() < 0.5 : (side === 'A') === (r() < pStrong);
+    const base = 0.5 + r();
+    const d = gap[REFERENCE[e.id]] + 0.6 * normal();
+    e.metadata = {
+      ...e.metadata,
+      model_a: strongOnA ? strong[0] : weak[0],
+      model_b: strongOnA ? weak[0] : strong[0],
+      score_a: Math.round((base + d / 2) * 1000) / 1000,
+      score_b: Math.round((base - d / 2) * 1000) / 1000,
+    };
+  }
+}
+
 const task = JSON.parse(fs.readFileSync(TASK, 'utf8'));
 for (const e of task.examples) {
   if (!REFERENCE[e.id]) throw new Error(`no reference label for example ${e.id}: add it to REFERENCE`);
 }
 const goldLabel = Object.fromEntries(task.gold.map((g) => [g.id, g.label]));
+
+addModelsAndScores(task, rng(SEED ^ 0x5eed));
+fs.writeFileSync(TASK, `${JSON.stringify(task, null, 2)}\n`);
 
 const records = [];
 let clock = 1764000000;

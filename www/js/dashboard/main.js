@@ -9,6 +9,10 @@
 import * as charts from './charts.js';
 import { AnnotatorTable } from './table.js';
 import { renderCost } from './cost.js';
+import { JudgePanel } from './judge-panel.js';
+import { ActivePanel } from './active-panel.js';
+import { LeaderboardPanel } from './leaderboard-panel.js';
+import { esc, fmt } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -27,6 +31,10 @@ function send(msg) {
   worker.postMessage(msg);
 }
 
+// The judge, what-to-label-next and leaderboard panels: each reads its form
+// and draws the worker's replies (every message is offered to each).
+const panels = [new JudgePanel(send), new ActivePanel(send), new LeaderboardPanel(send)];
+
 function status(text) {
   $('status').textContent = text;
 }
@@ -39,6 +47,7 @@ function setState(s) {
 
 worker.onmessage = (e) => {
   const m = e.data;
+  for (const p of panels) p.receive(m);
   switch (m.type) {
     case 'ready':
       $('version').textContent = `core ${m.version}`;
@@ -231,7 +240,7 @@ function download(m) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  $('export-note').textContent = `${m.filename}${m.note ? `: ${m.note}` : ''}`;
+  if (!m.panel) $('export-note').textContent = `${m.filename}${m.note ? `: ${m.note}` : ''}`;
 }
 
 // ---- cost ----
@@ -247,9 +256,6 @@ function requestCost() {
 $('cost-form').oninput = () => { clearTimeout(requestCost.t); requestCost.t = setTimeout(requestCost, 200); };
 
 // ---- rendering ----
-
-const fmt = (v, d = 3) => (v === null || v === undefined ? '—' : Number(v).toFixed(d));
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 function card(h) {
   const i = h.interpretation;

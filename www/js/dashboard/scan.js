@@ -218,4 +218,4 @@ function countLines(text) {
   return c + 1;
 }
 
-export { LABELS };
+export { LABELS, canonicalizer };

@@ -6,6 +6,8 @@
 //               {type: 'config', config}   {type: 'live', base, task, token}
 //               {type: 'stop-live'}        {type: 'export', kind, includeTies}
 //               {type: 'cost', request}
+//               the judge, what-to-label-next and leaderboard panels' messages
+//               (panels-worker.js)
 // Messages out: {type: 'ready' | 'progress' | 'result' | 'error' | 'export' |
 //                'cost' | 'live-status'}
 
@@ -14,6 +16,7 @@ import { isJsonArray, readBytes, readSource, streamEvents, toJsonl } from './sou
 import { scan, summaryFromScan, TIMELINE_POINTS } from './scan.js';
 import { annotatorsCsv, dpoJsonl, labelsJsonl } from './exports.js';
 import { viewModel } from './view.js';
+import { createPanels, PANEL_MESSAGES } from './panels-worker.js';
 
 const state = {
   text: '',            // all annotations, JSONL (decoded from `bytes` only when needed)
@@ -23,6 +26,8 @@ const state = {
   ids: new Set(),      // ids received live (the stream may repeat the backfill)
   goldText: undefined,
   examples: new Map(), // item -> {prompt, response_a, response_b}, from the task file
+  task: null,          // the task file as loaded (for the judge and active-learning panels)
+  dataVersion: 0,      // changes whenever the annotations do
   config: { min_reliability: 0.6, overlap: 3, skip_invalid: false },
   aggregation: 'majority',
   report: null,
@@ -46,6 +51,8 @@ const ready = init().then(() => {
 function post(msg) {
   self.postMessage(msg);
 }
+
+const panels = createPanels({ wasm, state, post, finalLabels: (m) => finalLabels(m), allText: () => allText() });
 
 function progress(phase, done, total) {
   post({ type: 'progress', phase, done, total });
@@ -73,6 +80,11 @@ self.onmessage = (e) => {
     state.liveAbort?.abort();
     return;
   }
+  // A judge run lasts minutes: it runs beside the queue, and so does its cancel.
+  if (msg.type === 'judge-run' || msg.type === 'judge-cancel' || msg.type === 'judge-call-result') {
+    ready.then(() => panels.handle(msg));
+    return;
+  }
   queue = queue.then(() => handle(msg));
 };
 
@@ -89,6 +101,8 @@ async function handle(msg) {
       case 'confusion':
         return post({ type: 'confusion', id: msg.id, matrix: state.report?.dawid_skene?.confusion?.[msg.id] ?? null });
       case 'cost': return cost(msg.request);
+      default:
+        if (PANEL_MESSAGES.has(msg.type)) return await panels.handle(msg);
     }
   } catch (err) {
     post({ type: 'error', context: msg.type, message: err?.message ?? String(err) });
@@ -135,6 +149,7 @@ async function loadTask(msg) {
     throw new Error(`task file: not JSON (${err.message})`);
   }
   state.examples = new Map();
+  state.task = task && typeof task === 'object' ? task : null;
   for (const list of [task.examples, task.gold]) {
     for (const ex of Array.isArray(list) ? list : []) {
       if (ex && typeof ex.id === 'string') state.examples.set(ex.id, ex);
@@ -152,6 +167,7 @@ async function loadTask(msg) {
   post({ type: 'task', task_id: task.task_id ?? null, examples: state.examples.size,
     overlap: state.config.overlap });
   if (hasData()) compute({ fresh: true });
+  else panels.dataChanged();
 }
 
 function applyConfig(c) {
@@ -183,6 +199,7 @@ function allText() {
  */
 function compute({ fresh }) {
   const seq = ++state.seq;
+  if (fresh) state.dataVersion++;
   const t0 = performance.now();
   progress('computing the report', 0, 0);
   const gold = state.goldText || undefined;
@@ -254,6 +271,7 @@ function compute({ fresh }) {
   view.timing = { report_ms: tReport, total_ms: performance.now() - t0, steps: timing };
   view.examples = state.examples.size;
   post({ type: 'result', seq, view });
+  panels.dataChanged();
 }
 
 /**

@@ -1,0 +1,80 @@
+// "What to label next" (page side): reads strategy, budget, weights and
+// seed, posts them to the worker (which asks the core's selectNext over the
+// task's examples, leaving out items already labelled), and draws the
+// selection with the core's reason for each pick.
+
+import { esc, fmt } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class ActivePanel {
+  constructor(send) {
+    this.send = send;
+    this.info = null;
+    $('active-form').onsubmit = (e) => {
+      e.preventDefault();
+      this.choose();
+    };
+    $('active-export').onclick = () => this.send({ type: 'active-export' });
+  }
+
+  request() {
+    const n = (id, d) => ($(id).value === '' || !Number.isFinite(Number($(id).value)) ? d : Number($(id).value));
+    return {
+      strategy: $('active-strategy').value,
+      budget: Math.max(1, Math.round(n('active-budget', 10))),
+      weights: { uncertainty: n('active-wu', 0.6), distance: n('active-wd', 0.4) },
+      seed: Math.max(0, Math.round(n('active-seed', 0))),
+      min_labels: Math.max(1, Math.round(n('active-min-labels', 1))),
+    };
+  }
+
+  choose() {
+    $('active-note').textContent = 'Choosing…';
+    const r = this.request();
+    this.minLabels = r.min_labels;
+    this.send({ type: 'active-select', request: r });
+  }
+
+  receive(m) {
+    switch (m.type) {
+      case 'panels-info': {
+        this.info = m;
+        const unc = $('active-strategy').querySelector('option[value="uncertainty"]');
+        const scored = m.examples > 0 && m.withScores === m.examples;
+        unc.disabled = !scored;
+        if (!scored && $('active-strategy').value !== 'diversity') {
+          $('active-strategy').value = 'diversity';
+        }
+        $('active-note').textContent = !m.examples ? 'Load a task file: its examples are the candidates.'
+          : scored ? `${m.examples} examples with reward scores; items with annotations are left out.`
+            : `${m.withScores} of ${m.examples} examples have reward scores (metadata.score_a and score_b): uncertainty needs them on every example, and hybrid needs them unless its uncertainty weight is 0. Diversity works on the prompts alone.`;
+        break;
+      }
+      case 'active-selection':
+        this.render(m);
+        break;
+      case 'panel-error':
+        if (m.panel === 'active') $('active-note').textContent = `Could not choose: ${m.message}`;
+        break;
+      case 'export':
+        if (/-next\.json$/.test(m.filename)) $('active-note').textContent = `${m.filename}: ${m.note}`;
+        break;
+    }
+  }
+
+  render(m) {
+    const s = m.selection;
+    const emb = { supplied: 'embeddings from the task', hashed: 'hashed n-gram embeddings of the prompts', none: 'no embeddings needed' }[s.embedding] ?? s.embedding;
+    $('active-note').textContent = `${s.selected.length} chosen by ${s.strategy} from ${s.candidates} unlabelled examples ` +
+      `(${s.labelled_excluded} with ${this.minLabels > 1 ? `${this.minLabels} or more labels` : 'a label'} left out; ${emb}; ${m.ms} ms in the core).` +
+      (s.candidates ? '' : ' Every example has enough labels: raise "Labelled at" to choose among the items with the fewest.');
+    $('active-table').innerHTML = `<thead><tr><th>#</th><th>item</th><th>prompt</th><th>score</th><th>uncertainty</th><th>distance</th><th>why</th></tr></thead>
+      <tbody>${s.selected.map((x) => `<tr data-id="${esc(x.id)}"><td class="num">${x.rank}</td><td>${esc(x.id)}</td><td>${esc(x.prompt)}</td>
+        <td class="num">${fmt(x.score)}</td><td class="num">${fmt(x.uncertainty)}</td><td class="num">${fmt(x.distance)}</td>
+        <td class="reason">${esc(x.reason)}</td></tr>`).join('')}</tbody>`;
+    $('active-export').disabled = !s.selected.length;
+    document.getElementById('active').dataset.selected = String(s.selected.length);
+    this.lastRequest = m.request;
+  }
+}
