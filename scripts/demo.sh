@@ -10,9 +10,13 @@ scripts/setup.sh
 scripts/build-wasm.sh
 cargo build --release --quiet --bin prefkit
 mkdir -p target/demo
+port="${PORT:-8080}"
+echo
+echo "prefkit demo: open http://127.0.0.1:${port}/  (annotator page, dashboard; admin token: ${PREFKIT_ADMIN_TOKEN:-demo})"
+echo
 exec target/release/prefkit serve \
   --db target/demo/demo.sqlite \
   --www www \
-  --addr "127.0.0.1:${PORT:-8080}" \
+  --addr "127.0.0.1:${port}" \
   --task www/sample/task.json \
   --admin-token "${PREFKIT_ADMIN_TOKEN:-demo}"
