@@ -7,13 +7,19 @@
 use crate::annotation::{check_line, Annotation, Gold, Skipped};
 use crate::error::{Error, Location, Result};
 use crate::label::Label;
+use foldhash::fast::FixedState;
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+
+/// A hash map with a fast, fixed-seed (deterministic) hasher.
+type FastMap<K, V> = HashMap<K, V, FixedState>;
 
 /// Names to dense ids, in order of first appearance.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     names: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FastMap<String, u32>,
 }
 
 impl Interner {
@@ -22,6 +28,10 @@ impl Interner {
         if let Some(&i) = self.index.get(name) {
             return i;
         }
+        self.add(name)
+    }
+    /// Adds `name`, known to be new.
+    fn add(&mut self, name: &str) -> u32 {
         let i = self.names.len() as u32;
         self.names.push(name.to_string());
         self.index.insert(name.to_string(), i);
@@ -127,10 +137,23 @@ impl Dataset {
         timestamp: Option<f64>,
     ) {
         let item = self.items.intern(item);
-        if self.gold.len() < self.items.len() {
-            self.gold.push(None);
-        }
         let annotator = self.annotators.intern(annotator);
+        self.push_ids(item, annotator, label, swapped, time, timestamp);
+    }
+
+    /// Adds one row of interned ids.
+    fn push_ids(
+        &mut self,
+        item: u32,
+        annotator: u32,
+        label: Label,
+        swapped: bool,
+        time: Option<f64>,
+        timestamp: Option<f64>,
+    ) {
+        if self.gold.len() < self.items.len() {
+            self.gold.resize(self.items.len(), None);
+        }
         if timestamp.is_some() && self.timestamps.len() < self.rows.len() {
             self.timestamps.resize(self.rows.len(), f64::NAN);
         }
@@ -172,31 +195,45 @@ impl Dataset {
     /// and messages as [`crate::annotation::parse_annotations_jsonl`], without
     /// building an owned [`Annotation`] per line.
     pub fn parse_jsonl(text: &str, skip_invalid: bool) -> Result<Dataset> {
-        let mut d = Dataset::new();
-        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
-        let mut seen: HashMap<(u32, u32), u32> = HashMap::new();
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // One line, one annotation at most: reserving up front saves the
+        // rehashing of the big maps.
+        let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+        let mut d = Dataset::new();
+        d.rows.reserve(lines);
+        // Ids borrow from `text` (no allocation per line); pairs are
+        // `item << 32 | annotator`.
+        let mut ids: FastMap<Cow<str>, u32> =
+            FastMap::with_capacity_and_hasher(lines, FixedState::default());
+        let mut seen: FastMap<u64, u32> =
+            FastMap::with_capacity_and_hasher(lines, FixedState::default());
         for (i, line) in text.lines().enumerate() {
             let n = i + 1;
             if line.trim().is_empty() {
                 continue;
             }
             let result = check_line(line).and_then(|c| {
-                if let Some(id) = c.id.as_deref() {
-                    if let Some(&first) = ids.get(id) {
-                        return Err(Error::DuplicateId {
-                            id: id.to_string(),
-                            first_line: first as usize,
-                            at: Location {
-                                line: None,
-                                field: Some("id".into()),
-                            },
-                        });
-                    }
-                }
-                let (it, an) = (d.items.get(&c.item), d.annotators.get(&c.annotator));
+                // The id is recorded only once the whole line is accepted.
+                let id = match c.id.clone() {
+                    Some(id) => match ids.entry(id) {
+                        Entry::Occupied(first) => {
+                            return Err(Error::DuplicateId {
+                                id: first.key().to_string(),
+                                first_line: *first.get() as usize,
+                                at: Location {
+                                    line: None,
+                                    field: Some("id".into()),
+                                },
+                            })
+                        }
+                        Entry::Vacant(v) => Some(v),
+                    },
+                    None => None,
+                };
+                let it = d.items.get(&c.item);
+                let an = d.annotators.get(&c.annotator);
                 if let (Some(it), Some(an)) = (it, an) {
-                    if let Some(&first) = seen.get(&(it, an)) {
+                    if let Some(&first) = seen.get(&pair(it, an)) {
                         return Err(Error::DuplicateLabel {
                             annotator: c.annotator.to_string(),
                             item: c.item.to_string(),
@@ -205,24 +242,17 @@ impl Dataset {
                         });
                     }
                 }
-                Ok(c)
+                let it = it.unwrap_or_else(|| d.items.add(&c.item));
+                let an = an.unwrap_or_else(|| d.annotators.add(&c.annotator));
+                d.push_ids(it, an, c.label, c.swapped, c.time_seconds, c.timestamp);
+                seen.insert(pair(it, an), n as u32);
+                if let Some(v) = id {
+                    v.insert(n as u32);
+                }
+                Ok(())
             });
             match result {
-                Ok(c) => {
-                    if let Some(id) = c.id.as_deref() {
-                        ids.insert(id.into(), n as u32);
-                    }
-                    d.push_parts(
-                        &c.item,
-                        &c.annotator,
-                        c.label,
-                        c.swapped,
-                        c.time_seconds,
-                        c.timestamp,
-                    );
-                    let r = d.rows[d.rows.len() - 1];
-                    seen.insert((r.item, r.annotator), n as u32);
-                }
+                Ok(()) => {}
                 Err(e) if skip_invalid => d.skipped.push(Skipped {
                     line: n,
                     error: e.at_line(n).to_string(),
@@ -258,6 +288,11 @@ impl Dataset {
         }
         c
     }
+}
+
+/// The key of an (item, annotator) pair.
+fn pair(item: u32, annotator: u32) -> u64 {
+    (u64::from(item) << 32) | u64::from(annotator)
 }
 
 /// Counting sort of `keys` (each below `n`) into CSR form: `(offsets, order)`.
