@@ -4,13 +4,12 @@
 //! Items and annotators become dense `u32` ids; each annotation becomes a
 //! 16-byte [`Row`]. A million annotations take about 16 MB plus the names.
 
-use crate::annotation::{check_line, Annotation, Gold, Skipped};
-use crate::error::{Error, Location, Result};
+use crate::annotation::{Annotation, Gold, Skipped};
 use crate::label::Label;
 use foldhash::fast::FixedState;
-use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+
+mod parse;
 
 /// A hash map with a fast, fixed-seed (deterministic) hasher.
 type FastMap<K, V> = HashMap<K, V, FixedState>;
@@ -191,84 +190,6 @@ impl Dataset {
         }
     }
 
-    /// Reads JSONL annotations straight into a dataset, with the same checks
-    /// and messages as [`crate::annotation::parse_annotations_jsonl`], without
-    /// building an owned [`Annotation`] per line.
-    pub fn parse_jsonl(text: &str, skip_invalid: bool) -> Result<Dataset> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        // One line, one annotation at most: reserving up front saves the
-        // rehashing of the big maps.
-        let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
-        let mut d = Dataset::new();
-        d.rows.reserve(lines);
-        // Ids borrow from `text` (no allocation per line); pairs are
-        // `item << 32 | annotator`.
-        let mut ids: FastMap<Cow<str>, u32> =
-            FastMap::with_capacity_and_hasher(lines, FixedState::default());
-        let mut seen: FastMap<u64, u32> =
-            FastMap::with_capacity_and_hasher(lines, FixedState::default());
-        for (i, line) in text.lines().enumerate() {
-            let n = i + 1;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let result = check_line(line).and_then(|c| {
-                // The id is recorded only once the whole line is accepted.
-                let id = match c.id.clone() {
-                    Some(id) => match ids.entry(id) {
-                        Entry::Occupied(first) => {
-                            return Err(Error::DuplicateId {
-                                id: first.key().to_string(),
-                                first_line: *first.get() as usize,
-                                at: Location {
-                                    line: None,
-                                    field: Some("id".into()),
-                                },
-                            })
-                        }
-                        Entry::Vacant(v) => Some(v),
-                    },
-                    None => None,
-                };
-                let it = d.items.get(&c.item);
-                let an = d.annotators.get(&c.annotator);
-                if let (Some(it), Some(an)) = (it, an) {
-                    if let Some(&first) = seen.get(&pair(it, an)) {
-                        return Err(Error::DuplicateLabel {
-                            annotator: c.annotator.to_string(),
-                            item: c.item.to_string(),
-                            first_line: first as usize,
-                            at: Location::default(),
-                        });
-                    }
-                }
-                let it = it.unwrap_or_else(|| d.items.add(&c.item));
-                let an = an.unwrap_or_else(|| d.annotators.add(&c.annotator));
-                d.push_ids(it, an, c.label, c.swapped, c.time_seconds, c.timestamp);
-                seen.insert(pair(it, an), n as u32);
-                if let Some(v) = id {
-                    v.insert(n as u32);
-                }
-                Ok(())
-            });
-            match result {
-                Ok(()) => {}
-                Err(e) if skip_invalid => d.skipped.push(Skipped {
-                    line: n,
-                    error: e.at_line(n).to_string(),
-                }),
-                Err(e) => return Err(e.at_line(n)),
-            }
-        }
-        if d.rows.is_empty() && d.skipped.is_empty() {
-            return Err(Error::Empty {
-                what: "the annotation file".into(),
-                hint: "expected one JSON annotation per line".into(),
-            });
-        }
-        Ok(d)
-    }
-
     /// Row indices grouped by item: `(offsets, order)` where the rows of
     /// item `i` are `order[offsets[i]..offsets[i + 1]]`, in input order.
     pub fn rows_by_item(&self) -> (Vec<u32>, Vec<u32>) {
@@ -288,11 +209,6 @@ impl Dataset {
         }
         c
     }
-}
-
-/// The key of an (item, annotator) pair.
-fn pair(item: u32, annotator: u32) -> u64 {
-    (u64::from(item) << 32) | u64::from(annotator)
 }
 
 /// Counting sort of `keys` (each below `n`) into CSR form: `(offsets, order)`.
