@@ -319,9 +319,11 @@ impl Checked<'_> {
     }
 }
 
-/// Checks one line of JSON, borrowing from it where it can. The fast path
-/// is a typed parse; when that fails the line is re-read field by field so
-/// the error names the field at fault.
+/// Checks one line of JSON, borrowing from it where it can. Lines of the
+/// flat shape prefkit writes are read by hand ([`crate::flat_line`]); the
+/// others by a typed serde parse; when that fails the line is re-read field
+/// by field so the error names the field at fault. All three end in the
+/// same checks, so results and messages do not depend on the path.
 pub(crate) fn check_line(line: &str) -> Result<Checked<'_>> {
     match crate::flat_line::read(line) {
         Some(raw) => raw.check(),
