@@ -25,6 +25,14 @@ if [[ "$have" != "$want" ]]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+# wasm-opt (binaryen) shrinks the module; Debian's binaryen is too old for
+# current Rust output, so take the npm package, pinned, into target/tools/.
+binaryen=132.0.0
+if [[ "$(target/tools/node_modules/.bin/wasm-opt --version 2>/dev/null | awk '{print $3}')" != "${binaryen%%.*}" ]]; then
+  say "installing binaryen $binaryen (wasm-opt) into target/tools"
+  npm install --prefix target/tools --no-audit --no-fund --loglevel=error "binaryen@$binaryen"
+fi
+
 if [[ $with_test == 1 ]]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing chromium and chromium-driver"

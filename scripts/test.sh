@@ -14,6 +14,8 @@ cargo fmt --all -- --check
 say "cargo clippy (warnings denied)"
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+# The annotator's module is built without the `lab` feature.
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --quiet -- -D warnings
 
 say "native tests"
 cargo test --quiet

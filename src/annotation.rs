@@ -85,10 +85,7 @@ impl Annotation {
 
     /// Parses one JSON object (as text). See [`Annotation::from_value`].
     pub fn from_json(text: &str) -> Result<Annotation> {
-        match serde_json::from_str::<RawAnnotation>(text) {
-            Ok(raw) => raw.into_annotation(),
-            Err(_) => Annotation::from_json_slow(text),
-        }
+        check_line(text).map(Checked::into_owned)
     }
 
     fn from_json_slow(text: &str) -> Result<Annotation> {
@@ -205,30 +202,30 @@ pub fn kind(v: &serde_json::Value) -> &'static str {
 }
 
 /// The fast path: a typed, borrowing view of one line.
-#[derive(Deserialize)]
-struct RawAnnotation<'a> {
+#[derive(Debug, Default, PartialEq, Deserialize)]
+pub(crate) struct RawAnnotation<'a> {
     #[serde(default, borrow)]
-    id: Option<Cow<'a, str>>,
+    pub(crate) id: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    task_id: Option<Cow<'a, str>>,
+    pub(crate) task_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    item: Cow<'a, str>,
+    pub(crate) item: Cow<'a, str>,
     #[serde(borrow)]
-    annotator: Cow<'a, str>,
+    pub(crate) annotator: Cow<'a, str>,
     #[serde(borrow)]
-    label: Cow<'a, str>,
+    pub(crate) label: Cow<'a, str>,
     #[serde(default)]
-    time_seconds: Option<f64>,
+    pub(crate) time_seconds: Option<f64>,
     #[serde(default)]
-    swapped: Option<bool>,
+    pub(crate) swapped: Option<bool>,
     #[serde(default, borrow)]
-    dimensions: Option<BTreeMap<Cow<'a, str>, Cow<'a, str>>>,
+    pub(crate) dimensions: Option<BTreeMap<Cow<'a, str>, Cow<'a, str>>>,
     #[serde(default)]
-    timestamp: Option<f64>,
+    pub(crate) timestamp: Option<f64>,
     #[serde(default, borrow)]
-    client_version: Option<Cow<'a, str>>,
+    pub(crate) client_version: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    label_order: Option<Cow<'a, str>>,
+    pub(crate) label_order: Option<Cow<'a, str>>,
 }
 
 /// One line checked, still borrowing from the input text.
@@ -246,7 +243,7 @@ pub(crate) struct Checked<'a> {
 }
 
 impl<'a> RawAnnotation<'a> {
-    fn check(self) -> Result<Checked<'a>> {
+    pub(crate) fn check(self) -> Result<Checked<'a>> {
         if self.item.trim().is_empty() {
             return Err(Error::invalid("item", "must not be empty"));
         }
@@ -322,10 +319,20 @@ impl Checked<'_> {
     }
 }
 
-/// Checks one line of JSON, borrowing from it where it can. The fast path
-/// is a typed parse; when that fails the line is re-read field by field so
-/// the error names the field at fault.
+/// Checks one line of JSON, borrowing from it where it can. Lines of the
+/// flat shape prefkit writes are read by hand ([`crate::flat_line`]); the
+/// others by a typed serde parse; when that fails the line is re-read field
+/// by field so the error names the field at fault. All three end in the
+/// same checks, so results and messages do not depend on the path.
 pub(crate) fn check_line(line: &str) -> Result<Checked<'_>> {
+    match crate::flat_line::read(line) {
+        Some(raw) => raw.check(),
+        None => check_line_serde(line),
+    }
+}
+
+/// [`check_line`] without the hand-rolled shortcut: serde_json only.
+pub(crate) fn check_line_serde(line: &str) -> Result<Checked<'_>> {
     match serde_json::from_str::<RawAnnotation>(line) {
         Ok(raw) => raw.check(),
         Err(_) => {

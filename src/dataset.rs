@@ -4,16 +4,21 @@
 //! Items and annotators become dense `u32` ids; each annotation becomes a
 //! 16-byte [`Row`]. A million annotations take about 16 MB plus the names.
 
-use crate::annotation::{check_line, Annotation, Gold, Skipped};
-use crate::error::{Error, Location, Result};
+use crate::annotation::{Annotation, Gold, Skipped};
 use crate::label::Label;
+use foldhash::fast::FixedState;
 use std::collections::HashMap;
+
+mod parse;
+
+/// A hash map with a fast, fixed-seed (deterministic) hasher.
+type FastMap<K, V> = HashMap<K, V, FixedState>;
 
 /// Names to dense ids, in order of first appearance.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     names: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FastMap<String, u32>,
 }
 
 impl Interner {
@@ -22,6 +27,10 @@ impl Interner {
         if let Some(&i) = self.index.get(name) {
             return i;
         }
+        self.add(name)
+    }
+    /// Adds `name`, known to be new.
+    fn add(&mut self, name: &str) -> u32 {
         let i = self.names.len() as u32;
         self.names.push(name.to_string());
         self.index.insert(name.to_string(), i);
@@ -127,10 +136,23 @@ impl Dataset {
         timestamp: Option<f64>,
     ) {
         let item = self.items.intern(item);
-        if self.gold.len() < self.items.len() {
-            self.gold.push(None);
-        }
         let annotator = self.annotators.intern(annotator);
+        self.push_ids(item, annotator, label, swapped, time, timestamp);
+    }
+
+    /// Adds one row of interned ids.
+    fn push_ids(
+        &mut self,
+        item: u32,
+        annotator: u32,
+        label: Label,
+        swapped: bool,
+        time: Option<f64>,
+        timestamp: Option<f64>,
+    ) {
+        if self.gold.len() < self.items.len() {
+            self.gold.resize(self.items.len(), None);
+        }
         if timestamp.is_some() && self.timestamps.len() < self.rows.len() {
             self.timestamps.resize(self.rows.len(), f64::NAN);
         }
@@ -166,77 +188,6 @@ impl Dataset {
             }
             self.gold[i] = Some(g.label);
         }
-    }
-
-    /// Reads JSONL annotations straight into a dataset, with the same checks
-    /// and messages as [`crate::annotation::parse_annotations_jsonl`], without
-    /// building an owned [`Annotation`] per line.
-    pub fn parse_jsonl(text: &str, skip_invalid: bool) -> Result<Dataset> {
-        let mut d = Dataset::new();
-        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
-        let mut seen: HashMap<(u32, u32), u32> = HashMap::new();
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        for (i, line) in text.lines().enumerate() {
-            let n = i + 1;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let result = check_line(line).and_then(|c| {
-                if let Some(id) = c.id.as_deref() {
-                    if let Some(&first) = ids.get(id) {
-                        return Err(Error::DuplicateId {
-                            id: id.to_string(),
-                            first_line: first as usize,
-                            at: Location {
-                                line: None,
-                                field: Some("id".into()),
-                            },
-                        });
-                    }
-                }
-                let (it, an) = (d.items.get(&c.item), d.annotators.get(&c.annotator));
-                if let (Some(it), Some(an)) = (it, an) {
-                    if let Some(&first) = seen.get(&(it, an)) {
-                        return Err(Error::DuplicateLabel {
-                            annotator: c.annotator.to_string(),
-                            item: c.item.to_string(),
-                            first_line: first as usize,
-                            at: Location::default(),
-                        });
-                    }
-                }
-                Ok(c)
-            });
-            match result {
-                Ok(c) => {
-                    if let Some(id) = c.id.as_deref() {
-                        ids.insert(id.into(), n as u32);
-                    }
-                    d.push_parts(
-                        &c.item,
-                        &c.annotator,
-                        c.label,
-                        c.swapped,
-                        c.time_seconds,
-                        c.timestamp,
-                    );
-                    let r = d.rows[d.rows.len() - 1];
-                    seen.insert((r.item, r.annotator), n as u32);
-                }
-                Err(e) if skip_invalid => d.skipped.push(Skipped {
-                    line: n,
-                    error: e.at_line(n).to_string(),
-                }),
-                Err(e) => return Err(e.at_line(n)),
-            }
-        }
-        if d.rows.is_empty() && d.skipped.is_empty() {
-            return Err(Error::Empty {
-                what: "the annotation file".into(),
-                hint: "expected one JSON annotation per line".into(),
-            });
-        }
-        Ok(d)
     }
 
     /// Row indices grouped by item: `(offsets, order)` where the rows of

@@ -4,12 +4,16 @@
 //! JSON files and HTTP bodies, so one shape serves files, servers and pages.
 //! Failures are JS `Error`s carrying the core's message.
 
+#[cfg(feature = "lab")]
 mod active;
+#[cfg(feature = "lab")]
 mod judge;
 mod report;
 mod session;
 
+#[cfg(feature = "lab")]
 pub use active::*;
+#[cfg(feature = "lab")]
 pub use judge::*;
 pub use report::*;
 pub use session::*;
@@ -169,6 +173,7 @@ pub(crate) fn options(value: JsValue, what: &str) -> Result<serde_json::Value, J
 }
 
 /// `T` from a JS object, or `T::default()` for `undefined` or `null`.
+#[cfg(feature = "lab")]
 pub(crate) fn from_js_or_default<T: DeserializeOwned + Default>(
     value: JsValue,
     what: &str,

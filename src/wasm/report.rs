@@ -208,6 +208,7 @@ impl LiveAgreement {
 /// ```js
 /// costTable({hourly_rate: 15, seconds_per_pair: 20, target_pairs: 100000});
 /// ```
+#[cfg(feature = "lab")]
 #[wasm_bindgen(js_name = costTable)]
 pub fn cost_table(request: JsValue) -> Result<JsValue, JsError> {
     let req: crate::cost::CostRequest = super::from_js(request, "cost request")?;
@@ -223,9 +224,11 @@ pub fn cost_table(request: JsValue) -> Result<JsValue, JsError> {
 /// c.labels({min_reliability: 0.7}, "dawid_skene");   // JSONL {item, label, confidence}
 /// c.summary({overlap: 3}); c.timeline({points: 120});
 /// ```
+#[cfg(feature = "lab")]
 #[wasm_bindgen]
 pub struct Collection(Dataset);
 
+#[cfg(feature = "lab")]
 #[wasm_bindgen]
 impl Collection {
     /// Reads annotations (JSONL text, its UTF-8 bytes or an array of

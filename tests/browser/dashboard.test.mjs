@@ -34,8 +34,8 @@ const asArray = '[' + data.annotations.trimEnd().split('\n').join(',\n') + ']';
 
 /** Why the whole suite cannot run here, or null. */
 function missing() {
-  if (!fs.existsSync(path.join(WWW, 'pkg', 'prefkit.js'))) return 'www/pkg/ is not built (scripts/build-wasm.sh)';
-  const glue = fs.readFileSync(path.join(WWW, 'pkg', 'prefkit.js'), 'utf8');
+  if (!fs.existsSync(path.join(WWW, 'pkg', 'prefkit_lab.js'))) return 'www/pkg/ is not built (scripts/build-wasm.sh)';
+  const glue = fs.readFileSync(path.join(WWW, 'pkg', 'prefkit_lab.js'), 'utf8');
   if (!/export function report\b/.test(glue)) return 'the wasm module has no report() export yet';
   if (!fs.existsSync(BIN)) return 'target/debug/prefkit is not built';
   try {
@@ -327,7 +327,7 @@ test('a bad line is named and the rest loads when asked', { skip }, async () => 
   assert.equal(Number(s.counts['skipped lines']), 1);
   // The list of skipped lines names it, when the module gives the list (Collection.skipped).
   const listed = await page.$$eval('#skipped li', (lis) => lis.map((li) => li.textContent));
-  if (/get skipped\(\)/.test(fs.readFileSync(path.join(WWW, 'pkg', 'prefkit.js'), 'utf8'))) {
+  if (/get skipped\(\)/.test(fs.readFileSync(path.join(WWW, 'pkg', 'prefkit_lab.js'), 'utf8'))) {
     assert.equal(listed.length, 1);
     assert.match(listed[0], /line 7/);
   }
@@ -349,7 +349,7 @@ test('items below the target overlap are counted', { skip }, async () => {
 
 function costMissing() {
   if (skip) return skip;
-  const glue = fs.readFileSync(path.join(WWW, 'pkg', 'prefkit.js'), 'utf8');
+  const glue = fs.readFileSync(path.join(WWW, 'pkg', 'prefkit_lab.js'), 'utf8');
   return /costTable/.test(glue) ? false : 'the wasm module has no costTable export yet';
 }
 

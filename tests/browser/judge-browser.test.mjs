@@ -80,7 +80,7 @@ test('in Chromium, a 200-item run retries, cancels, resumes and routes like the 
       let core = await import('/stand-in-core.js');
       let coreKind = 'stand-in';
       try {
-        const pkg = await import('/pkg/prefkit.js');
+        const pkg = await import('/pkg/prefkit_lab.js');
         if (['buildJudgeRequest', 'assessResponse', 'judgeResult', 'Router'].every((k) => k in pkg)) {
           await pkg.default();
           core = pkg;

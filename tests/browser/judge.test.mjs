@@ -220,12 +220,12 @@ test('endpoint URLs are completed to the chat-completions path', () => {
 });
 
 // The real core, once the lead's wasm binding exports the judge functions.
-const pkg = path.join(here, '../../www/pkg/prefkit.js');
+const pkg = path.join(here, '../../www/pkg/prefkit_lab.js');
 const wasmCore = existsSync(pkg) ? await import(pkg) : null;
 const hasJudgeExports = wasmCore && ['buildJudgeRequest', 'assessResponse', 'judgeResult', 'Router'].every((k) => k in wasmCore);
 
 test('routing counts of a 200-item run match the core rules, with and without logprobs', { skip: !hasJudgeExports && 'www/pkg has no judge exports yet' }, async () => {
-  await wasmCore.default({ module_or_path: readFileSync(path.join(here, '../../www/pkg/prefkit_bg.wasm')) });
+  await wasmCore.default({ module_or_path: readFileSync(path.join(here, '../../www/pkg/prefkit_lab_bg.wasm')) });
   const server = await startJudgeServer({ slowMs: 20 });
   try {
     const list = items();

@@ -4,7 +4,7 @@
 // async function the host page passes), with a concurrency limit, a rate
 // limit, retries with backoff on 429 and 5xx, cancel and resume.
 //
-//   import init, * as core from '../pkg/prefkit.js';
+//   import init, * as core from '../pkg/prefkit_lab.js';
 //   import { JudgeRun, endpointCaller } from './js/judge.js';
 //   await init();
 //   const run = new JudgeRun({

@@ -11,7 +11,7 @@
 // Messages out: {type: 'ready' | 'progress' | 'result' | 'error' | 'export' |
 //                'cost' | 'live-status'}
 
-import init, * as wasm from '../../pkg/prefkit.js';
+import init, * as wasm from '../../pkg/prefkit_lab.js';
 import { isJsonArray, readBytes, readSource, streamEvents, toJsonl } from './sources.js';
 import { scan, summaryFromScan, TIMELINE_POINTS } from './scan.js';
 import { annotatorsCsv, dpoJsonl, labelsJsonl } from './exports.js';
