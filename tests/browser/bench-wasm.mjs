@@ -48,7 +48,7 @@ try {
   const page = await browser.newPage();
   await page.goto(`${base}/`);
   const result = await page.evaluate(async () => {
-    const m = await import('/www/pkg/prefkit.js');
+    const m = await import('/www/pkg/prefkit_lab.js');
     await m.default();
     const bytes = new Uint8Array(await (await fetch('/bench-data/annotations.jsonl')).arrayBuffer());
     const gold = await (await fetch('/bench-data/gold.jsonl')).text();
