@@ -177,10 +177,13 @@ impl Annotation {
             label_order: string("label_order", false)?.map(Cow::Owned),
         };
         let mut a = raw.into_annotation()?;
-        a.dimensions = dimensions
-            .into_iter()
-            .map(|(k, l)| (k, l.unflip(a.swapped && !a_is_canonical(map))))
-            .collect();
+        // Un-flip in place: collecting into a new map would add a sort
+        // to the wasm module for each key and value type.
+        let flip = a.swapped && !a_is_canonical(map);
+        for l in dimensions.values_mut() {
+            *l = l.unflip(flip);
+        }
+        a.dimensions = dimensions;
         Ok(a)
     }
 }

@@ -255,21 +255,26 @@ pub(crate) fn build(
     } else {
         match dawid_skene::fit_votes(&config.aggregation.dawid_skene, &votes) {
             Ok(fit) => {
-                let confusion = annotators
-                    .iter()
-                    .enumerate()
-                    .filter(|&(a, _)| keep.get(a).copied().unwrap_or(false))
-                    .filter_map(|(a, s)| fit.confusion.get(a).map(|m| (s.id.clone(), *m)))
-                    .collect();
+                // Inserts rather than `collect` (which sorts: one more copy
+                // of the sorting code per map type in the wasm module).
+                let mut confusion = BTreeMap::new();
+                for (a, s) in annotators.iter().enumerate() {
+                    if let (true, Some(m)) =
+                        (keep.get(a).copied().unwrap_or(false), fit.confusion.get(a))
+                    {
+                        confusion.insert(s.id.clone(), *m);
+                    }
+                }
+                let mut priors = BTreeMap::new();
+                for l in Label::ALL {
+                    priors.insert(l, fit.priors[l.index()]);
+                }
                 let summary = DawidSkeneSummary {
                     iterations: fit.iterations,
                     converged: fit.converged,
                     log_likelihood: fit.log_likelihood,
                     labels_order: Label::ALL,
-                    priors: Label::ALL
-                        .iter()
-                        .map(|&l| (l, fit.priors[l.index()]))
-                        .collect(),
+                    priors,
                     confusion,
                 };
                 (Some(by_name(fit.labels)), Some(summary))

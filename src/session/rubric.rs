@@ -47,19 +47,17 @@ impl Default for Rubric {
                 "Which response says what is needed without padding?",
             ),
         ];
-        Rubric(
-            dims.into_iter()
-                .map(|(n, w, d)| {
-                    (
-                        n.to_string(),
-                        Dimension {
-                            weight: w,
-                            description: d.to_string(),
-                        },
-                    )
-                })
-                .collect(),
-        )
+        // Inserts rather than `collect`: `BTreeMap::from_iter` sorts, and
+        // each sort is its own copy of the sorting code in the wasm module.
+        let mut map = BTreeMap::new();
+        for (n, w, d) in dims {
+            let dimension = Dimension {
+                weight: w,
+                description: d.to_string(),
+            };
+            map.insert(n.to_string(), dimension);
+        }
+        Rubric(map)
     }
 }
 

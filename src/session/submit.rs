@@ -48,6 +48,10 @@ impl Session {
                 format!("the session showed item \"{}\" with swapped = {swapped}, the page says {s}; reload the batch", req.item),
             ));
         }
+        let mut dimensions = req.dimensions;
+        for l in dimensions.values_mut() {
+            *l = l.unflip(swapped);
+        }
         let annotation = Annotation {
             id: Some(req.id),
             task_id: req.task_id,
@@ -56,11 +60,7 @@ impl Session {
             label: shown_label.unflip(swapped),
             time_seconds: Some(req.time_seconds),
             swapped,
-            dimensions: req
-                .dimensions
-                .into_iter()
-                .map(|(k, l)| (k, l.unflip(swapped)))
-                .collect(),
+            dimensions,
             timestamp: req.timestamp,
             client_version: req.client_version,
         };
