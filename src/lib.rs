@@ -19,6 +19,7 @@ mod flat_line;
 pub mod judge;
 pub mod label;
 pub mod math;
+mod order;
 pub mod reliability;
 pub mod report;
 pub mod session;

@@ -124,8 +124,9 @@ pub(crate) fn pairs_from_dataset(data: &Dataset, min_shared: usize) -> Vec<Cohen
 
 /// Annotator ids sorted by name, and each id's rank in that order.
 pub(crate) fn name_order(names: &[String]) -> (Vec<u32>, Vec<u32>) {
-    let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
-    by_name.sort_unstable_by(|&x, &y| names[x as usize].cmp(&names[y as usize]));
+    let by_name = crate::order::sorted_indices(names.len(), &|x, y| {
+        names[x as usize].cmp(&names[y as usize])
+    });
     let mut rank = vec![0u32; names.len()];
     for (r, &a) in by_name.iter().enumerate() {
         rank[a as usize] = r as u32;
@@ -193,10 +194,12 @@ pub(crate) fn pairs_from_groups(
                 confusion[slot[rb] as usize][(e & 0xff) as usize] += 1;
             }
         }
-        let mut order: Vec<usize> = (0..kept.len()).collect();
-        order.sort_unstable_by_key(|&s| kept[s]);
+        // `kept` holds each partner once: no ties.
+        let order = crate::order::sorted_indices(kept.len(), &|x, y| {
+            kept[x as usize].cmp(&kept[y as usize])
+        });
         let a = &names[by_name[ra] as usize];
-        for s in order {
+        for s in order.into_iter().map(|s| s as usize) {
             let b = &names[by_name[kept[s] as usize] as usize];
             out.push(pair(a, b, &confusion[s]));
         }

@@ -67,7 +67,7 @@ pub struct PublicTask {
 impl Task {
     /// The task as the annotator's page may see it (see the module docs).
     pub fn public(&self) -> PublicTask {
-        let mut examples: Vec<PublicExample> = self
+        let pairs: Vec<_> = self
             .examples
             .iter()
             .map(|e| (&e.id, &e.prompt, &e.response_a, &e.response_b))
@@ -76,14 +76,21 @@ impl Task {
                     .iter()
                     .map(|g| (&g.id, &g.prompt, &g.response_a, &g.response_b)),
             )
-            .map(|(id, prompt, a, b)| PublicExample {
+            .collect();
+        // Ids are unique across examples and gold (the task checks).
+        let order = crate::order::sorted_indices(pairs.len(), &|x, y| {
+            pairs[x as usize].0.cmp(pairs[y as usize].0)
+        });
+        let examples = order
+            .iter()
+            .filter_map(|&i| pairs.get(i as usize))
+            .map(|&(id, prompt, a, b)| PublicExample {
                 id: id.clone(),
                 prompt: prompt.clone(),
                 response_a: a.clone(),
                 response_b: b.clone(),
             })
             .collect();
-        examples.sort_by(|x, y| x.id.cmp(&y.id));
         PublicTask {
             task_id: self.task_id.clone(),
             guidelines: self.guidelines.clone(),

@@ -89,10 +89,16 @@ impl Session {
                 .count() as u64;
             batches += a.batches.len() as u64 - u64::from(a.on_demand.is_some());
             if a.flagged {
-                flagged.push(a.name.clone());
+                flagged.push(&a.name);
             }
         }
-        flagged.sort();
+        let order = crate::order::sorted_indices(flagged.len(), &|x, y| {
+            flagged[x as usize].cmp(flagged[y as usize])
+        });
+        let flagged: Vec<String> = order
+            .iter()
+            .filter_map(|&i| flagged.get(i as usize).map(|s| s.to_string()))
+            .collect();
         SessionStats {
             report: self.live.snapshot(),
             session: SessionCounts {
