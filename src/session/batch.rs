@@ -2,13 +2,13 @@
 //! assembled elsewhere ([`Session::adopt_batch`]).
 
 use super::fields::{shown, Fields};
+use super::hash::FxHashMap;
 use super::{Annotator, BatchState, Item, Kind, Session, Slot};
 use crate::error::{Error, Result};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// One pair as the page shows it. Gold and regular items look alike.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,9 +189,11 @@ impl Session {
     pub fn adopt_batch(&mut self, batch: Batch) -> Result<()> {
         let a = self.annotator_mut(&batch.annotator)?;
         let who = &self.annotators[a as usize];
-        let mut seen = BTreeSet::new();
+        // The item index's map type: one copy of the map code in the wasm
+        // module (the values are unused).
+        let mut seen: FxHashMap<String, u32> = FxHashMap::default();
         for (k, it) in batch.items.iter().enumerate() {
-            if !seen.insert(it.id.as_str()) {
+            if seen.insert(it.id.clone(), 0).is_some() {
                 return Err(Error::invalid(
                     format!("items[{k}].id"),
                     format!("item \"{}\" is twice in the batch", it.id),

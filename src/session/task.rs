@@ -17,12 +17,12 @@
 
 use super::fields::{shown, Fields};
 use super::gold::GoldMatch;
+use super::hash::FxHashMap;
 use super::rubric::Rubric;
 use crate::error::{Error, Result};
 use crate::label::Label;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// A pair to label.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -176,7 +176,9 @@ impl Task {
             Some(v) => Rubric::from_value(v)?,
             None => Rubric::default(),
         };
-        let mut ids = BTreeSet::new();
+        // The ids seen so far, in the session's item index type (one copy
+        // of the map code in the wasm module; the values are unused).
+        let mut ids = FxHashMap::default();
         let examples = list(&f, "examples", true, |v, path| {
             let e = Fields::new(v, path)?;
             e.only(&["id", "prompt", "response_a", "response_b", "metadata"])?;
@@ -244,9 +246,9 @@ impl Task {
     }
 }
 
-fn unique_id(f: &Fields<'_>, ids: &mut BTreeSet<String>) -> Result<String> {
+fn unique_id(f: &Fields<'_>, ids: &mut FxHashMap<String, u32>) -> Result<String> {
     let id = f.required_str("id")?;
-    if !ids.insert(id.clone()) {
+    if ids.insert(id.clone(), 0).is_some() {
         return Err(Error::invalid(
             f.path_of("id"),
             format!("duplicate item id \"{id}\" (ids must be unique across examples and gold)"),
