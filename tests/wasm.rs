@@ -297,3 +297,40 @@ fn random_garbage_fed_to_every_export_gives_errors_and_never_kills_the_module() 
     assert!(s.stats().is_ok());
     assert!(live.snapshot().is_ok());
 }
+
+#[wasm_bindgen_test]
+fn a_batch_from_one_session_is_adopted_by_another_and_its_items_take_submits() {
+    let mut server = api::Session::new(obj(&task_json()), Some(3.0)).unwrap();
+    let mut page = api::Session::new(obj(&task_json()), Some(4.0)).unwrap();
+    let batch = server.next_batch("w1").unwrap();
+    page.adopt_batch(batch.clone()).map_err(message).unwrap();
+    let items: js_sys::Array = js_sys::Reflect::get(&batch, &"items".into())
+        .unwrap()
+        .into();
+    let first = items.get(0);
+    let id = js_sys::Reflect::get(&first, &"id".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let swapped = js_sys::Reflect::get(&first, &"swapped".into())
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    let choice = if swapped { "B>" } else { "A>" };
+    let req = format!(
+        "{{\"id\":\"x1\",\"item\":\"{id}\",\"annotator\":\"w1\",\"choice\":\"{choice}\",\"time_seconds\":9}}"
+    );
+    let verdict = json(&page.submit(obj(&req)).map_err(message).unwrap());
+    assert!(verdict.contains("\"label\":\"A>\""), "{verdict}");
+    // The same batch again: its items are held already.
+    let again = message(page.adopt_batch(batch).unwrap_err());
+    assert!(again.contains("cannot adopt the batch"), "{again}");
+    // A wrong field is named.
+    let bad = message(
+        page.adopt_batch(obj(
+            "{\"annotator\":\"w2\",\"items\":[{\"id\":\"ex-1\",\"swapped\":\"yes\"}]}",
+        ))
+        .unwrap_err(),
+    );
+    assert!(bad.contains("items[0].swapped"), "{bad}");
+}

@@ -20,6 +20,7 @@ pub use session::*;
 
 use crate::annotation::Annotation;
 use crate::label::Label;
+#[cfg(feature = "lab")]
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -93,7 +94,11 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 }
 
 /// Reads a JS value into a `serde_json::Value` (so the core can name the
-/// field at fault) and then into `T`.
+/// field at fault) and then into `T`. Only the lab exports use it: the
+/// annotator's exports read requests with the core's own field-by-field
+/// readers, which keeps serde's typed deserialization of a JSON value out
+/// of the smaller module.
+#[cfg(feature = "lab")]
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
     let json: serde_json::Value =
         serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))?;

@@ -1,6 +1,6 @@
 //! The live annotation session.
 
-use super::{from_js, js_err, json_of, to_js};
+use super::{js_err, json_of, to_js};
 use crate::annotation::Annotation;
 use crate::session::{Batch, Session as CoreSession, SubmitRequest, Task};
 use wasm_bindgen::prelude::*;
@@ -72,7 +72,8 @@ impl Session {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Batch")] batch: JsValue,
     ) -> Result<(), JsError> {
-        let b: Batch = from_js(batch, "batch")?;
+        let v = json_of(batch, "batch")?;
+        let b = Batch::from_value(&v).map_err(js_err)?;
         self.0.adopt_batch(b).map_err(js_err)
     }
 
