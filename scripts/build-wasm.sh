@@ -11,13 +11,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 opt=target/tools/node_modules/.bin/wasm-opt
 [[ -x $opt ]] || echo "note: $opt not found (run scripts/setup.sh): the modules are not size-optimized" >&2
 
-# build NAME CARGO_FEATURE_FLAGS...
+# build NAME CARGO_PROFILE CARGO_FEATURE_FLAGS...
 build() {
-  local name=$1
-  shift
-  cargo build --lib --target wasm32-unknown-unknown --profile wasm --quiet "$@"
+  local name=$1 profile=$2
+  shift 2
+  cargo build --lib --target wasm32-unknown-unknown --profile "$profile" --quiet "$@"
   wasm-bindgen --target web --out-dir www/pkg --out-name "$name" \
-    target/wasm32-unknown-unknown/wasm/prefkit.wasm
+    "target/wasm32-unknown-unknown/$profile/prefkit.wasm"
   local wasm=www/pkg/${name}_bg.wasm
   # wasm-opt -Oz cuts about a third and drops the name section.
   if [[ -x $opt ]]; then
@@ -31,5 +31,5 @@ build() {
     "$wasm" $((raw / 1024)) $((gz / 1024))
 }
 
-build prefkit_lab
-build prefkit --no-default-features
+build prefkit_lab wasm
+build prefkit wasm-annotator --no-default-features
