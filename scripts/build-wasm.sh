@@ -19,9 +19,11 @@ build() {
   wasm-bindgen --target web --out-dir www/pkg --out-name "$name" \
     "target/wasm32-unknown-unknown/$profile/prefkit.wasm"
   local wasm=www/pkg/${name}_bg.wasm
-  # wasm-opt -Oz cuts about a third and drops the name section.
+  # wasm-opt -Oz cuts about a third and drops the name section. The module
+  # defines its own memory (fresh, so zero-filled) and Rust leaves its first
+  # kilobyte unused: the two flags let wasm-opt rely on both.
   if [[ -x $opt ]]; then
-    "$opt" -Oz "$wasm" -o "$wasm.opt"
+    "$opt" -Oz --low-memory-unused --zero-filled-memory "$wasm" -o "$wasm.opt"
     mv "$wasm.opt" "$wasm"
   fi
   local raw gz
