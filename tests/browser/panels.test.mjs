@@ -23,8 +23,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prefkit-panels-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function missing() {
-  if (!fs.existsSync(path.join(WWW, 'pkg', 'prefkit.js'))) return 'www/pkg/ is not built (scripts/build-wasm.sh)';
-  const glue = fs.readFileSync(path.join(WWW, 'pkg', 'prefkit.js'), 'utf8');
+  if (!fs.existsSync(path.join(WWW, 'pkg', 'prefkit_lab.js'))) return 'www/pkg/ is not built (scripts/build-wasm.sh)';
+  const glue = fs.readFileSync(path.join(WWW, 'pkg', 'prefkit_lab.js'), 'utf8');
   for (const name of ['selectNext', 'leaderboard', 'buildJudgeRequest', 'Router']) {
     if (!new RegExp(`export (function|class) ${name}\\b`).test(glue)) return `the wasm module has no ${name} export`;
   }
