@@ -21,7 +21,7 @@ fn cases() -> Vec<Value> {
 fn the_corpus_has_at_least_forty_cases_in_every_style() {
     let cases = cases();
     assert!(cases.len() >= 40, "{} cases", cases.len());
-    for style in ["gpt", "claude", "llama", "reasoning"] {
+    for style in ["gpt", "sectioned", "llama", "reasoning"] {
         let n = cases.iter().filter(|c| c["style"] == style).count();
         assert!(n >= 5, "style {style}: {n} cases");
     }
