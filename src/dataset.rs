@@ -168,6 +168,16 @@ impl Dataset {
         });
     }
 
+    /// Builds a dataset from `(item, annotator, canonical label)` triples,
+    /// with no gold: the shortest way to write small examples and tests.
+    pub fn from_labels(rows: &[(&str, &str, Label)]) -> Self {
+        let mut d = Dataset::new();
+        for &(item, annotator, label) in rows {
+            d.push_parts(item, annotator, label, false, None, None);
+        }
+        d
+    }
+
     /// Builds a dataset from annotations and gold answers.
     pub fn from_annotations(annotations: &[Annotation], gold: &[Gold]) -> Self {
         let mut d = Dataset::new();

@@ -46,14 +46,9 @@ pub fn fit(d: &Dataset) -> Vec<Option<Label>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Annotation;
 
     fn data(rows: &[(&str, &str, Label)]) -> Dataset {
-        let a: Vec<Annotation> = rows
-            .iter()
-            .map(|&(i, w, l)| Annotation::new(i, w, l))
-            .collect();
-        Dataset::from_annotations(&a, &[])
+        Dataset::from_labels(rows)
     }
 
     #[test]

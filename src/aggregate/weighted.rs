@@ -48,11 +48,7 @@ mod tests {
     use Label::*;
 
     fn data(rows: &[(&str, &str, Label)]) -> Dataset {
-        let a: Vec<Annotation> = rows
-            .iter()
-            .map(|&(i, w, l)| Annotation::new(i, w, l))
-            .collect();
-        Dataset::from_annotations(&a, &[])
+        Dataset::from_labels(rows)
     }
 
     #[test]

@@ -34,18 +34,22 @@ fn text_of(input: &JsValue, what: &str) -> Result<String, JsError> {
     Ok(text)
 }
 
-/// Annotations with every check of `prefkit report`. For arrays, errors
-/// say `annotation #N` (1-based) instead of `line N`.
-fn dataset_of(input: JsValue, skip_invalid: bool) -> Result<Dataset, JsError> {
+/// Annotations with every check of `prefkit report`, and their gold
+/// answers. For arrays, errors say `annotation #N` (1-based) instead of
+/// `line N`.
+fn dataset_of(input: JsValue, gold: JsValue, skip_invalid: bool) -> Result<Dataset, JsError> {
+    let gold = gold_of(gold)?;
     let array = js_sys::Array::is_array(&input);
     let text = text_of(&input, "annotations")?;
-    Dataset::parse_jsonl(&text, skip_invalid).map_err(|e| {
+    let mut d = Dataset::parse_jsonl(&text, skip_invalid).map_err(|e| {
         let m = e.to_string();
         JsError::new(&match m.strip_prefix("line ") {
             Some(rest) if array => format!("annotation #{rest}"),
             _ => m,
         })
-    })
+    })?;
+    d.set_gold(&gold);
+    Ok(d)
 }
 
 fn gold_of(gold: JsValue) -> Result<Vec<Gold>, JsError> {
@@ -94,9 +98,7 @@ pub fn report(
     #[wasm_bindgen(unchecked_param_type = "ReportConfig | undefined")] config: JsValue,
 ) -> Result<JsValue, JsError> {
     let (config, skip) = config_of(config)?;
-    let gold = gold_of(gold)?;
-    let mut d = dataset_of(annotations, skip)?;
-    d.set_gold(&gold);
+    let d = dataset_of(annotations, gold, skip)?;
     let report = crate::report::run(&d, &config);
     to_js_json(&WithSkipped {
         report: &report,
@@ -125,9 +127,7 @@ pub fn report_json(
     config: JsValue,
 ) -> Result<String, JsError> {
     let (config, skip) = config_of(config)?;
-    let gold = gold_of(gold)?;
-    let mut d = dataset_of(annotations, skip)?;
-    d.set_gold(&gold);
+    let d = dataset_of(annotations, gold, skip)?;
     serde_json::to_string(&crate::report::run(&d, &config))
         .map_err(|e| JsError::new(&e.to_string()))
 }
@@ -242,9 +242,7 @@ impl Collection {
                 JsError::new("collection options.skip_invalid: expected true or false")
             })?,
         };
-        let gold = gold_of(gold)?;
-        let mut d = dataset_of(input, skip)?;
-        d.set_gold(&gold);
+        let d = dataset_of(input, gold, skip)?;
         Ok(Collection(d))
     }
 
