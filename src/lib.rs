@@ -15,6 +15,7 @@ pub mod confidence;
 pub mod cost;
 pub mod dataset;
 pub mod error;
+mod fields;
 mod flat_line;
 pub mod judge;
 pub mod label;

@@ -385,11 +385,21 @@ fn pairs_sharing_fewer_than_min_shared_items_are_left_out() {
         &AgreementConfig::default(),
     );
     assert!(none.cohen_kappa.is_empty(), "default min_shared is 10");
-    let config: AgreementConfig = serde_json::from_str(r#"{"min_shared": 3}"#).unwrap();
-    assert_eq!(config.min_shared, 3);
-    assert!(serde_json::from_str::<AgreementConfig>(r#"{"min_share": 3}"#).is_err());
+    let read = |text: &str| prefkit::report::ReportConfig::from_json(text).map(|c| c.agreement);
     assert_eq!(
-        serde_json::from_str::<AgreementConfig>("{}").unwrap(),
+        read(r#"{"agreement": {"min_shared": 3}}"#)
+            .unwrap()
+            .min_shared,
+        3
+    );
+    assert_eq!(
+        read(r#"{"agreement": {"min_share": 3}}"#)
+            .unwrap_err()
+            .to_string(),
+        "field \"agreement.min_share\": unknown key; expected one of min_shared"
+    );
+    assert_eq!(
+        read(r#"{"agreement": {}}"#).unwrap(),
         AgreementConfig::default()
     );
 }

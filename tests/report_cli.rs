@@ -157,7 +157,10 @@ fn bad_settings_are_refused_by_name() {
             "--config",
             &fixture("report_config_unknown.json"),
         ],
-        &["unknown field `reliabilty`", "expected one of"],
+        &[
+            "field \"reliabilty\": unknown key",
+            "expected one of agreement, reliability",
+        ],
     );
     fails_with(
         &[

@@ -54,7 +54,7 @@ use super::{pick, Votes};
 use crate::dataset::{group, Dataset};
 use crate::error::{Error, Result};
 use crate::label::{Label, K};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Items with at most this many labels have their E-step products formed
 /// directly rather than as sums of logs (see `Em::e_step`).
@@ -64,8 +64,7 @@ pub const LINEAR_MAX_LABELS: usize = 16;
 pub const EPS: f64 = 1e-10;
 
 /// Hyperparameters of the EM run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Config {
     /// Most EM iterations (E-step then M-step). Default 50.
     pub max_iterations: u32,
@@ -76,6 +75,20 @@ pub struct Config {
     pub eps: f64,
     /// Hold items with a gold label at it. Default true.
     pub hold_gold: bool,
+}
+
+impl Config {
+    /// Reads the `aggregation.dawid_skene` part of a config file.
+    pub(crate) fn read(f: &crate::fields::Fields) -> Result<Self> {
+        f.only(&["max_iterations", "tolerance", "eps", "hold_gold"])?;
+        let d = Config::default();
+        Ok(Config {
+            max_iterations: f.u32_or("max_iterations", d.max_iterations, 0)?,
+            tolerance: f.number_or("tolerance", d.tolerance)?,
+            eps: f.number_or("eps", d.eps)?,
+            hold_gold: f.bool_or("hold_gold", d.hold_gold)?,
+        })
+    }
 }
 
 impl Default for Config {

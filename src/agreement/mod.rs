@@ -43,8 +43,7 @@ use tally::Tallies;
 
 /// Settings of the agreement figures. Read from the `agreement` part of a
 /// config file; every field has a default.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AgreementConfig {
     /// Least number of shared items for an annotator pair to get a Cohen's
     /// kappa entry (values below 1 count as 1). Default 10: on fewer items
@@ -52,6 +51,17 @@ pub struct AgreementConfig {
     /// in large crowds most pairs share only an item or two, which would
     /// flood the report with meaningless entries.
     pub min_shared: usize,
+}
+
+impl AgreementConfig {
+    /// Reads the `agreement` part of a config file.
+    pub(crate) fn read(f: &crate::fields::Fields) -> crate::error::Result<Self> {
+        f.only(&["min_shared"])?;
+        let min_shared = f.int_or("min_shared", 10, 0)?;
+        Ok(AgreementConfig {
+            min_shared: usize::try_from(min_shared).unwrap_or(usize::MAX),
+        })
+    }
 }
 
 impl Default for AgreementConfig {

@@ -43,11 +43,12 @@ pub use tally::{AnnotatorTally, Runs};
 use crate::aggregate::majority;
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
+use crate::fields::{num, shown, Fields};
 use crate::label::{Label, K};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How a label is compared with a reference label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Match {
     /// Equal labels only.
@@ -57,6 +58,22 @@ pub enum Match {
 }
 
 impl Match {
+    /// Reads `key` of `f` (`"exact"` or `"directional"`), `default` when absent.
+    pub(crate) fn read(f: &Fields, key: &str, default: Match) -> Result<Match> {
+        match f.get(key) {
+            None => Ok(default),
+            Some(serde_json::Value::String(s)) if s == "exact" => Ok(Match::Exact),
+            Some(serde_json::Value::String(s)) if s == "directional" => Ok(Match::Directional),
+            Some(other) => Err(Error::invalid(
+                f.path_of(key),
+                format!(
+                    "expected \"directional\" or \"exact\", got {}",
+                    shown(other)
+                ),
+            )),
+        }
+    }
+
     /// Whether `a` matches `b`.
     pub fn matches(self, a: Label, b: Label) -> bool {
         match self {
@@ -67,8 +84,7 @@ impl Match {
 }
 
 /// Every threshold and weight of the reliability figures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReliabilityConfig {
     /// How gold answers are scored. Default directional.
     pub gold_match: Match,
@@ -113,6 +129,45 @@ impl Default for ReliabilityConfig {
 }
 
 impl ReliabilityConfig {
+    /// Reads the `reliability` part of a config file: every field optional,
+    /// unknown ones refused by name. Values are checked by [`Self::check`].
+    pub(crate) fn read(f: &Fields) -> Result<Self> {
+        f.only(&[
+            "gold_match",
+            "majority_match",
+            "majority_leave_one_out",
+            "min_labels_for_majority",
+            "speed_threshold_seconds",
+            "weight_gold",
+            "weight_majority",
+            "weight_speed",
+            "undefined_score",
+            "flag_min_gold",
+            "flag_gold_accuracy_below",
+        ])?;
+        let d = Self::default();
+        Ok(ReliabilityConfig {
+            gold_match: Match::read(f, "gold_match", d.gold_match)?,
+            majority_match: Match::read(f, "majority_match", d.majority_match)?,
+            majority_leave_one_out: f
+                .bool_or("majority_leave_one_out", d.majority_leave_one_out)?,
+            min_labels_for_majority: f.u32_or(
+                "min_labels_for_majority",
+                d.min_labels_for_majority,
+                0,
+            )?,
+            speed_threshold_seconds: f
+                .number_or("speed_threshold_seconds", d.speed_threshold_seconds)?,
+            weight_gold: f.number_or("weight_gold", d.weight_gold)?,
+            weight_majority: f.number_or("weight_majority", d.weight_majority)?,
+            weight_speed: f.number_or("weight_speed", d.weight_speed)?,
+            undefined_score: f.number_or("undefined_score", d.undefined_score)?,
+            flag_min_gold: f.u32_or("flag_min_gold", d.flag_min_gold, 0)?,
+            flag_gold_accuracy_below: f
+                .number_or("flag_gold_accuracy_below", d.flag_gold_accuracy_below)?,
+        })
+    }
+
     /// Refuses values that would make the figures meaningless, naming the field.
     pub fn check(&self) -> Result<()> {
         let finite = [
@@ -126,7 +181,7 @@ impl ReliabilityConfig {
             if !v.is_finite() || v < 0.0 {
                 return Err(Error::invalid(
                     field,
-                    format!("must be a finite number, not negative; got {v}"),
+                    format!("must be a finite number, not negative; got {}", num(v)),
                 ));
             }
         }
@@ -135,7 +190,7 @@ impl ReliabilityConfig {
                 "speed_threshold_seconds",
                 format!(
                     "must be a positive number of seconds; got {}",
-                    self.speed_threshold_seconds
+                    num(self.speed_threshold_seconds)
                 ),
             ));
         }

@@ -133,9 +133,32 @@ fn exact_gold_matching_and_leave_one_out_majorities_are_options() {
 
 #[test]
 fn configs_refuse_unknown_fields_and_bad_values_by_name() {
-    let e = serde_json::from_str::<ReliabilityConfig>(r#"{"weight_gld": 0.5}"#).unwrap_err();
-    assert!(e.to_string().contains("weight_gld"), "{e}");
-    let c: ReliabilityConfig = serde_json::from_str(r#"{"gold_match": "exact"}"#).unwrap();
+    use crate::report::ReportConfig;
+    let e = ReportConfig::from_json(r#"{"reliability": {"weight_gld": 0.5}}"#).unwrap_err();
+    assert!(
+        e.to_string().starts_with(
+            "field \"reliability.weight_gld\": unknown key; expected one of gold_match, "
+        ),
+        "{e}"
+    );
+    let e = ReportConfig::from_json(r#"{"reliability": {"gold_match": "exakt"}}"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "field \"reliability.gold_match\": expected \"directional\" or \"exact\", got \"exakt\""
+    );
+    let e = ReportConfig::from_json(r#"{"reliability": {"flag_min_gold": 1.5}}"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "field \"reliability.flag_min_gold\": expected a non-negative integer, got 1.5"
+    );
+    let e = ReportConfig::from_json(r#"{"reliability": {"weight_speed": -0.5}}"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "field \"reliability.weight_speed\": must be a finite number, not negative; got -0.5"
+    );
+    let c = ReportConfig::from_json(r#"{"reliability": {"gold_match": "exact"}}"#)
+        .unwrap()
+        .reliability;
     assert_eq!(c.gold_match, Match::Exact);
     assert_eq!(c.weight_gold, 0.4);
     let bad = ReliabilityConfig {

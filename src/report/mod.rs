@@ -34,7 +34,10 @@
 //! }"#).unwrap();
 //! assert_eq!(config.reliability.flag_min_gold, 5); // a default
 //! let e = ReportConfig::from_json(r#"{"min_relability": 0.5}"#).unwrap_err();
-//! assert!(e.to_string().contains("unknown field `min_relability`"));
+//! assert_eq!(
+//!     e.to_string(),
+//!     "field \"min_relability\": unknown key; expected one of agreement, reliability, aggregation, min_reliability"
+//! );
 //! ```
 //!
 //! Filtering: reliability is computed on every annotation; annotators whose
@@ -54,15 +57,15 @@ use crate::aggregate::{dawid_skene, majority, weighted, Votes};
 use crate::agreement::{self, AgreementConfig, AgreementReport};
 use crate::dataset::Dataset;
 use crate::error::{Error, Result};
+use crate::fields::{num, Fields};
 use crate::label::{Label, K};
 use crate::reliability::{self, AnnotatorStats, ReliabilityConfig};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Settings of the aggregations.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AggregationConfig {
     /// Dawid-Skene EM settings.
     pub dawid_skene: dawid_skene::Config,
@@ -70,8 +73,7 @@ pub struct AggregationConfig {
 
 /// Every setting of the report; each part has defaults, so `{}` is a
 /// valid config file. Unknown fields are refused by name.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportConfig {
     /// Agreement figures.
     pub agreement: AgreementConfig,
@@ -98,10 +100,47 @@ impl ReportConfig {
     /// Reads a JSON config, refusing unknown fields and bad values with a
     /// message that names them.
     pub fn from_json(text: &str) -> Result<ReportConfig> {
-        let config: ReportConfig = serde_json::from_str(text).map_err(|e| Error::NotJson {
-            message: format!("bad report config: {e}"),
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
+            message: format!("report config is not valid JSON: {e}"),
             at: Default::default(),
         })?;
+        ReportConfig::from_value(&value)
+    }
+
+    /// Reads a config from a JSON value, field by field: every part is
+    /// optional, unknown keys are refused with their full path
+    /// (`aggregation.dawid_skene.max_iter`), then [`Self::check`] runs.
+    pub fn from_value(value: &serde_json::Value) -> Result<ReportConfig> {
+        let f = Fields::new(value, "")?;
+        f.only(&["agreement", "reliability", "aggregation", "min_reliability"])?;
+        let part = |key: &str| f.get(key).map(|v| Fields::new(v, key)).transpose();
+        let d = ReportConfig::default();
+        let config = ReportConfig {
+            agreement: match part("agreement")? {
+                Some(p) => AgreementConfig::read(&p)?,
+                None => d.agreement,
+            },
+            reliability: match part("reliability")? {
+                Some(p) => ReliabilityConfig::read(&p)?,
+                None => d.reliability,
+            },
+            aggregation: match part("aggregation")? {
+                Some(p) => {
+                    p.only(&["dawid_skene"])?;
+                    match p.get("dawid_skene") {
+                        Some(v) => AggregationConfig {
+                            dawid_skene: dawid_skene::Config::read(&Fields::new(
+                                v,
+                                &p.path_of("dawid_skene"),
+                            )?)?,
+                        },
+                        None => d.aggregation,
+                    }
+                }
+                None => d.aggregation,
+            },
+            min_reliability: f.number_or("min_reliability", d.min_reliability)?,
+        };
         config.check()?;
         Ok(config)
     }
@@ -111,7 +150,7 @@ impl ReportConfig {
         if !self.min_reliability.is_finite() {
             return Err(Error::invalid(
                 "min_reliability",
-                format!("must be a finite number; got {}", self.min_reliability),
+                format!("must be a finite number; got {}", num(self.min_reliability)),
             ));
         }
         self.reliability
@@ -121,7 +160,7 @@ impl ReportConfig {
         if !(ds.eps > 0.0 && ds.eps < 1.0) {
             return Err(Error::invalid(
                 "aggregation.dawid_skene.eps",
-                format!("must be between 0 and 1; got {}", ds.eps),
+                format!("must be between 0 and 1; got {}", num(ds.eps)),
             ));
         }
         if ds.tolerance.is_nan() {
@@ -283,7 +322,7 @@ pub(crate) fn build(
                 let reason = if kept.is_empty() && !d.rows.is_empty() {
                     format!(
                         "every annotator is below min_reliability ({})",
-                        config.min_reliability
+                        num(config.min_reliability)
                     )
                 } else {
                     e.to_string()

@@ -1,10 +1,10 @@
 //! Batches: assembling them ([`Session::next_batch`]) and taking over one
 //! assembled elsewhere ([`Session::adopt_batch`]).
 
-use super::fields::{shown, Fields};
 use super::hash::FxHashMap;
 use super::{Annotator, BatchState, Item, Kind, Session, Slot};
 use crate::error::{Error, Result};
+use crate::fields::{shown, Fields};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};

@@ -32,7 +32,6 @@
 //! natively and in WebAssembly.
 
 mod batch;
-mod fields;
 mod gold;
 mod hash;
 mod pool;

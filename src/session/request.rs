@@ -1,7 +1,7 @@
 //! The page's answer to one item, as it sends it.
 
-use super::fields::{shown, Fields};
 use crate::error::{Error, Result};
+use crate::fields::{shown, Fields};
 use crate::label::Label;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

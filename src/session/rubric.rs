@@ -1,8 +1,8 @@
 //! The rubric: weighted dimensions (helpfulness, correctness, ...) and the
 //! rule that turns per-dimension ratings into one overall label.
 
-use super::fields::{shown, Fields};
 use crate::error::{Error, Result};
+use crate::fields::{shown, Fields};
 use crate::label::Label;
 use serde::Serialize;
 use serde_json::Value;

@@ -7,6 +7,7 @@ use super::verdict::{stored, Flag, FlagReason, GoldFeedback, Progress, Status, V
 use super::{BatchState, Kind, Session, Slot};
 use crate::annotation::Annotation;
 use crate::error::{Error, Result};
+use crate::fields::num;
 
 impl Session {
     /// Takes one answer from the page. Checks that the item is in an open
@@ -21,7 +22,7 @@ impl Session {
                 "time_seconds",
                 format!(
                     "expected a finite number of seconds >= 0, got {}",
-                    req.time_seconds
+                    num(req.time_seconds)
                 ),
             ));
         }
@@ -89,7 +90,7 @@ impl Session {
             if !t.is_finite() || t < 0.0 {
                 return Err(Error::invalid(
                     "time_seconds",
-                    format!("expected a finite number of seconds >= 0, got {t}"),
+                    format!("expected a finite number of seconds >= 0, got {}", num(t)),
                 ));
             }
         }

@@ -15,11 +15,11 @@
 //! level (extra data about an example belongs in its `metadata`), so a typo
 //! such as `"batchsize"` is an error rather than a silently ignored setting.
 
-use super::fields::{shown, Fields};
 use super::gold::GoldMatch;
 use super::hash::FxHashMap;
 use super::rubric::Rubric;
 use crate::error::{Error, Result};
+use crate::fields::{num, shown, Fields};
 use crate::label::Label;
 use serde::Serialize;
 use serde_json::Value;
@@ -289,15 +289,6 @@ fn config_from_value(value: &Value) -> Result<TaskConfig> {
     let c = Fields::new(value, "config")?;
     c.only(CONFIG_KEYS)?;
     let d = TaskConfig::default();
-    let int = |key: &str, default: u32, min: u64| -> Result<u32> {
-        let n = c.int_or(key, default as u64, min)?;
-        u32::try_from(n).map_err(|_| {
-            Error::invalid(
-                c.path_of(key),
-                format!("expected at most {}, got {n}", u32::MAX),
-            )
-        })
-    };
     let gold_match = match c.get("gold_match") {
         None => d.gold_match,
         Some(Value::String(s)) if s == "directional" => GoldMatch::Directional,
@@ -325,14 +316,17 @@ fn config_from_value(value: &Value) -> Result<TaskConfig> {
     if fast_seconds <= 0.0 {
         return Err(Error::invalid(
             "config.fast_seconds",
-            format!("expected a number of seconds > 0, got {fast_seconds}"),
+            format!(
+                "expected a number of seconds > 0, got {}",
+                num(fast_seconds)
+            ),
         ));
     }
     Ok(TaskConfig {
-        batch_size: int("batch_size", d.batch_size, 1)?,
+        batch_size: c.u32_or("batch_size", d.batch_size, 1)?,
         gold_fraction: c.number_in("gold_fraction", d.gold_fraction, 0.0, 1.0, true)?,
-        overlap: int("overlap", d.overlap, 1)?,
-        min_gold_for_flag: int("min_gold_for_flag", d.min_gold_for_flag, 1)?,
+        overlap: c.u32_or("overlap", d.overlap, 1)?,
+        min_gold_for_flag: c.u32_or("min_gold_for_flag", d.min_gold_for_flag, 1)?,
         min_gold_accuracy: c.number_in(
             "min_gold_accuracy",
             d.min_gold_accuracy,

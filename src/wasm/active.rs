@@ -1,6 +1,6 @@
 //! Active learning, pair building and model ranking.
 
-use super::{from_js, js_err, to_js, to_js_json};
+use super::{from_js, js_err, to_js};
 use wasm_bindgen::prelude::*;
 
 /// Chooses what to label next: `strategy` `uncertainty`, `diversity` or
@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = selectNext)]
 pub fn select_next(request: JsValue) -> Result<JsValue, JsError> {
     let req: crate::active::SelectRequest = from_js(request, "selection request")?;
-    to_js_json(&crate::active::select(&req).map_err(js_err)?)
+    to_js(&crate::active::select(&req).map_err(js_err)?)
 }
 
 /// Builds pairs to label from candidate responses (best vs worst of N, or

@@ -24,6 +24,7 @@ use crate::label::Label;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -86,18 +87,23 @@ export interface Verdict {
 }
 "#;
 
-/// Converts a core value to a plain JS value (maps become plain objects).
+/// Converts a core value to a plain JS value (maps become plain objects)
+/// through one JSON text: serde_json writes it and `JSON.parse` builds the
+/// object. Every result type then shares one serializer (a second one, for
+/// JS values, would add its own copy of each type's code to the module),
+/// and `JSON.parse` builds big objects faster than setting their fields
+/// one by one across the boundary.
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
-        .map_err(|e| JsError::new(&format!("internal error converting a result: {e}")))
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsError::new(&format!("internal error converting a result: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error reading a result"))
 }
 
 /// Reads a JS value into a `serde_json::Value` (so the core can name the
 /// field at fault) and then into `T`. Only the lab exports use it: the
 /// annotator's exports read requests with the core's own field-by-field
-/// readers, which keeps serde's typed deserialization of a JSON value out
-/// of the smaller module.
+/// readers, which keeps serde's typed deserialization out of the smaller
+/// module.
 #[cfg(feature = "lab")]
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
     let json: serde_json::Value =
@@ -144,29 +150,41 @@ pub fn parse_label(text: &str) -> Result<String, JsError> {
 /// ```
 #[wasm_bindgen(js_name = checkAnnotation)]
 pub fn check_annotation(annotation: JsValue) -> Result<JsValue, JsError> {
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(annotation)
-        .map_err(|e| JsError::new(&format!("annotation: {e}")))?;
+    let json = json_of(annotation, "annotation")?;
     let a = Annotation::from_value(&json).map_err(js_err)?;
     to_js(&a.to_json_value())
 }
 
 /// A JS value as JSON: strings are parsed as JSON text, anything else is
-/// converted as it is.
+/// written out by `JSON.stringify` and parsed. (Reading JS values with a
+/// serde deserializer would put a second reader, and core's float
+/// formatting for its messages, into the annotator's module; one short
+/// JSON text per request costs microseconds.)
 pub(crate) fn json_of(value: JsValue, what: &str) -> Result<serde_json::Value, JsError> {
-    if let Some(text) = value.as_string() {
-        return serde_json::from_str(&text)
-            .map_err(|e| JsError::new(&format!("{what} is not valid JSON: {e}")));
-    }
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+    let text = match value.as_string() {
+        Some(text) => text,
+        None => stringify(&value, what)?,
+    };
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("{what} is not valid JSON: {e}")))
 }
 
-/// Large results go through one JSON string: `JSON.parse` builds big
-/// objects much faster than setting their fields one by one across the
-/// boundary.
-pub(crate) fn to_js_json<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| JsError::new(&format!("internal error converting a result: {e}")))?;
-    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error reading a result"))
+/// `JSON.stringify(value)`, with an error that says why a value has no JSON
+/// form (`undefined`, a function, a `BigInt`, a cycle).
+pub(crate) fn stringify(value: &JsValue, what: &str) -> Result<String, JsError> {
+    match js_sys::JSON::stringify(value) {
+        Ok(text) => text.as_string().ok_or_else(|| {
+            JsError::new(&format!(
+                "{what}: expected an object or JSON text, got {}",
+                value.js_typeof().as_string().unwrap_or_default()
+            ))
+        }),
+        Err(e) => Err(JsError::new(&format!(
+            "{what}: cannot be written as JSON ({})",
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_default()
+        ))),
+    }
 }
 
 /// A JS options object as JSON, `{}` for `undefined` or `null`.

@@ -1,6 +1,6 @@
 //! Reports, the live state and the dashboard's collection.
 
-use super::{js_err, options, to_js, to_js_json};
+use super::{js_err, options, to_js};
 use crate::annotation::{parse_gold, Annotation, Gold};
 use crate::dataset::Dataset;
 use crate::report::{LiveReport, ReportConfig};
@@ -24,10 +24,11 @@ fn text_of(input: &JsValue, what: &str) -> Result<String, JsError> {
             "{what}: expected JSONL text, its UTF-8 bytes or an array of objects"
         )));
     }
-    let values: Vec<serde_json::Value> = serde_wasm_bindgen::from_value(input.clone())
+    let all: serde_json::Value = serde_json::from_str(&super::stringify(input, what)?)
         .map_err(|e| JsError::new(&format!("{what}: {e}")))?;
+    let values = all.as_array().map(Vec::as_slice).unwrap_or_default();
     let mut text = String::new();
-    for v in &values {
+    for v in values {
         text.push_str(&v.to_string());
         text.push('\n');
     }
@@ -75,7 +76,7 @@ fn config_of(config: JsValue) -> Result<(ReportConfig, bool), JsError> {
                 .ok_or_else(|| JsError::new("config.skip_invalid: expected true or false"))?;
         }
     }
-    let c = ReportConfig::from_json(&v.to_string()).map_err(js_err)?;
+    let c = ReportConfig::from_value(&v).map_err(js_err)?;
     Ok((c, skip))
 }
 
@@ -100,7 +101,7 @@ pub fn report(
     let (config, skip) = config_of(config)?;
     let d = dataset_of(annotations, gold, skip)?;
     let report = crate::report::run(&d, &config);
-    to_js_json(&WithSkipped {
+    to_js(&WithSkipped {
         report: &report,
         skipped: &d.skipped,
     })
@@ -270,7 +271,7 @@ impl Collection {
             .and_then(|v| v.as_bool())
             .unwrap_or(true);
         if with_labels {
-            return to_js_json(&r);
+            return to_js(&r);
         }
         let count = |m: &crate::report::LabelMap| {
             let mut c = [0u64; crate::label::K];
@@ -290,7 +291,7 @@ impl Collection {
             o.remove("labels");
             o.insert("label_counts".into(), label_counts);
         }
-        to_js_json(&v)
+        to_js(&v)
     }
 
     /// Final labels of one method (`majority`, `weighted`, `dawid_skene`)

@@ -36,7 +36,8 @@ impl Session {
             }
             Some(s) => {
                 return Err(JsError::new(&format!(
-                    "seed: expected a whole number from 0 to 2^53 - 1, got {s}"
+                    "seed: expected a whole number from 0 to 2^53 - 1, got {}",
+                    crate::fields::num(s)
                 )))
             }
             None => None,

@@ -22,6 +22,21 @@ pub(crate) fn shown(value: &Value) -> String {
     }
 }
 
+/// A number for a message: whole numbers as integers (`5`), others as
+/// JSON writes them (`0.5`, `1e-10`). Core's `Display` for floats would add
+/// its own formatting code to the wasm module for nothing but messages.
+pub(crate) fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return (x as i64).to_string();
+    }
+    match serde_json::Number::from_f64(x) {
+        Some(n) => n.to_string(),
+        None if x.is_nan() => "NaN".into(),
+        None if x > 0.0 => "infinity".into(),
+        None => "-infinity".into(),
+    }
+}
+
 impl<'a> Fields<'a> {
     /// Reads `value` as an object at `path` (empty for the top level).
     pub fn new(value: &'a Value, path: &str) -> Result<Fields<'a>> {
@@ -120,6 +135,31 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Any finite number, `default` when absent.
+    pub fn number_or(&self, key: &str, default: f64) -> Result<f64> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(v) => match v.as_f64() {
+                Some(x) if x.is_finite() => Ok(x),
+                _ => Err(Error::invalid(
+                    self.path_of(key),
+                    format!("expected a number, got {}", shown(v)),
+                )),
+            },
+        }
+    }
+
+    /// An integer from `min` to `u32::MAX`, `default` when absent.
+    pub fn u32_or(&self, key: &str, default: u32, min: u32) -> Result<u32> {
+        let n = self.int_or(key, u64::from(default), u64::from(min))?;
+        u32::try_from(n).map_err(|_| {
+            Error::invalid(
+                self.path_of(key),
+                format!("expected at most {}, got {n}", u32::MAX),
+            )
+        })
+    }
+
     /// A finite number in `[lo, hi]` (`hi_open`: `[lo, hi)`), `default` when absent.
     pub fn number_in(
         &self,
@@ -134,9 +174,9 @@ impl<'a> Fields<'a> {
         };
         let close = if hi_open { ")" } else { "]" };
         let range = if hi.is_infinite() {
-            format!("a number >= {lo}")
+            format!("a number >= {}", num(lo))
         } else {
-            format!("a number in [{lo}, {hi}{close}")
+            format!("a number in [{}, {}{close}", num(lo), num(hi))
         };
         match v.as_f64() {
             Some(x) if x >= lo && (x < hi || (!hi_open && x == hi)) && x.is_finite() => Ok(x),
