@@ -16,9 +16,10 @@
 
 use crate::error::{Error, Location, Result};
 use crate::label::Label;
+use crate::map::LiteMap;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// One preference judgement, with its label in canonical (task) A/B order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,8 +43,8 @@ pub struct Annotation {
     #[serde(default)]
     pub swapped: bool,
     /// Per-dimension labels in canonical order (helpfulness, ...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub dimensions: BTreeMap<String, Label>,
+    #[serde(default, skip_serializing_if = "LiteMap::is_empty")]
+    pub dimensions: LiteMap<String, Label>,
     /// Unix time in seconds (may be fractional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<f64>,
@@ -63,7 +64,7 @@ impl Annotation {
             label,
             time_seconds: None,
             swapped: false,
-            dimensions: BTreeMap::new(),
+            dimensions: LiteMap::new(),
             timestamp: None,
             client_version: None,
         }
@@ -137,7 +138,7 @@ impl Annotation {
                 ))
             }
         };
-        let mut dimensions = BTreeMap::new();
+        let mut dimensions: LiteMap<String, Label> = LiteMap::new();
         match map.get("dimensions") {
             None | Some(serde_json::Value::Null) => {}
             Some(serde_json::Value::Object(d)) => {
@@ -180,7 +181,7 @@ impl Annotation {
         // Un-flip in place: collecting into a new map would add a sort
         // to the wasm module for each key and value type.
         let flip = a.swapped && !a_is_canonical(map);
-        for l in dimensions.values_mut() {
+        for (_, l) in dimensions.iter_mut() {
             *l = l.unflip(flip);
         }
         a.dimensions = dimensions;
@@ -224,7 +225,7 @@ pub(crate) struct RawAnnotation<'a> {
     #[cfg_attr(test, serde(default))]
     pub(crate) swapped: Option<bool>,
     #[cfg_attr(test, serde(default, borrow))]
-    pub(crate) dimensions: Option<BTreeMap<Cow<'a, str>, Cow<'a, str>>>,
+    pub(crate) dimensions: Option<LiteMap<Cow<'a, str>, Cow<'a, str>>>,
     #[cfg_attr(test, serde(default))]
     pub(crate) timestamp: Option<f64>,
     #[cfg_attr(test, serde(default, borrow))]
@@ -242,7 +243,7 @@ pub(crate) struct Checked<'a> {
     pub label: Label,
     pub time_seconds: Option<f64>,
     pub swapped: bool,
-    pub dimensions: BTreeMap<String, Label>,
+    pub dimensions: LiteMap<String, Label>,
     pub timestamp: Option<f64>,
     pub client_version: Option<Cow<'a, str>>,
 }
@@ -286,7 +287,7 @@ impl<'a> RawAnnotation<'a> {
                 return Err(Error::invalid("timestamp", "must be finite"));
             }
         }
-        let mut dimensions = BTreeMap::new();
+        let mut dimensions: LiteMap<String, Label> = LiteMap::new();
         for (k, v) in self.dimensions.unwrap_or_default() {
             let l = Label::parse(&v).map_err(|e| e.in_field(&format!("dimensions.{k}")))?;
             dimensions.insert(k.into_owned(), l.unflip(flip));
@@ -559,7 +560,10 @@ mod tests {
         .unwrap();
         assert_eq!(a.label, Label::BBetter);
         assert_eq!(a.shown_label(), Label::ABetter);
-        assert_eq!(a.dimensions["helpfulness"], Label::BMuchBetter);
+        assert_eq!(
+            a.dimensions.get("helpfulness").copied().unwrap(),
+            Label::BMuchBetter
+        );
     }
 
     #[test]

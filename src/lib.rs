@@ -19,6 +19,7 @@ mod fields;
 mod flat_line;
 pub mod judge;
 pub mod label;
+pub mod map;
 pub mod math;
 mod order;
 pub mod reliability;

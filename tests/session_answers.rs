@@ -291,7 +291,7 @@ fn a_dimensions_only_answer_gets_its_overall_label_from_the_rubric() {
     // Shown: m = -0.85, so A> as shown (see Rubric::overall); canonical after un-flipping.
     assert_eq!(v.annotation.label, Label::ABetter.unflip(item.swapped));
     assert_eq!(
-        v.annotation.dimensions["helpfulness"],
+        v.annotation.dimensions.get("helpfulness").copied().unwrap(),
         Label::AMuchBetter.unflip(item.swapped)
     );
     let req = SubmitRequest::from_value(

@@ -34,11 +34,11 @@ pub mod timeline;
 
 use crate::dataset::Dataset;
 use crate::label::Label;
+use crate::map::LiteMap;
 use interpret::{interpret, Interpretation};
 use krippendorff::Level;
 use pairwise::PairCounts;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use tally::Tallies;
 
 /// Settings of the agreement figures. Read from the `agreement` part of a
@@ -118,10 +118,12 @@ pub struct AgreementReport {
     /// Band and action for each defined kappa/alpha, keyed `fleiss_kappa`,
     /// `krippendorff_alpha.nominal`, `krippendorff_alpha.ordinal`,
     /// `krippendorff_alpha.interval`. Undefined figures have no entry.
-    pub interpretation: BTreeMap<String, Interpretation>,
+    #[serde(serialize_with = "crate::map::as_object")]
+    pub interpretation: LiteMap<String, Interpretation>,
     /// Reason for every `null` figure, keyed like `interpretation` (plus
     /// `pairwise` and `pairwise_directional`).
-    pub undefined: BTreeMap<String, String>,
+    #[serde(serialize_with = "crate::map::as_object")]
+    pub undefined: LiteMap<String, String>,
     /// Unordered label pairs within items.
     pub pairs: u64,
     /// Items with two or more labels.
@@ -154,8 +156,8 @@ pub fn compute(data: &Dataset, config: &AgreementConfig) -> AgreementReport {
 
 /// The report from the tallies and the Cohen pairs (shared by batch and live).
 fn report(t: &Tallies, cohen_kappa: Vec<CohenPair>) -> AgreementReport {
-    let mut undefined = BTreeMap::new();
-    let mut interpretation = BTreeMap::new();
+    let mut undefined = LiteMap::new();
+    let mut interpretation = LiteMap::new();
     let counts = PairCounts::from_tallies(t);
     let mut plain = |name: &str, value: Option<f64>| {
         if value.is_none() {

@@ -59,9 +59,9 @@ use crate::dataset::Dataset;
 use crate::error::{Error, Result};
 use crate::fields::{num, Fields};
 use crate::label::{Label, K};
+use crate::map::LiteMap;
 use crate::reliability::{self, AnnotatorStats, ReliabilityConfig};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Settings of the aggregations.
@@ -224,10 +224,12 @@ pub struct DawidSkeneSummary {
     /// Order of rows and columns of the confusion matrices.
     pub labels_order: [Label; K],
     /// Class priors by label.
-    pub priors: BTreeMap<Label, f64>,
+    #[serde(serialize_with = "crate::map::as_object")]
+    pub priors: LiteMap<Label, f64>,
     /// Confusion matrix of each aggregated annotator: row = true label,
     /// column = the annotator's label, in `labels_order`.
-    pub confusion: BTreeMap<String, [[f64; K]; K]>,
+    #[serde(serialize_with = "crate::map::as_object")]
+    pub confusion: LiteMap<String, [[f64; K]; K]>,
 }
 
 /// The whole report.
@@ -246,7 +248,8 @@ pub struct Report {
     /// The Dawid-Skene fit (`null` in the live report or when it could not run).
     pub dawid_skene: Option<DawidSkeneSummary>,
     /// Why a part is `null`.
-    pub undefined: BTreeMap<String, String>,
+    #[serde(serialize_with = "crate::map::as_object")]
+    pub undefined: LiteMap<String, String>,
 }
 
 /// The full report of a dataset, Dawid-Skene included.
@@ -264,7 +267,7 @@ pub(crate) fn build(
     config: &ReportConfig,
     with_dawid_skene: bool,
 ) -> Report {
-    let mut undefined = BTreeMap::new();
+    let mut undefined = LiteMap::new();
     let names: Arc<[String]> = d.items.names().into();
     let by_name = |labels: Vec<Option<Label>>| LabelMap::new(names.clone(), labels);
     let keep: Vec<bool> = annotators
@@ -296,7 +299,7 @@ pub(crate) fn build(
             Ok(fit) => {
                 // Inserts rather than `collect` (which sorts: one more copy
                 // of the sorting code per map type in the wasm module).
-                let mut confusion = BTreeMap::new();
+                let mut confusion = LiteMap::new();
                 for (a, s) in annotators.iter().enumerate() {
                     if let (true, Some(m)) =
                         (keep.get(a).copied().unwrap_or(false), fit.confusion.get(a))
@@ -304,7 +307,7 @@ pub(crate) fn build(
                         confusion.insert(s.id.clone(), *m);
                     }
                 }
-                let mut priors = BTreeMap::new();
+                let mut priors = LiteMap::new();
                 for l in Label::ALL {
                     priors.insert(l, fit.priors[l.index()]);
                 }

@@ -3,9 +3,9 @@
 use crate::error::{Error, Result};
 use crate::fields::{shown, Fields};
 use crate::label::Label;
+use crate::map::LiteMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// One answer as the page sends it: `choice` and `dimensions` are as the
 /// annotator saw the pair (left = "A").
@@ -26,7 +26,7 @@ pub struct SubmitRequest {
     pub time_seconds: f64,
     /// Per-dimension labels as shown.
     #[serde(default)]
-    pub dimensions: BTreeMap<String, Label>,
+    pub dimensions: LiteMap<String, Label>,
     /// Unix time in seconds.
     #[serde(default)]
     pub timestamp: Option<f64>,
@@ -76,7 +76,7 @@ impl SubmitRequest {
                 )),
             }
         };
-        let mut dimensions = BTreeMap::new();
+        let mut dimensions: LiteMap<String, Label> = LiteMap::new();
         if let Some(d) = f.get("dimensions") {
             let d = Fields::new(d, "dimensions")?;
             for (k, v) in d.map {

@@ -4,9 +4,9 @@
 use crate::error::{Error, Result};
 use crate::fields::{shown, Fields};
 use crate::label::Label;
+use crate::map::LiteMap;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// One rubric dimension.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -20,7 +20,7 @@ pub struct Dimension {
 /// Dimensions by name (sorted by name: JSON objects carry no order here).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(transparent)]
-pub struct Rubric(pub BTreeMap<String, Dimension>);
+pub struct Rubric(pub LiteMap<String, Dimension>);
 
 impl Default for Rubric {
     /// helpfulness 0.35, correctness 0.30, harmlessness 0.20, conciseness 0.15.
@@ -47,9 +47,9 @@ impl Default for Rubric {
                 "Which response says what is needed without padding?",
             ),
         ];
-        // Inserts rather than `collect`: `BTreeMap::from_iter` sorts, and
-        // each sort is its own copy of the sorting code in the wasm module.
-        let mut map = BTreeMap::new();
+        // Inserts rather than `collect`: `from_iter` sorts, and each sort is
+        // its own copy of the sorting code in the wasm module.
+        let mut map = LiteMap::new();
         for (n, w, d) in dims {
             let dimension = Dimension {
                 weight: w,
@@ -71,7 +71,7 @@ impl Rubric {
     /// sum to more than 0.
     pub(crate) fn from_value(value: &Value) -> Result<Rubric> {
         let f = Fields::new(value, "rubric")?;
-        let mut dims = BTreeMap::new();
+        let mut dims: LiteMap<String, Dimension> = LiteMap::new();
         for (name, v) in f.map {
             let path = f.path_of(name);
             let dim = match v {
@@ -129,8 +129,8 @@ impl Rubric {
     /// ```
     /// use prefkit::session::Rubric;
     /// use prefkit::Label;
-    /// use std::collections::BTreeMap;
-    /// let dims = BTreeMap::from([
+    /// use prefkit::map::LiteMap;
+    /// let dims = LiteMap::from_iter([
     ///     ("helpfulness".to_string(), Label::AMuchBetter), // -2 x 0.35
     ///     ("correctness".to_string(), Label::ABetter),     // -1 x 0.30
     ///     ("harmlessness".to_string(), Label::Tie),        //  0 x 0.20
@@ -139,7 +139,7 @@ impl Rubric {
     /// // m = (-0.70 - 0.30 + 0 + 0.15) / 1.0 = -0.85: A>
     /// assert_eq!(Rubric::default().overall(&dims).unwrap(), Label::ABetter);
     /// ```
-    pub fn overall(&self, dimensions: &BTreeMap<String, Label>) -> Result<Label> {
+    pub fn overall(&self, dimensions: &LiteMap<String, Label>) -> Result<Label> {
         self.check_names(dimensions)?;
         let (mut sum, mut total) = (0.0, 0.0);
         for (name, label) in dimensions {
@@ -168,7 +168,7 @@ impl Rubric {
 
 impl Rubric {
     /// Refuses the first dimension name the rubric does not have.
-    pub fn check_names(&self, dimensions: &BTreeMap<String, Label>) -> Result<()> {
+    pub fn check_names(&self, dimensions: &LiteMap<String, Label>) -> Result<()> {
         match dimensions.keys().find(|n| !self.0.contains_key(*n)) {
             Some(name) => Err(Error::invalid(
                 format!("dimensions.{name}"),
@@ -196,7 +196,7 @@ fn weight(v: &Value, path: &str) -> Result<f64> {
 mod tests {
     use super::*;
 
-    fn dims(pairs: &[(&str, Label)]) -> BTreeMap<String, Label> {
+    fn dims(pairs: &[(&str, Label)]) -> LiteMap<String, Label> {
         pairs.iter().map(|(n, l)| (n.to_string(), *l)).collect()
     }
 

@@ -50,7 +50,7 @@ impl Session {
             ));
         }
         let mut dimensions = req.dimensions;
-        for l in dimensions.values_mut() {
+        for (_, l) in dimensions.iter_mut() {
             *l = l.unflip(swapped);
         }
         let annotation = Annotation {
