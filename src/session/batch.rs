@@ -6,7 +6,7 @@ use super::{Annotator, BatchState, Item, Kind, Session, Slot};
 use crate::error::{Error, Result};
 use crate::fields::{shown, Fields};
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
+use rand_pcg::Pcg32;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -283,7 +283,7 @@ impl Session {
 /// Up to `want` gold items (indices `first..first + n`) that `who` does not
 /// hold, uniformly at random: rejection sampling for a few rounds, then a
 /// draw from the explicit list of what is left.
-fn pick_gold(rng: &mut ChaCha8Rng, who: &Annotator, first: u32, n: u32, want: usize) -> Vec<u32> {
+fn pick_gold(rng: &mut Pcg32, who: &Annotator, first: u32, n: u32, want: usize) -> Vec<u32> {
     let mut out: Vec<u32> = Vec::with_capacity(want);
     if n == 0 {
         return out;
@@ -307,7 +307,7 @@ fn pick_gold(rng: &mut ChaCha8Rng, who: &Annotator, first: u32, n: u32, want: us
 }
 
 /// Fisher-Yates with 32-bit draws (the same on 32- and 64-bit targets).
-fn shuffle(v: &mut [u32], rng: &mut ChaCha8Rng) {
+fn shuffle(v: &mut [u32], rng: &mut Pcg32) {
     for i in (1..v.len()).rev() {
         let j = rng.random_range(0..=i as u32) as usize;
         v.swap(i, j);

@@ -25,7 +25,9 @@
 //! assert_eq!(verdict.annotation.label, prefkit::Label::ABetter);
 //! ```
 //!
-//! Randomness: one `ChaCha8Rng` seeded with the seed given to
+//! Randomness: one `Pcg32` (PCG-XSH-RR 64/32 from `rand_pcg`: a small,
+//! fast generator; shuffling batches needs no cryptographic stream, and
+//! the annotator's wasm module stays smaller) seeded with the seed given to
 //! [`Session::new`], else the task's `config.seed`, else 8 bytes from the
 //! system (`getrandom`). Every draw uses 32-bit ranges and every structure
 //! on the assembly path is a vector, so a seed gives the same batches
@@ -59,7 +61,7 @@ use crate::label::Label;
 use hash::FxHashMap;
 use pool::Pool;
 use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use rand_pcg::Pcg32;
 use std::collections::HashMap;
 
 /// What an item of the session is.
@@ -111,7 +113,7 @@ struct Annotator {
 pub struct Session {
     task: Task,
     seed: u64,
-    rng: ChaCha8Rng,
+    rng: Pcg32,
     items: Vec<Item>,
     /// Item id to index into `items` (lookups only).
     index: FxHashMap<String, u32>,
@@ -160,7 +162,7 @@ impl Session {
             pool: Pool::new(task.examples.len() as u32, task.config.overlap),
             task,
             seed,
-            rng: ChaCha8Rng::seed_from_u64(seed),
+            rng: Pcg32::seed_from_u64(seed),
             items,
             index,
             annotators: Vec::new(),
