@@ -6,13 +6,9 @@
 
 use crate::annotation::{Annotation, Gold, Skipped};
 use crate::label::Label;
-use foldhash::fast::FixedState;
-use std::collections::HashMap;
+use crate::map::FastMap;
 
 mod parse;
-
-/// A hash map with a fast, fixed-seed (deterministic) hasher.
-type FastMap<K, V> = HashMap<K, V, FixedState>;
 
 /// Names to dense ids, in order of first appearance.
 #[derive(Debug, Clone, Default)]

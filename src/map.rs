@@ -5,6 +5,14 @@
 
 pub use litemap::LiteMap;
 use serde::{Serialize, Serializer};
+use std::collections::HashMap;
+
+/// A hash map with foldhash's fast, fixed-seed hasher, for lookups keyed
+/// by the task's and the file's own names (items, annotators) and dense
+/// ids. Nothing iterates these maps, so no result depends on hash order.
+/// Maps keyed by what clients of a running session send (annotator names,
+/// annotation ids) keep std's randomly keyed SipHash.
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Writes a map as a JSON object, also when it is empty: litemap's own
 /// `Serialize` writes an empty map as `[]` in human-readable formats. Use

@@ -5,9 +5,10 @@
 //! texts, a second thread checks lines ahead while this one interns; the
 //! order of lines, the first error and `skip_invalid` work the same.
 
-use super::{Dataset, FastMap, FixedState};
+use super::Dataset;
 use crate::annotation::{check_line, Checked, Skipped};
 use crate::error::{Error, Location, Result};
+use crate::map::FastMap;
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 
@@ -83,9 +84,9 @@ fn read_checked<'a>(
     // Ids borrow from `text` (no allocation per line); pairs are
     // `item << 32 | annotator`.
     let mut ids: FastMap<Cow<str>, u32> =
-        FastMap::with_capacity_and_hasher(capacity, FixedState::default());
+        FastMap::with_capacity_and_hasher(capacity, Default::default());
     let mut seen: FastMap<u64, u32> =
-        FastMap::with_capacity_and_hasher(capacity, FixedState::default());
+        FastMap::with_capacity_and_hasher(capacity, Default::default());
     for (n, checked) in lines {
         let result = checked.and_then(|c| {
             // The id is recorded only once the whole line is accepted.

@@ -1,10 +1,10 @@
 //! Batches: assembling them ([`Session::next_batch`]) and taking over one
 //! assembled elsewhere ([`Session::adopt_batch`]).
 
-use super::hash::FxHashMap;
 use super::{Annotator, BatchState, Item, Kind, Session, Slot};
 use crate::error::{Error, Result};
 use crate::fields::{shown, Fields};
+use crate::map::FastMap;
 use rand::Rng;
 use rand_pcg::Pcg32;
 use serde::{Deserialize, Serialize};
@@ -191,7 +191,7 @@ impl Session {
         let who = &self.annotators[a as usize];
         // The item index's map type: one copy of the map code in the wasm
         // module (the values are unused).
-        let mut seen: FxHashMap<String, u32> = FxHashMap::default();
+        let mut seen: FastMap<String, u32> = FastMap::default();
         for (k, it) in batch.items.iter().enumerate() {
             if seen.insert(it.id.clone(), 0).is_some() {
                 return Err(Error::invalid(

@@ -35,7 +35,6 @@
 
 mod batch;
 mod gold;
-mod hash;
 mod pool;
 mod public;
 mod request;
@@ -58,7 +57,7 @@ pub use verdict::{Flag, FlagReason, GoldFeedback, Progress, Status, Verdict};
 
 use crate::error::{Error, Result};
 use crate::label::Label;
-use hash::FxHashMap;
+use crate::map::FastMap;
 use pool::Pool;
 use rand::SeedableRng;
 use rand_pcg::Pcg32;
@@ -100,7 +99,7 @@ struct BatchState {
 struct Annotator {
     name: String,
     /// Items handed out to or answered by this annotator (lookups only).
-    slots: FxHashMap<u32, Slot>,
+    slots: FastMap<u32, Slot>,
     batches: Vec<BatchState>,
     /// The batch that collects items assigned on demand by `record_assigning`.
     on_demand: Option<u32>,
@@ -116,7 +115,7 @@ pub struct Session {
     rng: Pcg32,
     items: Vec<Item>,
     /// Item id to index into `items` (lookups only).
-    index: FxHashMap<String, u32>,
+    index: FastMap<String, u32>,
     pool: Pool,
     annotators: Vec<Annotator>,
     /// Annotator name to index into `annotators` (lookups only).

@@ -16,11 +16,11 @@
 //! such as `"batchsize"` is an error rather than a silently ignored setting.
 
 use super::gold::GoldMatch;
-use super::hash::FxHashMap;
 use super::rubric::Rubric;
 use crate::error::{Error, Result};
 use crate::fields::{num, shown, Fields};
 use crate::label::Label;
+use crate::map::FastMap;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -178,7 +178,7 @@ impl Task {
         };
         // The ids seen so far, in the session's item index type (one copy
         // of the map code in the wasm module; the values are unused).
-        let mut ids = FxHashMap::default();
+        let mut ids = FastMap::default();
         let examples = list(&f, "examples", true, |v, path| {
             let e = Fields::new(v, path)?;
             e.only(&["id", "prompt", "response_a", "response_b", "metadata"])?;
@@ -246,7 +246,7 @@ impl Task {
     }
 }
 
-fn unique_id(f: &Fields<'_>, ids: &mut FxHashMap<String, u32>) -> Result<String> {
+fn unique_id(f: &Fields<'_>, ids: &mut FastMap<String, u32>) -> Result<String> {
     let id = f.required_str("id")?;
     if ids.insert(id.clone(), 0).is_some() {
         return Err(Error::invalid(
