@@ -22,7 +22,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// One preference judgement, with its label in canonical (task) A/B order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// It is written as prefkit writes every record: with
+/// `"label_order": "canonical"` (first), so a reader never flips its label
+/// again. (serde's `tag` on a struct writes that constant field.) It is
+/// read with [`Annotation::from_json`] and [`Annotation::from_value`],
+/// which check every field and un-flip swapped labels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "label_order", rename = "canonical")]
 pub struct Annotation {
     /// Unique id of the annotation (a UUID from the page), if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,13 +82,9 @@ impl Annotation {
         self.label.unflip(self.swapped)
     }
 
-    /// The record as prefkit writes it: canonical label, marked as such.
+    /// The record as prefkit writes it, as a JSON value.
     pub fn to_json_value(&self) -> serde_json::Value {
-        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
-        if let Some(map) = v.as_object_mut() {
-            map.insert("label_order".into(), "canonical".into());
-        }
-        v
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
     /// Parses one JSON object (as text). See [`Annotation::from_value`].

@@ -2,7 +2,7 @@
 
 use crate::annotation::Annotation;
 use crate::label::Label;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 /// Whether the annotator is still in good standing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -67,7 +67,6 @@ pub struct Verdict {
     /// `accepted` or `flagged`.
     pub status: Status,
     /// The canonical record to post (written with `"label_order": "canonical"`).
-    #[serde(serialize_with = "canonical_record")]
     pub annotation: Annotation,
     /// The answer took less than `fast_seconds`.
     pub too_fast: bool,
@@ -103,8 +102,4 @@ pub(crate) fn stored(v: &Verdict) -> Verdict {
         flag: v.flag.clone(),
         ..*v
     }
-}
-
-fn canonical_record<S: Serializer>(a: &Annotation, s: S) -> std::result::Result<S::Ok, S::Error> {
-    a.to_json_value().serialize(s)
 }

@@ -158,7 +158,7 @@ pub fn parse_label(text: &str) -> Result<String, JsError> {
 pub fn check_annotation(annotation: JsValue) -> Result<JsValue, JsError> {
     let json = json_of(annotation, "annotation")?;
     let a = Annotation::from_value(&json).map_err(js_err)?;
-    to_js(&a.to_json_value())
+    to_js(&a)
 }
 
 /// A JS value as JSON: strings are parsed as JSON text, anything else is
