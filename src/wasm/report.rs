@@ -29,7 +29,10 @@ fn text_of(input: &JsValue, what: &str) -> Result<String, JsError> {
     let values = all.as_array().map(Vec::as_slice).unwrap_or_default();
     let mut text = String::new();
     for v in values {
-        text.push_str(&v.to_string());
+        // serde_json's writer, not `Value`'s `Display` (which would add an
+        // io error type and core's Debug escaping to the module).
+        let line = serde_json::to_string(v).map_err(|e| JsError::new(&format!("{what}: {e}")))?;
+        text.push_str(&line);
         text.push('\n');
     }
     Ok(text)
