@@ -23,7 +23,8 @@ build() {
   # defines its own memory (fresh, so zero-filled) and Rust leaves its first
   # kilobyte unused: the two flags let wasm-opt rely on both.
   if [[ -x $opt ]]; then
-    "$opt" -Oz --low-memory-unused --zero-filled-memory "$wasm" -o "$wasm.opt"
+    "$opt" -Oz --converge --strip-producers --strip-target-features \
+      --low-memory-unused --zero-filled-memory "$wasm" -o "$wasm.opt"
     mv "$wasm.opt" "$wasm"
   fi
   local raw gz

@@ -103,87 +103,25 @@ impl Annotation {
     /// Checks one JSON value field by field and builds the annotation,
     /// naming the first field that is wrong.
     pub fn from_value(value: &serde_json::Value) -> Result<Annotation> {
-        let map = value.as_object().ok_or_else(|| Error::NotJson {
-            message: format!("expected a JSON object, got {}", kind(value)),
-            at: Location::default(),
-        })?;
-        let string = |f: &str, required: bool| -> Result<Option<String>> {
-            match map.get(f) {
-                None | Some(serde_json::Value::Null) if required => Err(Error::missing(f)),
-                None | Some(serde_json::Value::Null) => Ok(None),
-                Some(serde_json::Value::String(s)) if required && s.trim().is_empty() => {
-                    Err(Error::invalid(f, "must not be empty"))
-                }
-                Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(Error::invalid(
-                    f,
-                    format!("expected a string, got {}", kind(other)),
-                )),
-            }
-        };
-        let number = |f: &str| -> Result<Option<f64>> {
-            match map.get(f) {
-                None | Some(serde_json::Value::Null) => Ok(None),
-                Some(serde_json::Value::Number(n)) => Ok(n.as_f64()),
-                Some(other) => Err(Error::invalid(
-                    f,
-                    format!("expected a number, got {}", kind(other)),
-                )),
-            }
-        };
-        let swapped = match map.get("swapped") {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::Bool(b)) => Some(*b),
-            Some(other) => {
-                return Err(Error::invalid(
-                    "swapped",
-                    format!("expected true or false, got {}", kind(other)),
-                ))
-            }
-        };
-        let mut dimensions: LiteMap<String, Label> = LiteMap::new();
-        match map.get("dimensions") {
-            None | Some(serde_json::Value::Null) => {}
-            Some(serde_json::Value::Object(d)) => {
-                for (k, v) in d {
-                    let text = v.as_str().ok_or_else(|| {
-                        Error::invalid(
-                            format!("dimensions.{k}"),
-                            format!("expected a label string, got {}", kind(v)),
-                        )
-                    })?;
-                    let l =
-                        Label::parse(text).map_err(|e| e.in_field(&format!("dimensions.{k}")))?;
-                    dimensions.insert(k.clone(), l);
-                }
-            }
-            Some(other) => {
-                return Err(Error::invalid(
-                    "dimensions",
-                    format!("expected an object of labels, got {}", kind(other)),
-                ))
-            }
-        }
-        let label_text = string("label", true)?.unwrap_or_default();
+        let f = crate::fields::Fields::new(value, "")?;
+        let mut dimensions = f.labels("dimensions")?;
         let raw = RawAnnotation {
-            id: string("id", false)?.map(Cow::Owned),
-            task_id: string("task_id", false)?.map(Cow::Owned),
-            item: string("item", true)?.map(Cow::Owned).unwrap_or_default(),
-            annotator: string("annotator", true)?
-                .map(Cow::Owned)
-                .unwrap_or_default(),
-            label: Cow::Owned(label_text),
-            time_seconds: number("time_seconds")?,
-            swapped,
+            id: f.optional_str("id")?.map(Cow::Owned),
+            task_id: f.optional_str("task_id")?.map(Cow::Owned),
+            item: Cow::Owned(f.required_str("item")?),
+            annotator: Cow::Owned(f.required_str("annotator")?),
+            label: Cow::Owned(f.required_str("label")?),
+            time_seconds: f.optional_number("time_seconds")?,
+            swapped: f.optional_bool("swapped")?,
             dimensions: None,
-            timestamp: number("timestamp")?,
-            client_version: string("client_version", false)?.map(Cow::Owned),
-            label_order: string("label_order", false)?.map(Cow::Owned),
+            timestamp: f.optional_number("timestamp")?,
+            client_version: f.optional_str("client_version")?.map(Cow::Owned),
+            label_order: f.optional_str("label_order")?.map(Cow::Owned),
         };
         let mut a = raw.into_annotation()?;
         // Un-flip in place: collecting into a new map would add a sort
         // to the wasm module for each key and value type.
-        let flip = a.swapped && !a_is_canonical(map);
+        let flip = a.swapped && !a_is_canonical(f.map);
         for (_, l) in dimensions.iter_mut() {
             *l = l.unflip(flip);
         }
@@ -604,7 +542,7 @@ mod tests {
         let e = parse_annotations_jsonl("{\"item\":3,\"annotator\":\"w\",\"label\":\"A>\"}", false)
             .unwrap_err()
             .to_string();
-        assert_eq!(e, "line 1, field \"item\": expected a string, got a number");
+        assert_eq!(e, "line 1, field \"item\": expected a string, got 3");
         let e = parse_annotations_jsonl("not json", false)
             .unwrap_err()
             .to_string();

@@ -3,6 +3,8 @@
 
 use crate::annotation::kind;
 use crate::error::{Error, Result};
+use crate::label::Label;
+use crate::map::LiteMap;
 use serde_json::{Map, Value};
 
 /// A JSON object being read, with the path that leads to it.
@@ -34,6 +36,16 @@ pub(crate) fn num(x: f64) -> String {
         None if x.is_nan() => "NaN".into(),
         None if x > 0.0 => "infinity".into(),
         None => "-infinity".into(),
+    }
+}
+
+fn label_at(v: &Value, path: &str) -> Result<Label> {
+    match v {
+        Value::String(s) => Label::parse(s).map_err(|e| e.in_field(path)),
+        other => Err(Error::invalid(
+            path,
+            format!("expected a label string, got {}", shown(other)),
+        )),
     }
 }
 
@@ -106,14 +118,51 @@ impl<'a> Fields<'a> {
 
     /// A boolean, `default` when absent.
     pub fn bool_or(&self, key: &str, default: bool) -> Result<bool> {
+        Ok(self.optional_bool(key)?.unwrap_or(default))
+    }
+
+    /// A boolean, if present.
+    pub fn optional_bool(&self, key: &str) -> Result<Option<bool>> {
         match self.get(key) {
-            None => Ok(default),
-            Some(Value::Bool(b)) => Ok(*b),
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(other) => Err(Error::invalid(
                 self.path_of(key),
                 format!("expected true or false, got {}", shown(other)),
             )),
         }
+    }
+
+    /// A number, if present (range checks are the caller's).
+    pub fn optional_number(&self, key: &str) -> Result<Option<f64>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_f64().map(Some).ok_or_else(|| {
+                Error::invalid(
+                    self.path_of(key),
+                    format!("expected a number, got {}", shown(v)),
+                )
+            }),
+        }
+    }
+
+    /// A label in either form (`A>`, `A>B`).
+    pub fn label(&self, key: &str) -> Result<Option<Label>> {
+        self.get(key)
+            .map(|v| label_at(v, &self.path_of(key)))
+            .transpose()
+    }
+
+    /// An object of labels (`dimensions`), empty when absent.
+    pub fn labels(&self, key: &str) -> Result<LiteMap<String, Label>> {
+        let mut out = LiteMap::new();
+        if let Some(v) = self.get(key) {
+            let d = Fields::new(v, &self.path_of(key))?;
+            for (k, v) in d.map {
+                out.insert(k.clone(), label_at(v, &d.path_of(k))?);
+            }
+        }
+        Ok(out)
     }
 
     /// An integer `>= min`, `default` when absent.

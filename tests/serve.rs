@@ -290,7 +290,7 @@ fn malformed_oversized_and_wrongly_typed_bodies_get_4xx_with_clear_messages_and_
         (
             wrong_type.to_string(),
             422,
-            "field \"time_seconds\": expected a number, got a string",
+            "field \"time_seconds\": expected a number, got \"slow\"",
         ),
         (bad_label.to_string(), 422, "unknown label \"A>>>\""),
         (no_id.to_string(), 422, "missing required field \"id\""),

@@ -67,22 +67,6 @@ impl SubmitRequest {
             "task_id",
             "swapped",
         ])?;
-        let label = |v: &Value, field: &str| -> Result<Label> {
-            match v {
-                Value::String(s) => Label::parse(s).map_err(|e| e.in_field(field)),
-                other => Err(Error::invalid(
-                    field,
-                    format!("expected a label string, got {}", shown(other)),
-                )),
-            }
-        };
-        let mut dimensions: LiteMap<String, Label> = LiteMap::new();
-        if let Some(d) = f.get("dimensions") {
-            let d = Fields::new(d, "dimensions")?;
-            for (k, v) in d.map {
-                dimensions.insert(k.clone(), label(v, &d.path_of(k))?);
-            }
-        }
         let time_seconds = match f.get("time_seconds") {
             None => return Err(Error::missing("time_seconds")),
             Some(v) => match v.as_f64() {
@@ -95,33 +79,23 @@ impl SubmitRequest {
                 }
             },
         };
-        let timestamp = match f.get("timestamp") {
-            None => None,
-            Some(v) => Some(v.as_f64().filter(|t| t.is_finite()).ok_or_else(|| {
-                Error::invalid("timestamp", format!("expected a number, got {}", shown(v)))
-            })?),
-        };
-        let swapped = match f.get("swapped") {
-            None => None,
-            Some(Value::Bool(b)) => Some(*b),
-            Some(other) => {
-                return Err(Error::invalid(
-                    "swapped",
-                    format!("expected true or false, got {}", shown(other)),
-                ))
+        let timestamp = match f.optional_number("timestamp")? {
+            Some(t) if !t.is_finite() => {
+                return Err(Error::invalid("timestamp", "must be finite"));
             }
+            t => t,
         };
         Ok(SubmitRequest {
             id: f.required_str("id")?,
             item: f.required_str("item")?,
             annotator: f.required_str("annotator")?,
-            choice: f.get("choice").map(|v| label(v, "choice")).transpose()?,
+            choice: f.label("choice")?,
             time_seconds,
-            dimensions,
+            dimensions: f.labels("dimensions")?,
             timestamp,
             client_version: f.optional_str("client_version")?,
             task_id: f.optional_str("task_id")?,
-            swapped,
+            swapped: f.optional_bool("swapped")?,
         })
     }
 }

@@ -18,6 +18,7 @@ pub use judge::*;
 pub use report::*;
 pub use session::*;
 
+#[cfg(feature = "lab")]
 use crate::annotation::Annotation;
 use crate::label::Label;
 #[cfg(feature = "lab")]
@@ -154,6 +155,7 @@ pub fn parse_label(text: &str) -> Result<String, JsError> {
 /// checkAnnotation({item: "ex-1", annotator: "w1", label: "A>", swapped: true});
 /// // {item: "ex-1", annotator: "w1", label: "B>", swapped: true, label_order: "canonical"}
 /// ```
+#[cfg(feature = "lab")]
 #[wasm_bindgen(js_name = checkAnnotation)]
 pub fn check_annotation(annotation: JsValue) -> Result<JsValue, JsError> {
     let json = json_of(annotation, "annotation")?;

@@ -124,6 +124,7 @@ struct WithSkipped<'a> {
 /// ```js
 /// const text = reportJson(jsonlText);
 /// ```
+#[cfg(feature = "lab")]
 #[wasm_bindgen(js_name = reportJson)]
 pub fn report_json(
     annotations: JsValue,
@@ -174,6 +175,7 @@ impl LiveAgreement {
 
     /// Adds every line of a JSONL text; returns how many were added. Stops
     /// at the first bad line with its line number (earlier lines stay added).
+    #[cfg(feature = "lab")]
     #[wasm_bindgen(js_name = addJsonl)]
     pub fn add_jsonl(&mut self, text: &str) -> Result<u32, JsError> {
         let mut n = 0;

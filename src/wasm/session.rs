@@ -1,7 +1,6 @@
 //! The live annotation session.
 
 use super::{js_err, json_of, to_js};
-use crate::annotation::Annotation;
 use crate::session::{Batch, Session as CoreSession, SubmitRequest, Task};
 use wasm_bindgen::prelude::*;
 
@@ -91,13 +90,14 @@ impl Session {
     }
 
     /// Records a canonical annotation record (as stored or posted).
+    #[cfg(feature = "lab")]
     #[wasm_bindgen(unchecked_return_type = "Verdict")]
     pub fn record(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Annotation")] annotation: JsValue,
     ) -> Result<JsValue, JsError> {
         let v = json_of(annotation, "annotation")?;
-        let a = Annotation::from_value(&v).map_err(js_err)?;
+        let a = crate::annotation::Annotation::from_value(&v).map_err(js_err)?;
         to_js(&self.0.record(a).map_err(js_err)?)
     }
 
