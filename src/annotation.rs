@@ -16,10 +16,10 @@
 
 use crate::error::{Error, Location, Result};
 use crate::label::Label;
+use crate::map::FastMap;
 use crate::map::LiteMap;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// One preference judgement, with its label in canonical (task) A/B order.
 ///
@@ -343,8 +343,8 @@ pub fn parse_annotations_jsonl(text: &str, skip_invalid: bool) -> Result<Parsed<
         lines: Vec::new(),
         skipped: Vec::new(),
     };
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut pairs: HashMap<(String, String), usize> = HashMap::new();
+    let mut ids: FastMap<String, usize> = FastMap::default();
+    let mut pairs: FastMap<(String, String), usize> = FastMap::default();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -417,7 +417,7 @@ pub fn parse_gold(text: &str) -> Result<Vec<Gold>> {
             .collect();
     }
     let mut out = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: FastMap<String, usize> = FastMap::default();
     for (i, line) in trimmed.lines().enumerate() {
         if line.trim().is_empty() {
             continue;

@@ -5,14 +5,27 @@
 
 pub use litemap::LiteMap;
 use serde::{Serialize, Serializer};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A hash map with foldhash's fast, fixed-seed hasher, for lookups keyed
 /// by the task's and the file's own names (items, annotators) and dense
 /// ids. Nothing iterates these maps, so no result depends on hash order.
-/// Maps keyed by what clients of a running session send (annotator names,
-/// annotation ids) keep std's randomly keyed SipHash.
 pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// A hash set with the hasher of [`FastMap`].
+pub(crate) type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
+
+/// A map keyed by what clients of a running session send (annotator
+/// names, annotation ids). Natively (the collector) it is std's randomly
+/// keyed SipHash, against chosen collisions. In WebAssembly std has no
+/// entropy for those keys (wasm32-unknown-unknown gives `RandomState`
+/// fixed ones), so SipHash would buy nothing there but its code: the page
+/// uses [`FastMap`]'s hasher.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type ClientMap<K, V> = HashMap<K, V>;
+/// See the native definition.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type ClientMap<K, V> = FastMap<K, V>;
 
 /// Writes a map as a JSON object, also when it is empty: litemap's own
 /// `Serialize` writes an empty map as `[]` in human-readable formats. Use

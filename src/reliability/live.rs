@@ -11,17 +11,17 @@ use crate::annotation::{Annotation, Gold};
 use crate::dataset::{Dataset, Row};
 use crate::error::{Error, Result};
 use crate::label::Label;
-use std::collections::{HashMap, HashSet};
+use crate::map::{FastMap, FastSet};
 
 /// Live reliability state: the annotations so far and every annotator's tally.
 #[derive(Debug, Clone, Default)]
 pub struct Live {
     data: Dataset,
-    seen: HashSet<(u32, u32)>,
+    seen: FastSet<(u32, u32)>,
     tallies: Vec<AnnotatorTally>,
     /// Gold answers by item name; an item's gold enters `data` when the
     /// item does, so item ids follow the annotations as in a batch read.
-    gold: HashMap<String, Label>,
+    gold: FastMap<String, Label>,
     /// Items (by id) whose gold has been looked up.
     gold_checked: usize,
 }

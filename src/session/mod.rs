@@ -57,11 +57,10 @@ pub use verdict::{Flag, FlagReason, GoldFeedback, Progress, Status, Verdict};
 
 use crate::error::{Error, Result};
 use crate::label::Label;
-use crate::map::FastMap;
+use crate::map::{ClientMap, FastMap};
 use pool::Pool;
 use rand::SeedableRng;
 use rand_pcg::Pcg32;
-use std::collections::HashMap;
 
 /// What an item of the session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,9 +118,9 @@ pub struct Session {
     pool: Pool,
     annotators: Vec<Annotator>,
     /// Annotator name to index into `annotators` (lookups only).
-    annotator_index: HashMap<String, u32>,
+    annotator_index: ClientMap<String, u32>,
     /// Annotation id to (annotator, item).
-    ids: HashMap<String, (u32, u32)>,
+    ids: ClientMap<String, (u32, u32)>,
     /// The report's live state, fed every accepted answer.
     live: crate::report::LiveReport,
 }
@@ -165,8 +164,8 @@ impl Session {
             items,
             index,
             annotators: Vec::new(),
-            annotator_index: HashMap::new(),
-            ids: HashMap::new(),
+            annotator_index: ClientMap::default(),
+            ids: ClientMap::default(),
         })
     }
 
