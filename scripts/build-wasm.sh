@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the two wasm modules into www/pkg/ and prints their sizes:
 #   www/pkg/prefkit.js      the annotator's module (Session, report,
-#                           LiveAgreement, parseLabel, checkAnnotation, version)
+#                           LiveAgreement, parseLabel, version)
 #   www/pkg/prefkit_lab.js  the requester's module for the dashboard: all of
 #                           the above plus the `lab` feature (LLM judge,
-#                           active learning, Collection, costTable)
+#                           active learning, Collection, costTable,
+#                           reportJson, checkAnnotation, ...)
+# With --check it fails when the annotator's module is over its size
+# targets (250 KB, 100 KB gzipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -30,9 +33,20 @@ build() {
   local raw gz
   raw=$(stat -c %s "$wasm")
   gz=$(gzip -9 -c "$wasm" | wc -c)
-  printf '%s: %d KB, %d KB gzipped (targets: 250 KB, 100 KB)\n' \
-    "$wasm" $((raw / 1024)) $((gz / 1024))
+  printf '%s: %d bytes (%d KB), %d gzipped (%d KB)\n' \
+    "$wasm" "$raw" $((raw / 1024)) "$gz" $((gz / 1024))
+  size_raw=$raw size_gz=$gz
 }
 
 build prefkit_lab wasm
 build prefkit wasm-annotator --no-default-features
+
+# The annotator's module is the one every annotation page loads: it must
+# stay under 250 KB, and under 100 KB gzipped (KB = 1,024 bytes).
+# `--check` (the test command) fails the build when it grows past them.
+max_raw=$((250 * 1024)) max_gz=$((100 * 1024))
+echo "annotator's module: $((size_raw * 100 / max_raw))% of 250 KB, $((size_gz * 100 / max_gz))% of 100 KB gzipped"
+if [[ ${1:-} == --check ]] && ((size_raw > max_raw || size_gz > max_gz)); then
+  echo "error: www/pkg/prefkit_bg.wasm is over its size targets" >&2
+  exit 1
+fi

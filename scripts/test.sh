@@ -25,7 +25,7 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --target wasm32-unknown-unknown --test wasm --test wasm_session
 
 say "building the wasm module and the command line"
-scripts/build-wasm.sh
+scripts/build-wasm.sh --check
 cargo build --quiet --bin prefkit
 
 if [[ -f tests/browser/package.json ]]; then
