@@ -236,3 +236,20 @@ impl<'a> Fields<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_in_messages_read_as_written() {
+        assert_eq!(num(5.0), "5");
+        assert_eq!(num(-3.0), "-3");
+        assert_eq!(num(0.6), "0.6");
+        assert_eq!(num(1e-10), "1e-10");
+        assert_eq!(num(1.5e300), "1.5e+300");
+        assert_eq!(num(f64::NAN), "NaN");
+        assert_eq!(num(f64::INFINITY), "infinity");
+        assert_eq!(num(f64::NEG_INFINITY), "-infinity");
+    }
+}

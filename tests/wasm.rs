@@ -334,3 +334,45 @@ fn a_batch_from_one_session_is_adopted_by_another_and_its_items_take_submits() {
     );
     assert!(bad.contains("items[0].swapped"), "{bad}");
 }
+
+/// Requests cross the boundary as `JSON.stringify` text: values with no
+/// JSON form get an Error that names the request and the reason, and the
+/// module keeps answering.
+#[wasm_bindgen_test]
+fn values_without_a_json_form_are_refused_with_the_reason() {
+    let mut s = api::Session::new(obj(&task_json()), Some(1.0)).unwrap();
+    let batch = s.next_batch("w").unwrap();
+    assert!(json(&batch).contains("\"items\""));
+
+    let big = js_sys::Object::new();
+    js_sys::Reflect::set(&big, &"id".into(), &js_sys::BigInt::from(7u64).into()).unwrap();
+    let e = message(s.submit(big.into()).unwrap_err());
+    assert!(e.starts_with("submit: cannot be written as JSON ("), "{e}");
+    assert!(e.to_lowercase().contains("bigint"), "{e}");
+
+    let cyclic = js_sys::Object::new();
+    js_sys::Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    let e = match api::Session::new(cyclic.into(), None) {
+        Err(e) => message(e),
+        Ok(_) => panic!("a cyclic task was taken"),
+    };
+    assert!(e.starts_with("task: cannot be written as JSON ("), "{e}");
+
+    let e = message(s.submit(JsValue::UNDEFINED).unwrap_err());
+    assert_eq!(e, "submit: expected an object or JSON text, got undefined");
+    let f = js_sys::Function::new_no_args("return 1");
+    let e = message(s.adopt_batch(f.into()).unwrap_err());
+    assert_eq!(e, "batch: expected an object or JSON text, got function");
+
+    // An array with an element that has no JSON form: one Error, no panic.
+    let arr = js_sys::Array::new();
+    arr.push(&js_sys::BigInt::from(1u64).into());
+    let e = message(api::report(arr.into(), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err());
+    assert!(
+        e.starts_with("annotations: cannot be written as JSON ("),
+        "{e}"
+    );
+
+    assert!(s.stats().is_ok());
+    assert_eq!(api::parse_label("B>A").unwrap(), "B>");
+}
