@@ -50,7 +50,11 @@ pub struct Annotation {
     #[serde(default)]
     pub swapped: bool,
     /// Per-dimension labels in canonical order (helpfulness, ...).
-    #[serde(default, skip_serializing_if = "LiteMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "LiteMap::is_empty",
+        serialize_with = "crate::map::as_object"
+    )]
     pub dimensions: LiteMap<String, Label>,
     /// Unix time in seconds (may be fractional).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -25,7 +25,7 @@ pub struct SubmitRequest {
     /// Seconds spent on the item.
     pub time_seconds: f64,
     /// Per-dimension labels as shown.
-    #[serde(default)]
+    #[serde(default, serialize_with = "crate::map::as_object")]
     pub dimensions: LiteMap<String, Label>,
     /// Unix time in seconds.
     #[serde(default)]

@@ -18,9 +18,14 @@ pub struct Dimension {
 }
 
 /// Dimensions by name (sorted by name: JSON objects carry no order here).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rubric(pub LiteMap<String, Dimension>);
+
+impl Serialize for Rubric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        crate::map::as_object(&self.0, s)
+    }
+}
 
 impl Default for Rubric {
     /// helpfulness 0.35, correctness 0.30, harmlessness 0.20, conciseness 0.15.

@@ -37,25 +37,47 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 const TS_TYPES: &str = r#"
 /** One of the five preference labels, in canonical (task) A/B order. */
 export type Label = "A>>" | "A>" | "=" | "B>" | "B>>";
-/** An annotation record as stored and posted (`label_order: "canonical"`). */
+/** An annotation record as posted or read. prefkit writes `label_order: "canonical"`. */
 export interface Annotation {
   id?: string; task_id?: string; item: string; annotator: string; label: Label | string;
   time_seconds?: number; swapped?: boolean; dimensions?: Record<string, Label | string>;
   timestamp?: number; client_version?: string; label_order?: "shown" | "canonical";
 }
+/** An annotation as prefkit writes it: checked, its label in task order. */
+export interface CanonicalAnnotation {
+  label_order: "canonical"; id?: string; task_id?: string; item: string; annotator: string;
+  label: Label; time_seconds?: number; swapped: boolean; dimensions?: Record<string, Label>;
+  timestamp?: number; client_version?: string;
+}
 /** Gold answer of an item. */
 export interface GoldAnswer { item: string; label: Label | string; explanation?: string }
-/** Settings of the report (all optional; unknown fields are refused). */
+/** Settings of the report (all optional; unknown fields are refused by name). */
 export interface ReportConfig {
   agreement?: { min_shared?: number };
-  reliability?: Record<string, unknown>;
-  aggregation?: { dawid_skene?: { max_iterations?: number; tolerance?: number } };
+  reliability?: {
+    gold_match?: "directional" | "exact"; majority_match?: "directional" | "exact";
+    majority_leave_one_out?: boolean; min_labels_for_majority?: number;
+    speed_threshold_seconds?: number; weight_gold?: number; weight_majority?: number;
+    weight_speed?: number; undefined_score?: number; flag_min_gold?: number;
+    flag_gold_accuracy_below?: number;
+  };
+  aggregation?: { dawid_skene?: { max_iterations?: number; tolerance?: number; eps?: number; hold_gold?: boolean } };
   min_reliability?: number;
   /** Skip bad lines (listed in `skipped`) instead of throwing. */
   skip_invalid?: boolean;
 }
 /** A figure's interpretation band and the recommended action. */
 export interface Interpretation { band: string; range: string; action: string }
+/** One annotator's reliability figures. */
+export interface AnnotatorStats {
+  id: string; total: number; gold_total: number; gold_correct: number; gold_accuracy: number | null;
+  majority_total: number; majority_agreement: number | null; avg_time_seconds: number | null;
+  speed_penalty: number | null; composite: number; flagged: boolean;
+  position_bias: { left: number; decided: number; share_left: number | null; p_value: number | null };
+  straight_lining: { longest_run: number; top_label: Label | null; top_share: number | null };
+  /** Why a figure above is null. */
+  reasons?: string[];
+}
 /** The `prefkit report` JSON. Undefined figures are null, with a reason in `undefined`. */
 export interface Report {
   counts: { annotations: number; items: number; annotators: number; skipped: number; gold_items: number };
@@ -65,30 +87,43 @@ export interface Report {
     cohen_kappa: { a: string; b: string; n: number; unweighted: number | null; linear: number | null; quadratic: number | null; reason?: string }[];
     interpretation: Record<string, Interpretation>;
     undefined: Record<string, string>;
+    pairs: number; items_with_two_plus: number;
   };
-  annotators: {
-    id: string; total: number; gold_total: number; gold_correct: number; gold_accuracy: number | null;
-    majority_agreement: number | null; avg_time_seconds: number | null; speed_penalty: number;
-    composite: number; flagged: boolean;
-    position_bias: { left: number; decided: number; share_left: number | null; p_value: number | null };
-    straight_lining: { longest_run: number; top_label: Label | null; top_share: number | null };
-  }[];
+  annotators: AnnotatorStats[];
+  filtered: { min_reliability: number; annotators_removed: string[]; annotations_removed: number; items_without_label: string[] };
   labels: { majority: Record<string, Label>; weighted: Record<string, Label>; dawid_skene: Record<string, Label> | null };
-  dawid_skene: { iterations: number; converged: boolean; log_likelihood: number[]; priors: Record<string, number> } | null;
+  dawid_skene: {
+    iterations: number; converged: boolean; log_likelihood: number[]; labels_order: Label[];
+    priors: Record<Label, number>; confusion: Record<string, number[][]>;
+  } | null;
+  undefined: Record<string, string>;
+  /** From `report()` only: the lines skipped with `skip_invalid`. */
   skipped?: { line: number; error: string }[];
+}
+/** `Session.stats()`: the report of the answers so far, plus the session's own counts. */
+export interface SessionStats extends Report {
+  session: { batches: number; open_items: number; flagged: string[] };
+}
+/** `Session.publicTask()`: the task without its secrets (no gold answers, gold items unmarked). */
+export interface PublicTask {
+  task_id: string; guidelines: string;
+  rubric: Record<string, { weight: number; description: string }>;
+  examples: { id: string; prompt: string; response_a: string; response_b: string }[];
+  config: { batch_size: number; fast_seconds: number; randomize_order: boolean; gold_feedback: boolean };
 }
 /** One pair as the page shows it; gold and regular items look alike. */
 export interface BatchItem { id: string; prompt: string; response_left: string; response_right: string; swapped: boolean }
-export interface Batch { annotator: string; batch_id?: number; items: BatchItem[]; flagged: boolean; exhausted: boolean }
+/** A batch for one annotator; `batch_id` is `"<annotator>-<n>"`, null for an empty batch. */
+export interface Batch { annotator: string; batch_id: string | null; items: BatchItem[]; flagged: boolean; exhausted: boolean }
 /** A choice as the annotator saw it (A = left). */
 export interface SubmitRequest {
   id: string; item: string; annotator: string; choice?: Label | string;
-  time_seconds?: number; dimensions?: Record<string, Label | string>;
+  time_seconds: number; dimensions?: Record<string, Label | string>;
   timestamp?: number; client_version?: string; task_id?: string; swapped?: boolean;
 }
 export interface Verdict {
-  status: "accepted" | "flagged"; annotation: Annotation; too_fast: boolean; duplicate: boolean;
-  gold: { correct: boolean; label: Label; label_shown: Label; explanation?: string } | null;
+  status: "accepted" | "flagged"; annotation: CanonicalAnnotation; too_fast: boolean; duplicate: boolean;
+  gold: { correct: boolean; label: Label; label_shown: Label; explanation: string | null } | null;
   flag: { reason: "low_gold_accuracy"; gold_accuracy: number; gold_total: number; gold_correct: number } | null;
   progress: { done: number; total: number };
 }

@@ -52,7 +52,7 @@ impl Session {
 
     /// What the page may see of the task: no gold answers, nothing that
     /// marks an item as gold.
-    #[wasm_bindgen(js_name = publicTask)]
+    #[wasm_bindgen(js_name = publicTask, unchecked_return_type = "PublicTask")]
     pub fn public_task(&self) -> Result<JsValue, JsError> {
         to_js(&self.0.public_task())
     }
@@ -102,6 +102,7 @@ impl Session {
     }
 
     /// Per-annotator stats and live agreement, as in the report.
+    #[wasm_bindgen(unchecked_return_type = "SessionStats")]
     pub fn stats(&self) -> Result<JsValue, JsError> {
         to_js(&self.0.stats())
     }
