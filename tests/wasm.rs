@@ -3,13 +3,18 @@
 #![cfg(target_arch = "wasm32")]
 
 use prefkit::wasm as api;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn message(e: wasm_bindgen::JsError) -> String {
     js_sys::Error::from(JsValue::from(e)).message().into()
+}
+
+/// An optional argument of a given TypeScript type, from any JS value.
+fn some<T: JsCast>(v: JsValue) -> Option<T> {
+    Some(v.unchecked_into())
 }
 
 fn json(v: &JsValue) -> String {
@@ -91,7 +96,7 @@ fn published_examples_give_the_same_report_bytes_as_native() {
         published!("fleiss_1971"),
         published!("dawid_skene_1979"),
     ] {
-        let ours = api::report_json(JsValue::from(input), JsValue::UNDEFINED, config.clone())
+        let ours = api::report_json(JsValue::from(input), None, some(config.clone()))
             .map_err(message)
             .unwrap();
         assert_same(&ours, native.trim_end());
@@ -104,8 +109,8 @@ fn report_takes_an_array_as_well_as_jsonl_and_gives_the_same_figures() {
     let lines: Vec<&str> = input.lines().collect();
     let array = obj(&format!("[{}]", lines.join(",")));
     let config = obj(include_str!("fixtures/published/config.json"));
-    let a = api::report(array, JsValue::UNDEFINED, config.clone()).unwrap();
-    let b = api::report(JsValue::from(input), JsValue::UNDEFINED, config).unwrap();
+    let a = api::report(array, None, some(config.clone())).unwrap();
+    let b = api::report(JsValue::from(input), None, some(config)).unwrap();
     let pick = |v: &JsValue| json(&js_sys::Reflect::get(v, &"agreement".into()).unwrap());
     assert_eq!(pick(&a), pick(&b));
 }
@@ -113,20 +118,18 @@ fn report_takes_an_array_as_well_as_jsonl_and_gives_the_same_figures() {
 #[wasm_bindgen_test]
 fn report_errors_name_the_line_or_element_and_skip_invalid_counts_them() {
     let bad = "{\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\"}\n{\"item\":\"y\",\"annotator\":\"w\",\"label\":\"A>>>\"}";
-    let e = message(
-        api::report(JsValue::from(bad), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err(),
-    );
+    let e = message(api::report(JsValue::from(bad), None, None).unwrap_err());
     assert!(
         e.starts_with("line 2, field \"label\": unknown label"),
         "{e}"
     );
     let array = obj("[{\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\"},{\"item\":3}]");
-    let e = message(api::report(array, JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err());
+    let e = message(api::report(array, None, None).unwrap_err());
     assert!(e.starts_with("annotation #2"), "{e}");
     let r = api::report(
         JsValue::from(bad),
-        JsValue::UNDEFINED,
-        obj("{\"skip_invalid\":true}"),
+        None,
+        some(obj("{\"skip_invalid\":true}")),
     )
     .unwrap();
     let counts = json(&js_sys::Reflect::get(&r, &"counts".into()).unwrap());
@@ -134,8 +137,8 @@ fn report_errors_name_the_line_or_element_and_skip_invalid_counts_them() {
     let e = message(
         api::report(
             JsValue::from(bad),
-            JsValue::UNDEFINED,
-            obj("{\"min_reliabilty\":1}"),
+            None,
+            some(obj("{\"min_reliabilty\":1}")),
         )
         .unwrap_err(),
     );
@@ -221,8 +224,8 @@ fn the_live_state_equals_the_report_and_merges_shards() {
     let (input, _) = published!("fleiss_1971");
     let lines: Vec<&str> = input.lines().collect();
     let (left, right) = lines.split_at(lines.len() / 2);
-    let mut a = api::LiveAgreement::new(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
-    let mut b = api::LiveAgreement::new(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let mut a = api::LiveAgreement::new(None, None).unwrap();
+    let mut b = api::LiveAgreement::new(None, None).unwrap();
     for l in left {
         a.add(obj(l)).unwrap();
     }
@@ -230,7 +233,7 @@ fn the_live_state_equals_the_report_and_merges_shards() {
     a.merge(&b).unwrap();
     assert_eq!(a.length() as usize, lines.len());
     let live = a.snapshot().unwrap();
-    let batch = api::report(JsValue::from(input), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let batch = api::report(JsValue::from(input), None, None).unwrap();
     let pick = |v: &JsValue| json(&js_sys::Reflect::get(v, &"agreement".into()).unwrap());
     assert_eq!(pick(&live), pick(&batch));
     assert!(
@@ -273,15 +276,15 @@ fn random_garbage_fed_to_every_export_gives_errors_and_never_kills_the_module() 
     ];
     let mut s = api::Session::new(obj(&task_json()), Some(1.0)).unwrap();
     let _ = s.next_batch("w");
-    let mut live = api::LiveAgreement::new(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
+    let mut live = api::LiveAgreement::new(None, None).unwrap();
     for _ in 0..400 {
         let n = 1 + next() % 12;
         let text: String = (0..n)
             .map(|_| pieces[(next() % pieces.len() as u64) as usize])
             .collect();
         let value = js_sys::JSON::parse(&text).unwrap_or_else(|_| JsValue::from(text.as_str()));
-        let _ = api::report(value.clone(), value.clone(), value.clone());
-        let _ = api::report_json(value.clone(), JsValue::UNDEFINED, JsValue::UNDEFINED);
+        let _ = api::report(value.clone(), some(value.clone()), some(value.clone()));
+        let _ = api::report_json(value.clone(), None, None);
         let _ = api::check_annotation(value.clone());
         let _ = api::parse_label(&text);
         let _ = api::Session::new(value.clone(), None);
@@ -290,7 +293,7 @@ fn random_garbage_fed_to_every_export_gives_errors_and_never_kills_the_module() 
         let _ = s.adopt_batch(value.clone());
         let _ = live.add(value.clone());
         let _ = live.add_jsonl(&text);
-        let _ = api::LiveAgreement::new(value.clone(), value.clone());
+        let _ = api::LiveAgreement::new(some(value.clone()), some(value.clone()));
     }
     // Still alive and still right.
     assert_eq!(api::parse_label("A>B").unwrap(), "A>");
@@ -367,7 +370,7 @@ fn values_without_a_json_form_are_refused_with_the_reason() {
     // An array with an element that has no JSON form: one Error, no panic.
     let arr = js_sys::Array::new();
     arr.push(&js_sys::BigInt::from(1u64).into());
-    let e = message(api::report(arr.into(), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap_err());
+    let e = message(api::report(arr.into(), None, None).unwrap_err());
     assert!(
         e.starts_with("annotations: cannot be written as JSON ("),
         "{e}"

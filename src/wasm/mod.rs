@@ -129,6 +129,22 @@ export interface Verdict {
 }
 "#;
 
+#[wasm_bindgen]
+extern "C" {
+    /// Gold answers as an argument: JSONL text or an array of `{item, label}`.
+    #[wasm_bindgen(typescript_type = "string | GoldAnswer[]")]
+    pub type GoldArg;
+    /// Report settings as an argument (`ReportConfig` in TypeScript).
+    #[wasm_bindgen(typescript_type = "ReportConfig")]
+    pub type ReportConfigArg;
+}
+
+/// An optional argument (declared `arg?: T` in TypeScript) as a JS value:
+/// `undefined` when it is left out.
+pub(crate) fn arg<T: Into<JsValue>>(value: Option<T>) -> JsValue {
+    value.map_or(JsValue::UNDEFINED, Into::into)
+}
+
 /// Converts a core value to a plain JS value (maps become plain objects)
 /// through one JSON text: serde_json writes it and `JSON.parse` builds the
 /// object. Every result type then shares one serializer (a second one, for

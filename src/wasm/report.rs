@@ -1,6 +1,6 @@
 //! Reports, the live state and the dashboard's collection.
 
-use super::{js_err, options, to_js};
+use super::{arg, js_err, options, to_js, GoldArg, ReportConfigArg};
 use crate::annotation::{parse_gold, Annotation, Gold};
 use crate::dataset::Dataset;
 use crate::report::{LiveReport, ReportConfig};
@@ -98,11 +98,11 @@ fn config_of(config: JsValue) -> Result<(ReportConfig, bool), JsError> {
 pub fn report(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | Annotation[]")]
     annotations: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string | GoldAnswer[] | undefined")] gold: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ReportConfig | undefined")] config: JsValue,
+    gold: Option<GoldArg>,
+    config: Option<ReportConfigArg>,
 ) -> Result<JsValue, JsError> {
-    let (config, skip) = config_of(config)?;
-    let d = dataset_of(annotations, gold, skip)?;
+    let (config, skip) = config_of(arg(config))?;
+    let d = dataset_of(annotations, arg(gold), skip)?;
     let report = crate::report::run(&d, &config);
     to_js(&WithSkipped {
         report: &report,
@@ -127,12 +127,13 @@ struct WithSkipped<'a> {
 #[cfg(feature = "lab")]
 #[wasm_bindgen(js_name = reportJson)]
 pub fn report_json(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | Annotation[]")]
     annotations: JsValue,
-    gold: JsValue,
-    config: JsValue,
+    gold: Option<GoldArg>,
+    config: Option<ReportConfigArg>,
 ) -> Result<String, JsError> {
-    let (config, skip) = config_of(config)?;
-    let d = dataset_of(annotations, gold, skip)?;
+    let (config, skip) = config_of(arg(config))?;
+    let d = dataset_of(annotations, arg(gold), skip)?;
     serde_json::to_string(&crate::report::run(&d, &config))
         .map_err(|e| JsError::new(&e.to_string()))
 }
@@ -154,9 +155,12 @@ pub struct LiveAgreement(LiveReport);
 impl LiveAgreement {
     /// An empty state, with optional report settings and gold answers.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue, gold: JsValue) -> Result<LiveAgreement, JsError> {
-        let (config, _) = config_of(config)?;
-        let gold = gold_of(gold)?;
+    pub fn new(
+        config: Option<ReportConfigArg>,
+        gold: Option<GoldArg>,
+    ) -> Result<LiveAgreement, JsError> {
+        let (config, _) = config_of(arg(config))?;
+        let gold = gold_of(arg(gold))?;
         LiveReport::new(config, &gold)
             .map(LiveAgreement)
             .map_err(js_err)
@@ -240,8 +244,13 @@ impl Collection {
     /// Reads annotations (JSONL text, its UTF-8 bytes or an array of
     /// objects) and optional gold; `options.skip_invalid` skips bad lines.
     #[wasm_bindgen(constructor)]
-    pub fn new(input: JsValue, gold: JsValue, options_: JsValue) -> Result<Collection, JsError> {
-        let o = options(options_, "collection options")?;
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | Annotation[]")] input: JsValue,
+        gold: Option<GoldArg>,
+        options: Option<js_sys::Object>,
+    ) -> Result<Collection, JsError> {
+        let gold = arg(gold);
+        let o = super::options(arg(options), "collection options")?;
         let skip = match o.get("skip_invalid") {
             None | Some(serde_json::Value::Null) => false,
             Some(v) => v.as_bool().ok_or_else(|| {

@@ -52,7 +52,7 @@ async function realResults() {
   const jsonl = fs.readFileSync(path.join(ROOT, 'www/sample/annotations.jsonl'), 'utf8');
   const gold = fs.readFileSync(path.join(ROOT, 'www/sample/gold.jsonl'), 'utf8');
   out.report = ['Report', pk.report(jsonl + '{"item": 5}\n', gold, { skip_invalid: true, min_reliability: 0.9 })];
-  const live = new pk.LiveAgreement(undefined, undefined);
+  const live = new pk.LiveAgreement();
   for (const line of jsonl.split('\n').slice(0, 40)) if (line.trim()) live.add(JSON.parse(line));
   out.snapshot = ['Report', live.snapshot()];
   return { out, verdicts };

@@ -30,9 +30,9 @@ export async function annotate(task: object, bytes: Uint8Array): Promise<string[
 
 export function summarize(jsonl: string, gold: string): (number | null)[] {
   const r: Report = report(jsonl, gold, { min_reliability: 0.5, agreement: { min_shared: 3 } });
-  const live = new LiveAgreement(undefined, undefined);
+  const live = new LiveAgreement();
   live.add({ item: 'ex-1', annotator: 'w1', label: 'A>' });
-  const other = new LiveAgreement(undefined, undefined);
+  const other = new LiveAgreement({ min_reliability: 0.5 });
   other.add({ item: 'ex-1', annotator: 'w2', label: 'B>', swapped: true });
   live.merge(other);
   const snap: Report = live.snapshot();
