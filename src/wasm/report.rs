@@ -154,6 +154,10 @@ pub struct LiveAgreement(LiveReport);
 #[wasm_bindgen]
 impl LiveAgreement {
     /// An empty state, with optional report settings and gold answers.
+    ///
+    /// ```js
+    /// const live = new LiveAgreement({ min_reliability: 0.5 }, goldJsonl);
+    /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
         config: Option<ReportConfigArg>,
@@ -168,6 +172,10 @@ impl LiveAgreement {
 
     /// Adds one annotation object (same checks as a file line; a swapped
     /// label is un-flipped unless `label_order` is `"canonical"`).
+    ///
+    /// ```js
+    /// events.onmessage = (e) => live.add(JSON.parse(e.data));
+    /// ```
     pub fn add(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Annotation")] annotation: JsValue,
@@ -179,6 +187,10 @@ impl LiveAgreement {
 
     /// Adds every line of a JSONL text; returns how many were added. Stops
     /// at the first bad line with its line number (earlier lines stay added).
+    ///
+    /// ```js
+    /// live.addJsonl(await (await fetch("annotations.jsonl")).text());
+    /// ```
     #[cfg(feature = "lab")]
     #[wasm_bindgen(js_name = addJsonl)]
     pub fn add_jsonl(&mut self, text: &str) -> Result<u32, JsError> {
@@ -195,18 +207,30 @@ impl LiveAgreement {
     }
 
     /// Number of annotations added.
+    ///
+    /// ```js
+    /// live.length;   // 1200
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> u32 {
         self.0.len() as u32
     }
 
     /// The report of everything added so far (Dawid-Skene parts `null`).
+    ///
+    /// ```js
+    /// const { agreement } = live.snapshot();  agreement.krippendorff_alpha.ordinal;
+    /// ```
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
         to_js(&self.0.snapshot())
     }
 
     /// Adds the annotations of another state (a disjoint shard).
+    ///
+    /// ```js
+    /// shards.slice(1).forEach((other) => shards[0].merge(other));
+    /// ```
     pub fn merge(&mut self, other: &LiveAgreement) -> Result<(), JsError> {
         self.0.merge(&other.0).map_err(js_err)
     }

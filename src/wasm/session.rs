@@ -22,6 +22,10 @@ pub struct Session(CoreSession);
 impl Session {
     /// A session over a task (object or JSON text). Without a seed (or the
     /// task's `config.seed`) the browser's entropy picks one.
+    ///
+    /// ```js
+    /// const s = new Session(await (await fetch("task.json")).json());
+    /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "object | string")] task: JsValue,
@@ -45,6 +49,10 @@ impl Session {
     }
 
     /// The seed in use (to reproduce the session's batches).
+    ///
+    /// ```js
+    /// const again = new Session(task, s.seed);   // the same batches
+    /// ```
     #[wasm_bindgen(getter)]
     pub fn seed(&self) -> f64 {
         self.0.seed() as f64
@@ -52,6 +60,10 @@ impl Session {
 
     /// What the page may see of the task: no gold answers, nothing that
     /// marks an item as gold.
+    ///
+    /// ```js
+    /// const { guidelines, rubric, config } = s.publicTask();
+    /// ```
     #[wasm_bindgen(js_name = publicTask, unchecked_return_type = "PublicTask")]
     pub fn public_task(&self) -> Result<JsValue, JsError> {
         to_js(&self.0.public_task())
@@ -59,6 +71,10 @@ impl Session {
 
     /// The annotator's next batch; `{flagged: true, items: []}` for a
     /// flagged annotator.
+    ///
+    /// ```js
+    /// const { items, exhausted } = s.nextBatch("w1");
+    /// ```
     #[wasm_bindgen(js_name = nextBatch, unchecked_return_type = "Batch")]
     pub fn next_batch(&mut self, annotator: &str) -> Result<JsValue, JsError> {
         let b = self.0.next_batch(annotator).map_err(js_err)?;
@@ -67,6 +83,10 @@ impl Session {
 
     /// Takes a batch assembled elsewhere (the collector's blind gold mode),
     /// so that submits for its items are checked and un-flipped here.
+    ///
+    /// ```js
+    /// s.adoptBatch(await (await fetch(`${base}/batch?annotator=w1`)).json());
+    /// ```
     #[wasm_bindgen(js_name = adoptBatch)]
     pub fn adopt_batch(
         &mut self,
@@ -79,6 +99,11 @@ impl Session {
 
     /// Submits a choice as shown (`choice`: left = A); returns the verdict
     /// with the canonical record to post in `annotation`.
+    ///
+    /// ```js
+    /// const v = s.submit({id, item: it.id, annotator: "w1", choice: "B>", time_seconds: 9.1});
+    /// if (v.too_fast) warn(); outbox.push(v.annotation);
+    /// ```
     #[wasm_bindgen(unchecked_return_type = "Verdict")]
     pub fn submit(
         &mut self,
@@ -90,6 +115,10 @@ impl Session {
     }
 
     /// Records a canonical annotation record (as stored or posted).
+    ///
+    /// ```js
+    /// for (const a of storedRecords) s.record(a);   // resume after a reload
+    /// ```
     #[cfg(feature = "lab")]
     #[wasm_bindgen(unchecked_return_type = "Verdict")]
     pub fn record(
@@ -102,6 +131,10 @@ impl Session {
     }
 
     /// Per-annotator stats and live agreement, as in the report.
+    ///
+    /// ```js
+    /// const st = s.stats();  st.agreement.fleiss_kappa;  st.session.flagged;
+    /// ```
     #[wasm_bindgen(unchecked_return_type = "SessionStats")]
     pub fn stats(&self) -> Result<JsValue, JsError> {
         to_js(&self.0.stats())
