@@ -122,20 +122,17 @@ impl Annotation {
             client_version: f.optional_str("client_version")?.map(Cow::Owned),
             label_order: f.optional_str("label_order")?.map(Cow::Owned),
         };
+        let canonical = raw.label_order.as_deref() == Some("canonical");
         let mut a = raw.into_annotation()?;
         // Un-flip in place: collecting into a new map would add a sort
         // to the wasm module for each key and value type.
-        let flip = a.swapped && !a_is_canonical(f.map);
+        let flip = a.swapped && !canonical;
         for (_, l) in dimensions.iter_mut() {
             *l = l.unflip(flip);
         }
         a.dimensions = dimensions;
         Ok(a)
     }
-}
-
-fn a_is_canonical(map: &serde_json::Map<String, serde_json::Value>) -> bool {
-    map.get("label_order").and_then(|v| v.as_str()) == Some("canonical")
 }
 
 /// A short name for the JSON type of `v`, for messages.

@@ -289,20 +289,7 @@ fn config_from_value(value: &Value) -> Result<TaskConfig> {
     let c = Fields::new(value, "config")?;
     c.only(CONFIG_KEYS)?;
     let d = TaskConfig::default();
-    let gold_match = match c.get("gold_match") {
-        None => d.gold_match,
-        Some(Value::String(s)) if s == "directional" => GoldMatch::Directional,
-        Some(Value::String(s)) if s == "exact" => GoldMatch::Exact,
-        Some(other) => {
-            return Err(Error::invalid(
-                "config.gold_match",
-                format!(
-                    "expected \"directional\" or \"exact\", got {}",
-                    shown(other)
-                ),
-            ))
-        }
-    };
+    let gold_match = GoldMatch::read(&c, "gold_match", d.gold_match)?;
     let seed = match c.get("seed") {
         None => None,
         Some(v) => Some(v.as_u64().ok_or_else(|| {
