@@ -75,7 +75,7 @@ fn batch_prints_successive_batches_the_same_way_for_the_same_seed() {
     assert_ne!(other.lines().next(), out.lines().next());
     // The same session in the library gives the same first batch.
     let mut s = Session::new(support::task(100, 10, json!({"batch_size": 10})), Some(7)).unwrap();
-    let first: Value = serde_json::to_value(s.next_batch("w1").unwrap()).unwrap();
+    let first: Value = serde_json::to_value(s.next_batch("w1", 0.0).unwrap()).unwrap();
     assert_eq!(first, batches[0]);
 }
 

@@ -16,7 +16,7 @@ fn the_same_seed_gives_the_same_batches() {
     let run = |seed| {
         let mut s = Session::new(t.clone(), Some(seed)).unwrap();
         (0..12)
-            .map(|k| s.next_batch(&format!("w{}", k % 4)).unwrap())
+            .map(|k| s.next_batch(&format!("w{}", k % 4), 0.0).unwrap())
             .collect::<Vec<_>>()
     };
     assert_eq!(run(7), run(7));
@@ -26,7 +26,7 @@ fn the_same_seed_gives_the_same_batches() {
     with_config.config.seed = Some(7);
     let mut s = Session::new(with_config, None).unwrap();
     assert_eq!(s.seed(), 7);
-    assert_eq!(s.next_batch("w0").unwrap(), run(7)[0]);
+    assert_eq!(s.next_batch("w0", 0.0).unwrap(), run(7)[0]);
 }
 
 #[test]
@@ -39,7 +39,7 @@ fn every_full_batch_holds_exactly_the_gold_share() {
         );
         let mut s = Session::new(t, Some(1)).unwrap();
         for k in 0..5 {
-            let b = s.next_batch(&format!("w{k}")).unwrap();
+            let b = s.next_batch(&format!("w{k}"), 0.0).unwrap();
             assert_eq!(b.items.len(), size, "batch size {size}");
             assert_eq!(
                 gold_count(&b),
@@ -52,7 +52,7 @@ fn every_full_batch_holds_exactly_the_gold_share() {
     }
     // Without gold in the task, every item is regular.
     let mut s = Session::new(task(100, 0, json!({"batch_size": 10})), Some(1)).unwrap();
-    assert_eq!(gold_count(&s.next_batch("w").unwrap()), 0);
+    assert_eq!(gold_count(&s.next_batch("w", 0.0).unwrap()), 0);
 }
 
 /// Chi-square goodness of fit of the gold positions against the uniform
@@ -71,7 +71,7 @@ fn gold_positions_are_uniform_over_many_seeds() {
         let mut counts = vec![0u32; size];
         for seed in 0..runs {
             let mut s = Session::new(t.clone(), Some(seed)).unwrap();
-            for (p, item) in s.next_batch("w").unwrap().items.iter().enumerate() {
+            for (p, item) in s.next_batch("w", 0.0).unwrap().items.iter().enumerate() {
                 if item.id.starts_with('g') {
                     counts[p] += 1;
                 }
@@ -99,14 +99,21 @@ fn a_short_batch_keeps_its_gold_share_and_then_the_task_is_exhausted() {
         json!({"batch_size": 20, "gold_fraction": 0.25, "overlap": 1}),
     );
     let mut s = Session::new(t, Some(3)).unwrap();
-    let b = s.next_batch("w1").unwrap();
+    let b = s.next_batch("w1", 0.0).unwrap();
     assert_eq!(b.items.len(), 12);
     assert_eq!(gold_count(&b), 5);
     assert!(b.exhausted);
-    let next = s.next_batch("w1").unwrap();
-    assert!(next.items.is_empty() && next.exhausted && !next.flagged);
-    // Another annotator finds nothing either: each item was handed out once (overlap 1).
-    assert!(s.next_batch("w2").unwrap().items.is_empty());
+    // Asking again while the leases are live gives the same batch back.
+    let again = s.next_batch("w1", 10.0).unwrap();
+    assert!(again.resumed);
+    assert_eq!((&again.batch_id, &again.items), (&b.batch_id, &b.items));
+    // Another annotator finds nothing while they are live (overlap 1).
+    assert!(s.next_batch("w2", 10.0).unwrap().items.is_empty());
+    // Once they ran out (default lease 1800 s), the items w1 left are
+    // free again: for w2, never for w1.
+    let late = s.next_batch("w1", 1800.0).unwrap();
+    assert!(late.items.is_empty() && late.exhausted && !late.flagged);
+    assert_eq!(s.next_batch("w2", 1800.0).unwrap().items.len(), 12);
 }
 
 #[test]
@@ -115,7 +122,7 @@ fn regular_items_go_to_the_least_covered_first_until_each_has_overlap_hand_outs(
     let mut s = Session::new(t, Some(5)).unwrap();
     let mut given: Vec<Vec<String>> = Vec::new();
     for k in 0..6 {
-        let b = s.next_batch(&format!("w{k}")).unwrap();
+        let b = s.next_batch(&format!("w{k}"), 0.0).unwrap();
         assert_eq!(b.items.len(), 10);
         // The first three batches cover all 30 items once before any repeats.
         if k == 2 {
@@ -128,14 +135,14 @@ fn regular_items_go_to_the_least_covered_first_until_each_has_overlap_hand_outs(
     for i in 0..30 {
         assert_eq!(s.times_handed_out(&format!("e{i}")), Some(2));
     }
-    assert!(s.next_batch("w6").unwrap().items.is_empty());
-    // The same annotator never gets an item twice, even across open batches.
+    assert!(s.next_batch("w6", 0.0).unwrap().items.is_empty());
+    // The same annotator never gets an item twice, even after a lease ran out.
     let mut s = Session::new(
         task(30, 0, json!({"batch_size": 10, "overlap": 3})),
         Some(5),
     )
     .unwrap();
-    let a = s.next_batch("w").unwrap();
-    let b = s.next_batch("w").unwrap();
+    let a = s.next_batch("w", 0.0).unwrap();
+    let b = s.next_batch("w", 1800.0).unwrap();
     assert!(a.items.iter().all(|x| b.items.iter().all(|y| x.id != y.id)));
 }

@@ -12,7 +12,7 @@ use support::{request, right_answer, task, work, Kind};
 fn the_session_unflips_what_the_page_shows() {
     let t = task(40, 0, json!({"batch_size": 40}));
     let mut s = Session::new(t, Some(11)).unwrap();
-    let b = s.next_batch("w").unwrap();
+    let b = s.next_batch("w", 0.0).unwrap();
     assert!(b.items.iter().any(|i| i.swapped) && b.items.iter().any(|i| !i.swapped));
     for (k, item) in b.items.iter().enumerate() {
         let (left, right) = (&item.response_left, &item.response_right);
@@ -66,7 +66,7 @@ fn gold_verdicts(pattern: &[bool]) -> (Vec<Verdict>, Session) {
     let mut statuses: Vec<Verdict> = Vec::new();
     let mut k = 0;
     'outer: while statuses.len() < pattern.len() {
-        let b = s.next_batch("w").unwrap();
+        let b = s.next_batch("w", 0.0).unwrap();
         assert!(!b.flagged);
         for item in &b.items {
             let right = right_answer(&item.id);
@@ -121,7 +121,7 @@ fn an_annotator_is_flagged_exactly_when_the_fifth_or_later_gold_answer_drops_acc
     // Four wrong answers do not flag (fewer than five gold); the fifth does.
     let (st, mut s) = gold_run(&[false, false, false, false, false]);
     assert_eq!(st, vec![A, A, A, A, F]);
-    let b = s.next_batch("w").unwrap();
+    let b = s.next_batch("w", 0.0).unwrap();
     assert!(b.flagged && b.items.is_empty());
     assert!(s.is_flagged("w"));
     // 3 of 5 is exactly 0.60: not under; 3 of 6 is.
@@ -152,7 +152,7 @@ fn a_flagged_verdict_carries_the_gold_counts() {
 fn answers_faster_than_fast_seconds_are_marked_too_fast() {
     let t = task(20, 0, json!({"batch_size": 10, "fast_seconds": 2.5}));
     let mut s = Session::new(t, Some(1)).unwrap();
-    let b = s.next_batch("w").unwrap();
+    let b = s.next_batch("w", 0.0).unwrap();
     for (k, (item, time, marked)) in b
         .items
         .iter()
@@ -171,7 +171,7 @@ fn answers_faster_than_fast_seconds_are_marked_too_fast() {
 fn resubmitting_the_same_answer_returns_the_same_verdict_and_changes_nothing() {
     let t = task(20, 0, json!({"batch_size": 5}));
     let mut s = Session::new(t, Some(1)).unwrap();
-    let b = s.next_batch("w").unwrap();
+    let b = s.next_batch("w", 0.0).unwrap();
     let (x, y) = (&b.items[0], &b.items[1]);
     let first = s
         .submit(request("a1", "w", &x.id, Label::ABetter, 9.0))
@@ -214,7 +214,7 @@ fn submits_outside_an_open_batch_or_with_bad_values_are_refused() {
         .submit(request("a", "w", "e0", Label::Tie, 9.0))
         .unwrap_err();
     assert!(e.to_string().contains("has no open batch"), "{e}");
-    let b = s.next_batch("w").unwrap();
+    let b = s.next_batch("w", 0.0).unwrap();
     let outside = (0..20)
         .map(|i| format!("e{i}"))
         .find(|id| b.items.iter().all(|it| &it.id != id))
@@ -282,7 +282,7 @@ fn submits_outside_an_open_batch_or_with_bad_values_are_refused() {
 fn a_dimensions_only_answer_gets_its_overall_label_from_the_rubric() {
     let t = task(10, 0, json!({"batch_size": 5}));
     let mut s = Session::new(t, Some(1)).unwrap();
-    let item = s.next_batch("w").unwrap().items[0].clone();
+    let item = s.next_batch("w", 0.0).unwrap().items[0].clone();
     let req = SubmitRequest::from_value(&json!({"id": "a", "item": item.id, "annotator": "w",
         "time_seconds": 9, "dimensions": {"helpfulness": "A>>", "correctness": "A>",
         "harmlessness": "=", "conciseness": "B>"}}))
@@ -330,7 +330,7 @@ fn record_takes_canonical_annotations_and_record_assigning_opens_items_on_demand
         .to_string();
     assert!(e.contains("item \"zz\" is not in the task"), "{e}");
     // A batch's item through record (canonical, trusted swapped).
-    let b = s.next_batch("w2").unwrap();
+    let b = s.next_batch("w2", 0.0).unwrap();
     let v = s
         .record(Annotation::new(b.items[0].id.clone(), "w2", Label::ABetter))
         .unwrap();
@@ -343,7 +343,7 @@ fn a_page_session_adopts_a_server_batch_and_unflips_with_its_order() {
     let mut server = Session::new(full.clone(), None).unwrap();
     let public = serde_json::to_value(full.public()).unwrap();
     let mut page = Session::new(Task::from_value(&public).unwrap(), Some(0)).unwrap();
-    let batch = server.next_batch("w").unwrap();
+    let batch = server.next_batch("w", 0.0).unwrap();
     page.adopt_batch(batch.clone()).unwrap();
     for (k, item) in batch.items.iter().enumerate() {
         let req = request(&format!("a{k}"), "w", &item.id, Label::ABetter, 9.0);
@@ -391,7 +391,7 @@ fn the_speed_penalty_in_stats_follows_the_tasks_fast_seconds() {
     ] {
         let t = task(20, 0, json!({"batch_size": 4, "fast_seconds": fast}));
         let mut s = Session::new(t, Some(1)).unwrap();
-        let b = s.next_batch("w").unwrap();
+        let b = s.next_batch("w", 0.0).unwrap();
         for (k, (item, time)) in b.items.iter().zip(times).enumerate() {
             s.submit(request(&format!("a{k}"), "w", &item.id, Label::Tie, time))
                 .unwrap();

@@ -19,7 +19,7 @@ fn crowd(session: &mut Session, people: &[(&str, Kind)], rounds: usize) -> Vec<V
     let mut out = Vec::new();
     for _ in 0..rounds {
         for (k, (name, kind)) in people.iter().enumerate() {
-            let batch = session.next_batch(name).unwrap();
+            let batch = session.next_batch(name, 0.0).unwrap();
             for item in &batch.items {
                 let (shown, time) = answer(*kind, item, &mut rngs[k]);
                 let id = format!("{name}/{}", item.id);
@@ -113,7 +113,7 @@ fn a_simulated_crowd_is_sorted_out_by_the_session() {
             by(name).total < 120,
             "{name} got every batch despite the flag"
         );
-        assert!(s.next_batch(name).unwrap().flagged);
+        assert!(s.next_batch(name, 0.0).unwrap().flagged);
     }
     assert_eq!(
         stats.session.flagged,

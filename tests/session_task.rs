@@ -172,7 +172,7 @@ fn batches_verdicts_and_the_public_task_reveal_no_gold_with_feedback_off() {
     assert!(examples.iter().all(|e| shape(e) == shape(&examples[0])));
 
     let mut s = Session::new(t, None).unwrap();
-    let batch = s.next_batch("w").unwrap();
+    let batch = s.next_batch("w", 0.0).unwrap();
     let json_batch = serde_json::to_value(&batch).unwrap();
     let mut words = Vec::new();
     strings(&json_batch, &mut words);
@@ -211,7 +211,7 @@ fn with_feedback_on_a_gold_answer_is_marked_with_its_explanation() {
         json!({"batch_size": 10, "gold_feedback": true, "seed": 5}),
     );
     let mut s = Session::new(t, None).unwrap();
-    let batch = s.next_batch("w").unwrap();
+    let batch = s.next_batch("w", 0.0).unwrap();
     let gold = batch.items.iter().find(|i| i.id.starts_with('g')).unwrap();
     let right = right_answer(&gold.id);
     let wrong = if right == Label::Tie {

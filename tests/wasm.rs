@@ -170,7 +170,7 @@ fn a_session_round_trip_batches_submits_flags_and_reports() {
     let mut s = api::Session::new(obj(&task_json()), None)
         .map_err(message)
         .unwrap();
-    let batch = s.next_batch("w1").unwrap();
+    let batch = s.next_batch("w1", Some(0.0)).unwrap();
     let items = js_sys::Reflect::get(&batch, &"items".into()).unwrap();
     let items: js_sys::Array = items.into();
     assert_eq!(items.length(), 10);
@@ -206,7 +206,7 @@ fn a_session_round_trip_batches_submits_flags_and_reports() {
         );
     }
     assert!(last.contains("\"status\":\"flagged\""), "{last}");
-    let next = json(&s.next_batch("w1").unwrap());
+    let next = json(&s.next_batch("w1", Some(0.0)).unwrap());
     assert!(next.contains("\"flagged\":true"), "{next}");
     let stats = json(&s.stats().unwrap());
     assert!(stats.contains("\"annotators\""), "{stats}");
@@ -275,7 +275,7 @@ fn random_garbage_fed_to_every_export_gives_errors_and_never_kills_the_module() 
         "[]",
     ];
     let mut s = api::Session::new(obj(&task_json()), Some(1.0)).unwrap();
-    let _ = s.next_batch("w");
+    let _ = s.next_batch("w", Some(0.0));
     let mut live = api::LiveAgreement::new(None, None).unwrap();
     for _ in 0..400 {
         let n = 1 + next() % 12;
@@ -305,7 +305,7 @@ fn random_garbage_fed_to_every_export_gives_errors_and_never_kills_the_module() 
 fn a_batch_from_one_session_is_adopted_by_another_and_its_items_take_submits() {
     let mut server = api::Session::new(obj(&task_json()), Some(3.0)).unwrap();
     let mut page = api::Session::new(obj(&task_json()), Some(4.0)).unwrap();
-    let batch = server.next_batch("w1").unwrap();
+    let batch = server.next_batch("w1", Some(0.0)).unwrap();
     page.adopt_batch(batch.clone()).map_err(message).unwrap();
     let items: js_sys::Array = js_sys::Reflect::get(&batch, &"items".into())
         .unwrap()
@@ -344,7 +344,7 @@ fn a_batch_from_one_session_is_adopted_by_another_and_its_items_take_submits() {
 #[wasm_bindgen_test]
 fn values_without_a_json_form_are_refused_with_the_reason() {
     let mut s = api::Session::new(obj(&task_json()), Some(1.0)).unwrap();
-    let batch = s.next_batch("w").unwrap();
+    let batch = s.next_batch("w", Some(0.0)).unwrap();
     assert!(json(&batch).contains("\"items\""));
 
     let big = js_sys::Object::new();

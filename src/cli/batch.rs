@@ -5,13 +5,18 @@ use prefkit::session::{Session, Task};
 use std::io::Write;
 use std::path::Path;
 
-/// Prints `count` successive batches for `annotator`.
+/// Prints `count` successive batches for `annotator`. Nothing is answered,
+/// so each batch is asked for one lease after the one before (at time
+/// `k x lease_seconds`): its leases have run out and the next is new.
 pub fn run(task: &Path, annotator: &str, seed: Option<u64>, count: usize) -> Result<(), String> {
     let task = load_task(task)?;
+    let lease = task.config.lease_seconds;
     let mut session = Session::new(task, seed).map_err(|e| e.to_string())?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for _ in 0..count {
-        let batch = session.next_batch(annotator).map_err(|e| e.to_string())?;
+    for k in 0..count {
+        let batch = session
+            .next_batch(annotator, k as f64 * lease)
+            .map_err(|e| e.to_string())?;
         let line = serde_json::to_string(&batch).map_err(|e| e.to_string())?;
         writeln!(out, "{line}").map_err(|e| e.to_string())?;
     }

@@ -64,12 +64,14 @@ pub fn run(
     let mut answers = Vec::with_capacity(annotators * rounds * batch_size as usize);
     let mut batch_times: Vec<f64> = Vec::with_capacity(annotators * rounds);
     let (mut batch_clock, mut submit_clock) = (Clock::default(), Clock::default());
-    for _ in 0..rounds {
+    for round in 0..rounds {
         let mut batches = Vec::with_capacity(names.len());
         let c = Clock::start();
         for name in &names {
             let t = Instant::now();
-            let batch = session.next_batch(name).map_err(|e| e.to_string())?;
+            let batch = session
+                .next_batch(name, round as f64)
+                .map_err(|e| e.to_string())?;
             batch_times.push(t.elapsed().as_secs_f64());
             batches.push(batch);
         }

@@ -3,7 +3,7 @@
 
 use super::api::{ask, json, parse_json, read_body, AppState};
 use super::error::ApiError;
-use super::store::{StoreError, StoredTask};
+use super::store::{Kind, StoreError, StoredTask};
 use super::tasks::{self, GoldMode};
 use super::writer::{live_data, Job};
 use axum::body::Body;
@@ -126,7 +126,7 @@ pub async fn report(
     let readers = s.readers.clone();
     let text = tokio::task::spawn_blocking(move || {
         let mut text = String::new();
-        readers()?.annotations(&task, 0, &mut |_, record, _| {
+        readers()?.annotations(&task, Kind::Label, 0, &mut |_, record, _| {
             text.push_str(record);
             text.push('\n');
         })?;
@@ -149,11 +149,35 @@ pub async fn report(
     Ok(json(StatusCode::OK, text))
 }
 
-/// `GET /api/tasks/{task}/annotations.jsonl`: every stored annotation of
-/// the task, one canonical record a line, in the order they were stored.
-pub async fn export(
+/// `GET /api/tasks/{task}/annotations.jsonl`: every stored label of the
+/// task, one canonical record a line, in the order they were stored.
+pub async fn export(state: State<AppState>, task: Path<String>) -> Result<Response, ApiError> {
+    export_kind(state, task, Kind::Label).await
+}
+
+/// `GET /api/tasks/{task}/skips.jsonl`: every stored skip of the task, one
+/// record a line (`{"id", "task_id", "item", "annotator", "skip", ...}`).
+pub async fn export_skips(
+    state: State<AppState>,
+    task: Path<String>,
+) -> Result<Response, ApiError> {
+    export_kind(state, task, Kind::Skip).await
+}
+
+/// `GET /api/tasks/{task}/progress`: `{"items", "complete", "leased",
+/// "open", "labels", "skips"}` over the task's regular items, now.
+pub async fn progress(
     State(s): State<AppState>,
     Path(task): Path<String>,
+) -> Result<Response, ApiError> {
+    let text = ask(&s, |reply| Job::Progress { task, reply }).await?;
+    Ok(json(StatusCode::OK, text))
+}
+
+async fn export_kind(
+    State(s): State<AppState>,
+    Path(task): Path<String>,
+    kind: Kind,
 ) -> Result<Response, ApiError> {
     s.registry
         .get(&task)
@@ -162,7 +186,7 @@ pub async fn export(
     let text = tokio::task::spawn_blocking(move || {
         let mut out = String::new();
         let mut reader = readers()?;
-        reader.annotations(&task, 0, &mut |_, record, _| {
+        reader.annotations(&task, kind, 0, &mut |_, record, _| {
             out.push_str(record);
             out.push('\n');
         })?;
@@ -216,7 +240,7 @@ pub async fn events(
         let t = task.clone();
         backlog = tokio::task::spawn_blocking(move || {
             let mut out = Vec::new();
-            readers()?.annotations(&t, after, &mut |seq, record, verdict| {
+            readers()?.annotations(&t, Kind::Label, after, &mut |seq, record, verdict| {
                 out.push((seq, live_data(seq, record, verdict)))
             })?;
             Ok::<_, StoreError>(out)

@@ -1,14 +1,16 @@
 //! `POST /api/annotations`: one annotation object, or an array of them.
-//! Each is checked field by field, put in canonical form and handed to the
-//! writer; the answer comes after the commit.
+//! An object with a `skip` key is a skip ("I can't judge this"), any other
+//! a label. Each is checked field by field, put in canonical form and
+//! handed to the writer; the answer comes after the commit.
 
 use super::api::{ask, json, parse_json, read_body, AppState};
 use super::error::ApiError;
 use super::tasks::Registry;
-use super::writer::{Incoming, Job, Outcome};
+use super::writer::{Answer, Incoming, Job, Outcome};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use prefkit::session::Skip;
 use prefkit::Annotation;
 
 /// Longest accepted annotation id, in bytes.
@@ -18,12 +20,13 @@ const MAX_ID_LEN: usize = 256;
 pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
     let body = read_body(s.max_body, req).await?;
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'{') {
-        // One object: the typed fast path (field-by-field messages on failure).
+    let may_skip = body.windows(6).any(|w| w == b"\"skip\"");
+    if first == Some(&b'{') && !may_skip {
+        // One label: the typed fast path (field-by-field messages on failure).
         let text = std::str::from_utf8(&body)
             .map_err(|_| ApiError::bad_request("request body is not UTF-8 text"))?;
         let inc = match Annotation::from_json(text) {
-            Ok(a) => incoming(a, &s.registry)?,
+            Ok(a) => incoming(Answer::Label(a), canonical(text), &s.registry)?,
             Err(prefkit::Error::NotJson { message, .. }) => {
                 return Err(ApiError::bad_request(format!("request body is {message}")))
             }
@@ -57,8 +60,15 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
         } else {
             String::new()
         };
-        let a = Annotation::from_value(v).map_err(|e| ApiError::invalid(format!("{at}{e}")))?;
-        let inc = incoming(a, &s.registry).map_err(|mut e| {
+        let answer = if Skip::is_skip(v) {
+            Answer::Skip(Skip::from_value(v).map_err(|e| ApiError::invalid(format!("{at}{e}")))?)
+        } else {
+            Answer::Label(
+                Annotation::from_value(v).map_err(|e| ApiError::invalid(format!("{at}{e}")))?,
+            )
+        };
+        let is_canonical = v.get("label_order").and_then(|o| o.as_str()) == Some("canonical");
+        let inc = incoming(answer, is_canonical, &s.registry).map_err(|mut e| {
             e.message.insert_str(0, &at);
             e
         })?;
@@ -95,9 +105,26 @@ fn one_response(outcomes: Vec<Outcome>) -> Response {
     }
 }
 
-/// Checks one annotation of a request: its fields, its id, its task.
-fn incoming(a: Annotation, registry: &Registry) -> Result<Incoming, ApiError> {
-    let id = match &a.id {
+/// Whether a record's label is canonical (`"label_order": "canonical"`).
+fn canonical(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Order<'a> {
+        #[serde(borrow, default)]
+        label_order: Option<std::borrow::Cow<'a, str>>,
+    }
+    serde_json::from_str::<Order>(text)
+        .ok()
+        .and_then(|o| o.label_order)
+        .is_some_and(|o| o == "canonical")
+}
+
+/// Checks one label or skip of a request: its fields, its id, its task.
+fn incoming(answer: Answer, canonical: bool, registry: &Registry) -> Result<Incoming, ApiError> {
+    let (id, task_id) = match &answer {
+        Answer::Label(a) => (a.id.clone(), a.task_id.clone()),
+        Answer::Skip(k) => (Some(k.id.clone()), k.task_id.clone()),
+    };
+    let id = match id {
         None => {
             return Err(ApiError::invalid(
                 "missing required field \"id\" (a unique id makes retries safe)",
@@ -111,14 +138,17 @@ fn incoming(a: Annotation, registry: &Registry) -> Result<Incoming, ApiError> {
                 "field \"id\": longer than {MAX_ID_LEN} bytes"
             )))
         }
-        Some(id) => id.clone(),
+        Some(id) => id,
     };
-    let mut a = a;
-    let task = match (&a.task_id, registry.only()) {
-        (Some(t), _) => t.clone(),
+    let mut answer = answer;
+    let task = match (task_id, registry.only()) {
+        (Some(t), _) => t,
         // With one task loaded, a record without task_id belongs to it.
         (None, Some(only)) => {
-            a.task_id = Some(only.clone());
+            match &mut answer {
+                Answer::Label(a) => a.task_id = Some(only.clone()),
+                Answer::Skip(k) => k.task_id = Some(only.clone()),
+            }
             only
         }
         (None, None) => {
@@ -130,11 +160,15 @@ fn incoming(a: Annotation, registry: &Registry) -> Result<Incoming, ApiError> {
     if registry.get(&task).is_none() {
         return Err(ApiError::unknown_task(&task));
     }
-    let record = a.to_json_value().to_string();
+    let record = match &answer {
+        Answer::Label(a) => a.to_json_value().to_string(),
+        Answer::Skip(k) => serde_json::to_string(k).unwrap_or_default(),
+    };
     Ok(Incoming {
         id,
         task,
-        annotation: a,
+        answer,
+        canonical,
         record,
     })
 }

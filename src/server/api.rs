@@ -39,6 +39,8 @@ pub fn router(state: AppState, www: &std::path::Path, cors_origins: &[String]) -
         .route("/api/tasks", post(admin::upload_task))
         .route("/api/tasks/{task}/report", get(admin::report))
         .route("/api/tasks/{task}/annotations.jsonl", get(admin::export))
+        .route("/api/tasks/{task}/skips.jsonl", get(admin::export_skips))
+        .route("/api/tasks/{task}/progress", get(admin::progress))
         .route("/api/tasks/{task}/events", get(admin::events))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_admin));
     let app = Router::new()

@@ -1,15 +1,35 @@
 //! What request handlers ask of the writer, and what it answers.
 
 use super::error::ApiError;
-use super::store::StoredTask;
+use super::store::{Kind, StoredTask};
+use prefkit::session::Skip;
 use prefkit::Annotation;
 use tokio::sync::oneshot;
 
-/// One annotation from a request, checked and in canonical form.
+/// A label or a skip.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Label(Annotation),
+    Skip(Skip),
+}
+
+impl Answer {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Answer::Label(_) => Kind::Label,
+            Answer::Skip(_) => Kind::Skip,
+        }
+    }
+}
+
+/// One label or skip from a request, checked and in canonical form.
 pub struct Incoming {
     pub id: String,
     pub task: String,
-    pub annotation: Annotation,
+    pub answer: Answer,
+    /// The record said `"label_order": "canonical"` (else its label is as
+    /// shown and was un-flipped with its own `swapped`).
+    pub canonical: bool,
     /// The canonical record (JSON text): what is stored and compared.
     pub record: String,
 }
@@ -41,6 +61,8 @@ pub enum Job {
         annotator: String,
         reply: Reply<String>,
     },
+    /// `GET /api/tasks/{task}/progress`: the task's overview, as JSON text.
+    Progress { task: String, reply: Reply<String> },
     /// Answers `None` when the task is new, the stored task when the same
     /// task was already stored (its seed is compared only if `seed_given`).
     AddTask {

@@ -41,17 +41,40 @@ pub struct StoredTask {
     pub task: String,
 }
 
+/// What a stored record is: a label, or a skip ("I can't judge this").
+/// Both share one table and one id space, so an id is a label or a skip,
+/// never both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Label,
+    Skip,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Label => "label",
+            Kind::Skip => "skip",
+        }
+    }
+}
+
 /// One stored event, in commit order.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// A label or a skip.
     Annotation {
         task: String,
+        kind: Kind,
         record: String,
         verdict: String,
     },
+    /// A batch handed out at time `at` (Unix seconds; `None` in databases
+    /// written before leases, replayed at time 0).
     Batch {
         task: String,
         annotator: String,
+        at: Option<f64>,
         batch: String,
     },
 }
@@ -74,8 +97,22 @@ pub trait Store: Send {
     fn last_seq(&mut self) -> Result<i64>;
     fn begin(&mut self) -> Result<()>;
     fn find(&mut self, id: &str) -> Result<Option<Stored>>;
-    fn put_annotation(&mut self, seq: i64, id: &str, task: &str, stored: &Stored) -> Result<()>;
-    fn put_batch(&mut self, seq: i64, task: &str, annotator: &str, batch: &str) -> Result<()>;
+    fn put_annotation(
+        &mut self,
+        seq: i64,
+        id: &str,
+        task: &str,
+        kind: Kind,
+        stored: &Stored,
+    ) -> Result<()>;
+    fn put_batch(
+        &mut self,
+        seq: i64,
+        task: &str,
+        annotator: &str,
+        at: f64,
+        batch: &str,
+    ) -> Result<()>;
     fn put_task(&mut self, task: &StoredTask) -> Result<()>;
     /// Makes everything since [`Store::begin`] durable; returns only after it is.
     fn commit(&mut self) -> Result<()>;
@@ -89,11 +126,12 @@ pub type Readers = std::sync::Arc<dyn Fn() -> Result<Box<dyn Reader>> + Send + s
 
 /// The reading side, for exports, reports and the event stream.
 pub trait Reader: Send {
-    /// Calls `f(seq, record, verdict)` for each annotation of `task` with a
-    /// sequence number above `after`, in order.
+    /// Calls `f(seq, record, verdict)` for each record of `kind` of `task`
+    /// with a sequence number above `after`, in order.
     fn annotations(
         &mut self,
         task: &str,
+        kind: Kind,
         after: i64,
         f: &mut dyn FnMut(i64, &str, &str),
     ) -> Result<()>;
@@ -135,6 +173,30 @@ CREATE TABLE IF NOT EXISTS batches (
 );
 ";
 
+/// Columns added since the first schema, each added when missing (so a
+/// database written by an earlier version opens and keeps its data).
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    // Skips share the annotations table (one id space).
+    ("annotations", "kind", "TEXT NOT NULL DEFAULT 'label'"),
+    // The time a batch was handed out: leases run from it.
+    ("batches", "at", "REAL"),
+];
+
+fn add_missing_columns(conn: &Connection) -> Result<()> {
+    for (table, column, decl) in ADDED_COLUMNS {
+        let mut st = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+        let names = st.query_map([], |r| r.get::<_, String>(1))?;
+        let mut present = false;
+        for name in names {
+            present |= name? == *column;
+        }
+        if !present {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl};"))?;
+        }
+    }
+    Ok(())
+}
+
 /// The SQLite store: one file in WAL mode.
 pub struct SqliteStore {
     conn: Connection,
@@ -158,6 +220,7 @@ impl SqliteStore {
         };
         conn.execute_batch(&format!("PRAGMA synchronous={sync};"))?;
         conn.execute_batch(SCHEMA)?;
+        add_missing_columns(&conn)?;
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
@@ -204,8 +267,8 @@ impl Store for SqliteStore {
 
     fn replay(&mut self, f: &mut dyn FnMut(Event)) -> Result<()> {
         let mut st = self.conn.prepare(
-            "SELECT seq, task, record, verdict, NULL FROM annotations
-             UNION ALL SELECT seq, task, batch, NULL, annotator FROM batches
+            "SELECT seq, task, record, verdict, NULL, kind, NULL FROM annotations
+             UNION ALL SELECT seq, task, batch, NULL, annotator, NULL, at FROM batches
              ORDER BY 1",
         )?;
         let mut rows = st.query([])?;
@@ -216,12 +279,17 @@ impl Store for SqliteStore {
             f(match annotator {
                 None => Event::Annotation {
                     task,
+                    kind: match r.get::<_, String>(5)?.as_str() {
+                        "skip" => Kind::Skip,
+                        _ => Kind::Label,
+                    },
                     record: text,
                     verdict: r.get(3)?,
                 },
                 Some(annotator) => Event::Batch {
                     task,
                     annotator,
+                    at: r.get(6)?,
                     batch: text,
                 },
             });
@@ -256,19 +324,41 @@ impl Store for SqliteStore {
             .optional()?)
     }
 
-    fn put_annotation(&mut self, seq: i64, id: &str, task: &str, stored: &Stored) -> Result<()> {
+    fn put_annotation(
+        &mut self,
+        seq: i64,
+        id: &str,
+        task: &str,
+        kind: Kind,
+        stored: &Stored,
+    ) -> Result<()> {
         let mut st = self.conn.prepare_cached(
-            "INSERT INTO annotations (seq, id, task, record, verdict) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO annotations (seq, id, task, record, verdict, kind) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        st.execute(params![seq, id, task, stored.record, stored.verdict])?;
+        st.execute(params![
+            seq,
+            id,
+            task,
+            stored.record,
+            stored.verdict,
+            kind.as_str()
+        ])?;
         Ok(())
     }
 
-    fn put_batch(&mut self, seq: i64, task: &str, annotator: &str, batch: &str) -> Result<()> {
+    fn put_batch(
+        &mut self,
+        seq: i64,
+        task: &str,
+        annotator: &str,
+        at: f64,
+        batch: &str,
+    ) -> Result<()> {
         let mut st = self.conn.prepare_cached(
-            "INSERT INTO batches (seq, task, annotator, batch) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO batches (seq, task, annotator, batch, at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        st.execute(params![seq, task, annotator, batch])?;
+        st.execute(params![seq, task, annotator, batch, at])?;
         Ok(())
     }
 
@@ -311,13 +401,15 @@ impl Reader for SqliteReader {
     fn annotations(
         &mut self,
         task: &str,
+        kind: Kind,
         after: i64,
         f: &mut dyn FnMut(i64, &str, &str),
     ) -> Result<()> {
         let mut st = self.conn.prepare_cached(
-            "SELECT seq, record, verdict FROM annotations WHERE task = ?1 AND seq > ?2 ORDER BY seq",
+            "SELECT seq, record, verdict FROM annotations \
+             WHERE task = ?1 AND seq > ?2 AND kind = ?3 ORDER BY seq",
         )?;
-        let mut rows = st.query(params![task, after])?;
+        let mut rows = st.query(params![task, after, kind.as_str()])?;
         while let Some(r) = rows.next()? {
             let record = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
             let verdict = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
@@ -350,12 +442,12 @@ mod tests {
         };
         s.begin().unwrap();
         s.put_task(&task).unwrap();
-        s.put_batch(1, "t", "w1", "[]").unwrap();
+        s.put_batch(1, "t", "w1", 100.0, "[]").unwrap();
         let a = Stored {
             record: "{\"id\":\"a\"}".into(),
             verdict: "{}".into(),
         };
-        s.put_annotation(2, "a", "t", &a).unwrap();
+        s.put_annotation(2, "a", "t", Kind::Label, &a).unwrap();
         assert!(s.find("a").unwrap().is_some(), "visible before commit");
         s.commit().unwrap();
         drop(s);
@@ -365,12 +457,16 @@ mod tests {
         assert_eq!(s.last_seq().unwrap(), 2);
         let mut seen = Vec::new();
         s.replay(&mut |e| seen.push(e)).unwrap();
-        assert!(matches!(&seen[0], Event::Batch { annotator, .. } if annotator == "w1"));
+        assert!(
+            matches!(&seen[0], Event::Batch { annotator, at, .. } if annotator == "w1" && *at == Some(100.0))
+        );
         assert!(matches!(&seen[1], Event::Annotation { record, .. } if record == &a.record));
         let mut r = (s.readers())().unwrap();
         let mut rows = Vec::new();
-        r.annotations("t", 0, &mut |seq, rec, _| rows.push((seq, rec.to_string())))
-            .unwrap();
+        r.annotations("t", Kind::Label, 0, &mut |seq, rec, _| {
+            rows.push((seq, rec.to_string()))
+        })
+        .unwrap();
         assert_eq!(rows, vec![(2, a.record.clone())]);
         let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
@@ -384,7 +480,7 @@ mod tests {
             record: "r".into(),
             verdict: "v".into(),
         };
-        s.put_annotation(1, "a", "t", &a).unwrap();
+        s.put_annotation(1, "a", "t", Kind::Label, &a).unwrap();
         s.rollback();
         assert!(s.find("a").unwrap().is_none());
         assert_eq!(s.last_seq().unwrap(), 0);

@@ -2,8 +2,9 @@
 //! the core session that re-checks every annotation. This file is the only
 //! place that talks to `prefkit::session`.
 
+use super::jobs::{Answer, Incoming};
 use super::store::StoredTask;
-use prefkit::session::{Session, Task, Verdict};
+use prefkit::session::{Overview, Session, Skip, SkipVerdict, Status, Task, Verdict};
 use prefkit::{Annotation, Error, Gold};
 
 /// Whether gold answers leave the server.
@@ -79,29 +80,125 @@ pub fn load(stored: &StoredTask) -> Result<(TaskInfo, TaskSession), Error> {
     Ok((info, TaskSession { session, gold_mode }))
 }
 
-impl TaskSession {
-    /// Re-checks one annotation and returns the session's verdict. In open
-    /// mode the page assembled the batch itself, so an item the server has
-    /// not handed out is assigned on the spot; in blind mode only items of
-    /// a batch the server gave this annotator are accepted. In blind mode
-    /// the verdict never carries the gold answer.
-    pub fn record(&mut self, a: &Annotation) -> Result<Verdict, Error> {
-        let mut verdict = match self.gold_mode {
-            GoldMode::Open => self.session.record_assigning(a.clone())?,
-            GoldMode::Blind => self.session.record(a.clone())?,
-        };
-        if self.gold_mode == GoldMode::Blind {
-            verdict.gold = None;
+/// What the session answered to a label or a skip.
+pub enum Given {
+    Label(Verdict),
+    Skip(SkipVerdict),
+}
+
+impl Given {
+    /// A resubmission: nothing new to store.
+    pub fn duplicate(&self) -> bool {
+        match self {
+            Given::Label(v) => v.duplicate,
+            Given::Skip(v) => v.duplicate,
         }
-        Ok(verdict)
     }
 
-    /// The next batch for `annotator`, as JSON text.
-    pub fn next_batch(&mut self, annotator: &str) -> Result<String, Error> {
-        let batch = self.session.next_batch(annotator)?;
-        serde_json::to_string(&batch)
-            .map_err(|e| Error::Rejected(format!("cannot write the batch: {e}")))
+    /// The verdict as stored and served.
+    pub fn json(&self) -> String {
+        let text = match self {
+            Given::Label(v) => serde_json::to_string(v),
+            Given::Skip(v) => serde_json::to_string(v),
+        };
+        text.unwrap_or_else(|_| "null".to_string())
     }
+}
+
+impl TaskSession {
+    /// Re-checks one label or skip and returns the session's verdict. In
+    /// open mode the page assembled the batch itself, so an item the server
+    /// has not handed out is assigned on the spot; in blind mode only items
+    /// of a batch the server gave this annotator are accepted.
+    ///
+    /// In blind mode a verdict says nothing that depends on whether the
+    /// item was gold: no gold answer, no gold counts, no flag, status
+    /// `accepted`. A flag raised by an answer shows in the annotator's next
+    /// batch (`flagged: true`, no items), so the verdict of a gold item and
+    /// of a regular one are the same apart from their ids.
+    pub fn answer(&mut self, answer: &Answer) -> Result<Given, Error> {
+        let blind = self.gold_mode == GoldMode::Blind;
+        Ok(match answer {
+            Answer::Label(a) => {
+                let mut v = if blind {
+                    self.session.record(a.clone())?
+                } else {
+                    self.session.record_assigning(a.clone())?
+                };
+                if blind {
+                    v.gold = None;
+                    v.flag = None;
+                    v.status = Status::Accepted;
+                }
+                Given::Label(v)
+            }
+            Answer::Skip(s) => {
+                let mut v = if blind {
+                    self.session.skip(s.clone())?
+                } else {
+                    self.session.skip_assigning(s.clone())?
+                };
+                if blind {
+                    v.flag = None;
+                    v.status = Status::Accepted;
+                }
+                Given::Skip(v)
+            }
+        })
+    }
+
+    /// In blind mode the server decides the A/B order, not the client: a
+    /// label whose `swapped` differs from the order the item was handed out
+    /// in is put in that order. A canonical record keeps its label (it
+    /// names responses A and B, whatever the sides); a record in the order
+    /// shown is un-flipped with the server's order. Then the stored record
+    /// is written anew. Nothing changes in open mode or for skips.
+    pub fn fix_order(&self, inc: &mut Incoming) {
+        let Answer::Label(a) = &mut inc.answer else {
+            return;
+        };
+        if self.gold_mode != GoldMode::Blind {
+            return;
+        }
+        let Some(swapped) = self.session.handed_out(&a.annotator, &a.item) else {
+            return;
+        };
+        if swapped == a.swapped {
+            return;
+        }
+        if !inc.canonical {
+            // Back to the label as shown, then un-flipped the server's way.
+            a.label = a.label.unflip(a.swapped).unflip(swapped);
+            for (_, l) in a.dimensions.iter_mut() {
+                *l = l.unflip(a.swapped).unflip(swapped);
+            }
+        }
+        a.swapped = swapped;
+        inc.record = a.to_json_value().to_string();
+    }
+
+    /// The next batch for `annotator` at `now`, as JSON text, and whether
+    /// the call changed the session (and so must be stored to replay it).
+    pub fn next_batch(&mut self, annotator: &str, now: f64) -> Result<(String, bool), Error> {
+        let before = self.session.changes();
+        let batch = self.session.next_batch(annotator, now)?;
+        let text = serde_json::to_string(&batch)
+            .map_err(|e| Error::Rejected(format!("cannot write the batch: {e}")))?;
+        Ok((text, self.session.changes() != before))
+    }
+
+    /// Where the task's regular items stand at `now`.
+    pub fn overview(&self, now: f64) -> Overview {
+        self.session.overview(now)
+    }
+}
+
+/// Parses a stored record of `kind` back into what the session takes.
+pub fn stored_answer(kind: super::store::Kind, record: &str) -> Result<Answer, Error> {
+    Ok(match kind {
+        super::store::Kind::Label => Answer::Label(Annotation::from_json(record)?),
+        super::store::Kind::Skip => Answer::Skip(Skip::from_json(record)?),
+    })
 }
 
 /// The tasks the server knows, for request handlers. Only the writer adds

@@ -5,10 +5,9 @@
 //! the group, which is what makes thousands of single posts a second cheap.
 
 use super::error::ApiError;
-pub use super::jobs::{live_data, Incoming, Job, Live, Outcome, Reply};
-use super::store::{Event, Store, StoreError, Stored, StoredTask};
+pub use super::jobs::{live_data, Answer, Incoming, Job, Live, Outcome, Reply};
+use super::store::{Event, Kind, Store, StoreError, Stored, StoredTask};
 use super::tasks::{self, Registry, TaskSession};
-use prefkit::Annotation;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
@@ -16,9 +15,13 @@ use tokio::sync::{broadcast, mpsc};
 /// Most requests applied in one transaction.
 const MAX_GROUP: usize = 2048;
 
-/// A verdict as stored and served.
-fn verdict_json(v: &prefkit::session::Verdict) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "null".to_string())
+/// The server's clock: Unix time in seconds. Leases run on it; it is
+/// stored with each batch, so a restart neither releases nor extends them.
+pub fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
 }
 
 /// What a restore found, for the start-up message.
@@ -42,6 +45,7 @@ pub struct Writer {
 enum Pending {
     Annotate(Reply<Vec<Outcome>>, Result<Vec<Outcome>, ApiError>),
     Batch(Reply<String>, Result<String, ApiError>),
+    Progress(Reply<String>, Result<String, ApiError>),
     AddTask(
         Reply<Option<StoredTask>>,
         Result<Option<StoredTask>, ApiError>,
@@ -84,16 +88,16 @@ impl Writer {
         self.store.replay(&mut |event| match event {
             Event::Annotation {
                 task,
+                kind,
                 record,
                 verdict,
-                ..
             } => {
                 restored.annotations += 1;
-                let again = Annotation::from_json(&record)
+                let again = tasks::stored_answer(kind, &record)
                     .ok()
                     .zip(sessions.get_mut(&task))
-                    .and_then(|(a, s)| s.record(&a).ok())
-                    .map(|v| verdict_json(&v));
+                    .and_then(|(a, s)| s.answer(&a).ok())
+                    .map(|v| v.json());
                 if again.as_deref() != Some(verdict.as_str()) {
                     restored.mismatches += 1;
                 }
@@ -101,14 +105,14 @@ impl Writer {
             Event::Batch {
                 task,
                 annotator,
+                at,
                 batch,
-                ..
             } => {
                 restored.batches += 1;
                 let again = sessions
                     .get_mut(&task)
-                    .and_then(|s| s.next_batch(&annotator).ok());
-                if again.as_deref() != Some(batch.as_str()) {
+                    .and_then(|s| s.next_batch(&annotator, at.unwrap_or(0.0)).ok());
+                if again.map(|b| b.0).as_deref() != Some(batch.as_str()) {
                     restored.mismatches += 1;
                 }
             }
@@ -195,6 +199,14 @@ impl Writer {
                 Ok(r) => (Pending::Batch(reply, r), None),
                 Err(e) => (Pending::Batch(reply, Err(ApiError::unavailable())), Some(e)),
             },
+            Job::Progress { task, reply } => {
+                let answer = match self.sessions.get(&task) {
+                    Some(s) => Ok(serde_json::to_string(&s.overview(unix_now()))
+                        .unwrap_or_else(|_| "null".to_string())),
+                    None => Err(ApiError::unknown_task(&task)),
+                };
+                (Pending::Progress(reply, answer), None)
+            }
             Job::AddTask {
                 task,
                 seed_given,
@@ -214,9 +226,14 @@ impl Writer {
 
     fn annotate(
         &mut self,
-        items: Vec<Incoming>,
+        mut items: Vec<Incoming>,
         live: &mut Vec<Live>,
     ) -> Result<Result<Vec<Outcome>, ApiError>, StoreError> {
+        for inc in &mut items {
+            if let Some(session) = self.sessions.get(&inc.task) {
+                session.fix_order(inc);
+            }
+        }
         enum Plan {
             New,
             Stored(String),
@@ -283,29 +300,32 @@ impl Writer {
                     let Some(session) = self.sessions.get_mut(&inc.task) else {
                         return Ok(Err(ApiError::unknown_task(&inc.task)));
                     };
-                    match session.record(&inc.annotation) {
+                    match session.answer(&inc.answer) {
                         // The same annotator, item and label under a new id
                         // (a page that lost its id): nothing new to store.
-                        Ok(verdict) if verdict.duplicate => Outcome::Stored {
+                        Ok(given) if given.duplicate() => Outcome::Stored {
                             id: inc.id,
                             duplicate: true,
-                            verdict: verdict_json(&verdict),
+                            verdict: given.json(),
                         },
-                        Ok(verdict) => {
+                        Ok(given) => {
                             self.seq += 1;
                             let stored = Stored {
                                 record: inc.record,
-                                verdict: verdict_json(&verdict),
+                                verdict: given.json(),
                             };
+                            let kind = inc.answer.kind();
                             self.store
-                                .put_annotation(self.seq, &inc.id, &inc.task, &stored)?;
+                                .put_annotation(self.seq, &inc.id, &inc.task, kind, &stored)?;
                             // Built even without subscribers: one may
                             // subscribe before this group commits.
-                            live.push(Live {
-                                seq: self.seq,
-                                task: inc.task,
-                                data: live_data(self.seq, &stored.record, &stored.verdict),
-                            });
+                            if kind == Kind::Label {
+                                live.push(Live {
+                                    seq: self.seq,
+                                    task: inc.task,
+                                    data: live_data(self.seq, &stored.record, &stored.verdict),
+                                });
+                            }
                             Outcome::Stored {
                                 id: inc.id,
                                 duplicate: false,
@@ -332,10 +352,15 @@ impl Writer {
         let Some(session) = self.sessions.get_mut(task) else {
             return Ok(Err(ApiError::unknown_task(task)));
         };
-        match session.next_batch(annotator) {
-            Ok(batch) => {
+        let now = unix_now();
+        match session.next_batch(annotator, now) {
+            // A batch given again (the annotator holds it), an empty batch
+            // and a flagged annotator's change nothing: nothing is stored.
+            Ok((batch, false)) => Ok(Ok(batch)),
+            Ok((batch, true)) => {
                 self.seq += 1;
-                self.store.put_batch(self.seq, task, annotator, &batch)?;
+                self.store
+                    .put_batch(self.seq, task, annotator, now, &batch)?;
                 Ok(Ok(batch))
             }
             Err(e) => Ok(Err(ApiError::invalid(e.to_string()))),
@@ -380,6 +405,7 @@ impl Pending {
         match job {
             Job::Annotate { reply, .. } => Pending::Annotate(reply, Err(e())),
             Job::Batch { reply, .. } => Pending::Batch(reply, Err(e())),
+            Job::Progress { reply, .. } => Pending::Progress(reply, Err(e())),
             Job::AddTask { reply, .. } => Pending::AddTask(reply, Err(e()), None),
         }
     }
@@ -389,6 +415,7 @@ impl Pending {
         match self {
             Pending::Annotate(reply, r) => drop(reply.send(r)),
             Pending::Batch(reply, r) => drop(reply.send(r)),
+            Pending::Progress(reply, r) => drop(reply.send(r)),
             Pending::AddTask(reply, r, added) => {
                 if let Some(info) = added.and_then(|t| tasks::load(&t).ok()) {
                     registry.insert(info.0);
@@ -402,6 +429,7 @@ impl Pending {
         match self {
             Pending::Annotate(reply, _) => drop(reply.send(Err(e))),
             Pending::Batch(reply, _) => drop(reply.send(Err(e))),
+            Pending::Progress(reply, _) => drop(reply.send(Err(e))),
             Pending::AddTask(reply, _, _) => drop(reply.send(Err(e))),
         }
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::server::store::{Readers, SqliteStore, Sync};
+use prefkit::Annotation;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::oneshot;
 
@@ -32,18 +33,20 @@ impl Store for Flaky {
         seq: i64,
         id: &str,
         task: &str,
+        kind: Kind,
         s: &Stored,
     ) -> Result<(), StoreError> {
-        self.inner.put_annotation(seq, id, task, s)
+        self.inner.put_annotation(seq, id, task, kind, s)
     }
     fn put_batch(
         &mut self,
         seq: i64,
         task: &str,
         annotator: &str,
+        at: f64,
         batch: &str,
     ) -> Result<(), StoreError> {
-        self.inner.put_batch(seq, task, annotator, batch)
+        self.inner.put_batch(seq, task, annotator, at, batch)
     }
     fn put_task(&mut self, task: &StoredTask) -> Result<(), StoreError> {
         self.inner.put_task(task)
@@ -71,7 +74,8 @@ fn incoming(id: &str, item: &str) -> Incoming {
         id: id.to_string(),
         task: "t".to_string(),
         record: a.to_json_value().to_string(),
-        annotation: a,
+        answer: Answer::Label(a),
+        canonical: true,
     }
 }
 

@@ -40,10 +40,19 @@ pub struct Batch {
     /// The annotator is flagged for low gold accuracy and gets no more items.
     #[serde(default)]
     pub flagged: bool,
-    /// Fewer regular items were left for this annotator than a full batch
-    /// holds: this batch is short (or empty) and the next will be empty.
+    /// Fewer regular items were free for this annotator than a full batch
+    /// holds: this batch is short (or empty). Items may still come back
+    /// when other annotators' leases run out or they skip.
     #[serde(default)]
     pub exhausted: bool,
+    /// The annotator already held this batch: these are its unanswered
+    /// items, in the order and A/B sides first given.
+    #[serde(default)]
+    pub resumed: bool,
+    /// When the batch's leases run out (the `now` scale of the session);
+    /// `None` for an empty batch.
+    #[serde(default)]
+    pub lease_until: Option<f64>,
 }
 
 impl Batch {
@@ -60,7 +69,15 @@ impl Batch {
     /// field, naming the first wrong field (`items[3].swapped`).
     pub fn from_value(v: &Value) -> Result<Batch> {
         let f = Fields::new(v, "")?;
-        f.only(&["annotator", "batch_id", "items", "flagged", "exhausted"])?;
+        f.only(&[
+            "annotator",
+            "batch_id",
+            "items",
+            "flagged",
+            "exhausted",
+            "resumed",
+            "lease_until",
+        ])?;
         let items = match f.get("items") {
             None => return Err(Error::missing("items")),
             Some(Value::Array(a)) => a,
@@ -92,32 +109,53 @@ impl Batch {
             items,
             flagged: f.bool_or("flagged", false)?,
             exhausted: f.bool_or("exhausted", false)?,
+            resumed: f.bool_or("resumed", false)?,
+            lease_until: f.optional_number("lease_until")?,
         })
     }
 }
 
 impl Session {
-    /// The next batch for `annotator`.
+    /// The next batch for `annotator` at time `now` (seconds).
     ///
-    /// - `batch_size` items, of them `max(1, floor(batch_size x
-    ///   gold_fraction))` gold when the task has gold (fewer only once this
-    ///   annotator has been given nearly all of it: no gold item twice), at
-    ///   uniformly random positions (the whole batch is shuffled by
-    ///   Fisher-Yates).
-    /// - Regular items this annotator was never given, those handed out the
-    ///   fewest times first, until each was handed out `overlap` times (an
-    ///   item counts as handed out when it enters a batch, so annotators who
-    ///   ask at the same time spread over different items; an item handed
-    ///   out and never answered keeps its count).
-    /// - No item twice in a batch; no item of an open batch again.
+    /// - First, leases that ran out by `now` are released (see the module
+    ///   docs of [`super`]).
+    /// - An annotator holding live leases gets the unanswered items of that
+    ///   batch again, same order and sides, `resumed: true`; nothing changes.
+    /// - Otherwise a new batch of `batch_size` items, of them `max(1,
+    ///   floor(batch_size x gold_fraction))` gold when the task has gold
+    ///   (fewer only once this annotator has been given nearly all of it: no
+    ///   gold item twice), at uniformly random positions (the whole batch is
+    ///   shuffled by Fisher-Yates), each leased until `now + lease_seconds`.
+    /// - Regular items this annotator was never given, the least covered
+    ///   first (answers plus live leases), until each is covered `overlap`
+    ///   times, so annotators who ask at the same time spread over
+    ///   different items.
     /// - When regular items run short the batch is shorter, keeps its gold
-    ///   share and says `exhausted`; when none is left it is empty (a batch
+    ///   share and says `exhausted`; when none is free it is empty (a batch
     ///   of gold alone would give the gold away).
     /// - Each pair shown swapped with probability 1/2 when
     ///   `randomize_order`, and remembered.
     /// - A flagged annotator gets an empty batch with `flagged: true`.
-    pub fn next_batch(&mut self, annotator: &str) -> Result<Batch> {
+    pub fn next_batch(&mut self, annotator: &str, now: f64) -> Result<Batch> {
+        super::lease::check_now(now)?;
         let a = self.annotator_mut(annotator)?;
+        let empty = |flagged, exhausted| Batch {
+            annotator: annotator.to_string(),
+            batch_id: None,
+            items: Vec::new(),
+            flagged,
+            exhausted,
+            resumed: false,
+            lease_until: None,
+        };
+        if self.annotators[a as usize].flagged {
+            return Ok(empty(true, false));
+        }
+        if let Some(batch) = self.held_batch(a, now) {
+            return Ok(batch);
+        }
+        self.expire(now);
         let config = &self.task.config;
         let gold_share = if self.task.gold.is_empty() {
             0
@@ -126,17 +164,8 @@ impl Session {
         };
         let regular_share = (config.batch_size as usize).saturating_sub(gold_share);
         let randomize = config.randomize_order;
+        let until = now + config.lease_seconds;
         let who = &mut self.annotators[a as usize];
-        let empty = |flagged, exhausted| Batch {
-            annotator: annotator.to_string(),
-            batch_id: None,
-            items: Vec::new(),
-            flagged,
-            exhausted,
-        };
-        if who.flagged {
-            return Ok(empty(true, false));
-        }
         let regular = self
             .pool
             .take(regular_share, |i| who.slots.contains_key(&i));
@@ -156,19 +185,30 @@ impl Session {
         chosen.extend(gold);
         shuffle(&mut chosen, &mut self.rng);
         let b = who.batches.len() as u32;
-        who.batches.push(BatchState {
-            done: 0,
-            total: chosen.len() as u32,
-        });
         let mut order = Vec::with_capacity(chosen.len());
         for &i in &chosen {
             let swapped = randomize && self.rng.random_range(0..2u32) == 1;
-            who.slots.insert(i, Slot::Open { swapped, batch: b });
+            who.slots.insert(
+                i,
+                Slot::Open {
+                    swapped,
+                    batch: b,
+                    until,
+                },
+            );
+            self.leases.add(a, i, until);
             if i < first_gold {
                 self.pool.bump(i);
             }
             order.push((i, swapped));
         }
+        who.batches.push(BatchState {
+            done: 0,
+            total: chosen.len() as u32,
+            items: chosen,
+            until,
+        });
+        self.changes += 1;
         let items = order.into_iter().map(|(i, s)| self.show(i, s)).collect();
         Ok(Batch {
             annotator: annotator.to_string(),
@@ -176,6 +216,39 @@ impl Session {
             items,
             flagged: false,
             exhausted,
+            resumed: false,
+            lease_until: Some(until),
+        })
+    }
+
+    /// The batch annotator `a` holds at `now`: its last batch, if a lease
+    /// of it is live and an item of it unanswered.
+    fn held_batch(&self, a: u32, now: f64) -> Option<Batch> {
+        let who = &self.annotators[a as usize];
+        let b = who.batches.len().checked_sub(1)?;
+        let state = &who.batches[b];
+        if state.until <= now || who.on_demand == Some(b as u32) {
+            return None;
+        }
+        let items: Vec<BatchItem> = state
+            .items
+            .iter()
+            .filter_map(|i| match who.slots.get(i) {
+                Some(Slot::Open { swapped, .. }) => Some(self.show(*i, *swapped)),
+                _ => None,
+            })
+            .collect();
+        if items.is_empty() {
+            return None;
+        }
+        Some(Batch {
+            annotator: who.name.clone(),
+            batch_id: Some(format!("{}-{}", who.name, b + 1)),
+            items,
+            flagged: false,
+            exhausted: false,
+            resumed: true,
+            lease_until: Some(state.until),
         })
     }
 
@@ -184,16 +257,24 @@ impl Session {
     /// built from the public task, only checks answers against the batch
     /// and un-flips them with the batch's `swapped`). Items unknown to this
     /// session's task are accepted as they come. Refused, with nothing
-    /// changed: an item twice in the batch, or an item the annotator already
-    /// holds in an open batch or has answered.
-    pub fn adopt_batch(&mut self, batch: Batch) -> Result<()> {
+    /// changed: an item twice in the batch, or an item the annotator was
+    /// already given, answered or skipped. In a `resumed` batch (the
+    /// collector giving back a batch the annotator holds, after a reload)
+    /// items already held here are left as they are and the others adopted.
+    pub fn adopt_batch(&mut self, mut batch: Batch) -> Result<()> {
         let a = self.annotator_mut(&batch.annotator)?;
         let who = &self.annotators[a as usize];
-        // The item index's map type: one copy of the map code in the wasm
-        // module (the values are unused).
-        let mut seen: FastMap<String, u32> = FastMap::default();
+        if batch.resumed {
+            batch.items.retain(|it| {
+                !self
+                    .index
+                    .get(&it.id)
+                    .is_some_and(|i| who.slots.contains_key(i))
+            });
+        }
+        let mut seen: FastMap<&str, ()> = FastMap::default();
         for (k, it) in batch.items.iter().enumerate() {
-            if seen.insert(it.id.clone(), 0).is_some() {
+            if seen.insert(it.id.as_str(), ()).is_some() {
                 return Err(Error::invalid(
                     format!("items[{k}].id"),
                     format!("item \"{}\" is twice in the batch", it.id),
@@ -202,8 +283,9 @@ impl Session {
             let held = self.index.get(&it.id).and_then(|i| who.slots.get(i));
             if let Some(slot) = held {
                 let how = match slot {
-                    Slot::Open { .. } => "holds it in an open batch",
+                    Slot::Open { .. } | Slot::Lapsed { .. } => "was given it in an earlier batch",
                     Slot::Done(_) => "has answered it",
+                    Slot::Skipped(_) => "has skipped it",
                 };
                 return Err(Error::Rejected(format!(
                     "cannot adopt the batch: annotator \"{}\" {how} (item \"{}\")",
@@ -223,6 +305,7 @@ impl Session {
                         id: it.id.clone(),
                         kind: Kind::External,
                     });
+                    self.answers.push(0);
                     self.index.insert(it.id.clone(), i);
                     i
                 }
@@ -234,15 +317,28 @@ impl Session {
         }
         let who = &mut self.annotators[a as usize];
         who.flagged |= batch.flagged;
+        self.changes += 1;
         if opened.is_empty() {
             return Ok(());
         }
+        // The lease is the assembling side's to enforce: here the items
+        // stay open until answered or skipped.
+        let until = f64::INFINITY;
         who.batches.push(BatchState {
             done: 0,
             total: opened.len() as u32,
+            items: opened.iter().map(|&(i, _)| i).collect(),
+            until,
         });
         for (i, swapped) in opened {
-            who.slots.insert(i, Slot::Open { swapped, batch: b });
+            who.slots.insert(
+                i,
+                Slot::Open {
+                    swapped,
+                    batch: b,
+                    until,
+                },
+            );
         }
         Ok(())
     }

@@ -6,7 +6,38 @@
 //! and a random A/B order per pair, takes answers as the page shows them
 //! ([`Session::submit`]) or canonical records ([`Session::record`]), un-flips
 //! them, checks gold, flags annotators whose gold accuracy falls too low,
-//! marks answers that came too fast, and keeps live statistics.
+//! marks answers that came too fast, takes skips ([`Session::skip`]), and
+//! keeps live statistics.
+//!
+//! ## Leases: an open crowd
+//!
+//! The session has no clock: every call that depends on time takes `now`
+//! (seconds, any fixed origin; the collector and the page use Unix time).
+//! Handing out an item leases it to its annotator until `now +
+//! config.lease_seconds`. A regular item counts toward `overlap` while it is
+//! answered or its lease is live; a lease that runs out unanswered, or a
+//! skip, gives the item back to the pool for others (never to the same
+//! annotator again). So once every lease is answered or has run out, every
+//! regular item that the crowd kept asking for has exactly `overlap`
+//! answers, however many batches were abandoned or skipped.
+//!
+//! An answer that comes after its lease ran out is still taken (a label is
+//! never lost): if the item was meanwhile leased to someone else who also
+//! answers, it ends with one label more than `overlap`. That needs a worker
+//! to keep a page open past `lease_seconds` (30 minutes by default) and
+//! then answer, so it is rare; and no regular item ever takes more than
+//! `config.max_labels_per_item` answers (default `2 x overlap`): later ones
+//! are refused.
+//!
+//! An annotator holds at most one batch: asking again while any of its
+//! leases is live gives back the unanswered items of that batch, in the
+//! same order and A/B sides (`resumed: true`), so a reload resumes and a
+//! loop of requests under one id holds one batch.
+//!
+//! [`Session::changes`] counts the calls that changed the session's state:
+//! a caller that stores events (the collector) stores a call exactly when
+//! it changed something, and replaying the stored calls with their `now`
+//! rebuilds the same state.
 //!
 //! ```
 //! use prefkit::session::{Session, SubmitRequest, Task};
@@ -14,7 +45,7 @@
 //!     {"id": "e1", "prompt": "2+2?", "response_a": "4", "response_b": "5"}],
 //!     "config": {"batch_size": 10, "seed": 7}}"#).unwrap();
 //! let mut s = Session::new(task, None).unwrap();
-//! let batch = s.next_batch("w1").unwrap();
+//! let batch = s.next_batch("w1", 0.0).unwrap();
 //! let item = &batch.items[0];
 //! // The annotator prefers "4"; the page reports the side it was shown on.
 //! let choice = if item.swapped { "B>" } else { "A>" };
@@ -35,10 +66,12 @@
 
 mod batch;
 mod gold;
+mod lease;
 mod pool;
 mod public;
 mod request;
 mod rubric;
+mod skip;
 mod speed;
 mod stats;
 mod submit;
@@ -47,17 +80,20 @@ mod verdict;
 
 pub use batch::{Batch, BatchItem};
 pub use gold::{GoldMatch, GoldTally};
+pub use lease::Overview;
 pub use public::{PublicConfig, PublicExample, PublicTask};
 pub use request::SubmitRequest;
 pub use rubric::{Dimension, Rubric};
+pub use skip::{Skip, SkipVerdict};
 pub use speed::too_fast;
-pub use stats::{gold_answers, report_config, SessionCounts, SessionStats};
-pub use task::{Example, GoldExample, Task, TaskConfig};
+pub use stats::{gold_answers, report_config, SessionCounts, SessionStats, Skipper};
+pub use task::{Example, GoldExample, Task, TaskConfig, MAX_SKIP_REASON};
 pub use verdict::{Flag, FlagReason, GoldFeedback, Progress, Status, Verdict};
 
 use crate::error::{Error, Result};
 use crate::label::Label;
 use crate::map::{ClientMap, FastMap};
+use lease::Leases;
 use pool::Pool;
 use rand::SeedableRng;
 use rand_pcg::Pcg32;
@@ -82,16 +118,42 @@ struct Item {
 /// One annotator's hold on one item.
 #[derive(Debug, Clone)]
 enum Slot {
-    /// Handed out in batch `batch` (index into the annotator's batches), shown swapped or not.
-    Open { swapped: bool, batch: u32 },
+    /// Handed out in batch `batch` (index into the annotator's batches),
+    /// shown swapped or not, leased until `until`.
+    Open {
+        swapped: bool,
+        batch: u32,
+        until: f64,
+    },
+    /// Handed out, and the lease ran out unanswered: the item went back to
+    /// the pool. A late answer is still taken.
+    Lapsed { swapped: bool, batch: u32 },
     /// Answered: the canonical label and the verdict given.
     Done(Box<(Label, Verdict)>),
+    /// Skipped: the verdict given.
+    Skipped(Box<SkipVerdict>),
+}
+
+impl Slot {
+    /// The A/B order and batch of an item handed out (open or lapsed).
+    fn handed_out(&self) -> Option<(bool, u32)> {
+        match *self {
+            Slot::Open { swapped, batch, .. } | Slot::Lapsed { swapped, batch } => {
+                Some((swapped, batch))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 struct BatchState {
     done: u32,
     total: u32,
+    /// The items in the order shown.
+    items: Vec<u32>,
+    /// When its leases run out (infinite for items assigned on demand).
+    until: f64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -104,6 +166,8 @@ struct Annotator {
     on_demand: Option<u32>,
     gold: GoldTally,
     flagged: bool,
+    /// Items skipped.
+    skips: u32,
 }
 
 /// A live annotation session over one task. See the module docs.
@@ -123,6 +187,13 @@ pub struct Session {
     ids: ClientMap<String, (u32, u32)>,
     /// The report's live state, fed every accepted answer.
     live: crate::report::LiveReport,
+    /// Live leases, soonest to run out first.
+    leases: Leases,
+    /// Answers taken per item (indices into `items`; gold and external
+    /// items are counted too).
+    answers: Vec<u32>,
+    /// Calls that changed the state so far.
+    changes: u64,
 }
 
 impl Session {
@@ -155,8 +226,12 @@ impl Session {
             .enumerate()
             .map(|(i, it)| (it.id.clone(), i as u32))
             .collect();
+        let n_items = items.len();
         Ok(Session {
             live: stats::live_report(&task)?,
+            leases: Leases::default(),
+            answers: vec![0; n_items],
+            changes: 0,
             pool: Pool::new(task.examples.len() as u32, task.config.overlap),
             task,
             seed,
@@ -192,7 +267,15 @@ impl Session {
             .is_some_and(|a| a.flagged)
     }
 
-    /// Times a regular item was handed out (or assigned by a replay).
+    /// The number of calls so far that changed the session's state (a new
+    /// batch, a lease run out, an answer, a skip). A call that leaves it
+    /// unchanged needs not be stored to replay the session.
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    /// Answers plus live leases of a regular item (as of the last call
+    /// that took `now`); `None` for a gold item or an unknown id.
     pub fn times_handed_out(&self, item: &str) -> Option<u32> {
         let &i = self.index.get(item)?;
         match self.items.get(i as usize)?.kind {

@@ -1,8 +1,12 @@
-//! Regular items bucketed by how many times they were handed out, so a
-//! batch takes the least-covered items first without scanning the task.
+//! Regular items bucketed by how many labels they have or are promised, so
+//! a batch takes the least-covered items first without scanning the task.
 //!
-//! Bucket `c` holds the items handed out `c` times, for `c < overlap`;
-//! items at `overlap` leave the pool. Taking `r` items costs `O(r + s)`
+//! An item's count is its answers plus its live leases: a hand-out adds
+//! one ([`Pool::bump`]), a lease that runs out or is skipped takes it back
+//! ([`Pool::release`]), an answer within its lease changes nothing (the
+//! promise became a label) and a late answer adds one. Bucket `c` holds the
+//! items counted `c` times, for `c < overlap`; items at `overlap` or more
+//! are out of the pool. Taking `r` items costs `O(r + s)`
 //! where `s` is the number of items the annotator already holds that sit in
 //! the buckets scanned, independent of the size of the task. The buckets are
 //! plain vectors, so the order of a scan depends only on the sequence of
@@ -30,7 +34,7 @@ impl Pool {
         }
     }
 
-    /// Times `item` was handed out.
+    /// Answers plus live leases of `item`.
     pub fn count(&self, item: u32) -> u32 {
         self.count.get(item as usize).copied().unwrap_or(0)
     }
@@ -73,6 +77,32 @@ impl Pool {
         }
         self.count[i] += 1;
     }
+
+    /// Counts one hand-out of `item` less (its lease ran out or was
+    /// skipped), moving it down a bucket or back into the pool.
+    pub fn release(&mut self, item: u32) {
+        let i = item as usize;
+        let Some(&c) = self.count.get(i) else {
+            return;
+        };
+        if c == 0 {
+            return;
+        }
+        let c = c as usize;
+        if c < self.buckets.len() {
+            let p = self.pos[i] as usize;
+            let bucket = &mut self.buckets[c];
+            bucket.swap_remove(p);
+            if let Some(&moved) = bucket.get(p) {
+                self.pos[moved as usize] = p as u32;
+            }
+        }
+        if let Some(below) = self.buckets.get_mut(c - 1) {
+            self.pos[i] = below.len() as u32;
+            below.push(item);
+        }
+        self.count[i] -= 1;
+    }
 }
 
 #[cfg(test)]
@@ -90,5 +120,22 @@ mod tests {
         p.bump(0);
         assert_eq!(p.count(0), 3);
         assert_eq!(p.take(1, |i| i == 2), vec![1]);
+    }
+
+    #[test]
+    fn a_released_item_comes_back_at_its_lower_count() {
+        let mut p = Pool::new(2, 2);
+        p.bump(0);
+        p.bump(0);
+        assert_eq!(p.take(5, |_| false), vec![1]);
+        p.release(0);
+        assert_eq!(p.count(0), 1);
+        assert_eq!(p.take(5, |_| false), vec![1, 0]);
+        p.release(0);
+        p.release(0);
+        assert_eq!(p.count(0), 0);
+        assert_eq!(p.take(1, |_| false), vec![1]);
+        p.bump(1);
+        assert_eq!(p.take(5, |_| false), vec![0, 1]);
     }
 }

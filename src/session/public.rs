@@ -8,9 +8,10 @@
 //!   explanation;
 //! - drops every example's `metadata` (gold pairs have none, so its presence
 //!   would mark them);
-//! - keeps only `batch_size`, `fast_seconds`, `randomize_order` and
-//!   `gold_feedback` of the config. The seed is withheld above all: with it
-//!   the page could replay the generator and tell where the gold sits.
+//! - keeps only `batch_size`, `fast_seconds`, `randomize_order`,
+//!   `gold_feedback`, `lease_seconds` and `skip_reasons` of the config. The
+//!   seed is withheld above all: with it the page could replay the
+//!   generator and tell where the gold sits.
 //!
 //! Item ids themselves are shown as given: a task whose gold ids read
 //! `gold-1` gives itself away, and only its author can avoid that.
@@ -47,6 +48,10 @@ pub struct PublicConfig {
     pub randomize_order: bool,
     /// Whether gold answers are marked right or wrong right away.
     pub gold_feedback: bool,
+    /// Seconds an item stays reserved for the annotator it was given to.
+    pub lease_seconds: f64,
+    /// Reasons the page suggests for a skip.
+    pub skip_reasons: Vec<String>,
 }
 
 /// A task with its secrets removed.
@@ -101,6 +106,8 @@ impl Task {
                 fast_seconds: self.config.fast_seconds,
                 randomize_order: self.config.randomize_order,
                 gold_feedback: self.config.gold_feedback,
+                lease_seconds: self.config.lease_seconds,
+                skip_reasons: self.config.skip_reasons.clone(),
             },
         }
     }

@@ -58,6 +58,21 @@ pub struct SessionCounts {
     /// Annotators flagged during the session (the flag stays once raised,
     /// while `annotators[].flagged` is the report's rule on the answers now).
     pub flagged: Vec<String>,
+    /// Skips taken, in all.
+    pub skips: u64,
+    /// Each annotator who skipped, by name.
+    pub skippers: Vec<Skipper>,
+}
+
+/// One annotator's skips.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Skipper {
+    /// Who.
+    pub annotator: String,
+    /// Items skipped.
+    pub skips: u32,
+    /// `skips / (skips + answers)`.
+    pub skip_rate: f64,
 }
 
 /// The statistics of a session: the report of `prefkit report` on the
@@ -81,7 +96,21 @@ impl Session {
         let mut open = 0u64;
         let mut batches = 0u64;
         let mut flagged = Vec::new();
+        let mut skippers = Vec::new();
         for a in &self.annotators {
+            if a.skips > 0 {
+                let answered = a
+                    .slots
+                    .values()
+                    .filter(|s| matches!(s, super::Slot::Done(_)))
+                    .count() as f64;
+                let skips = f64::from(a.skips);
+                skippers.push(Skipper {
+                    annotator: a.name.clone(),
+                    skips: a.skips,
+                    skip_rate: skips / (skips + answered),
+                });
+            }
             open += a
                 .slots
                 .values()
@@ -99,12 +128,23 @@ impl Session {
             .iter()
             .filter_map(|&i| flagged.get(i as usize).map(|s| s.to_string()))
             .collect();
+        let order = crate::order::sorted_indices(skippers.len(), &|x, y| {
+            skippers[x as usize]
+                .annotator
+                .cmp(&skippers[y as usize].annotator)
+        });
+        let skippers: Vec<Skipper> = order
+            .iter()
+            .filter_map(|&i| skippers.get(i as usize).cloned())
+            .collect();
         SessionStats {
             report: self.live.snapshot(),
             session: SessionCounts {
                 batches,
                 open_items: open,
                 flagged,
+                skips: skippers.iter().map(|s| u64::from(s.skips)).sum(),
+                skippers,
             },
         }
     }

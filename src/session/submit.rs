@@ -39,8 +39,11 @@ impl Session {
         };
         let (a, i) = self.locate(&req.annotator, &req.item, Some(&req.id))?;
         let swapped = match self.annotators[a as usize].slots.get(&i) {
-            Some(Slot::Open { swapped, .. }) => *swapped,
             Some(Slot::Done(d)) => d.1.annotation.swapped,
+            Some(slot) => match slot.handed_out() {
+                Some((swapped, _)) => swapped,
+                None => return Err(self.not_open(a, &req.item)),
+            },
             None => return Err(self.not_open(a, &req.item)),
         };
         if let Some(s) = req.swapped.filter(|&s| s != swapped) {
@@ -106,42 +109,20 @@ impl Session {
             if !assigning {
                 return Err(self.not_open(a, &annotation.item));
             }
-            if matches!(self.items[i as usize].kind, Kind::External) {
-                return Err(Error::invalid(
-                    "item",
-                    format!("item \"{}\" is not in the task", annotation.item),
-                ));
-            }
-            if (i as usize) < self.task.examples.len() {
-                self.pool.bump(i);
-            }
-            let who = &mut self.annotators[a as usize];
-            let b = match who.on_demand {
-                Some(b) => b,
-                None => {
-                    who.batches.push(BatchState { done: 0, total: 0 });
-                    let b = who.batches.len() as u32 - 1;
-                    who.on_demand = Some(b);
-                    b
-                }
-            };
-            if let Some(state) = who.batches.get_mut(b as usize) {
-                state.total += 1;
-            }
-            who.slots.insert(
-                i,
-                Slot::Open {
-                    swapped: annotation.swapped,
-                    batch: b,
-                },
-            );
+            self.check_cap(i, &annotation.item, true)?;
+            self.assign(a, i, annotation.swapped)?;
         }
         self.finish(a, i, annotation)
     }
 
     /// The annotator and item indices, checking that the annotation id, if
     /// seen before, was for the same annotator and item.
-    fn locate(&self, annotator: &str, item: &str, id: Option<&str>) -> Result<(u32, u32)> {
+    pub(super) fn locate(
+        &self,
+        annotator: &str,
+        item: &str,
+        id: Option<&str>,
+    ) -> Result<(u32, u32)> {
         if annotator.trim().is_empty() {
             return Err(Error::invalid("annotator", "must not be empty"));
         }
@@ -170,8 +151,77 @@ impl Session {
         Ok((a, i))
     }
 
+    /// Hands item `i` to annotator `a` on the spot, in a batch that grows
+    /// with each such item and has no lease (the replay and open-mode
+    /// collector's way: the page assembled the batch itself).
+    pub(super) fn assign(&mut self, a: u32, i: u32, swapped: bool) -> Result<()> {
+        if matches!(self.items[i as usize].kind, Kind::External) {
+            return Err(Error::invalid(
+                "item",
+                format!("item \"{}\" is not in the task", self.items[i as usize].id),
+            ));
+        }
+        if (i as usize) < self.task.examples.len() {
+            self.pool.bump(i);
+        }
+        let who = &mut self.annotators[a as usize];
+        let b = match who.on_demand {
+            Some(b) => b,
+            None => {
+                who.batches.push(BatchState {
+                    done: 0,
+                    total: 0,
+                    items: Vec::new(),
+                    until: f64::INFINITY,
+                });
+                let b = who.batches.len() as u32 - 1;
+                who.on_demand = Some(b);
+                b
+            }
+        };
+        if let Some(state) = who.batches.get_mut(b as usize) {
+            state.total += 1;
+            state.items.push(i);
+        }
+        who.slots.insert(
+            i,
+            Slot::Open {
+                swapped,
+                batch: b,
+                until: f64::INFINITY,
+            },
+        );
+        Ok(())
+    }
+
+    /// Refuses an answer to regular item `i` that already has the most
+    /// answers the task takes (`config.max_labels_per_item`).
+    fn check_cap(&self, i: u32, item: &str, on_the_spot: bool) -> Result<()> {
+        let answers = self.answers.get(i as usize).copied().unwrap_or(0);
+        let regular = matches!(self.items[i as usize].kind, Kind::Regular(_));
+        let cap = self.task.config.label_cap(on_the_spot);
+        if regular && cap.is_some_and(|cap| answers >= cap) {
+            return Err(Error::Rejected(format!(
+                "item \"{item}\" is complete: it has {answers} labels, the most this task takes \
+                 (config.max_labels_per_item)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The A/B order in which item `item` was handed to `annotator`, while
+    /// it is handed out (open or lapsed) or answered.
+    pub fn handed_out(&self, annotator: &str, item: &str) -> Option<bool> {
+        let &a = self.annotator_index.get(annotator)?;
+        let &i = self.index.get(item)?;
+        match self.annotators.get(a as usize)?.slots.get(&i)? {
+            Slot::Done(d) => Some(d.1.annotation.swapped),
+            slot => slot.handed_out().map(|h| h.0),
+        }
+    }
+
     /// Checks `task_id` against the session's task, filling it in when absent.
-    fn own_task_id(&self, task_id: &mut Option<String>) -> Result<()> {
+    pub(super) fn own_task_id(&self, task_id: &mut Option<String>) -> Result<()> {
         match task_id {
             Some(t) if *t != self.task.task_id => Err(Error::invalid(
                 "task_id",
@@ -188,19 +238,33 @@ impl Session {
         }
     }
 
-    fn not_open(&self, a: u32, item: &str) -> Error {
+    pub(super) fn not_open(&self, a: u32, item: &str) -> Error {
+        let who = &self.annotators[a as usize];
+        let skipped = self
+            .index
+            .get(item)
+            .and_then(|i| who.slots.get(i))
+            .is_some_and(|s| matches!(s, Slot::Skipped(_)));
+        if skipped {
+            return Error::Rejected(format!(
+                "annotator \"{}\" skipped item \"{item}\"; a skip cannot be followed by a label",
+                who.name
+            ));
+        }
         Error::Rejected(format!(
             "item \"{item}\" is not in an open batch of annotator \"{}\"",
-            self.annotators[a as usize].name
+            who.name
         ))
     }
 
     /// Records an answer to item `i` held by annotator `a` (open or done).
     fn finish(&mut self, a: u32, i: u32, annotation: Annotation) -> Result<Verdict> {
-        let config = &self.task.config;
+        let regular = matches!(self.items[i as usize].kind, Kind::Regular(_));
         let who = &mut self.annotators[a as usize];
-        let batch = match who.slots.get(&i) {
-            Some(Slot::Open { batch, .. }) => *batch,
+        let on_the_spot = who.on_demand.is_some();
+        let (batch, late) = match who.slots.get(&i) {
+            Some(Slot::Open { batch, .. }) => (*batch, false),
+            Some(Slot::Lapsed { batch, .. }) => (*batch, true),
             Some(Slot::Done(d)) if d.0 == annotation.label => {
                 let mut v = d.1.clone();
                 v.annotation.item = annotation.item;
@@ -215,9 +279,22 @@ impl Session {
                     who.name, self.items[i as usize].id, d.0, annotation.label
                 )))
             }
-            None => return Err(Error::Rejected("item not held".into())),
+            Some(Slot::Skipped(_)) | None => return Err(self.not_open(a, &annotation.item)),
         };
+        let on_the_spot = on_the_spot && who.on_demand == Some(batch);
+        self.check_cap(i, &annotation.item, on_the_spot)?;
         self.live.add(&annotation)?;
+        if let Some(n) = self.answers.get_mut(i as usize) {
+            *n += 1;
+        }
+        if late && regular {
+            // The lease ran out and the item went back to the pool: this
+            // label is one more than the lease promised.
+            self.pool.bump(i);
+        }
+        self.changes += 1;
+        let config = &self.task.config;
+        let who = &mut self.annotators[a as usize];
         let mut gold = None;
         if let Kind::Gold(g) = self.items[i as usize].kind {
             if let Some(answer) = self.task.gold.get(g as usize) {

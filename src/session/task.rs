@@ -82,7 +82,24 @@ pub struct TaskConfig {
     pub gold_feedback: bool,
     /// Seed of the session's generator (default none: from the system).
     pub seed: Option<u64>,
+    /// How long an item handed out stays reserved for its annotator, in
+    /// seconds (default 1800). Unanswered when it runs out, the item goes
+    /// back to the pool for others.
+    pub lease_seconds: f64,
+    /// Reasons the page suggests for a skip (default "I can't judge this",
+    /// "The text is broken or missing"); a worker may also type their own.
+    pub skip_reasons: Vec<String>,
+    /// Most answers a regular item takes (at least `overlap`); later
+    /// answers are refused. Unset, items the session handed out itself take
+    /// at most `2 x overlap` (leases keep an item at `overlap` in normal
+    /// use: the margin is for answers that come after their lease ran out),
+    /// and items assigned on the spot (open-mode collector, replay) have no
+    /// limit, since there the pages choose the items.
+    pub max_labels_per_item: Option<u32>,
 }
+
+/// Longest skip reason, in characters.
+pub const MAX_SKIP_REASON: usize = 200;
 
 impl Default for TaskConfig {
     fn default() -> Self {
@@ -97,6 +114,12 @@ impl Default for TaskConfig {
             randomize_order: true,
             gold_feedback: false,
             seed: None,
+            lease_seconds: 1800.0,
+            skip_reasons: vec![
+                "I can't judge this".to_string(),
+                "The text is broken or missing".to_string(),
+            ],
+            max_labels_per_item: None,
         }
     }
 }
@@ -108,6 +131,17 @@ impl TaskConfig {
     pub fn gold_per_batch(&self) -> u32 {
         let share = (self.batch_size as f64 * self.gold_fraction + 1e-9).floor() as u32;
         share.max(1)
+    }
+
+    /// The most answers a regular item takes: `max_labels_per_item`, else
+    /// `2 x overlap` for items the session hands out and none for items
+    /// assigned on the spot (see [`TaskConfig::max_labels_per_item`]).
+    pub fn label_cap(&self, assigned_on_the_spot: bool) -> Option<u32> {
+        match self.max_labels_per_item {
+            Some(n) => Some(n),
+            None if assigned_on_the_spot => None,
+            None => Some(self.overlap.saturating_mul(2)),
+        }
     }
 }
 
@@ -147,6 +181,9 @@ const CONFIG_KEYS: &[&str] = &[
     "randomize_order",
     "gold_feedback",
     "seed",
+    "lease_seconds",
+    "skip_reasons",
+    "max_labels_per_item",
 ];
 
 impl Task {
@@ -309,10 +346,50 @@ fn config_from_value(value: &Value) -> Result<TaskConfig> {
             ),
         ));
     }
+    let lease_seconds = c.number_in("lease_seconds", d.lease_seconds, 0.0, 1e9, false)?;
+    if lease_seconds <= 0.0 {
+        return Err(Error::invalid(
+            "config.lease_seconds",
+            format!(
+                "expected a number of seconds > 0, got {}",
+                num(lease_seconds)
+            ),
+        ));
+    }
+    let skip_reasons = match c.get("skip_reasons") {
+        None => d.skip_reasons,
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v.as_str() {
+                Some(r) if !r.trim().is_empty() && r.chars().count() <= MAX_SKIP_REASON => {
+                    Ok(r.to_string())
+                }
+                _ => Err(Error::invalid(
+                    format!("config.skip_reasons[{i}]"),
+                    format!(
+                        "expected a non-empty text of at most {MAX_SKIP_REASON} characters, got {}",
+                        shown(v)
+                    ),
+                )),
+            })
+            .collect::<Result<Vec<_>>>()?,
+        Some(other) => {
+            return Err(Error::invalid(
+                "config.skip_reasons",
+                format!("expected an array of texts, got {}", shown(other)),
+            ))
+        }
+    };
+    let overlap = c.u32_or("overlap", d.overlap, 1)?;
+    let max_labels_per_item = match c.get("max_labels_per_item") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(c.u32_or("max_labels_per_item", overlap, overlap)?),
+    };
     Ok(TaskConfig {
         batch_size: c.u32_or("batch_size", d.batch_size, 1)?,
         gold_fraction: c.number_in("gold_fraction", d.gold_fraction, 0.0, 1.0, true)?,
-        overlap: c.u32_or("overlap", d.overlap, 1)?,
+        overlap,
         min_gold_for_flag: c.u32_or("min_gold_for_flag", d.min_gold_for_flag, 1)?,
         min_gold_accuracy: c.number_in(
             "min_gold_accuracy",
@@ -326,5 +403,8 @@ fn config_from_value(value: &Value) -> Result<TaskConfig> {
         randomize_order: c.bool_or("randomize_order", d.randomize_order)?,
         gold_feedback: c.bool_or("gold_feedback", d.gold_feedback)?,
         seed,
+        lease_seconds,
+        skip_reasons,
+        max_labels_per_item,
     })
 }

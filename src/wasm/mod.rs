@@ -102,19 +102,32 @@ export interface Report {
 }
 /** `Session.stats()`: the report of the answers so far, plus the session's own counts. */
 export interface SessionStats extends Report {
-  session: { batches: number; open_items: number; flagged: string[] };
+  session: {
+    batches: number; open_items: number; flagged: string[]; skips: number;
+    skippers: { annotator: string; skips: number; skip_rate: number }[];
+  };
 }
 /** `Session.publicTask()`: the task without its secrets (no gold answers, gold items unmarked). */
 export interface PublicTask {
   task_id: string; guidelines: string;
   rubric: Record<string, { weight: number; description: string }>;
   examples: { id: string; prompt: string; response_a: string; response_b: string }[];
-  config: { batch_size: number; fast_seconds: number; randomize_order: boolean; gold_feedback: boolean };
+  config: {
+    batch_size: number; fast_seconds: number; randomize_order: boolean; gold_feedback: boolean;
+    lease_seconds: number; skip_reasons: string[];
+  };
 }
 /** One pair as the page shows it; gold and regular items look alike. */
 export interface BatchItem { id: string; prompt: string; response_left: string; response_right: string; swapped: boolean }
-/** A batch for one annotator; `batch_id` is `"<annotator>-<n>"`, null for an empty batch. */
-export interface Batch { annotator: string; batch_id: string | null; items: BatchItem[]; flagged: boolean; exhausted: boolean }
+/**
+ * A batch for one annotator; `batch_id` is `"<annotator>-<n>"`, null for an empty batch.
+ * `resumed`: the annotator already held it (these are its unanswered items);
+ * `lease_until`: when its leases run out (Unix seconds), null for an empty batch.
+ */
+export interface Batch {
+  annotator: string; batch_id: string | null; items: BatchItem[]; flagged: boolean; exhausted: boolean;
+  resumed: boolean; lease_until: number | null;
+}
 /** A choice as the annotator saw it (A = left). */
 export interface SubmitRequest {
   id: string; item: string; annotator: string; choice?: Label | string;
@@ -124,6 +137,16 @@ export interface SubmitRequest {
 export interface Verdict {
   status: "accepted" | "flagged"; annotation: CanonicalAnnotation; too_fast: boolean; duplicate: boolean;
   gold: { correct: boolean; label: Label; label_shown: Label; explanation: string | null } | null;
+  flag: { reason: "low_gold_accuracy"; gold_accuracy: number; gold_total: number; gold_correct: number } | null;
+  progress: { done: number; total: number };
+}
+/** A skip ("I can't judge this"): no label; `skip` is the reason (at most 200 characters). */
+export interface Skip {
+  id: string; item: string; annotator: string; skip: string;
+  task_id?: string; time_seconds?: number; timestamp?: number; client_version?: string;
+}
+export interface SkipVerdict {
+  status: "accepted" | "flagged"; skip: Skip; duplicate: boolean;
   flag: { reason: "low_gold_accuracy"; gold_accuracy: number; gold_total: number; gold_correct: number } | null;
   progress: { done: number; total: number };
 }

@@ -1,7 +1,7 @@
 //! The live annotation session.
 
 use super::{js_err, json_of, to_js};
-use crate::session::{Batch, Session as CoreSession, SubmitRequest, Task};
+use crate::session::{Batch, Session as CoreSession, Skip, SubmitRequest, Task};
 use wasm_bindgen::prelude::*;
 
 /// The live annotation session: batches with hidden gold, gold checks,
@@ -69,15 +69,19 @@ impl Session {
         to_js(&self.0.public_task())
     }
 
-    /// The annotator's next batch; `{flagged: true, items: []}` for a
-    /// flagged annotator.
+    /// The annotator's next batch at time `now` (Unix seconds; default
+    /// the browser's clock); `{flagged: true, items: []}` for a flagged
+    /// annotator. While the annotator holds unanswered items whose lease is
+    /// live, the same batch comes back (`resumed: true`).
     ///
     /// ```js
-    /// const { items, exhausted } = s.nextBatch("w1");
+    /// const { items, exhausted, lease_until } = s.nextBatch("w1");
+    /// const same = s.nextBatch("w1", 1700000000);   // a fixed time, for tests
     /// ```
     #[wasm_bindgen(js_name = nextBatch, unchecked_return_type = "Batch")]
-    pub fn next_batch(&mut self, annotator: &str) -> Result<JsValue, JsError> {
-        let b = self.0.next_batch(annotator).map_err(js_err)?;
+    pub fn next_batch(&mut self, annotator: &str, now: Option<f64>) -> Result<JsValue, JsError> {
+        let now = now.unwrap_or_else(|| js_sys::Date::now() / 1000.0);
+        let b = self.0.next_batch(annotator, now).map_err(js_err)?;
         to_js(&b)
     }
 
@@ -112,6 +116,24 @@ impl Session {
         let v = json_of(request, "submit")?;
         let req = SubmitRequest::from_value(&v).map_err(js_err)?;
         to_js(&self.0.submit(req).map_err(js_err)?)
+    }
+
+    /// Skips an item the annotator holds ("I can't judge this"): the item
+    /// goes back to others; the returned record is what to post.
+    ///
+    /// ```js
+    /// const v = s.skip({id: crypto.randomUUID(), item: it.id, annotator: "w1",
+    ///                   skip: "I can't judge this"});
+    /// outbox.push(v.skip);
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "SkipVerdict")]
+    pub fn skip(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Skip")] request: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let v = json_of(request, "skip")?;
+        let req = Skip::from_value(&v).map_err(js_err)?;
+        to_js(&self.0.skip(req).map_err(js_err)?)
     }
 
     /// Records a canonical annotation record (as stored or posted).

@@ -91,7 +91,7 @@ pub fn work(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut out = Vec::new();
     for _ in 0..batches {
-        let batch = session.next_batch(name).expect("a batch");
+        let batch = session.next_batch(name, 0.0).expect("a batch");
         if batch.items.is_empty() {
             break;
         }
@@ -110,15 +110,23 @@ pub fn work(
 
 /// Four batches (w1, w2, w1, w3) of a 200-item task with 20 gold, batch
 /// size 10, seed 7, as `[[id, swapped], ...]` per batch: the content of
-/// `tests/fixtures/session_seed7.json`.
+/// `tests/fixtures/session_seed7.json`. w1 answers its first batch before
+/// asking again (answers draw nothing from the generator).
 pub fn batches_for_seed_7() -> Value {
     let mut s = Session::new(task(200, 20, json!({"batch_size": 10})), Some(7)).expect("a session");
-    let batches: Vec<Value> = ["w1", "w2", "w1", "w3"]
-        .iter()
-        .map(|w| {
-            let b = s.next_batch(w).expect("a batch");
-            Value::Array(b.items.iter().map(|i| json!([i.id, i.swapped])).collect())
-        })
-        .collect();
+    let mut batches = Vec::new();
+    for (k, w) in ["w1", "w2", "w1", "w3"].iter().enumerate() {
+        let b = s.next_batch(w, k as f64).expect("a batch");
+        if k == 0 {
+            for it in &b.items {
+                let id = format!("{w}/{}", it.id);
+                s.submit(request(&id, w, &it.id, Label::Tie, 10.0))
+                    .expect("accepted");
+            }
+        }
+        batches.push(Value::Array(
+            b.items.iter().map(|i| json!([i.id, i.swapped])).collect(),
+        ));
+    }
     Value::Array(batches)
 }
