@@ -66,6 +66,15 @@ enum Command {
     },
     /// Run the collector: serve the pages and an HTTP API that stores and re-checks annotations.
     Serve(serve::ServeArgs),
+    /// Print the signatures of annotator ids for signed links (`serve --annotator-secret`).
+    Sign {
+        /// The collector's --annotator-secret (or PREFKIT_ANNOTATOR_SECRET).
+        #[arg(long, env = "PREFKIT_ANNOTATOR_SECRET", hide_env_values = true)]
+        secret: String,
+        /// Annotator ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
     /// Agreement, annotator reliability and final labels of a JSONL annotation file, as JSON.
     Report {
         /// JSONL file of annotations.
@@ -254,6 +263,7 @@ pub fn main() -> ExitCode {
             pretty,
         ),
         Command::Serve(args) => serve::serve(args),
+        Command::Sign { secret, ids } => serve::sign(&secret, &ids),
         Command::Report {
             file,
             gold,

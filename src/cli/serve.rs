@@ -39,9 +39,21 @@ pub struct ServeArgs {
     /// `normal`: a killed process only (faster: no fsync per commit).
     #[arg(long, default_value = "full", value_parser = ["normal", "full"])]
     sync: String,
+    /// Take an annotator id only with its signature (`sig` query parameter or
+    /// X-Prefkit-Sig header: hex HMAC-SHA256 of the id under this secret; see
+    /// `prefkit sign`). Also read from PREFKIT_ANNOTATOR_SECRET.
+    #[arg(long, env = "PREFKIT_ANNOTATOR_SECRET", hide_env_values = true)]
+    annotator_secret: Option<String>,
 }
 
 pub fn serve(args: ServeArgs) -> Result<(), String> {
+    if args
+        .annotator_secret
+        .as_deref()
+        .is_some_and(|s| s.len() < 16)
+    {
+        return Err("--annotator-secret: use at least 16 characters".to_string());
+    }
     crate::server::run(Config {
         db: args.db,
         www: args.www,
@@ -57,5 +69,18 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
         } else {
             Sync::Normal
         },
+        annotator_secret: args.annotator_secret,
     })
+}
+
+/// `prefkit sign`: one line per id, `ID<TAB>SIGNATURE`, for signed links
+/// (`...?annotator=ID&sig=SIGNATURE`).
+pub fn sign(secret: &str, ids: &[String]) -> Result<(), String> {
+    if secret.len() < 16 {
+        return Err("--secret: use at least 16 characters".to_string());
+    }
+    for id in ids {
+        println!("{id}\t{}", crate::server::sign::sign(secret.as_bytes(), id));
+    }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! a label. Each is checked field by field, put in canonical form and
 //! handed to the writer; the answer comes after the commit.
 
-use super::api::{ask, json, parse_json, read_body, AppState};
+use super::api::{ask, check_signed, json, parse_json, read_body, AppState};
 use super::error::ApiError;
 use super::tasks::Registry;
 use super::writer::{Answer, Incoming, Job, Outcome};
@@ -18,6 +18,12 @@ const MAX_ID_LEN: usize = 256;
 
 /// The handler.
 pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let headers = req.headers().clone();
+    let query = req.uri().query().map(str::to_string);
+    let signed = |items: &[Incoming]| {
+        let who: Vec<&str> = items.iter().map(|i| i.annotator()).collect();
+        check_signed(&s, &who, &headers, query.as_deref())
+    };
     let body = read_body(s.max_body, req).await?;
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     let may_skip = body.windows(6).any(|w| w == b"\"skip\"");
@@ -32,6 +38,7 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
             }
             Err(e) => return Err(ApiError::invalid(e.to_string())),
         };
+        signed(std::slice::from_ref(&inc))?;
         let outcomes = ask(&s, |reply| Job::Annotate {
             items: vec![inc],
             reply,
@@ -74,6 +81,7 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
         })?;
         items.push(inc);
     }
+    signed(&items)?;
     let outcomes = ask(&s, |reply| Job::Annotate { items, reply }).await?;
     Ok(if many {
         many_response(&outcomes)

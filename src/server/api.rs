@@ -29,6 +29,52 @@ pub struct Shared {
     pub max_body: usize,
     pub gold_mode: GoldMode,
     pub seed: Option<u64>,
+    /// With `--annotator-secret`: annotator ids need their signature.
+    pub annotator_secret: Option<Vec<u8>>,
+}
+
+/// With `--annotator-secret`, refuses (403) an annotator id that comes
+/// without its signature (the `sig` query parameter or the `X-Prefkit-Sig`
+/// header). Without a secret every id is taken.
+pub fn check_signed(
+    s: &Shared,
+    annotators: &[&str],
+    headers: &axum::http::HeaderMap,
+    query: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(secret) = &s.annotator_secret else {
+        return Ok(());
+    };
+    let from_query = query.and_then(|q| {
+        q.split('&')
+            .find_map(|kv| kv.strip_prefix("sig="))
+            .map(str::to_string)
+    });
+    let sig = headers
+        .get(super::sign::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or(from_query);
+    let Some(sig) = sig else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "this collector takes signed annotator links only: send the `sig` query parameter \
+             or the X-Prefkit-Sig header",
+        ));
+    };
+    match annotators
+        .iter()
+        .find(|a| !super::sign::verify(secret, a, &sig))
+    {
+        None => Ok(()),
+        Some(a) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "the signature does not match annotator \"{}\"; ask for a new link",
+                a.chars().take(64).collect::<String>()
+            ),
+        )),
+    }
 }
 
 pub type AppState = Arc<Shared>;
@@ -192,6 +238,7 @@ async fn batch(
     State(s): State<AppState>,
     Path(task): Path<String>,
     Query(q): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let annotator = q
         .get("annotator")
@@ -206,6 +253,8 @@ async fn batch(
     if s.registry.get(&task).is_none() {
         return Err(ApiError::unknown_task(&task));
     }
+    let sig = q.get("sig").map(|v| format!("sig={v}"));
+    check_signed(&s, &[annotator], &headers, sig.as_deref())?;
     let batch = ask(&s, |reply| Job::Batch {
         task,
         annotator: annotator.to_string(),

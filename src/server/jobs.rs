@@ -34,6 +34,16 @@ pub struct Incoming {
     pub record: String,
 }
 
+impl Incoming {
+    /// Who sent it.
+    pub fn annotator(&self) -> &str {
+        match &self.answer {
+            Answer::Label(a) => &a.annotator,
+            Answer::Skip(k) => &k.annotator,
+        }
+    }
+}
+
 /// What happened to one annotation of a request.
 #[derive(Debug, Clone)]
 pub enum Outcome {

@@ -7,6 +7,7 @@ mod annotations;
 mod api;
 mod error;
 mod jobs;
+pub mod sign;
 pub mod store;
 mod tasks;
 mod writer;
@@ -33,6 +34,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     pub max_body: usize,
     pub sync: Sync,
+    /// With a secret, annotator ids need their signature (see [`sign`]).
+    pub annotator_secret: Option<String>,
 }
 
 impl Default for Config {
@@ -48,6 +51,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             max_body: 1 << 20,
             sync: Sync::Full,
+            annotator_secret: None,
         }
     }
 }
@@ -109,6 +113,7 @@ pub fn run(config: Config) -> Result<(), String> {
         max_body: config.max_body,
         gold_mode: config.gold_mode,
         seed: config.seed,
+        annotator_secret: config.annotator_secret.clone().map(String::into_bytes),
     });
     let app = api::router(shared, &config.www, &config.cors_origins);
     let runtime = tokio::runtime::Builder::new_multi_thread()
