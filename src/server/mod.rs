@@ -6,6 +6,7 @@ mod admin;
 mod annotations;
 mod api;
 mod error;
+mod http;
 mod jobs;
 pub mod store;
 mod tasks;
