@@ -21,7 +21,8 @@ pub fn json(status: StatusCode, body: String) -> Response {
         .into_response()
 }
 
-/// Reads the whole body, refusing more than `limit` bytes (413).
+/// Reads the whole body, refusing more than `limit` bytes (413) and a body
+/// that does not arrive within the body timeout (408).
 pub async fn read_body(limit: usize, req: Request) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::new(
@@ -41,7 +42,16 @@ pub async fn read_body(limit: usize, req: Request) -> Result<Bytes, ApiError> {
     }
     axum::body::to_bytes(req.into_body(), limit)
         .await
-        .map_err(|_| too_large())
+        .map_err(|e| {
+            if super::conn::is_body_timeout(&e) {
+                ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "the request body did not arrive in time; send it again",
+                )
+            } else {
+                too_large()
+            }
+        })
 }
 
 /// Parses a body as JSON, with the parser's line and column on failure.

@@ -5,6 +5,7 @@
 mod admin;
 mod annotations;
 mod api;
+mod conn;
 mod error;
 mod http;
 mod jobs;
@@ -12,6 +13,7 @@ pub mod store;
 mod tasks;
 mod writer;
 
+pub use conn::Limits;
 pub use store::Sync;
 pub use tasks::GoldMode;
 
@@ -34,6 +36,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     pub max_body: usize,
     pub sync: Sync,
+    /// Connection timeouts and cap.
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -49,6 +53,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             max_body: 1 << 20,
             sync: Sync::Full,
+            limits: Limits::default(),
         }
     }
 }
@@ -56,6 +61,14 @@ impl Default for Config {
 /// Runs the collector until interrupted. The first line on stdout is
 /// `listening on http://ADDR` with the bound address (useful with port 0).
 pub fn run(config: Config) -> Result<(), String> {
+    let (max_connections, lowered) = conn::fit_open_file_limit(config.limits.max_connections);
+    if let Some(warning) = lowered {
+        eprintln!("prefkit serve: warning: {warning}");
+    }
+    let limits = Limits {
+        max_connections,
+        ..config.limits
+    };
     let store = SqliteStore::open(&config.db, config.sync)
         .map_err(|e| format!("{}: {e}", config.db.display()))?;
     store
@@ -129,7 +142,7 @@ pub fn run(config: Config) -> Result<(), String> {
         // every answered request is already committed, and one in flight
         // was not answered, so the client retries it.
         tokio::select! {
-            served = axum::serve(listener, app) => served.map_err(|e| format!("server error: {e}")),
+            _ = conn::serve(listener, app, limits) => Ok::<(), String>(()),
             _ = tokio::signal::ctrl_c() => {
                 eprintln!("prefkit serve: stopped");
                 Ok(())
