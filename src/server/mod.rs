@@ -7,6 +7,7 @@ mod annotations;
 mod api;
 mod conn;
 mod error;
+mod exposure;
 mod http;
 mod jobs;
 pub mod store;
@@ -61,6 +62,9 @@ impl Default for Config {
 /// Runs the collector until interrupted. The first line on stdout is
 /// `listening on http://ADDR` with the bound address (useful with port 0).
 pub fn run(config: Config) -> Result<(), String> {
+    for warning in exposure::check(&config.tasks, &config.www, config.gold_mode)? {
+        eprintln!("prefkit serve: warning: {warning}");
+    }
     let (max_connections, lowered) = conn::fit_open_file_limit(config.limits.max_connections);
     if let Some(warning) = lowered {
         eprintln!("prefkit serve: warning: {warning}");
