@@ -5,15 +5,30 @@ use prefkit::session::{Session, Task};
 use std::io::Write;
 use std::path::Path;
 
-/// Prints `count` successive batches for `annotator`.
+/// Prints `count` successive batches for `annotator`, or fewer: the
+/// batch that says the task is exhausted for them (or that they are
+/// flagged) is the last, since every one after it would be the same
+/// empty batch. A note on stderr says so.
 pub fn run(task: &Path, annotator: &str, seed: Option<u64>, count: usize) -> Result<(), String> {
     let task = load_task(task)?;
     let mut session = Session::new(task, seed).map_err(|e| e.to_string())?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for _ in 0..count {
+    for printed in 1..=count {
         let batch = session.next_batch(annotator).map_err(|e| e.to_string())?;
         let line = serde_json::to_string(&batch).map_err(|e| e.to_string())?;
         writeln!(out, "{line}").map_err(|e| e.to_string())?;
+        let why = if batch.flagged {
+            "the annotator is flagged"
+        } else if batch.exhausted {
+            "the task has no more items for this annotator"
+        } else {
+            continue;
+        };
+        if printed < count {
+            out.flush().map_err(|e| e.to_string())?;
+            eprintln!("prefkit batch: stopped after {printed} of {count} batches: {why}");
+        }
+        break;
     }
     out.flush().map_err(|e| e.to_string())
 }
