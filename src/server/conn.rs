@@ -55,6 +55,31 @@ impl Default for Limits {
     }
 }
 
+/// Connections the kernel may hold for us while every slot is taken
+/// (capped by the system, `net.core.somaxconn` on Linux). Tokio's default
+/// of 128 overflows quickly once the cap is reached, and an overflowing
+/// queue drops or refuses new connections instead of letting them wait.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Listens on `addr` (`host:port`; the first address that works).
+pub async fn bind(addr: &str) -> io::Result<TcpListener> {
+    let mut last = None;
+    for at in tokio::net::lookup_host(addr).await? {
+        let socket = if at.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        match socket.bind(at).and_then(|()| socket.listen(LISTEN_BACKLOG)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address")))
+}
+
 /// Accepts connections for ever (the caller stops it). Over the cap, the
 /// next connection is accepted only when one closes: until then it waits
 /// in the kernel's listen queue, holding no file descriptor here.
@@ -115,13 +140,20 @@ async fn connection(stream: TcpStream, app: Router, limits: Limits, _slot: Owned
             Ok::<_, Infallible>(res.map(|body| Busy { body, _busy: busy }))
         }
     });
-    let conn = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
+    let conn = hyper::server::conn::http1::Builder::new()
+        .serve_connection(io, service)
+        .without_shutdown();
     tokio::pin!(conn);
     loop {
         let deadline = watch.deadline(&limits);
         let changed = watch.changed.notified();
         tokio::select! {
-            _ = conn.as_mut() => return,
+            ended = conn.as_mut() => {
+                if let Ok(parts) = ended {
+                    linger(parts.io.into_inner().inner).await;
+                }
+                return;
+            }
             _ = changed => continue,
             _ = sleep_until(deadline) => {
                 if watch.deadline(&limits).is_some_and(|d| d <= Instant::now()) {
@@ -130,6 +162,31 @@ async fn connection(stream: TcpStream, app: Router, limits: Limits, _slot: Owned
             }
         }
     }
+}
+
+/// Closes a connection the way that lets the client read the answer:
+/// our side first, then what the client still sends is read and dropped
+/// for a moment. Closing with unread bytes (the rest of a body refused
+/// with 413) would send a reset, and the client could lose the answer and
+/// take a refusal for a network error.
+async fn linger(mut stream: TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const LINGER: Duration = Duration::from_secs(2);
+    const MAX_DRAINED: usize = 4 << 20;
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    let drain = async {
+        let mut buf = [0u8; 16 * 1024];
+        let mut drained = 0;
+        while drained < MAX_DRAINED {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => drained += n,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(LINGER, drain).await;
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
