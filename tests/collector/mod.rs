@@ -1,0 +1,216 @@
+//! What the end-to-end tests of `prefkit serve` share: a real server
+//! process on an ephemeral port, a real SQLite file in a temporary
+//! directory, real HTTP.
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const TOKEN: &str = "test-admin-token";
+
+/// A temporary directory, removed when dropped.
+pub struct Dir(pub PathBuf);
+
+impl std::ops::Deref for Dir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh temporary directory for one test.
+pub fn temp_dir(name: &str) -> Dir {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "prefkit-serve-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("www")).unwrap();
+    std::fs::write(
+        dir.join("www/index.html"),
+        "<!doctype html><title>prefkit</title>",
+    )
+    .unwrap();
+    Dir(dir)
+}
+
+/// A task of `n` regular pairs and `g` gold pairs (gold explanations carry
+/// a marker that must never appear in a blind-mode response).
+pub fn task(id: &str, n: usize, g: usize) -> Value {
+    let examples: Vec<Value> = (0..n)
+        .map(|i| json!({"id": format!("ex-{i:04}"), "prompt": format!("q{i}"), "response_a": "a", "response_b": "b"}))
+        .collect();
+    let gold: Vec<Value> = (0..g)
+        .map(|i| {
+            json!({"id": format!("ex-g{i:03}"), "prompt": format!("gq{i}"), "response_a": "right",
+            "response_b": "wrong", "label": if i % 2 == 0 { "A>>" } else { "B>" },
+            "explanation": format!("SECRET-GOLD-{i}")})
+        })
+        .collect();
+    json!({"task_id": id, "guidelines": "Pick the better response.", "examples": examples, "gold": gold,
+        "config": {"batch_size": 10, "gold_fraction": 0.2, "overlap": 3}})
+}
+
+pub struct Server {
+    pub child: Child,
+    pub url: String,
+    /// Everything the server wrote on stderr so far.
+    pub stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Starts `prefkit serve` on the database in `dir` with `args`.
+    pub fn start(dir: &Path, args: &[&str]) -> Server {
+        Server::try_start(dir, args)
+            .unwrap_or_else(|(code, err)| panic!("prefkit serve exited with {code:?}: {err}"))
+    }
+
+    /// Starts `prefkit serve`, or returns its exit code and stderr if it
+    /// stops before listening.
+    pub fn try_start(dir: &Path, args: &[&str]) -> Result<Server, (Option<i32>, String)> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prefkit"))
+            .arg("serve")
+            .arg("--db")
+            .arg(dir.join("db.sqlite"))
+            .arg("--www")
+            .arg(dir.join("www"))
+            .args(["--addr", "127.0.0.1:0", "--admin-token", TOKEN])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start prefkit serve");
+        // Drained all along, so a chatty server never blocks on the pipe.
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        let drained = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut line = String::new();
+        let stdout = child.stdout.take().unwrap();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let Some(url) = line.trim().strip_prefix("listening on ") else {
+            let code = child.wait().ok().and_then(|s| s.code());
+            let _ = drained.join();
+            let err = stderr.lock().unwrap().clone();
+            return Err((code, format!("first line {line:?}; stderr: {err}")));
+        };
+        Ok(Server {
+            url: url.to_string(),
+            child,
+            stderr,
+        })
+    }
+
+    /// The host and port the server listens on.
+    pub fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill(); // SIGKILL on Unix
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+/// `(status, body)` of a request; `auth` adds the admin token.
+pub fn call(
+    a: &ureq::Agent,
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    auth: bool,
+) -> (u16, String) {
+    let mut req = ureq::http::Request::builder().method(method).uri(url);
+    if auth {
+        req = req.header("authorization", format!("Bearer {TOKEN}"));
+    }
+    let req = req
+        .header("content-type", "application/json")
+        .body(body.unwrap_or("").to_string())
+        .unwrap();
+    match a.run(req) {
+        Ok(mut res) => {
+            let status = res.status().as_u16();
+            (status, res.body_mut().read_to_string().unwrap_or_default())
+        }
+        Err(e) => (0, e.to_string()),
+    }
+}
+
+pub fn post(a: &ureq::Agent, s: &Server, path: &str, body: &str) -> (u16, String) {
+    call(a, "POST", &format!("{}{path}", s.url), Some(body), false)
+}
+
+pub fn get(a: &ureq::Agent, s: &Server, path: &str) -> (u16, String) {
+    call(a, "GET", &format!("{}{path}", s.url), None, false)
+}
+
+pub fn admin_get(a: &ureq::Agent, s: &Server, path: &str) -> (u16, String) {
+    call(a, "GET", &format!("{}{path}", s.url), None, true)
+}
+
+/// Every stored record of `task`, from the export.
+pub fn export(a: &ureq::Agent, s: &Server, task: &str) -> Vec<Value> {
+    let (status, body) = admin_get(a, s, &format!("/api/tasks/{task}/annotations.jsonl"));
+    assert_eq!(status, 200, "{body}");
+    body.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+pub fn json_of(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+/// Writes the task file and starts a server with it loaded.
+pub fn with_task(name: &str, t: &Value, args: &[&str]) -> (Dir, Server) {
+    let dir = temp_dir(name);
+    let file = dir.join("task.json");
+    std::fs::write(&file, t.to_string()).unwrap();
+    let mut all = vec!["--task", file.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let s = Server::start(&dir, &all);
+    (dir, s)
+}
+
+pub fn annotation(id: &str, item: &str, annotator: &str, label: &str) -> Value {
+    json!({"id": id, "task_id": "t", "item": item, "annotator": annotator, "label": label,
+        "time_seconds": 9.5, "swapped": false, "label_order": "canonical"})
+}
