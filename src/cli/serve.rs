@@ -30,7 +30,9 @@ pub struct ServeArgs {
     /// Bearer token of the requester endpoints; generated and printed if not given.
     #[arg(long)]
     admin_token: Option<String>,
-    /// Origin allowed to call the API from another site (repeatable; `*` for any).
+    /// Origin allowed to call from another site (repeatable). By default any origin may use the
+    /// annotator's side (its endpoints and the static files); naming origins narrows it to them
+    /// and opens the requester's endpoints to them. `*` opens only the annotator's side.
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     cors_origins: Vec<String>,
     /// Largest accepted request body, in bytes (larger ones get 413).
