@@ -92,9 +92,9 @@ fn the_threshold_can_come_from_a_flag_or_a_config_file() {
         "report",
         &fixture("report_good.jsonl"),
         "--min-reliability",
-        "1.1",
+        "1",
     ]));
-    // Nobody reaches 1.1: no label at all, and every item is listed.
+    // Nobody reaches 1: no label at all, and every item is listed.
     assert_eq!(r["labels"]["majority"].as_object().unwrap().len(), 0);
     assert_eq!(
         r["filtered"]["items_without_label"]

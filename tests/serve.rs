@@ -1,13 +1,13 @@
 //! `prefkit serve` end to end: a real server process on an ephemeral port,
 //! a real SQLite file in a temporary directory, real HTTP.
 
-mod support;
+mod collector;
 
+use collector::*;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use support::serve::*;
 
 #[test]
 fn a_retry_of_the_same_annotation_is_answered_200_with_the_first_verdict_and_stored_once() {

@@ -2,14 +2,14 @@
 //! invented ids, signed links, progress, and blind mode revealing nothing
 //! per item. A real `prefkit serve`, real SQLite, real HTTP.
 
-mod support;
+mod collector;
 
+use collector::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use support::serve::*;
 
 /// A blind-mode task: `n` regular items `ex-NNNN`, `g` gold `ex-gNNN`
 /// (gold `i` is `A>>` for even `i`, `B>` for odd), leases of `lease` s.

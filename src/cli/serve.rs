@@ -1,8 +1,9 @@
 //! `prefkit serve`: command-line flags of the collector.
 
-use crate::server::{Config, GoldMode, Sync};
+use crate::server::{Config, GoldMode, Limits, Sync};
 use clap::Args;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -29,7 +30,9 @@ pub struct ServeArgs {
     /// Bearer token of the requester endpoints; generated and printed if not given.
     #[arg(long)]
     admin_token: Option<String>,
-    /// Origin allowed to call the API from another site (repeatable; `*` for any).
+    /// Origin allowed to call from another site (repeatable). By default any origin may use the
+    /// annotator's side (its endpoints and the static files); naming origins narrows it to them
+    /// and opens the requester's endpoints to them. `*` opens only the annotator's side.
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     cors_origins: Vec<String>,
     /// Largest accepted request body, in bytes (larger ones get 413).
@@ -44,6 +47,53 @@ pub struct ServeArgs {
     /// `prefkit sign`). Also read from PREFKIT_ANNOTATOR_SECRET.
     #[arg(long, env = "PREFKIT_ANNOTATOR_SECRET", hide_env_values = true)]
     annotator_secret: Option<String>,
+    /// Time a client has to send a request's header, from connecting (or from the first byte
+    /// after an idle spell); a slower connection is closed. `10s`, `500ms`, `2m`; a bare number is seconds.
+    #[arg(long, default_value = "10s", value_parser = duration, value_name = "TIME")]
+    header_timeout: Duration,
+    /// Time a client has to send a request's body, after its header (larger task uploads
+    /// over slow links may need more); a slower body is answered 408.
+    #[arg(long, default_value = "30s", value_parser = duration, value_name = "TIME")]
+    body_timeout: Duration,
+    /// Time a kept-alive connection may sit between requests before it is closed. Event
+    /// streams are never cut: a request being answered is not idle.
+    #[arg(long, default_value = "60s", value_parser = duration, value_name = "TIME")]
+    idle_timeout: Duration,
+    /// Connections open at once; further ones wait to be accepted until one closes.
+    /// Lowered, with a warning, if the open-file limit cannot fit it.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections: u32,
+}
+
+/// A duration flag: `10s`, `500ms`, `2m`, or a bare number of seconds;
+/// more than zero, at most a day.
+fn duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let (number, unit) = match t.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let scale = match unit.trim() {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => {
+            return Err(format!(
+                "expected a time like 10s, 500ms or 2m, got \"{text}\""
+            ))
+        }
+    };
+    let seconds = number
+        .parse::<f64>()
+        .map_err(|_| format!("expected a time like 10s, 500ms or 2m, got \"{text}\""))?
+        * scale;
+    if !(seconds > 0.0 && seconds <= 86_400.0) {
+        return Err(format!(
+            "must be more than zero and at most a day, got \"{text}\""
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 pub fn serve(args: ServeArgs) -> Result<(), String> {
@@ -70,6 +120,12 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
             Sync::Normal
         },
         annotator_secret: args.annotator_secret,
+        limits: Limits {
+            header_timeout: args.header_timeout,
+            body_timeout: args.body_timeout,
+            idle_timeout: args.idle_timeout,
+            max_connections: args.max_connections as usize,
+        },
     })
 }
 

@@ -147,15 +147,30 @@ impl ReportConfig {
 
     /// Refuses values that make no sense, naming the field.
     pub fn check(&self) -> Result<()> {
-        if !self.min_reliability.is_finite() {
-            return Err(Error::invalid(
-                "min_reliability",
-                format!("must be a finite number; got {}", num(self.min_reliability)),
-            ));
-        }
         self.reliability
             .check()
             .map_err(|e| e.in_field("reliability"))?;
+        // A composite score is a weighted sum of scores in [0, 1] (or the
+        // undefined score): a threshold outside [0, its highest value]
+        // keeps everyone or removes everyone, which is never meant.
+        let r = &self.reliability;
+        let highest =
+            (r.weight_gold + r.weight_majority + r.weight_speed) * r.undefined_score.max(1.0);
+        let highest = if (highest - 1.0).abs() < 1e-9 {
+            1.0
+        } else {
+            highest
+        };
+        if !(self.min_reliability >= 0.0 && self.min_reliability <= highest + 1e-9) {
+            return Err(Error::invalid(
+                "min_reliability",
+                format!(
+                    "must be between 0 and {} (the highest composite score); got {}",
+                    num(highest),
+                    num(self.min_reliability)
+                ),
+            ));
+        }
         let ds = &self.aggregation.dawid_skene;
         if !(ds.eps > 0.0 && ds.eps < 1.0) {
             return Err(Error::invalid(

@@ -1,8 +1,9 @@
 //! Requester endpoints (behind the admin token): task upload, report,
 //! export and the live event stream.
 
-use super::api::{ask, json, parse_json, read_body, AppState};
+use super::api::{ask, AppState};
 use super::error::ApiError;
+use super::http::{json, parse_json, read_body};
 use super::store::{Kind, StoreError, StoredTask};
 use super::tasks::{self, GoldMode};
 use super::writer::{live_data, Job};

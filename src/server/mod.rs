@@ -5,13 +5,17 @@
 mod admin;
 mod annotations;
 mod api;
+mod conn;
 mod error;
+mod exposure;
+mod http;
 mod jobs;
 pub mod sign;
 pub mod store;
 mod tasks;
 mod writer;
 
+pub use conn::Limits;
 pub use store::Sync;
 pub use tasks::GoldMode;
 
@@ -36,6 +40,8 @@ pub struct Config {
     pub sync: Sync,
     /// With a secret, annotator ids need their signature (see [`sign`]).
     pub annotator_secret: Option<String>,
+    /// Connection timeouts and cap.
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -52,6 +58,7 @@ impl Default for Config {
             max_body: 1 << 20,
             sync: Sync::Full,
             annotator_secret: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -59,6 +66,17 @@ impl Default for Config {
 /// Runs the collector until interrupted. The first line on stdout is
 /// `listening on http://ADDR` with the bound address (useful with port 0).
 pub fn run(config: Config) -> Result<(), String> {
+    for warning in exposure::check(&config.tasks, &config.www, config.gold_mode)? {
+        eprintln!("prefkit serve: warning: {warning}");
+    }
+    let (max_connections, lowered) = conn::fit_open_file_limit(config.limits.max_connections);
+    if let Some(warning) = lowered {
+        eprintln!("prefkit serve: warning: {warning}");
+    }
+    let limits = Limits {
+        max_connections,
+        ..config.limits
+    };
     let store = SqliteStore::open(&config.db, config.sync)
         .map_err(|e| format!("{}: {e}", config.db.display()))?;
     store
@@ -121,7 +139,7 @@ pub fn run(config: Config) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&config.addr)
+        let listener = conn::bind(&config.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -133,7 +151,7 @@ pub fn run(config: Config) -> Result<(), String> {
         // every answered request is already committed, and one in flight
         // was not answered, so the client retries it.
         tokio::select! {
-            served = axum::serve(listener, app) => served.map_err(|e| format!("server error: {e}")),
+            _ = conn::serve(listener, app, limits) => Ok::<(), String>(()),
             _ = tokio::signal::ctrl_c() => {
                 eprintln!("prefkit serve: stopped");
                 Ok(())

@@ -3,9 +3,6 @@
 //! gold answers and the A/B order.
 #![allow(dead_code)]
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod serve;
-
 use prefkit::session::{BatchItem, Session, SubmitRequest, Task, Verdict};
 use prefkit::Label;
 use rand::{Rng, SeedableRng};

@@ -1,7 +1,8 @@
 // A small stand-in collector for the page tests, used only when the real
 // one (`prefkit serve`) is not built: serves www/, stores POSTed annotations
 // in memory idempotently by id (200 for a repeat, 409 for the same id with
-// other content) and exports them with the admin token. It does not re-check
+// other content; 415 for a body not sent as JSON) and exports them with
+// the admin token. It does not re-check
 // gold or assemble blind batches; the real collector does.
 
 import http from 'node:http';
@@ -20,10 +21,14 @@ export function startMiniCollector({ www, tasks = [], adminToken }) {
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization' });
+      res.writeHead(204, { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type, authorization, x-prefkit-sig' });
       return res.end();
     }
     if (req.method === 'POST' && url.pathname === '/api/annotations') {
+      // As the real collector: only JSON posts (a page elsewhere can send
+      // text/plain or a form without asking first).
+      const type = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+      if (type !== 'application/json') return send(415, { error: 'send the body as JSON with `Content-Type: application/json`' });
       let body = '';
       req.on('data', (c) => { body += c; });
       req.on('end', () => {

@@ -1,11 +1,14 @@
-//! The collector's test harness: a real `prefkit serve` process on an
-//! ephemeral port, a real SQLite file in a temporary directory, real HTTP.
+//! What the end-to-end tests of `prefkit serve` share: a real server
+//! process on an ephemeral port, a real SQLite file in a temporary
+//! directory, real HTTP.
+#![allow(dead_code)]
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const TOKEN: &str = "test-admin-token";
@@ -64,11 +67,20 @@ pub fn task(id: &str, n: usize, g: usize) -> Value {
 pub struct Server {
     pub child: Child,
     pub url: String,
+    /// Everything the server wrote on stderr so far.
+    pub stderr: Arc<Mutex<String>>,
 }
 
 impl Server {
     /// Starts `prefkit serve` on the database in `dir` with `args`.
     pub fn start(dir: &Path, args: &[&str]) -> Server {
+        Server::try_start(dir, args)
+            .unwrap_or_else(|(code, err)| panic!("prefkit serve exited with {code:?}: {err}"))
+    }
+
+    /// Starts `prefkit serve`, or returns its exit code and stderr if it
+    /// stops before listening.
+    pub fn try_start(dir: &Path, args: &[&str]) -> Result<Server, (Option<i32>, String)> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_prefkit"))
             .arg("serve")
             .arg("--db")
@@ -78,18 +90,43 @@ impl Server {
             .args(["--addr", "127.0.0.1:0", "--admin-token", TOKEN])
             .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start prefkit serve");
+        // Drained all along, so a chatty server never blocks on the pipe.
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        let drained = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
         let mut line = String::new();
         let stdout = child.stdout.take().unwrap();
         BufReader::new(stdout).read_line(&mut line).unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
-        Server { child, url }
+        let Some(url) = line.trim().strip_prefix("listening on ") else {
+            let code = child.wait().ok().and_then(|s| s.code());
+            let _ = drained.join();
+            let err = stderr.lock().unwrap().clone();
+            return Err((code, format!("first line {line:?}; stderr: {err}")));
+        };
+        Ok(Server {
+            url: url.to_string(),
+            child,
+            stderr,
+        })
+    }
+
+    /// The host and port the server listens on.
+    pub fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
     }
 
     pub fn kill(&mut self) {

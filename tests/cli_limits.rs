@@ -1,0 +1,124 @@
+//! Command-line values that used to run away or be taken silently:
+//! `prefkit batch` past the end of a task, `--min-reliability` outside
+//! the range of the composite score.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+use support::task_json;
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("prefkit-cli-limits-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn prefkit(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_prefkit"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn batch_with_a_huge_count_stops_at_the_exhausted_batch_and_says_so_on_stderr() {
+    let d = dir("batch");
+    let task = d.join("task.json");
+    // 25 items, batches of 10 with one gold: 9 + 9 + 7 (exhausted).
+    std::fs::write(
+        &task,
+        task_json(25, 3, json!({"batch_size": 10})).to_string(),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let (code, out, err) = prefkit(&[
+        "batch",
+        "--task",
+        task.to_str().unwrap(),
+        "--annotator",
+        "w1",
+        "--seed",
+        "3",
+        "--count",
+        "1000000000",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let batches: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(batches.len(), 3, "{out}");
+    let last = batches.last().unwrap();
+    assert_eq!(last["exhausted"], true);
+    assert!(!last["items"].as_array().unwrap().is_empty());
+    assert!(batches[..2].iter().all(|b| b["exhausted"] == false));
+    assert!(
+        err.contains("stopped after 3 of 1000000000 batches") && err.contains("no more items"),
+        "{err}"
+    );
+    // A count that is reached first prints no note.
+    let (code, out, err) = prefkit(&[
+        "batch",
+        "--task",
+        task.to_str().unwrap(),
+        "--annotator",
+        "w1",
+        "--count",
+        "2",
+    ]);
+    assert_eq!((code, out.lines().count(), err.as_str()), (0, 2, ""));
+}
+
+#[test]
+fn a_min_reliability_outside_0_to_1_is_refused_naming_the_flag_or_the_field() {
+    let d = dir("minrel");
+    let data = d.join("a.jsonl");
+    let rows: Vec<String> = ["w1", "w2"]
+        .iter()
+        .map(|w| {
+            json!({"id": format!("{w}-1"), "item": "ex-1", "annotator": w, "label": "A>",
+                   "time_seconds": 9.0})
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&data, rows.join("\n")).unwrap();
+    let file = data.to_str().unwrap();
+    for bad in ["2", "1.5", "-0.1", "NaN", "inf"] {
+        let flag = format!("--min-reliability={bad}");
+        let (code, out, err) = prefkit(&["report", file, &flag]);
+        assert_eq!(code, 2, "{bad}: {out}");
+        assert!(out.is_empty());
+        assert!(err.contains("--min-reliability"), "{bad}: {err}");
+        assert!(err.contains("between 0 and 1"), "{bad}: {err}");
+    }
+    let config = d.join("config.json");
+    std::fs::write(&config, r#"{"min_reliability": 2}"#).unwrap();
+    let (code, _, err) = prefkit(&["report", file, "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("min_reliability") && err.contains("between 0 and 1"),
+        "{err}"
+    );
+    for good in ["0", "1", "0.6"] {
+        let flag = format!("--min-reliability={good}");
+        let (code, _, err) = prefkit(&["report", file, &flag]);
+        assert_eq!(code, 0, "{good}: {err}");
+    }
+    // Heavier weights make higher composites possible, and allowed.
+    std::fs::write(
+        &config,
+        r#"{"reliability": {"weight_gold": 1, "weight_majority": 1, "weight_speed": 0}, "min_reliability": 1.5}"#,
+    )
+    .unwrap();
+    let (code, _, err) = prefkit(&["report", file, "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+}
