@@ -1,6 +1,6 @@
 //! `prefkit serve`: command-line flags of the collector.
 
-use crate::server::{Config, GoldMode, Limits, Sync};
+use crate::server::{Config, Durability, GoldMode, Limits};
 use clap::Args;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -115,9 +115,9 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
         cors_origins: args.cors_origins,
         max_body: args.max_body,
         sync: if args.sync == "full" {
-            Sync::Full
+            Durability::Full
         } else {
-            Sync::Normal
+            Durability::Normal
         },
         annotator_secret: args.annotator_secret,
         limits: Limits {

@@ -1,9 +1,9 @@
 //! Requester endpoints (behind the admin token): task upload, report,
 //! export and the live event stream.
 
-use super::api::{ask, AppState};
 use super::error::ApiError;
 use super::http::{json, parse_json, read_body};
+use super::state::{ask, AppState};
 use super::store::{Kind, StoreError, StoredTask};
 use super::tasks::{self, GoldMode};
 use super::writer::{live_data, Job};
@@ -49,18 +49,19 @@ pub async fn upload_task(
     // Tasks can be large; only the admin can send one.
     let body = read_body(s.max_body.max(MAX_TASK_BODY), req).await?;
     let value = parse_json(&body)?;
-    let task = stored_task(&value, gold_mode, seed)
-        .map_err(|e| ApiError::invalid(format!("task: {e}")))?;
-    let id = task.id.clone();
+    let task =
+        new_task(&value, gold_mode, seed).map_err(|e| ApiError::invalid(format!("task: {e}")))?;
+    let id = task.stored.id.clone();
+    let (gold_mode, new_seed) = (task.stored.gold_mode.clone(), task.stored.seed);
     let seed_given = seed.is_some();
     let before = ask(&s, |reply| Job::AddTask {
-        task: task.clone(),
+        task: Box::new(task),
         seed_given,
         reply,
     })
     .await?;
     let created = before.is_none();
-    let task = before.unwrap_or(task);
+    let (gold_mode, seed) = before.map_or((gold_mode, new_seed), |t| (t.gold_mode, t.seed));
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -68,7 +69,7 @@ pub async fn upload_task(
     };
     Ok(json(
         status,
-        serde_json::json!({"task_id": id, "gold_mode": task.gold_mode, "seed": task.seed, "created": created})
+        serde_json::json!({"task_id": id, "gold_mode": gold_mode, "seed": seed, "created": created})
             .to_string(),
     ))
 }
@@ -77,11 +78,11 @@ pub async fn upload_task(
 /// The seed is the one given, else the task's `config.seed`, else drawn
 /// from the system; it is stored, so a restart replays the same batches.
 /// In blind mode it must stay secret: it would tell where the gold sits.
-pub fn stored_task(
+pub fn new_task(
     value: &serde_json::Value,
     gold_mode: GoldMode,
     seed: Option<u64>,
-) -> Result<StoredTask, prefkit::Error> {
+) -> Result<tasks::NewTask, prefkit::Error> {
     let task = prefkit::session::Task::from_value(value)?;
     let seed = match seed.or(task.config.seed) {
         Some(s) => s,
@@ -98,8 +99,12 @@ pub fn stored_task(
         seed,
         task: value.to_string(),
     };
-    tasks::load(&stored)?;
-    Ok(stored)
+    let (info, session) = tasks::load(&stored)?;
+    Ok(tasks::NewTask {
+        stored,
+        info,
+        session,
+    })
 }
 
 /// `GET /api/tasks/{task}/report[?min_reliability=X]`: the `prefkit
@@ -268,7 +273,7 @@ pub async fn events(
                     Err(RecvError::Lagged(n)) => {
                         let e = Event::default()
                             .event("lagged")
-                            .data(format!("{{\"missed\":{n}}}"));
+                            .data(serde_json::json!({ "missed": n }).to_string());
                         return Some((Ok(e), rx));
                     }
                     Err(RecvError::Closed) => return None,

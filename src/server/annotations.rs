@@ -3,8 +3,9 @@
 //! a label. Each is checked field by field, put in canonical form and
 //! handed to the writer; the answer comes after the commit.
 
-use super::api::{ask, check_signed, json, parse_json, read_body, AppState};
 use super::error::ApiError;
+use super::http::{json, parse_json, read_body};
+use super::state::{ask, check_signed, AppState};
 use super::tasks::Registry;
 use super::writer::{Answer, Incoming, Job, Outcome};
 use axum::extract::{Request, State};
@@ -12,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use prefkit::session::Skip;
 use prefkit::Annotation;
+use serde_json::value::RawValue;
 
 /// Longest accepted annotation id, in bytes.
 const MAX_ID_LEN: usize = 256;
@@ -93,24 +95,95 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
 /// The answer to one annotation: 201 stored, 200 a retry, 422 refused.
 fn one_response(outcomes: Vec<Outcome>) -> Response {
     match outcomes.into_iter().next() {
-        Some(Outcome::Stored {
-            id,
-            duplicate,
-            verdict,
-        }) => {
+        Some(o @ Outcome::Stored { duplicate, .. }) => {
             let status = if duplicate {
                 StatusCode::OK
             } else {
                 StatusCode::CREATED
             };
-            json(status, stored_json(&id, duplicate, &verdict))
+            json(status, to_text(&Answered::from(&o)))
         }
-        Some(Outcome::Refused { id, error }) => json(
+        Some(o @ Outcome::Refused { .. }) => json(
             StatusCode::UNPROCESSABLE_ENTITY,
-            serde_json::json!({"error": error, "id": id}).to_string(),
+            to_text(&Answered::from(&o)),
         ),
         None => ApiError::unavailable().into_response(),
     }
+}
+
+/// One annotation's result, as answered: `{"id", "duplicate", "verdict"}`
+/// when stored, `{"id", "error"}` when refused.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Answered<'a> {
+    Stored {
+        id: &'a str,
+        duplicate: bool,
+        verdict: &'a RawValue,
+    },
+    Refused {
+        id: &'a str,
+        error: &'a str,
+    },
+}
+
+impl<'a> From<&'a Outcome> for Answered<'a> {
+    fn from(o: &'a Outcome) -> Self {
+        match o {
+            Outcome::Stored {
+                id,
+                duplicate,
+                verdict,
+            } => Answered::Stored {
+                id,
+                duplicate: *duplicate,
+                verdict,
+            },
+            Outcome::Refused { id, error } => Answered::Refused { id, error },
+        }
+    }
+}
+
+/// The answer to an array: counts, then one result per annotation, in order.
+#[derive(serde::Serialize)]
+struct ManyAnswered<'a> {
+    stored: usize,
+    duplicates: usize,
+    refused: usize,
+    results: Vec<Answered<'a>>,
+}
+
+fn many_response(outcomes: &[Outcome]) -> Response {
+    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let answer = ManyAnswered {
+        stored: count(|o| {
+            matches!(
+                o,
+                Outcome::Stored {
+                    duplicate: false,
+                    ..
+                }
+            )
+        }),
+        duplicates: count(|o| {
+            matches!(
+                o,
+                Outcome::Stored {
+                    duplicate: true,
+                    ..
+                }
+            )
+        }),
+        refused: count(|o| matches!(o, Outcome::Refused { .. })),
+        results: outcomes.iter().map(Answered::from).collect(),
+    };
+    json(StatusCode::OK, to_text(&answer))
+}
+
+/// JSON text of a value made of strings, numbers and stored JSON: writing
+/// it cannot fail.
+fn to_text(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 /// Whether a record's label is canonical (`"label_order": "canonical"`).
@@ -179,44 +252,4 @@ fn incoming(answer: Answer, canonical: bool, registry: &Registry) -> Result<Inco
         canonical,
         record,
     })
-}
-
-fn stored_json(id: &str, duplicate: bool, verdict: &str) -> String {
-    format!(
-        "{{\"id\":{},\"duplicate\":{duplicate},\"verdict\":{verdict}}}",
-        serde_json::Value::from(id)
-    )
-}
-
-/// The answer to an array: one result per annotation, in order.
-fn many_response(outcomes: &[Outcome]) -> Response {
-    let (mut stored, mut duplicates, mut refused) = (0, 0, 0);
-    let results: Vec<String> = outcomes
-        .iter()
-        .map(|o| match o {
-            Outcome::Stored {
-                id,
-                duplicate,
-                verdict,
-            } => {
-                if *duplicate {
-                    duplicates += 1
-                } else {
-                    stored += 1
-                }
-                stored_json(id, *duplicate, verdict)
-            }
-            Outcome::Refused { id, error } => {
-                refused += 1;
-                serde_json::json!({"id": id, "error": error}).to_string()
-            }
-        })
-        .collect();
-    json(
-        StatusCode::OK,
-        format!(
-            "{{\"stored\":{stored},\"duplicates\":{duplicates},\"refused\":{refused},\"results\":[{}]}}",
-            results.join(",")
-        ),
-    )
 }

@@ -2,83 +2,20 @@
 //! response passes through (JSON errors, admin auth, CORS) is in `http`.
 
 use super::error::ApiError;
+use super::http::json;
 use super::http::{cors, json_errors, require_admin, require_json, Cors};
-// The handlers' helpers, under their former path too.
-pub use super::http::{json, parse_json, read_body};
-use super::store::Readers;
-use super::tasks::{GoldMode, Registry};
-use super::writer::{Job, Live};
+use super::state::{ask, check_signed, AppState};
+use super::writer::Job;
 use super::{admin, annotations};
 use axum::extract::{Path, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::{broadcast, mpsc, oneshot};
 use tower_http::services::ServeDir;
-
-/// What every handler shares.
-pub struct Shared {
-    pub jobs: mpsc::Sender<Job>,
-    pub registry: Arc<Registry>,
-    pub readers: Readers,
-    pub live: broadcast::Sender<Arc<Live>>,
-    pub admin_token: String,
-    pub max_body: usize,
-    pub gold_mode: GoldMode,
-    pub seed: Option<u64>,
-    /// With `--annotator-secret`: annotator ids need their signature.
-    pub annotator_secret: Option<Vec<u8>>,
-}
-
-/// With `--annotator-secret`, refuses (403) an annotator id that comes
-/// without its signature (the `sig` query parameter or the `X-Prefkit-Sig`
-/// header). Without a secret every id is taken.
-pub fn check_signed(
-    s: &Shared,
-    annotators: &[&str],
-    headers: &axum::http::HeaderMap,
-    query: Option<&str>,
-) -> Result<(), ApiError> {
-    let Some(secret) = &s.annotator_secret else {
-        return Ok(());
-    };
-    let from_query = query.and_then(|q| {
-        q.split('&')
-            .find_map(|kv| kv.strip_prefix("sig="))
-            .map(str::to_string)
-    });
-    let sig = headers
-        .get(super::sign::HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or(from_query);
-    let Some(sig) = sig else {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "this collector takes signed annotator links only: send the `sig` query parameter \
-             or the X-Prefkit-Sig header",
-        ));
-    };
-    match annotators
-        .iter()
-        .find(|a| !super::sign::verify(secret, a, &sig))
-    {
-        None => Ok(()),
-        Some(a) => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            format!(
-                "the signature does not match annotator \"{}\"; ask for a new link",
-                a.chars().take(64).collect::<String>()
-            ),
-        )),
-    }
-}
-
-pub type AppState = Arc<Shared>;
 
 /// The whole application: API routes, then static files from `www`.
 pub fn router(state: AppState, www: &std::path::Path, cors_origins: &[String]) -> Router {
@@ -126,7 +63,7 @@ async fn no_endpoint(req: Request) -> ApiError {
 async fn health() -> Response {
     json(
         StatusCode::OK,
-        format!("{{\"ok\":true,\"version\":\"{}\"}}", prefkit::VERSION),
+        serde_json::json!({"ok": true, "version": prefkit::VERSION}).to_string(),
     )
 }
 
@@ -156,7 +93,7 @@ async fn batch(
     State(s): State<AppState>,
     Path(task): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-    headers: axum::http::HeaderMap,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let annotator = q
         .get("annotator")
@@ -180,17 +117,4 @@ async fn batch(
     })
     .await?;
     Ok(json(StatusCode::OK, batch))
-}
-
-/// Sends a job to the writer and waits for its answer (given after commit).
-pub async fn ask<T>(
-    s: &Shared,
-    job: impl FnOnce(oneshot::Sender<Result<T, ApiError>>) -> Job,
-) -> Result<T, ApiError> {
-    let (tx, rx) = oneshot::channel();
-    s.jobs
-        .send(job(tx))
-        .await
-        .map_err(|_| ApiError::unavailable())?;
-    rx.await.map_err(|_| ApiError::unavailable())?
 }

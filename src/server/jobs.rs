@@ -2,8 +2,10 @@
 
 use super::error::ApiError;
 use super::store::{Kind, StoredTask};
+use super::tasks::NewTask;
 use prefkit::session::Skip;
 use prefkit::Annotation;
+use serde_json::value::RawValue;
 use tokio::sync::oneshot;
 
 /// A label or a skip.
@@ -52,7 +54,7 @@ pub enum Outcome {
     Stored {
         id: String,
         duplicate: bool,
-        verdict: String,
+        verdict: Box<RawValue>,
     },
     /// The session refused it (not stored).
     Refused { id: String, error: String },
@@ -76,7 +78,7 @@ pub enum Job {
     /// Answers `None` when the task is new, the stored task when the same
     /// task was already stored (its seed is compared only if `seed_given`).
     AddTask {
-        task: StoredTask,
+        task: Box<NewTask>,
         seed_given: bool,
         reply: Reply<Option<StoredTask>>,
     },
@@ -90,7 +92,27 @@ pub struct Live {
     pub data: String,
 }
 
+/// Stored JSON text (a record or a verdict the server wrote) as a JSON
+/// value to embed; text that is not JSON, which only a damaged database
+/// could hold, becomes `null`.
+pub fn raw(text: String) -> Box<RawValue> {
+    RawValue::from_string(text)
+        .unwrap_or_else(|_| RawValue::from_string("null".to_string()).expect("null is JSON"))
+}
+
 /// The JSON of one event-stream message.
 pub fn live_data(seq: i64, record: &str, verdict: &str) -> String {
-    format!("{{\"seq\":{seq},\"annotation\":{record},\"verdict\":{verdict}}}")
+    #[derive(serde::Serialize)]
+    struct Message<'a> {
+        seq: i64,
+        annotation: &'a RawValue,
+        verdict: &'a RawValue,
+    }
+    let (record, verdict) = (raw(record.to_string()), raw(verdict.to_string()));
+    serde_json::to_string(&Message {
+        seq,
+        annotation: &record,
+        verdict: &verdict,
+    })
+    .unwrap_or_default()
 }

@@ -11,12 +11,13 @@ mod exposure;
 mod http;
 mod jobs;
 pub mod sign;
+mod state;
 pub mod store;
 mod tasks;
 mod writer;
 
 pub use conn::Limits;
-pub use store::Sync;
+pub use store::Durability;
 pub use tasks::GoldMode;
 
 use std::path::PathBuf;
@@ -37,7 +38,7 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub cors_origins: Vec<String>,
     pub max_body: usize,
-    pub sync: Sync,
+    pub sync: Durability,
     /// With a secret, annotator ids need their signature (see [`sign`]).
     pub annotator_secret: Option<String>,
     /// Connection timeouts and cap.
@@ -56,7 +57,7 @@ impl Default for Config {
             admin_token: None,
             cors_origins: Vec::new(),
             max_body: 1 << 20,
-            sync: Sync::Full,
+            sync: Durability::Full,
             annotator_secret: None,
             limits: Limits::default(),
         }
@@ -122,7 +123,7 @@ pub fn run(config: Config) -> Result<(), String> {
             config.www.display()
         );
     }
-    let shared = Arc::new(api::Shared {
+    let shared = Arc::new(state::Shared {
         jobs,
         registry,
         readers,
@@ -173,11 +174,11 @@ fn load_task_file(
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?;
-    let task = admin::stored_task(&value, gold_mode, seed)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let task =
+        admin::new_task(&value, gold_mode, seed).map_err(|e| format!("{}: {e}", path.display()))?;
     let (tx, mut rx) = tokio::sync::oneshot::channel();
     writer.apply_now(writer::Job::AddTask {
-        task,
+        task: Box::new(task),
         seed_given: seed.is_some(),
         reply: tx,
     });

@@ -139,7 +139,7 @@ pub trait Reader: Send {
 
 /// How hard SQLite works to make a commit durable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sync {
+pub enum Durability {
     /// `synchronous=FULL`: the WAL is fsynced at every commit. A commit
     /// survives a process kill, an OS crash and a power loss.
     Full,
@@ -205,7 +205,7 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`.
-    pub fn open(path: &Path, sync: Sync) -> Result<SqliteStore> {
+    pub fn open(path: &Path, sync: Durability) -> Result<SqliteStore> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
@@ -215,8 +215,8 @@ impl SqliteStore {
             )));
         }
         let sync = match sync {
-            Sync::Full => "FULL",
-            Sync::Normal => "NORMAL",
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
         };
         conn.execute_batch(&format!("PRAGMA synchronous={sync};"))?;
         conn.execute_batch(SCHEMA)?;
@@ -433,7 +433,7 @@ mod tests {
     #[test]
     fn a_committed_annotation_is_found_replayed_and_read_back_in_order() {
         let path = temp_db("roundtrip");
-        let mut s = SqliteStore::open(&path, Sync::Normal).unwrap();
+        let mut s = SqliteStore::open(&path, Durability::Normal).unwrap();
         let task = StoredTask {
             id: "t".into(),
             gold_mode: "blind".into(),
@@ -452,7 +452,7 @@ mod tests {
         s.commit().unwrap();
         drop(s);
 
-        let mut s = SqliteStore::open(&path, Sync::Full).unwrap();
+        let mut s = SqliteStore::open(&path, Durability::Full).unwrap();
         assert_eq!(s.tasks().unwrap(), vec![task]);
         assert_eq!(s.last_seq().unwrap(), 2);
         let mut seen = Vec::new();
@@ -474,7 +474,7 @@ mod tests {
     #[test]
     fn a_rolled_back_annotation_is_gone() {
         let path = temp_db("rollback");
-        let mut s = SqliteStore::open(&path, Sync::Normal).unwrap();
+        let mut s = SqliteStore::open(&path, Durability::Normal).unwrap();
         s.begin().unwrap();
         let a = Stored {
             record: "r".into(),

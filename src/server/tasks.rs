@@ -51,6 +51,14 @@ pub struct TaskSession {
     gold_mode: GoldMode,
 }
 
+/// A task checked and loaded once: what is stored, what handlers read, and
+/// its session, ready for the writer.
+pub struct NewTask {
+    pub stored: StoredTask,
+    pub info: TaskInfo,
+    pub session: TaskSession,
+}
+
 /// Parses a stored task and builds its info and a fresh session.
 pub fn load(stored: &StoredTask) -> Result<(TaskInfo, TaskSession), Error> {
     let task = Task::from_json(&stored.task)?;

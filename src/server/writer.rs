@@ -5,9 +5,9 @@
 //! the group, which is what makes thousands of single posts a second cheap.
 
 use super::error::ApiError;
-pub use super::jobs::{live_data, Answer, Incoming, Job, Live, Outcome, Reply};
+pub use super::jobs::{live_data, raw, Answer, Incoming, Job, Live, Outcome, Reply};
 use super::store::{Event, Kind, Store, StoreError, Stored, StoredTask};
-use super::tasks::{self, Registry, TaskSession};
+use super::tasks::{self, NewTask, Registry, TaskInfo, TaskSession};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
@@ -42,6 +42,40 @@ pub struct Writer {
     seq: i64,
 }
 
+/// Why a job did not go through.
+enum Failure {
+    /// Refused, with nothing changed; the client is told why.
+    Refused(ApiError),
+    /// Storage failed: the whole group rolls back and every request in it
+    /// is answered 503.
+    Storage(StoreError),
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Failure::Refused(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Storage(e)
+    }
+}
+
+/// What applying one job inside the group's transaction gives.
+type Applied<T> = Result<T, Failure>;
+
+/// The client's answer and, for a storage failure, the error that rolls
+/// the group back.
+fn split<T>(applied: Applied<T>) -> (Result<T, ApiError>, Option<StoreError>) {
+    match applied {
+        Ok(t) => (Ok(t), None),
+        Err(Failure::Refused(e)) => (Err(e), None),
+        Err(Failure::Storage(e)) => (Err(ApiError::unavailable()), Some(e)),
+    }
+}
+
 enum Pending {
     Annotate(Reply<Vec<Outcome>>, Result<Vec<Outcome>, ApiError>),
     Batch(Reply<String>, Result<String, ApiError>),
@@ -49,7 +83,7 @@ enum Pending {
     AddTask(
         Reply<Option<StoredTask>>,
         Result<Option<StoredTask>, ApiError>,
-        Option<StoredTask>,
+        Option<TaskInfo>,
     ),
 }
 
@@ -184,21 +218,18 @@ impl Writer {
     /// back with the job's reply so it can be told.
     fn apply(&mut self, job: Job, live: &mut Vec<Live>) -> (Pending, Option<StoreError>) {
         match job {
-            Job::Annotate { items, reply } => match self.annotate(items, live) {
-                Ok(r) => (Pending::Annotate(reply, r), None),
-                Err(e) => (
-                    Pending::Annotate(reply, Err(ApiError::unavailable())),
-                    Some(e),
-                ),
-            },
+            Job::Annotate { items, reply } => {
+                let (answer, failed) = split(self.annotate(items, live));
+                (Pending::Annotate(reply, answer), failed)
+            }
             Job::Batch {
                 task,
                 annotator,
                 reply,
-            } => match self.batch(&task, &annotator) {
-                Ok(r) => (Pending::Batch(reply, r), None),
-                Err(e) => (Pending::Batch(reply, Err(ApiError::unavailable())), Some(e)),
-            },
+            } => {
+                let (answer, failed) = split(self.batch(&task, &annotator));
+                (Pending::Batch(reply, answer), failed)
+            }
             Job::Progress { task, reply } => {
                 let answer = match self.sessions.get(&task) {
                     Some(s) => Ok(serde_json::to_string(&s.overview(unix_now()))
@@ -211,16 +242,14 @@ impl Writer {
                 task,
                 seed_given,
                 reply,
-            } => match self.add_task(&task, seed_given) {
-                Ok(r) => {
-                    let info = matches!(r, Ok(None)).then_some(task);
-                    (Pending::AddTask(reply, r, info), None)
-                }
-                Err(e) => (
-                    Pending::AddTask(reply, Err(ApiError::unavailable()), None),
-                    Some(e),
-                ),
-            },
+            } => {
+                let (answer, failed) = split(self.add_task(*task, seed_given));
+                let (answer, info) = match answer {
+                    Ok((before, info)) => (Ok(before), info),
+                    Err(e) => (Err(e), None),
+                };
+                (Pending::AddTask(reply, answer, info), failed)
+            }
         }
     }
 
@@ -228,7 +257,7 @@ impl Writer {
         &mut self,
         mut items: Vec<Incoming>,
         live: &mut Vec<Live>,
-    ) -> Result<Result<Vec<Outcome>, ApiError>, StoreError> {
+    ) -> Applied<Vec<Outcome>> {
         for inc in &mut items {
             if let Some(session) = self.sessions.get(&inc.task) {
                 session.fix_order(inc);
@@ -253,11 +282,11 @@ impl Writer {
         let mut first: HashMap<&str, usize> = HashMap::new();
         for (i, inc) in items.iter().enumerate() {
             if !self.sessions.contains_key(&inc.task) {
-                return Ok(Err(ApiError::unknown_task(&inc.task)));
+                return Err(ApiError::unknown_task(&inc.task).into());
             }
             if let Some(&j) = first.get(inc.id.as_str()) {
                 if items[j].record != inc.record {
-                    return Ok(Err(ApiError::conflict(format!(
+                    return Err(Failure::Refused(ApiError::conflict(format!(
                         "{}id \"{}\" appears twice in this request with different content",
                         at(i),
                         inc.id
@@ -271,7 +300,7 @@ impl Writer {
                 None => plan.push(Plan::New),
                 Some(s) if s.record == inc.record => plan.push(Plan::Stored(s.verdict)),
                 Some(_) => {
-                    return Ok(Err(ApiError::conflict(format!(
+                    return Err(Failure::Refused(ApiError::conflict(format!(
                         "{}annotation \"{}\" is already stored with different content; \
                          a retry must send the same record, a new annotation needs a new id",
                         at(i),
@@ -286,7 +315,7 @@ impl Writer {
                 Plan::Stored(verdict) => Outcome::Stored {
                     id: inc.id,
                     duplicate: true,
-                    verdict,
+                    verdict: raw(verdict),
                 },
                 Plan::Repeat(j) => match &out[j] {
                     Outcome::Stored { id, verdict, .. } => Outcome::Stored {
@@ -298,7 +327,7 @@ impl Writer {
                 },
                 Plan::New => {
                     let Some(session) = self.sessions.get_mut(&inc.task) else {
-                        return Ok(Err(ApiError::unknown_task(&inc.task)));
+                        return Err(ApiError::unknown_task(&inc.task).into());
                     };
                     match session.answer(&inc.answer) {
                         // The same annotator, item and label under a new id
@@ -306,7 +335,7 @@ impl Writer {
                         Ok(given) if given.duplicate() => Outcome::Stored {
                             id: inc.id,
                             duplicate: true,
-                            verdict: given.json(),
+                            verdict: raw(given.json()),
                         },
                         Ok(given) => {
                             self.seq += 1;
@@ -329,7 +358,7 @@ impl Writer {
                             Outcome::Stored {
                                 id: inc.id,
                                 duplicate: false,
-                                verdict: stored.verdict,
+                                verdict: raw(stored.verdict),
                             }
                         }
                         Err(e) => Outcome::Refused {
@@ -341,61 +370,62 @@ impl Writer {
             };
             out.push(outcome);
         }
-        Ok(Ok(out))
+        Ok(out)
     }
 
-    fn batch(
-        &mut self,
-        task: &str,
-        annotator: &str,
-    ) -> Result<Result<String, ApiError>, StoreError> {
+    fn batch(&mut self, task: &str, annotator: &str) -> Applied<String> {
         let Some(session) = self.sessions.get_mut(task) else {
-            return Ok(Err(ApiError::unknown_task(task)));
+            return Err(ApiError::unknown_task(task).into());
         };
         let now = unix_now();
         match session.next_batch(annotator, now) {
             // A batch given again (the annotator holds it), an empty batch
             // and a flagged annotator's change nothing: nothing is stored.
-            Ok((batch, false)) => Ok(Ok(batch)),
+            Ok((batch, false)) => Ok(batch),
             Ok((batch, true)) => {
                 self.seq += 1;
                 self.store
                     .put_batch(self.seq, task, annotator, now, &batch)?;
-                Ok(Ok(batch))
+                Ok(batch)
             }
-            Err(e) => Ok(Err(ApiError::invalid(e.to_string()))),
+            Err(e) => Err(ApiError::invalid(e.to_string()).into()),
         }
     }
 
+    /// Stores a new task and starts its session; a task already stored
+    /// under the same id must be the same (its seed compared only if
+    /// `seed_given`), and is answered with the stored one. The new task's
+    /// info comes back for the registry, which learns of it after commit.
     fn add_task(
         &mut self,
-        task: &StoredTask,
+        task: NewTask,
         seed_given: bool,
-    ) -> Result<Result<Option<StoredTask>, ApiError>, StoreError> {
-        if self.sessions.contains_key(&task.id) {
+    ) -> Applied<(Option<StoredTask>, Option<TaskInfo>)> {
+        let NewTask {
+            stored,
+            info,
+            session,
+        } = task;
+        if self.sessions.contains_key(&stored.id) {
             let same = self.store.tasks()?.into_iter().find(|t| {
-                t.id == task.id
-                    && t.task == task.task
-                    && t.gold_mode == task.gold_mode
-                    && (!seed_given || t.seed == task.seed)
+                t.id == stored.id
+                    && t.task == stored.task
+                    && t.gold_mode == stored.gold_mode
+                    && (!seed_given || t.seed == stored.seed)
             });
-            return Ok(if same.is_some() {
-                Ok(same)
-            } else {
-                Err(ApiError::conflict(format!(
+            return match same {
+                Some(same) => Ok((Some(same), None)),
+                None => Err(ApiError::conflict(format!(
                     "task \"{}\" is already stored with different content, gold mode or seed; \
                      a task cannot change once stored: upload it under a new id",
-                    task.id
-                )))
-            });
+                    stored.id
+                ))
+                .into()),
+            };
         }
-        let session = match tasks::load(task) {
-            Ok((_, session)) => session,
-            Err(e) => return Ok(Err(ApiError::invalid(format!("task: {e}")))),
-        };
-        self.store.put_task(task)?;
-        self.sessions.insert(task.id.clone(), session);
-        Ok(Ok(None))
+        self.store.put_task(&stored)?;
+        self.sessions.insert(stored.id, session);
+        Ok((None, Some(info)))
     }
 }
 
@@ -417,8 +447,8 @@ impl Pending {
             Pending::Batch(reply, r) => drop(reply.send(r)),
             Pending::Progress(reply, r) => drop(reply.send(r)),
             Pending::AddTask(reply, r, added) => {
-                if let Some(info) = added.and_then(|t| tasks::load(&t).ok()) {
-                    registry.insert(info.0);
+                if let Some(info) = added {
+                    registry.insert(info);
                 }
                 drop(reply.send(r))
             }

@@ -1,7 +1,7 @@
 //! The writer against a store whose commits can be made to fail.
 
 use super::*;
-use crate::server::store::{Readers, SqliteStore, Sync};
+use crate::server::store::{Durability, Readers, SqliteStore};
 use prefkit::Annotation;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::oneshot;
@@ -92,7 +92,7 @@ fn a_failed_commit_answers_503_and_leaves_the_sessions_as_the_database_says() {
     std::fs::create_dir_all(&dir).unwrap();
     let fail = Arc::new(AtomicBool::new(false));
     let store = Flaky {
-        inner: SqliteStore::open(&dir.join("db.sqlite"), Sync::Normal).unwrap(),
+        inner: SqliteStore::open(&dir.join("db.sqlite"), Durability::Normal).unwrap(),
         fail: fail.clone(),
     };
     let (live, _) = broadcast::channel(16);
@@ -102,12 +102,9 @@ fn a_failed_commit_answers_503_and_leaves_the_sessions_as_the_database_says() {
         {"id": "e2", "prompt": "p", "response_a": "a", "response_b": "b"}]});
     let (reply, mut rx) = oneshot::channel();
     w.apply_now(Job::AddTask {
-        task: StoredTask {
-            id: "t".into(),
-            gold_mode: "open".into(),
-            seed: 3,
-            task: task.to_string(),
-        },
+        task: Box::new(
+            crate::server::admin::new_task(&task, tasks::GoldMode::Open, Some(3)).unwrap(),
+        ),
         seed_given: true,
         reply,
     });
@@ -128,7 +125,7 @@ fn a_failed_commit_answers_503_and_leaves_the_sessions_as_the_database_says() {
         panic!("stored: {again:?}");
     };
     assert!(!duplicate, "the failed attempt left nothing behind");
-    let v: serde_json::Value = serde_json::from_str(verdict).unwrap();
+    let v: serde_json::Value = serde_json::from_str(verdict.get()).unwrap();
     assert_eq!(
         v["duplicate"], false,
         "the session forgot the rolled-back answer: {v}"
