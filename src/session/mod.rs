@@ -170,6 +170,48 @@ struct Annotator {
     skips: u32,
 }
 
+impl Annotator {
+    /// Counts one gold item seen, right or not, and raises the flag once
+    /// the gold accuracy falls under the task's threshold.
+    fn gold_seen(&mut self, correct: bool, config: &TaskConfig) {
+        self.gold.add(correct);
+        if self
+            .gold
+            .below(config.min_gold_for_flag, config.min_gold_accuracy)
+        {
+            self.flagged = true;
+        }
+    }
+
+    /// Counts one more item done (answered or skipped) in batch `b`.
+    fn done_in(&mut self, b: u32) -> Progress {
+        match self.batches.get_mut(b as usize) {
+            Some(state) => {
+                state.done += 1;
+                Progress {
+                    done: state.done,
+                    total: state.total,
+                }
+            }
+            None => Progress { done: 1, total: 1 },
+        }
+    }
+
+    /// `flagged` or `accepted`, with the flag once raised.
+    fn standing(&self) -> (Status, Option<Flag>) {
+        if !self.flagged {
+            return (Status::Accepted, None);
+        }
+        let flag = Flag {
+            reason: FlagReason::LowGoldAccuracy,
+            gold_accuracy: self.gold.accuracy().unwrap_or(0.0),
+            gold_total: self.gold.total,
+            gold_correct: self.gold.correct,
+        };
+        (Status::Flagged, Some(flag))
+    }
+}
+
 /// A live annotation session over one task. See the module docs.
 #[derive(Debug, Clone)]
 pub struct Session {

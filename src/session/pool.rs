@@ -62,19 +62,8 @@ impl Pool {
         let Some(&c) = self.count.get(i) else {
             return;
         };
-        let c = c as usize;
-        if c < self.buckets.len() {
-            let p = self.pos[i] as usize;
-            let bucket = &mut self.buckets[c];
-            bucket.swap_remove(p);
-            if let Some(&moved) = bucket.get(p) {
-                self.pos[moved as usize] = p as u32;
-            }
-            if let Some(next) = self.buckets.get_mut(c + 1) {
-                self.pos[i] = next.len() as u32;
-                next.push(item);
-            }
-        }
+        self.leave(item, c as usize);
+        self.enter(item, c as usize + 1);
         self.count[i] += 1;
     }
 
@@ -88,20 +77,28 @@ impl Pool {
         if c == 0 {
             return;
         }
-        let c = c as usize;
-        if c < self.buckets.len() {
-            let p = self.pos[i] as usize;
-            let bucket = &mut self.buckets[c];
+        self.leave(item, c as usize);
+        self.enter(item, c as usize - 1);
+        self.count[i] -= 1;
+    }
+
+    /// Takes `item` out of bucket `c` (nothing when `c` is past the last).
+    fn leave(&mut self, item: u32, c: usize) {
+        if let Some(bucket) = self.buckets.get_mut(c) {
+            let p = self.pos[item as usize] as usize;
             bucket.swap_remove(p);
             if let Some(&moved) = bucket.get(p) {
                 self.pos[moved as usize] = p as u32;
             }
         }
-        if let Some(below) = self.buckets.get_mut(c - 1) {
-            self.pos[i] = below.len() as u32;
-            below.push(item);
+    }
+
+    /// Puts `item` at the end of bucket `c` (nothing when `c` is past the last).
+    fn enter(&mut self, item: u32, c: usize) {
+        if let Some(bucket) = self.buckets.get_mut(c) {
+            self.pos[item as usize] = bucket.len() as u32;
+            bucket.push(item);
         }
-        self.count[i] -= 1;
     }
 }
 

@@ -5,7 +5,7 @@
 //! answered correctly, so skipping cannot dodge the gold checks.
 
 use super::task::MAX_SKIP_REASON;
-use super::verdict::{Flag, FlagReason, Progress, Status};
+use super::verdict::{Flag, Progress, Status};
 use super::{Kind, Session, Slot};
 use crate::error::{Error, Result};
 use crate::fields::{shown, Fields};
@@ -210,37 +210,14 @@ impl Session {
         let config = &self.task.config;
         let who = &mut self.annotators[a as usize];
         if let Kind::Gold(_) = kind {
-            who.gold.add(false);
-            if who
-                .gold
-                .below(config.min_gold_for_flag, config.min_gold_accuracy)
-            {
-                who.flagged = true;
-            }
+            who.gold_seen(false, config);
         }
         who.skips += 1;
-        let progress = match who.batches.get_mut(batch as usize) {
-            Some(b) => {
-                b.done += 1;
-                Progress {
-                    done: b.done,
-                    total: b.total,
-                }
-            }
-            None => Progress { done: 1, total: 1 },
-        };
+        let progress = who.done_in(batch);
+        let (status, flag) = who.standing();
         let verdict = SkipVerdict {
-            status: if who.flagged {
-                Status::Flagged
-            } else {
-                Status::Accepted
-            },
-            flag: who.flagged.then(|| Flag {
-                reason: FlagReason::LowGoldAccuracy,
-                gold_accuracy: who.gold.accuracy().unwrap_or(0.0),
-                gold_total: who.gold.total,
-                gold_correct: who.gold.correct,
-            }),
+            status,
+            flag,
             skip,
             progress,
             duplicate: false,

@@ -3,7 +3,7 @@
 //! and answered with a [`Verdict`].
 
 use super::request::SubmitRequest;
-use super::verdict::{stored, Flag, FlagReason, GoldFeedback, Progress, Status, Verdict};
+use super::verdict::{stored, GoldFeedback, Verdict};
 use super::{BatchState, Kind, Session, Slot};
 use crate::annotation::Annotation;
 use crate::error::{Error, Result};
@@ -299,13 +299,7 @@ impl Session {
         if let Kind::Gold(g) = self.items[i as usize].kind {
             if let Some(answer) = self.task.gold.get(g as usize) {
                 let correct = config.gold_match.matches(annotation.label, answer.label);
-                who.gold.add(correct);
-                if who
-                    .gold
-                    .below(config.min_gold_for_flag, config.min_gold_accuracy)
-                {
-                    who.flagged = true;
-                }
+                who.gold_seen(correct, config);
                 if config.gold_feedback {
                     gold = Some(GoldFeedback {
                         correct,
@@ -316,28 +310,10 @@ impl Session {
                 }
             }
         }
-        let progress = match who.batches.get_mut(batch as usize) {
-            Some(b) => {
-                b.done += 1;
-                Progress {
-                    done: b.done,
-                    total: b.total,
-                }
-            }
-            None => Progress { done: 1, total: 1 },
-        };
-        let flag = who.flagged.then(|| Flag {
-            reason: FlagReason::LowGoldAccuracy,
-            gold_accuracy: who.gold.accuracy().unwrap_or(0.0),
-            gold_total: who.gold.total,
-            gold_correct: who.gold.correct,
-        });
+        let progress = who.done_in(batch);
+        let (status, flag) = who.standing();
         let verdict = Verdict {
-            status: if who.flagged {
-                Status::Flagged
-            } else {
-                Status::Accepted
-            },
+            status,
             too_fast: super::too_fast(annotation.time_seconds, config.fast_seconds),
             annotation,
             gold,
