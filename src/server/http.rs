@@ -21,6 +21,10 @@ pub fn json(status: StatusCode, body: String) -> Response {
         .into_response()
 }
 
+/// Declared bodies over the limit up to this size are read and dropped
+/// before the 413 is sent (see [`read_body`]).
+const DRAIN_OVER_LIMIT: u64 = 8 << 20;
+
 /// Reads the whole body, refusing more than `limit` bytes (413) and a body
 /// that does not arrive within the body timeout (408).
 pub async fn read_body(limit: usize, req: Request) -> Result<Bytes, ApiError> {
@@ -37,7 +41,16 @@ pub async fn read_body(limit: usize, req: Request) -> Result<Bytes, ApiError> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    if let Some(n) = declared.filter(|&n| n > limit as u64) {
+        // Read and drop a body that is not far over the limit before
+        // answering: closing a connection with unread bytes sends a reset,
+        // which can make the client lose the answer. Bigger ones are
+        // answered at once (the connection then closes).
+        if n <= DRAIN_OVER_LIMIT {
+            use futures_util::StreamExt;
+            let mut data = req.into_body().into_data_stream();
+            while let Some(Ok(_)) = data.next().await {}
+        }
         return Err(too_large());
     }
     axum::body::to_bytes(req.into_body(), limit)
