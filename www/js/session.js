@@ -196,6 +196,7 @@ export class AnnotatorSession {
   async nextBatch() {
     let batch;
     if (this.mode === 'blind') {
+      if (!this.endpoint) throw new LoadError('Blind mode needs the collector\'s endpoint.', { hint: COLLECTOR_NEEDED });
       const url = `${endpointBase(this.endpoint)}/api/tasks/${encodeURIComponent(this.task.task_id)}/batch?annotator=${encodeURIComponent(this.annotator)}`;
       batch = await fetchJson(url, 'the next batch', this.sig ? { 'x-prefkit-sig': this.sig } : {});
       this.session.adoptBatch(batch);
