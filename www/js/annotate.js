@@ -11,6 +11,7 @@ const el = document.createElement('prefkit-annotator');
 if (params.task) el.setAttribute('task', params.task);
 if (params.endpoint) el.setAttribute('endpoint', params.endpoint);
 if (params.annotator) el.setAttribute('annotator', params.annotator);
+if (params.sig) el.setAttribute('sig', params.sig);
 if (params.mode === 'blind') el.setAttribute('mode', 'blind');
 if (params.seed !== null) el.setAttribute('seed', String(params.seed));
 el.setAttribute('grace', String(params.grace));

@@ -4,7 +4,7 @@
 // Stores:
 //   annotations  keyPath "id" (the annotation's UUID); indexes "state", "key"
 //                {id, key, seq, endpoint, record, submission, state, attempts,
-//                 error, created, sent_at, server_status}
+//                 error, created, sent_at, sig}
 //   batches      autoIncrement; index "key"   {key, batch, created}
 // `key` is `${task_id}|${annotator}`.
 

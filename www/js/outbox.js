@@ -1,15 +1,22 @@
-// The durable outbox: every finished annotation is written to IndexedDB
-// first, then POSTed as JSON to its endpoint until the server has it.
+// The durable outbox: every finished annotation (a label or a skip) is
+// written to IndexedDB first, then POSTed as JSON to its endpoint until the
+// server has it. What each answer means for a queued record:
 //
 // - 2xx: done (state "sent"; the record stays as the journal of the batch).
+//   The collector answers one record with {"id", "duplicate", "verdict"}.
 // - 409: the server holds a different annotation with this id: state
 //   "conflict", shown, never resent, never dropped.
-// - 408, 429, 5xx, network errors, timeouts: retried with exponential
-//   backoff and full jitter; immediately again when the browser comes online.
-// - any other 4xx: state "error", shown with the server's message, kept.
+// - 408, 425, 429, and 5xx but 501, network errors, timeouts: retried with
+//   exponential backoff and full jitter; immediately again when the browser
+//   comes online. These pass: the server is there and will take it later.
+// - 501 and any other 4xx (404 and 405 from a static site with no
+//   collector, 403 for a link without its signature, 422 refused): state
+//   "error", shown with the server's message, kept, and sent again only on
+//   "Retry refused" (retryRefused()). Resending cannot change these answers.
 // - no endpoint: state "local", kept in this browser for download.
-// The annotation id makes every retry idempotent on the server, so a retry
-// after a lost answer never stores anything twice.
+// A record from a signed link carries its signature (`sig`), sent as the
+// X-Prefkit-Sig header. The annotation id makes every retry idempotent on
+// the server, so a retry after a lost answer never stores anything twice.
 
 import { openDb, request, done } from './idb.js';
 
@@ -45,9 +52,9 @@ export class Outbox extends EventTarget {
   /**
    * Stores an annotation durably; resolves once it is committed to
    * IndexedDB, then starts sending it.
-   * @param {{key: string, endpoint: string, record: object, submission: object}} entry
+   * @param {{key: string, endpoint: string, sig?: string, record: object, submission: object}} entry
    */
-  async add({ key, endpoint, record, submission }) {
+  async add({ key, endpoint, sig = null, record, submission }) {
     if (!record || typeof record.id !== 'string') throw new Error('an annotation needs a string id');
     const db = await openDb();
     const tx = db.transaction('annotations', 'readwrite');
@@ -55,7 +62,7 @@ export class Outbox extends EventTarget {
     const existing = await request(store.get(record.id));
     if (!existing) {
       store.put({
-        id: record.id, key, seq: this.seq++, endpoint, record, submission,
+        id: record.id, key, seq: this.seq++, endpoint, sig, record, submission,
         state: endpoint ? 'pending' : 'local', attempts: 0, error: '', created: Date.now(), sent_at: null,
       });
     }
@@ -161,7 +168,7 @@ export class Outbox extends EventTarget {
     try {
       response = await fetch(entry.endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: entry.sig ? { 'content-type': 'application/json', 'x-prefkit-sig': entry.sig } : { 'content-type': 'application/json' },
         body: JSON.stringify(entry.record),
         signal: ctl.signal,
         credentials: 'omit',
@@ -177,7 +184,7 @@ export class Outbox extends EventTarget {
       entry.attempts += 1;
     }
     const status = response.status;
-    if (status >= 500 || RETRYABLE.has(status)) {
+    if ((status >= 500 && status !== 501) || RETRYABLE.has(status)) {
       this.lastError = `the server answered ${status}`;
       await this._put(entry);
       return 'retry';
@@ -188,9 +195,6 @@ export class Outbox extends EventTarget {
       entry.state = 'sent';
       entry.sent_at = Date.now();
       entry.error = '';
-      // The server's own verdict (the collector re-checks), kept for a reload.
-      const verdict = json && (json.verdict || json);
-      if (verdict && typeof verdict.status === 'string') entry.server_status = verdict.status;
     } else {
       entry.state = status === 409 ? 'conflict' : 'error';
       const msg = json && (json.error || json.message) ? (json.error || json.message) : body;

@@ -7,6 +7,8 @@
 //                  annotations stay in this browser and can be downloaded
 //   annotator      the annotator id (default: MTurk workerId, Prolific
 //                  PROLIFIC_PID, else a random id kept in this browser)
+//   sig            the signature of a signed link (`prefkit sign`), sent with
+//                  every batch request and annotation as X-Prefkit-Sig
 //   mode=blind     the collector assembles the batches (for its blind gold
 //                  mode, where gold answers never leave the server)
 //   seed           integer seed for the session's random choices
@@ -69,6 +71,7 @@ export function readParams(search, base = location.href) {
     task: get('task'),
     endpoint: get('endpoint') ? safeHttpUrl(get('endpoint'), base) : null,
     annotator,
+    sig: get('sig'),
     mode: get('mode') === 'blind' ? 'blind' : 'open',
     seed,
     grace,

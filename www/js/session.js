@@ -13,9 +13,16 @@ let corePromise = null;
 export function loadCore() {
   if (!corePromise) {
     corePromise = (async () => {
-      const mod = await import(new URL('../pkg/prefkit.js', import.meta.url).href);
-      await mod.default();
-      return mod;
+      const url = new URL('../pkg/prefkit.js', import.meta.url).href;
+      try {
+        const mod = await import(url);
+        await mod.default();
+        return mod;
+      } catch (e) {
+        throw new LoadError(`Could not load the annotation module ${url}: ${e && e.message ? e.message : e}`, {
+          url, hint: 'The site must serve www/pkg/ as built by scripts/build-wasm.sh, with .wasm files as application/wasm.',
+        });
+      }
     })();
     corePromise.catch(() => { corePromise = null; });
   }
@@ -29,19 +36,68 @@ export function endpointBase(endpoint) {
   return `${u.origin}${path}`;
 }
 
-async function fetchJson(url, what) {
+/**
+ * A load that failed, in words a worker or a requester can act on:
+ * `message` says what happened, `hint` what to check; `status` is the HTTP
+ * status (0 when the server could not be reached) and `url` what was asked.
+ */
+export class LoadError extends Error {
+  constructor(message, { hint = '', status = 0, url = '' } = {}) {
+    super(message);
+    this.name = 'LoadError';
+    this.hint = hint;
+    this.status = status;
+    this.url = url;
+  }
+}
+
+const COLLECTOR_NEEDED = 'This link needs the prefkit collector (`prefkit serve`): check the endpoint parameter, or give the URL of a task JSON file instead of a task id.';
+
+/** The error of an answer that is not the JSON asked for. */
+function refusal(what, url, status, text) {
+  let error = null;
+  try { error = JSON.parse(text).error; } catch { /* not JSON */ }
+  const page = /^\s*</.test(text);
+  if (typeof error === 'string' && status === 403) {
+    return new LoadError(`The collector refused this link (403): ${error}`, {
+      status, url, hint: 'The link needs its `sig` parameter, made for this annotator id with `prefkit sign`; ask the requester for a new link.',
+    });
+  }
+  if (typeof error === 'string') {
+    return new LoadError(`Could not load ${what} (${status}): ${error}`, {
+      status, url, hint: status >= 500 ? 'The server has a problem; try again in a moment.' : `Check the address: ${url}`,
+    });
+  }
+  if (page || status === 404 || status === 405 || status === 501) {
+    // A static site answers the collector's URLs with its own pages.
+    const api = /\/api\//.test(new URL(url).pathname);
+    return new LoadError(`Could not load ${what}: ${url} answered ${status === 200 ? 'with a web page' : status}, not with prefkit's JSON.`, {
+      status, url, hint: api ? COLLECTOR_NEEDED : `Check the address: ${url}`,
+    });
+  }
+  if (status >= 200 && status < 300) {
+    return new LoadError(`Could not load ${what}: ${url} did not answer with JSON.`, { status, url, hint: `Check the address: ${url}` });
+  }
+  return new LoadError(`Could not load ${what}: the server answered ${status} ${text.slice(0, 200)}`, {
+    status, url, hint: status >= 500 ? 'The server has a problem; try again in a moment.' : `Check the address: ${url}`,
+  });
+}
+
+async function fetchJson(url, what, headers = {}) {
   let res;
   try {
-    res = await fetch(url, { cache: 'no-store', credentials: 'omit' });
+    res = await fetch(url, { cache: 'no-store', credentials: 'omit', headers });
   } catch {
-    throw new Error(`could not load ${what} from ${url}: the server could not be reached`);
+    throw new LoadError(`Could not reach ${url} for ${what}.`, {
+      url, hint: 'Check the address, your network, that the server is running, and, when it is on another site, that it allows this page\'s origin (CORS).',
+    });
   }
   const text = await res.text();
-  if (!res.ok) throw new Error(`could not load ${what} from ${url}: the server answered ${res.status} ${text.slice(0, 200)}`);
+  if (!res.ok) throw refusal(what, url, res.status, text);
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`${what} from ${url} is not JSON`);
+    throw refusal(what, url, res.status, text);
   }
 }
 
@@ -51,12 +107,14 @@ async function fetchJson(url, what) {
  * open gold mode, the public task without gold answers in blind mode).
  */
 export function loadTask({ task, endpoint }, pageUrl) {
-  if (!task) throw new Error('no task given: add ?task=URL-of-task.json (or a task id served by the collector) to the address');
+  if (!task) {
+    throw new LoadError('No task given.', { hint: 'Add ?task=URL-of-task.json (or a task id served by the collector) to the address, or a task attribute to the element.' });
+  }
   const looksLikeId = !/[/.:]/.test(task);
   if (looksLikeId && endpoint) {
     return fetchJson(`${endpointBase(endpoint)}/api/tasks/${encodeURIComponent(task)}`, 'the task');
   }
-  if (looksLikeId) throw new Error(`"${task}" looks like a task id; give the collector's endpoint too, or the URL of the task JSON`);
+  if (looksLikeId) throw new LoadError(`"${task}" looks like a task id, and no collector endpoint is given.`, { hint: COLLECTOR_NEEDED });
   return fetchJson(new URL(task, pageUrl).href, 'the task');
 }
 
@@ -69,39 +127,34 @@ function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** `new Session(task, seed?)`; a u64 seed may be wanted as a BigInt by the binding. */
-function newSession(core, task, seed) {
-  if (seed === null || seed === undefined) return new core.Session(task);
-  try {
-    return new core.Session(task, seed);
-  } catch (e) {
-    if (e instanceof TypeError && /BigInt/i.test(e.message)) return new core.Session(task, BigInt(seed));
-    throw e;
-  }
-}
-
 export class AnnotatorSession {
   /**
    * @param core    the wasm module
    * @param task    the task JSON (full in open mode, public in blind mode)
-   * @param options {annotator, endpoint, mode, seed, outbox}
+   * @param options {annotator, endpoint, mode, seed, sig, outbox}; `sig` is
+   *                the signature of a signed link, sent with every batch
+   *                request and annotation
    */
-  constructor(core, task, { annotator, endpoint, mode, seed, outbox }) {
+  constructor(core, task, { annotator, endpoint, mode, seed, sig, outbox }) {
     this.core = core;
-    this.session = newSession(core, task, seed);
+    this.session = seed === null || seed === undefined ? new core.Session(task) : new core.Session(task, seed);
     this.task = this.session.publicTask();
     this.annotator = annotator;
     this.endpoint = endpoint;
     this.mode = mode;
+    this.sig = sig || null;
     this.outbox = outbox;
     this.key = `${this.task.task_id}|${annotator}`;
     this.clientVersion = `prefkit-page/${core.version()}`;
     this.flagged = false;
+    this.journaled = null; // batch_id of the last batch in the journal
   }
 
   /**
-   * Replays the journal into the core session. Returns the current batch
-   * and the ids of its finished items (or batch null when none was started).
+   * Replays the journal into the core session: every batch, then every
+   * answer and skip in the order made. Returns the last batch (null when
+   * none was started), the ids of its finished items and the core's
+   * progress through it.
    */
   async resume() {
     const db = await openDb();
@@ -110,15 +163,18 @@ export class AnnotatorSession {
     const byItem = new Map(entries.map((e) => [e.submission.item, e]));
     let current = null;
     let finished = new Set();
+    let progress = null;
     for (const { batch } of batches) {
       this.session.adoptBatch(batch);
       finished = new Set();
+      progress = { done: 0, total: batch.items.length };
       for (const item of batch.items) {
         const e = byItem.get(item.id);
         if (!e) continue;
         try {
-          const verdict = this.session.submit(e.submission);
+          const verdict = 'skip' in e.submission ? this.session.skip(e.submission) : this.session.submit(e.submission);
           if (verdict.status === 'flagged') this.flagged = true;
+          progress = verdict.progress;
         } catch (err) {
           console.warn(`prefkit: replaying ${e.id} failed: ${err.message}`);
         }
@@ -127,47 +183,77 @@ export class AnnotatorSession {
       current = batch;
       if (batch.flagged) this.flagged = true;
     }
-    // In blind mode only the server knows the gold: its stored verdicts count.
-    if (entries.some((e) => e.server_status === 'flagged')) this.flagged = true;
-    return { batch: current, finished };
+    this.journaled = current ? current.batch_id : null;
+    return { batch: current, finished, progress };
   }
 
-  /** Asks for the next batch (the core's, or in blind mode the collector's) and journals it. */
+  /**
+   * Asks for the next batch: the core's, or in blind mode the collector's.
+   * Either answers `resumed: true` with the unanswered items of the batch
+   * the annotator still holds (a reload); that batch is in the journal
+   * already and is not stored again.
+   */
   async nextBatch() {
     let batch;
     if (this.mode === 'blind') {
+      if (!this.endpoint) throw new LoadError('Blind mode needs the collector\'s endpoint.', { hint: COLLECTOR_NEEDED });
       const url = `${endpointBase(this.endpoint)}/api/tasks/${encodeURIComponent(this.task.task_id)}/batch?annotator=${encodeURIComponent(this.annotator)}`;
-      batch = await fetchJson(url, 'the next batch');
+      batch = await fetchJson(url, 'the next batch', this.sig ? { 'x-prefkit-sig': this.sig } : {});
       this.session.adoptBatch(batch);
     } else {
       batch = this.session.nextBatch(this.annotator);
     }
     if (batch.flagged) this.flagged = true;
-    const db = await openDb();
-    const tx = db.transaction('batches', 'readwrite');
-    tx.objectStore('batches').add({ key: this.key, batch, created: Date.now() });
-    await done(tx);
+    if (batch.batch_id === null || batch.batch_id !== this.journaled) {
+      const db = await openDb();
+      const tx = db.transaction('batches', 'readwrite');
+      tx.objectStore('batches').add({ key: this.key, batch, created: Date.now() });
+      await done(tx);
+      if (batch.batch_id !== null) this.journaled = batch.batch_id;
+    }
     return batch;
   }
 
-  /**
-   * Submits one choice (label as shown, A = left) to the core, stores the
-   * canonical record in the outbox (durably) and returns the core's verdict.
-   */
-  async submit({ item, choice, time_seconds, dimensions }) {
-    const submission = {
+  /** The fields every answer and skip carries. */
+  record(item, time_seconds) {
+    return {
       id: uuid(),
       item,
       annotator: this.annotator,
-      choice,
       time_seconds,
       timestamp: Math.floor(Date.now() / 1000),
       client_version: this.clientVersion,
       task_id: this.task.task_id,
     };
+  }
+
+  /** Stores the record to post in the outbox (durably). */
+  async keep(record, submission) {
+    await this.outbox.add({ key: this.key, endpoint: this.endpoint, sig: this.sig, record, submission });
+  }
+
+  /**
+   * Submits one choice (label as shown, A = left) to the core, stores the
+   * canonical record in the outbox and returns the core's verdict.
+   */
+  async submit({ item, choice, time_seconds, dimensions }) {
+    const submission = { ...this.record(item, time_seconds), choice };
     if (dimensions && Object.keys(dimensions).length > 0) submission.dimensions = dimensions;
     const verdict = this.session.submit(submission);
-    await this.outbox.add({ key: this.key, endpoint: this.endpoint, record: verdict.annotation, submission });
+    await this.keep(verdict.annotation, submission);
+    if (verdict.status === 'flagged') this.flagged = true;
+    return verdict;
+  }
+
+  /**
+   * Skips one item with a reason (one of the task's or the worker's own,
+   * at most 200 characters): the core records it and the outbox posts it
+   * like an answer. Returns the core's verdict.
+   */
+  async skip({ item, reason, time_seconds }) {
+    const submission = { ...this.record(item, time_seconds), skip: reason };
+    const verdict = this.session.skip(submission);
+    await this.keep(verdict.skip, submission);
     if (verdict.status === 'flagged') this.flagged = true;
     return verdict;
   }

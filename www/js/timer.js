@@ -1,13 +1,17 @@
 // Time spent on one item, counted only while the page is visible: switching
-// tabs or minimising the window pauses it (visibilitychange).
+// tabs or minimising the window pauses it (visibilitychange). Its owner
+// says how long it listens: listen(signal) until the signal aborts.
 
 export class ItemTimer {
   constructor(doc = document) {
     this.doc = doc;
     this.elapsed = 0;
     this.since = null;
-    this.onVisibility = () => (this.doc.visibilityState === 'hidden' ? this.pause() : this.resume());
-    this.doc.addEventListener('visibilitychange', this.onVisibility);
+  }
+
+  /** Follows the page's visibility until `signal` aborts. */
+  listen(signal) {
+    this.doc.addEventListener('visibilitychange', () => (this.doc.visibilityState === 'hidden' ? this.pause() : this.resume()), { signal });
   }
 
   /** Starts from zero (running when the page is visible). */
@@ -37,9 +41,5 @@ export class ItemTimer {
   seconds() {
     const ms = this.elapsed + (this.since !== null ? performance.now() - this.since : 0);
     return Math.round(ms) / 1000;
-  }
-
-  dispose() {
-    this.doc.removeEventListener('visibilitychange', this.onVisibility);
   }
 }

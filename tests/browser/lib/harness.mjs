@@ -24,7 +24,7 @@ export function checkModuleBuilt() {
   }
 }
 
-function findPrefkit() {
+export function findPrefkit() {
   const candidates = [process.env.PREFKIT_BIN, path.join(ROOT, 'target/debug/prefkit'), path.join(ROOT, 'target/release/prefkit')].filter(Boolean);
   for (const bin of candidates) {
     if (!fs.existsSync(bin)) continue;
@@ -44,17 +44,19 @@ export function tempDir() {
 /**
  * Starts the collector serving www/ with the given task files, and a fault
  * proxy in front of it. Returns {url (the proxy's), direct, kind, proxy, close},
- * or null for a blind gold mode when only the stand-in collector is at hand.
+ * or null for a blind gold mode or extra `args` (flags of `prefkit serve`)
+ * when only the stand-in collector is at hand.
  */
-export async function startBackend({ tasks, goldMode = 'open' }) {
+export async function startBackend({ tasks, goldMode = 'open', args: extra = [] }) {
   const bin = findPrefkit();
   let backend;
-  if (goldMode !== 'open' && !bin) return null; // only the real collector assembles blind batches
+  if ((goldMode !== 'open' || extra.length > 0) && !bin) return null; // only the real collector assembles blind batches
   if (bin && process.env.PREFKIT_STAND_IN !== '1') {
     const dir = tempDir();
     const args = ['serve', '--db', path.join(dir, 'test.sqlite'), '--www', WWW, '--addr', '127.0.0.1:0', '--admin-token', ADMIN_TOKEN];
     for (const t of tasks) args.push('--task', t);
     if (goldMode !== 'open') args.push('--gold-mode', goldMode);
+    args.push(...extra);
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const url = await new Promise((resolve, reject) => {
@@ -85,6 +87,20 @@ export async function exportAnnotations(base, taskId) {
   const res = await fetch(`${base}/api/tasks/${encodeURIComponent(taskId)}/annotations.jsonl`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   if (!res.ok) throw new Error(`export answered ${res.status}: ${await res.text()}`);
   return (await res.text()).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+/** The stored skips of a task, through the collector's export endpoint. */
+export async function exportSkips(base, taskId) {
+  const res = await fetch(`${base}/api/tasks/${encodeURIComponent(taskId)}/skips.jsonl`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  if (!res.ok) throw new Error(`skips export answered ${res.status}: ${await res.text()}`);
+  return (await res.text()).split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+/** The signature of an annotator id, as `prefkit sign --secret SECRET ID` prints it. */
+export function signId(secret, id) {
+  const r = spawnSync(findPrefkit(), ['sign', '--secret', secret, id], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`prefkit sign failed: ${r.stderr}`);
+  return r.stdout.trim().split('\t')[1];
 }
 
 export async function launch() {

@@ -1,8 +1,9 @@
 // A small stand-in collector for the page tests, used only when the real
 // one (`prefkit serve`) is not built: serves www/, stores POSTed annotations
-// in memory idempotently by id (200 for a repeat, 409 for the same id with
-// other content; 415 for a body not sent as JSON) and exports them with
-// the admin token. It does not re-check
+// in memory idempotently by id (201 stored, 200 for a repeat, 409 for the
+// same id with other content; 415 for a body not sent as JSON), answers
+// in the collector's shape ({"id", "duplicate", "verdict"}, here with no
+// verdict) and exports labels and skips with the admin token. It does not re-check
 // gold or assemble blind batches; the real collector does.
 
 import http from 'node:http';
@@ -36,7 +37,7 @@ export function startMiniCollector({ www, tasks = [], adminToken }) {
         try { v = JSON.parse(body); } catch { return send(400, { error: 'body is not JSON' }); }
         const list = Array.isArray(v) ? v : [v];
         for (const a of list) {
-          if (!a || typeof a.id !== 'string' || typeof a.item !== 'string' || typeof a.label !== 'string') return send(400, { error: 'annotation needs string id, item and label' });
+          if (!a || typeof a.id !== 'string' || typeof a.item !== 'string' || (typeof a.label !== 'string' && typeof a.skip !== 'string')) return send(400, { error: 'annotation needs string id, item and label (or skip)' });
           if (a.task_id && taskIds.size && !taskIds.has(a.task_id)) return send(400, { error: `unknown task "${a.task_id}"` });
         }
         for (const a of list) {
@@ -44,15 +45,22 @@ export function startMiniCollector({ www, tasks = [], adminToken }) {
           const old = stored.get(a.id);
           if (old && old.json !== json) return send(409, { error: `annotation id ${a.id} already stored with other content` });
         }
+        const results = list.map((a) => ({ id: a.id, duplicate: stored.has(a.id), verdict: null }));
         for (const a of list) if (!stored.has(a.id)) stored.set(a.id, { json: JSON.stringify(a), record: a });
-        send(200, { status: 'accepted' });
+        if (Array.isArray(v)) {
+          const duplicates = results.filter((r) => r.duplicate).length;
+          return send(200, { stored: results.length - duplicates, duplicates, refused: 0, results });
+        }
+        send(results[0].duplicate ? 200 : 201, results[0]);
       });
       return;
     }
-    const m = url.pathname.match(/^\/api\/tasks\/([^/]+)\/annotations\.jsonl$/);
+    const m = url.pathname.match(/^\/api\/tasks\/([^/]+)\/(annotations|skips)\.jsonl$/);
     if (m && req.method === 'GET') {
       if (req.headers.authorization !== `Bearer ${adminToken}`) return send(401, { error: 'admin token required' });
-      const lines = [...stored.values()].filter((s) => s.record.task_id === decodeURIComponent(m[1])).map((s) => s.json);
+      const lines = [...stored.values()]
+        .filter((s) => s.record.task_id === decodeURIComponent(m[1]) && (m[2] === 'skips') === (typeof s.record.skip === 'string'))
+        .map((s) => s.json);
       return send(200, lines.map((l) => `${l}\n`).join(''), 'application/jsonl');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: 'method not allowed' });
