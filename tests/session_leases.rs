@@ -343,3 +343,19 @@ fn lease_seconds_that_is_not_a_positive_number_is_refused() {
         assert!(e.to_string().contains("config.lease_seconds"), "{e}");
     }
 }
+
+#[test]
+fn an_adopted_batch_keeps_its_lease_so_a_reloaded_page_moves_on_when_it_runs_out() {
+    let t = support::task(20, 0, json!({"batch_size": 5, "lease_seconds": 60}));
+    let mut page = Session::new(t.clone(), Some(4)).unwrap();
+    let first = page.next_batch("w", 0.0).unwrap();
+    // A reload: a fresh session adopts the journaled batch.
+    let mut reloaded = Session::new(t, Some(4)).unwrap();
+    reloaded.adopt_batch(first.clone()).unwrap();
+    let again = reloaded.next_batch("w", 30.0).unwrap();
+    assert!(again.resumed);
+    assert_eq!(again.items, first.items);
+    let next = reloaded.next_batch("w", 61.0).unwrap();
+    assert!(!next.resumed && next.items.len() == 5);
+    assert!(next.items.iter().all(|i| first.items.iter().all(|f| f.id != i.id)));
+}

@@ -321,9 +321,13 @@ impl Session {
         if opened.is_empty() {
             return Ok(());
         }
-        // The lease is the assembling side's to enforce: here the items
-        // stay open until answered or skipped.
-        let until = f64::INFINITY;
+        // The batch's lease, as the assembling side set it (a batch
+        // journaled by the page and adopted again after a reload); without
+        // one the items stay open until answered or skipped.
+        let until = batch
+            .lease_until
+            .filter(|t| t.is_finite())
+            .unwrap_or(f64::INFINITY);
         who.batches.push(BatchState {
             done: 0,
             total: opened.len() as u32,
@@ -339,6 +343,9 @@ impl Session {
                     until,
                 },
             );
+            if until.is_finite() {
+                self.leases.add(a, i, until);
+            }
         }
         Ok(())
     }
