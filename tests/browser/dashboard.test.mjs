@@ -416,6 +416,13 @@ test('the live stream from the collector updates the figures', { skip: collector
     const all = path.join(tmp, 'live.jsonl');
     fs.writeFileSync(all, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     assertFigures(await shown(page), nativeReport(all, 'no-gold'), 'majority');
+    // The job's progress comes from the collector's progress endpoint.
+    const progress = await (await fetch(`${base}/api/tasks/${task.task_id}/progress`,
+      { headers: { authorization: `Bearer ${token}` } })).json();
+    await page.waitForFunction((p) => document.querySelector('#live-progress')?.textContent
+      === `${p.complete} of ${p.items} items complete, ${p.leased} held by annotators, `
+        + `${p.open} waiting; ${p.labels} labels, ${p.skips} skips`, progress, { timeout: 10_000 });
+    assert.ok(progress.labels > 0);
     await screenshot(page, 'dashboard-live');
     await page.close();
   } finally {

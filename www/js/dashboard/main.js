@@ -100,6 +100,15 @@ worker.onmessage = (e) => {
     case 'live-tick':
       $('live-status').textContent = `live: ${m.annotations} annotations`;
       break;
+    case 'live-progress': {
+      const p = m.progress;
+      const box = $('live-progress');
+      box.hidden = false;
+      box.textContent = `${p.complete} of ${p.items} items complete, ${p.leased} held by annotators, `
+        + `${p.open} waiting; ${p.labels} labels, ${p.skips} skips`;
+      box.dataset.complete = p.complete;
+      break;
+    }
   }
 };
 

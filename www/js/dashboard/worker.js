@@ -9,7 +9,7 @@
 //               the judge, what-to-label-next and leaderboard panels' messages
 //               (panels-worker.js)
 // Messages out: {type: 'ready' | 'progress' | 'result' | 'error' | 'export' |
-//                'cost' | 'live-status'}
+//                'cost' | 'live-status' | 'live-progress'}
 
 import init, * as wasm from '../../pkg/prefkit_lab.js';
 import { isJsonArray, readBytes, readSource, streamEvents, toJsonl } from './sources.js';
@@ -406,6 +406,7 @@ async function startLive({ base, task, token }) {
   // From id 0: the collector replays every stored annotation, then streams
   // new ones. Not awaited: the stream runs beside the request queue, and
   // each burst of annotations queues one recomputation (at most 2 a second).
+  followProgress(`${root}/api/tasks/${encodeURIComponent(task)}/progress`, auth, abort.signal);
   streamEvents(url, auth, abort.signal, {
     status: (status) => post({ type: 'live-status', status }),
     data: (data) => {
@@ -417,6 +418,30 @@ async function startLive({ base, task, token }) {
       }
     },
   }, '0').catch((err) => post({ type: 'error', context: 'live', message: err.message }));
+}
+
+/** How often the job's progress is asked for while following a collector. */
+const PROGRESS_EVERY_MS = 3000;
+
+/**
+ * Asks the collector for the job's progress (items complete, leased, open;
+ * labels and skips) now and every few seconds until `signal` aborts. A
+ * collector without the endpoint (404) is not asked again.
+ */
+async function followProgress(url, headers, signal) {
+  while (!signal.aborted) {
+    try {
+      const res = await fetch(url, { headers, signal });
+      if (res.status === 404) return;
+      if (res.ok) post({ type: 'live-progress', progress: await res.json() });
+    } catch {
+      if (signal.aborted) return;
+    }
+    await new Promise((resolve) => {
+      const t = setTimeout(resolve, PROGRESS_EVERY_MS);
+      signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    });
+  }
 }
 
 /**
