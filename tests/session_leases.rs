@@ -321,14 +321,21 @@ fn a_skip_with_a_label_or_a_long_reason_is_refused_naming_the_field() {
     let e = Skip::from_value(&json!({"id": "k", "item": "e0", "annotator": "w",
         "skip": "no", "label": "A>"}))
     .unwrap_err();
-    assert!(e.to_string().contains("label"), "{e}");
-    let e = Skip::from_value(&json!({"id": "k", "item": "e0", "annotator": "w",
-        "skip": "x".repeat(201)}))
-    .unwrap_err();
+    assert!(e.to_string().contains("field \"label\""), "{e}");
+    let mut s = session(4, json!({"batch_size": 2}));
+    let b = s.next_batch("w", 0.0).unwrap();
+    let item = &b.items[0].id;
+    let long = json!({"id": "k", "item": item, "annotator": "w", "skip": "x".repeat(201)});
+    let e = s.skip(Skip::from_value(&long).unwrap()).unwrap_err();
     assert!(
-        e.to_string().contains("skip") && e.to_string().contains("201"),
+        e.to_string().contains("field \"skip\"") && e.to_string().contains("200"),
         "{e}"
     );
+    let blank = json!({"id": "k", "item": item, "annotator": "w", "skip": "  "});
+    assert!(s.skip(Skip::from_value(&blank).unwrap()).is_err());
+    // 200 characters, multi-byte ones included, are fine.
+    let full = json!({"id": "k", "item": item, "annotator": "w", "skip": "é".repeat(200)});
+    assert!(s.skip(Skip::from_value(&full).unwrap()).is_ok());
 }
 
 #[test]
@@ -357,5 +364,8 @@ fn an_adopted_batch_keeps_its_lease_so_a_reloaded_page_moves_on_when_it_runs_out
     assert_eq!(again.items, first.items);
     let next = reloaded.next_batch("w", 61.0).unwrap();
     assert!(!next.resumed && next.items.len() == 5);
-    assert!(next.items.iter().all(|i| first.items.iter().all(|f| f.id != i.id)));
+    assert!(next
+        .items
+        .iter()
+        .all(|i| first.items.iter().all(|f| f.id != i.id)));
 }

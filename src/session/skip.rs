@@ -97,19 +97,7 @@ impl Skip {
         }
         f.only(KEYS)?;
         let skip = match f.get("skip") {
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                return Err(Error::invalid("skip", "the reason must not be empty"))
-            }
-            Some(Value::String(s)) if s.chars().count() > MAX_SKIP_REASON => {
-                return Err(Error::invalid(
-                    "skip",
-                    format!(
-                        "the reason is {} characters long; at most {MAX_SKIP_REASON} are kept",
-                        s.chars().count()
-                    ),
-                ))
-            }
-            Some(Value::String(s)) => s.trim().to_string(),
+            Some(Value::String(s)) => s.clone(),
             Some(other) => {
                 return Err(Error::invalid(
                     "skip",
@@ -118,19 +106,10 @@ impl Skip {
             }
             None => return Err(Error::missing("skip")),
         };
-        let time_seconds = match f.optional_number("time_seconds")? {
-            Some(t) if !t.is_finite() || t < 0.0 => {
-                return Err(Error::invalid(
-                    "time_seconds",
-                    "expected a finite number of seconds >= 0",
-                ))
-            }
-            t => t,
-        };
-        let timestamp = match f.optional_number("timestamp")? {
-            Some(t) if !t.is_finite() => return Err(Error::invalid("timestamp", "must be finite")),
-            t => t,
-        };
+        let (time_seconds, timestamp) = (
+            f.optional_number("time_seconds")?,
+            f.optional_number("timestamp")?,
+        );
         Ok(Skip {
             id: f.required_str("id")?,
             task_id: f.optional_str("task_id")?,
@@ -142,6 +121,23 @@ impl Skip {
             client_version: f.optional_str("client_version")?,
         })
     }
+}
+
+/// A skip reason trimmed, or why it is refused: empty, or longer than
+/// [`MAX_SKIP_REASON`] characters. The one rule for reasons posted and
+/// reasons a task suggests.
+pub(crate) fn check_reason(reason: &str, field: &str) -> Result<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid(field, "the reason must not be empty"));
+    }
+    if reason.char_indices().nth(MAX_SKIP_REASON).is_some() {
+        return Err(Error::invalid(
+            field,
+            format!("the reason is longer than {MAX_SKIP_REASON} characters"),
+        ));
+    }
+    Ok(reason.to_string())
 }
 
 impl Session {
@@ -163,22 +159,16 @@ impl Session {
 
     fn skip_inner(&mut self, mut skip: Skip, assigning: bool) -> Result<SkipVerdict> {
         self.own_task_id(&mut skip.task_id)?;
-        if let Some(t) = skip.time_seconds {
-            if !t.is_finite() || t < 0.0 {
-                return Err(Error::invalid(
-                    "time_seconds",
-                    "expected a finite number of seconds >= 0",
-                ));
-            }
-        }
-        if skip.skip.trim().is_empty() || skip.skip.chars().count() > MAX_SKIP_REASON {
+        if skip.time_seconds.is_some_and(|t| !t.is_finite() || t < 0.0) {
             return Err(Error::invalid(
-                "skip",
-                format!(
-                    "the reason must be a non-empty text of at most {MAX_SKIP_REASON} characters"
-                ),
+                "time_seconds",
+                "expected a finite number of seconds >= 0",
             ));
         }
+        if skip.timestamp.is_some_and(|t| !t.is_finite()) {
+            return Err(Error::invalid("timestamp", "must be finite"));
+        }
+        skip.skip = check_reason(&skip.skip, "skip")?;
         if assigning && self.index.contains_key(&skip.item) {
             self.annotator_mut(&skip.annotator)?;
         }

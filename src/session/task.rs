@@ -361,17 +361,15 @@ fn config_from_value(value: &Value) -> Result<TaskConfig> {
         Some(Value::Array(a)) => a
             .iter()
             .enumerate()
-            .map(|(i, v)| match v.as_str() {
-                Some(r) if !r.trim().is_empty() && r.chars().count() <= MAX_SKIP_REASON => {
-                    Ok(r.to_string())
+            .map(|(i, v)| {
+                let at = format!("config.skip_reasons[{i}]");
+                match v.as_str() {
+                    Some(r) => super::skip::check_reason(r, &at),
+                    None => Err(Error::invalid(
+                        at,
+                        format!("expected a text, got {}", shown(v)),
+                    )),
                 }
-                _ => Err(Error::invalid(
-                    format!("config.skip_reasons[{i}]"),
-                    format!(
-                        "expected a non-empty text of at most {MAX_SKIP_REASON} characters, got {}",
-                        shown(v)
-                    ),
-                )),
             })
             .collect::<Result<Vec<_>>>()?,
         Some(other) => {
