@@ -1,5 +1,10 @@
 //! Seeded simulated crowds, for benchmarks, demos and tests.
 //!
+//! Two uses. [`crowd`] writes a whole collection as JSONL at once (the
+//! benchmarks' and the sample's data). [`CrowdSpec`] and [`Worker`] are
+//! simulated annotators that answer one item at a time as a page shows it,
+//! for driving a real page, session or backend (`prefkit simulate`).
+//!
 //! Each item has a true label drawn from a fixed prior. Each annotator has an
 //! accuracy: with that probability they give the true label (half the time
 //! with the neighbouring strength on the same side, as real annotators blur
@@ -7,6 +12,10 @@
 //! fast clickers (1-4 s an item), some prefer whichever response is shown on
 //! the left. Every record says whether the pair was shown swapped and holds
 //! the label as shown, so readers must un-flip it.
+
+mod worker;
+
+pub use worker::{Act, CrowdSpec, Profile, Worker};
 
 use crate::label::{Label, K};
 use rand::{Rng, SeedableRng};
@@ -50,9 +59,9 @@ pub struct Crowd {
     pub annotations: usize,
 }
 
-const PRIOR: [f64; K] = [0.15, 0.25, 0.2, 0.25, 0.15];
+pub(crate) const PRIOR: [f64; K] = [0.15, 0.25, 0.2, 0.25, 0.15];
 
-fn draw(rng: &mut ChaCha8Rng, p: &[f64; K]) -> Label {
+pub(crate) fn draw(rng: &mut ChaCha8Rng, p: &[f64; K]) -> Label {
     let mut u: f64 = rng.random();
     for (i, &pi) in p.iter().enumerate() {
         if u < pi {
@@ -61,6 +70,25 @@ fn draw(rng: &mut ChaCha8Rng, p: &[f64; K]) -> Label {
         u -= pi;
     }
     Label::BMuchBetter
+}
+
+/// An annotator's label for an item whose true label is `truth`: with
+/// probability `accuracy` the truth (three times in ten with the other
+/// strength on the same side, as real annotators blur `A>>` and `A>`),
+/// otherwise a uniformly random label.
+pub(crate) fn answer(rng: &mut ChaCha8Rng, truth: Label, accuracy: f64) -> Label {
+    if rng.random::<f64>() >= accuracy {
+        return Label::ALL[(rng.random::<u32>() % K as u32) as usize];
+    }
+    if truth == Label::Tie || rng.random::<f64>() >= 0.3 {
+        return truth;
+    }
+    match truth {
+        Label::AMuchBetter => Label::ABetter,
+        Label::ABetter => Label::AMuchBetter,
+        Label::BBetter => Label::BMuchBetter,
+        _ => Label::BBetter,
+    }
 }
 
 /// Generates a crowd. The same config gives the same bytes on every platform.
@@ -101,21 +129,7 @@ pub fn crowd(config: &CrowdConfig) -> Crowd {
             next_annotator += 1 + (rng.random::<u32>() % 3) as usize;
             let (accuracy, mean_time, left_biased) = profiles[a];
             let swapped = rng.random::<bool>();
-            let label = if rng.random::<f64>() < accuracy {
-                if truth != Label::Tie && rng.random::<f64>() < 0.3 {
-                    // Same side, other strength.
-                    match truth {
-                        Label::AMuchBetter => Label::ABetter,
-                        Label::ABetter => Label::AMuchBetter,
-                        Label::BBetter => Label::BMuchBetter,
-                        _ => Label::BBetter,
-                    }
-                } else {
-                    truth
-                }
-            } else {
-                Label::ALL[(rng.random::<u32>() % K as u32) as usize]
-            };
+            let label = answer(&mut rng, truth, accuracy);
             let mut shown = label.unflip(swapped);
             if left_biased && rng.random::<f64>() < 0.7 {
                 shown = Label::ABetter;

@@ -1,0 +1,324 @@
+//! Simulated annotators that answer one item at a time, as a page shows
+//! it: a crowd described as profiles with counts, each annotator seeded.
+//!
+//! The crowd format (JSON, every field but `annotators` optional):
+//!
+//! ```json
+//! {"seed": 7, "annotators": [
+//!   {"id_prefix": "good", "count": 20, "accuracy": 0.85, "seconds": {"mean": 14, "sd": 5}},
+//!   {"id_prefix": "left", "count": 2, "accuracy": 0.5, "left_bias": 0.8},
+//!   {"id_prefix": "gone", "count": 10, "abandon": 1.0},
+//!   {"id_prefix": "unsure", "count": 10, "skip": 0.2}]}
+//! ```
+//!
+//! Per annotator, on each item, in this order: skip with probability
+//! `skip`; else repeat the previous answer with probability
+//! `straight_line`; else answer "left is better" (`A>` as shown) with
+//! probability `left_bias`; else answer the item's true label (the gold
+//! label for a gold item, else a hidden truth drawn from the item id and
+//! the seed) with probability `accuracy`, a random label otherwise. Time
+//! per item is normal with `seconds.mean` and `seconds.sd`, at least half a
+//! second. At the start of each batch the annotator walks away with
+//! probability `abandon`, leaving the batch unanswered.
+
+use super::{answer, draw, PRIOR};
+use crate::error::{Error, Result};
+use crate::fields::{shown, Fields};
+use crate::label::Label;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+/// One kind of annotator in a crowd.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// Annotators are named `<id_prefix>-<n>` (default `"sim"`).
+    pub id_prefix: String,
+    /// How many (default 1).
+    pub count: u32,
+    /// Chance of the true label (default 0.8).
+    pub accuracy: f64,
+    /// Chance of "left is better" whatever the pair (default 0).
+    pub left_bias: f64,
+    /// Chance of repeating the previous answer (default 0).
+    pub straight_line: f64,
+    /// Mean seconds an item (default 15).
+    pub seconds_mean: f64,
+    /// Standard deviation of the seconds (default 5).
+    pub seconds_sd: f64,
+    /// Chance of walking away at the start of a batch (default 0).
+    pub abandon: f64,
+    /// Chance of skipping an item (default 0).
+    pub skip: f64,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            id_prefix: "sim".into(),
+            count: 1,
+            accuracy: 0.8,
+            left_bias: 0.0,
+            straight_line: 0.0,
+            seconds_mean: 15.0,
+            seconds_sd: 5.0,
+            abandon: 0.0,
+            skip: 0.0,
+        }
+    }
+}
+
+/// A crowd: profiles with counts, and a seed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrowdSpec {
+    pub annotators: Vec<Profile>,
+    pub seed: u64,
+}
+
+impl CrowdSpec {
+    /// `n` annotators of the default profile.
+    pub fn uniform(n: u32, seed: u64) -> CrowdSpec {
+        CrowdSpec {
+            annotators: vec![Profile {
+                count: n,
+                ..Profile::default()
+            }],
+            seed,
+        }
+    }
+
+    /// Reads the crowd format (see the module docs), naming a wrong field
+    /// by its path (`annotators[2].accuracy`).
+    pub fn from_json(text: &str) -> Result<CrowdSpec> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let v: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
+            message: format!("crowd is not valid JSON: {e}"),
+            at: Default::default(),
+        })?;
+        let f = Fields::new(&v, "")?;
+        f.only(&["annotators", "seed"])?;
+        let seed = match f.get("seed") {
+            None => 0,
+            Some(s) => s.as_u64().ok_or_else(|| {
+                Error::invalid("seed", format!("expected a whole number, got {}", shown(s)))
+            })?,
+        };
+        let list = match f.get("annotators") {
+            Some(Value::Array(a)) if !a.is_empty() => a,
+            Some(_) => {
+                return Err(Error::invalid(
+                    "annotators",
+                    "expected a non-empty array of profiles",
+                ))
+            }
+            None => return Err(Error::missing("annotators")),
+        };
+        let annotators = list
+            .iter()
+            .enumerate()
+            .map(|(i, p)| profile(p, &format!("annotators[{i}]")))
+            .collect::<Result<Vec<_>>>()?;
+        let total: u64 = annotators.iter().map(|p| u64::from(p.count)).sum();
+        if total > 1_000_000 {
+            return Err(Error::invalid(
+                "annotators",
+                format!("{total} annotators in all; at most 1,000,000"),
+            ));
+        }
+        Ok(CrowdSpec { annotators, seed })
+    }
+
+    /// Every annotator of the crowd, in profile order, each with its own
+    /// generator (seeded from the crowd's seed and its place in the crowd).
+    pub fn workers(&self) -> Vec<Worker> {
+        let mut out = Vec::new();
+        for p in &self.annotators {
+            for n in 0..p.count {
+                let k = out.len() as u64;
+                out.push(Worker {
+                    name: format!("{}-{}", p.id_prefix, n + 1),
+                    profile: p.clone(),
+                    rng: ChaCha8Rng::seed_from_u64(
+                        self.seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                    ),
+                    last: None,
+                    seed: self.seed,
+                });
+            }
+        }
+        out
+    }
+}
+
+fn profile(v: &Value, path: &str) -> Result<Profile> {
+    let f = Fields::new(v, path)?;
+    f.only(&[
+        "id_prefix",
+        "count",
+        "accuracy",
+        "left_bias",
+        "straight_line",
+        "seconds",
+        "abandon",
+        "skip",
+    ])?;
+    let d = Profile::default();
+    let share = |key: &str, default: f64| f.number_in(key, default, 0.0, 1.0, false);
+    let (seconds_mean, seconds_sd) = match f.get("seconds") {
+        None => (d.seconds_mean, d.seconds_sd),
+        Some(s) => {
+            let g = Fields::new(s, &f.path_of("seconds"))?;
+            g.only(&["mean", "sd"])?;
+            (
+                g.number_in("mean", d.seconds_mean, 0.0, 86_400.0, false)?,
+                g.number_in("sd", d.seconds_sd, 0.0, 86_400.0, false)?,
+            )
+        }
+    };
+    let id_prefix = f.optional_str("id_prefix")?.unwrap_or(d.id_prefix);
+    if id_prefix.trim().is_empty() || id_prefix.len() > 64 {
+        return Err(Error::invalid(
+            f.path_of("id_prefix"),
+            "expected a non-empty text of at most 64 bytes",
+        ));
+    }
+    Ok(Profile {
+        id_prefix,
+        count: f.u32_or("count", d.count, 0)?,
+        accuracy: share("accuracy", d.accuracy)?,
+        left_bias: share("left_bias", d.left_bias)?,
+        straight_line: share("straight_line", d.straight_line)?,
+        seconds_mean,
+        seconds_sd,
+        abandon: share("abandon", d.abandon)?,
+        skip: share("skip", d.skip)?,
+    })
+}
+
+/// What a simulated annotator does with one item.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Act {
+    /// Answers with `choice` as shown (left = A) after `seconds`.
+    Answer { choice: Label, seconds: f64 },
+    /// Skips after `seconds`.
+    Skip { seconds: f64 },
+}
+
+/// One simulated annotator (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Worker {
+    /// Its annotator id.
+    pub name: String,
+    /// Its profile.
+    pub profile: Profile,
+    rng: ChaCha8Rng,
+    last: Option<Label>,
+    seed: u64,
+}
+
+impl Worker {
+    /// Whether the annotator walks away from the batch just handed to them.
+    pub fn abandons(&mut self) -> bool {
+        self.rng.random::<f64>() < self.profile.abandon
+    }
+
+    /// What the annotator does with item `item` shown `swapped` or not;
+    /// `gold` is its gold label (canonical) if it is a gold item.
+    pub fn act(&mut self, item: &str, swapped: bool, gold: Option<Label>) -> Act {
+        let p = &self.profile;
+        let seconds = (p.seconds_mean + p.seconds_sd * normal(&mut self.rng)).max(0.5);
+        if self.rng.random::<f64>() < p.skip {
+            return Act::Skip { seconds };
+        }
+        let choice = match self.last {
+            Some(last) if self.rng.random::<f64>() < p.straight_line => last,
+            _ if self.rng.random::<f64>() < p.left_bias => Label::ABetter,
+            _ => {
+                let truth = gold.unwrap_or_else(|| hidden_truth(self.seed, item));
+                answer(&mut self.rng, truth, p.accuracy).unflip(swapped)
+            }
+        };
+        self.last = Some(choice);
+        Act::Answer { choice, seconds }
+    }
+}
+
+/// The hidden true label of a regular item: drawn from the prior with a
+/// generator seeded by the crowd's seed and the item id (FNV-1a), so every
+/// annotator of a crowd agrees on it and every platform draws the same.
+pub fn hidden_truth(seed: u64, item: &str) -> Label {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in item.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    draw(&mut ChaCha8Rng::seed_from_u64(seed ^ h), &PRIOR)
+}
+
+/// A standard normal draw (Box-Muller).
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+    let u2: f64 = rng.random();
+    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crowd_reads_with_defaults_and_names_a_wrong_field() {
+        let c = CrowdSpec::from_json(
+            r#"{"seed": 3, "annotators": [{"id_prefix": "a", "count": 2}, {"accuracy": 0.4}]}"#,
+        )
+        .unwrap();
+        let names: Vec<String> = c.workers().into_iter().map(|w| w.name).collect();
+        assert_eq!(names, ["a-1", "a-2", "sim-1"]);
+        assert_eq!(c.annotators[1].accuracy, 0.4);
+        let e = CrowdSpec::from_json(r#"{"annotators": [{}, {"accuracy": 1.5}]}"#).unwrap_err();
+        assert!(e.to_string().contains("annotators[1].accuracy"), "{e}");
+        let e = CrowdSpec::from_json(r#"{"annotators": [{"seconds": {"mean": -1}}]}"#)
+            .unwrap_err();
+        assert!(e.to_string().contains("annotators[0].seconds.mean"), "{e}");
+        assert!(CrowdSpec::from_json(r#"{"annotators": []}"#).is_err());
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_acts() {
+        let c = CrowdSpec::from_json(r#"{"seed": 9, "annotators": [{"count": 3, "skip": 0.2}]}"#)
+            .unwrap();
+        let run = || {
+            c.workers()
+                .into_iter()
+                .flat_map(|mut w| {
+                    (0..50)
+                        .map(|i| w.act(&format!("e{i}"), i % 2 == 0, None))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn a_left_biased_annotator_answers_left_whatever_the_side() {
+        let c = CrowdSpec::from_json(r#"{"annotators": [{"left_bias": 1.0}]}"#).unwrap();
+        let mut w = c.workers().remove(0);
+        for i in 0..20 {
+            let act = w.act(&format!("e{i}"), i % 2 == 0, None);
+            assert!(matches!(act, Act::Answer { choice: Label::ABetter, .. }));
+        }
+    }
+
+    #[test]
+    fn a_perfect_annotator_gives_the_gold_label_as_shown() {
+        let c = CrowdSpec::from_json(r#"{"annotators": [{"accuracy": 1.0}]}"#).unwrap();
+        let mut w = c.workers().remove(0);
+        // Accuracy 1 still blurs strength three times in ten: same side.
+        let act = w.act("g1", true, Some(Label::AMuchBetter));
+        let Act::Answer { choice, seconds } = act else {
+            panic!("answered");
+        };
+        assert_eq!(choice.unflip(true).side(), Label::AMuchBetter.side());
+        assert!(seconds >= 0.5);
+    }
+}
