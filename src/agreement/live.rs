@@ -128,8 +128,8 @@ impl LiveAgreement {
                 (rank[a as usize], l.index() as u8)
             })
             .collect();
-        let cohen =
-            cohen::pairs_from_groups(names, &by_name, &item_off, &labels, config.min_shared);
+        let limits = cohen::Limits::of(config, labels.len());
+        let cohen = cohen::pairs_from_groups(names, &by_name, &item_off, &labels, &limits);
         report(&self.tallies, cohen)
     }
 
@@ -137,7 +137,7 @@ impl LiveAgreement {
     /// Cohen pass: time independent of the number of labels, for a display
     /// refreshed after every label.
     pub fn headline(&self) -> std::result::Result<Headline, String> {
-        report(&self.tallies, Vec::new()).headline()
+        report(&self.tallies, Default::default()).headline()
     }
 
     /// Adds the labels of `other` (a state built from another shard of the

@@ -5,7 +5,10 @@
 //!
 //! ```text
 //! {"counts": {"annotations", "items", "annotators", "skipped", "gold_items"},
-//!  "agreement": {...},                       // agreement::AgreementReport
+//!  "agreement": {...},                       // agreement::AgreementReport; its
+// cohen_kappa has at most 10,000 pairs
+// and cohen_kappa_truncated says what
+// is left out (agreement::cohen)
 //!  "annotators": [{"id", "total", "gold_total", "gold_correct", "gold_accuracy",
 //!                  "majority_total", "majority_agreement", "avg_time_seconds",
 //!                  "speed_penalty", "composite", "flagged", "position_bias",
