@@ -14,9 +14,10 @@
 //! shapes --only SHAPE --path PATH`), so that its peak memory (`VmHWM` of
 //! `/proc/self/status`, read by the child at its end) is its own and a crash
 //! shows as a crash. Paths: `report` is `report::run` plus writing the
-//! JSON (what `prefkit report` does after parsing); `live` feeds the
-//! annotations one at a time to a `LiveReport` (the session and the
-//! dashboard's module) and takes one snapshot.
+//! JSON (what `prefkit report` does after parsing), on a `Dataset` built
+//! before the clock starts; `live` feeds the annotations one at a time, as
+//! they are generated, to a `LiveReport` (the session and the dashboard's
+//! module) and takes one snapshot, all timed.
 //!
 //! `cargo run --release -- bench shapes [--only SHAPE] [--path PATH]`
 
@@ -31,10 +32,15 @@ pub const SHAPES: [&str; 4] = ["one-item", "full-overlap", "crowd-overlap", "one
 /// The paths, in the order they run.
 pub const PATHS: [&str; 2] = ["report", "live"];
 
-/// The annotations of a shape, in a seeded order.
-fn annotations(shape: &str, seed: u64) -> Result<Vec<Annotation>, String> {
+/// Generates the annotations of a shape in a seeded order, handing each
+/// to `out` as it is made (none is kept here); returns how many.
+fn annotations(shape: &str, seed: u64, out: &mut dyn FnMut(Annotation)) -> Result<usize, String> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut out = Vec::new();
+    let mut n = 0;
+    let mut out = |a: Annotation| {
+        n += 1;
+        out(a)
+    };
     let label = |rng: &mut ChaCha8Rng, truth: usize| {
         let l = if rng.random_bool(0.6) {
             truth
@@ -48,7 +54,7 @@ fn annotations(shape: &str, seed: u64) -> Result<Vec<Annotation>, String> {
             let truth = rng.random_range(0..5);
             for a in 0..50_000 {
                 let l = label(&mut rng, truth);
-                out.push(Annotation::new("item-0", format!("w{a}"), l));
+                out(Annotation::new("item-0", format!("w{a}"), l));
             }
         }
         "full-overlap" => {
@@ -56,7 +62,7 @@ fn annotations(shape: &str, seed: u64) -> Result<Vec<Annotation>, String> {
             for a in 0..1_000 {
                 for (i, &t) in truths.iter().enumerate() {
                     let l = label(&mut rng, t);
-                    out.push(Annotation::new(format!("item-{i}"), format!("w{a}"), l));
+                    out(Annotation::new(format!("item-{i}"), format!("w{a}"), l));
                 }
             }
         }
@@ -70,7 +76,7 @@ fn annotations(shape: &str, seed: u64) -> Result<Vec<Annotation>, String> {
                     pool.swap(k, j);
                     let l = label(&mut rng, truth);
                     let a = pool[k];
-                    out.push(Annotation::new(format!("item-{i}"), format!("w{a}"), l));
+                    out(Annotation::new(format!("item-{i}"), format!("w{a}"), l));
                 }
             }
         }
@@ -78,7 +84,7 @@ fn annotations(shape: &str, seed: u64) -> Result<Vec<Annotation>, String> {
             for i in 0..1_000_000 {
                 let truth = rng.random_range(0..5);
                 let l = label(&mut rng, truth);
-                out.push(Annotation::new(format!("item-{i}"), "w0", l));
+                out(Annotation::new(format!("item-{i}"), "w0", l));
             }
         }
         other => {
@@ -88,7 +94,7 @@ fn annotations(shape: &str, seed: u64) -> Result<Vec<Annotation>, String> {
             ))
         }
     }
-    Ok(out)
+    Ok(n)
 }
 
 /// Peak resident memory of this process so far, in MB (Linux only).
@@ -118,32 +124,36 @@ impl std::io::Write for Count {
 }
 
 /// One shape on one path, in this process: prints one tab-separated line
-/// (shape, path, annotations, seconds, peak MB after generating, peak MB,
-/// JSON bytes, Cohen pairs listed, Krippendorff's ordinal alpha).
+/// (shape, path, annotations, seconds, peak MB before the timed part (the
+/// `Dataset` for `report`, nothing for `live`), peak MB, JSON bytes, Cohen
+/// pairs listed, Krippendorff's ordinal alpha).
 pub fn one(shape: &str, path: &str) -> Result<(), String> {
-    let anns = annotations(shape, 7)?;
-    let n = anns.len();
     let config = ReportConfig::default();
-    let (secs, base, report) = match path {
+    let (n, secs, base, report) = match path {
         "report" => {
             let mut d = Dataset::new();
-            for a in &anns {
-                d.push(a);
-            }
-            drop(anns);
+            let n = annotations(shape, 7, &mut |a| d.push(&a))?;
             let base = peak_mb().unwrap_or(f64::NAN);
             let t = Instant::now();
             let r = prefkit::report::run(&d, &config);
-            (t, base, r)
+            (n, t, base, r)
         }
         "live" => {
+            // Annotations arrive one at a time, as in a session: their
+            // generation is in the time (it is small next to the report's).
             let base = peak_mb().unwrap_or(f64::NAN);
             let t = Instant::now();
             let mut live = LiveReport::new(config, &[]).map_err(|e| e.to_string())?;
-            for a in &anns {
-                live.add(a).map_err(|e| e.to_string())?;
+            let mut failed = None;
+            let n = annotations(shape, 7, &mut |a| {
+                if let Err(e) = live.add(&a) {
+                    failed.get_or_insert(e.to_string());
+                }
+            })?;
+            if let Some(e) = failed {
+                return Err(e);
             }
-            (t, base, live.snapshot())
+            (n, t, base, live.snapshot())
         }
         other => {
             return Err(format!(
@@ -170,7 +180,7 @@ pub fn one(shape: &str, path: &str) -> Result<(), String> {
 pub fn run(only: Option<&str>, path: Option<&str>) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     println!(
-        "| shape | path | annotations | seconds | peak MB (data alone) | peak MB | JSON bytes | Cohen pairs listed | alpha ordinal |"
+        "| shape | path | annotations | seconds | peak MB before (the Dataset) | peak MB | JSON bytes | Cohen pairs listed | alpha ordinal |"
     );
     println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     for shape in SHAPES.iter().filter(|s| only.map_or(true, |o| o == **s)) {
