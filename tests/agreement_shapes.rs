@@ -361,3 +361,25 @@ fn one_annotator_on_many_items_has_no_pair_and_every_figure_undefined_with_a_rea
         r
     );
 }
+
+#[test]
+fn a_report_on_five_thousand_annotators_of_one_item_names_each_once_in_name_order() {
+    let mut draw = Draw(13);
+    let mut d = Dataset::new();
+    for a in 0..5_000 {
+        d.push(&Annotation::new("x", format!("w{a}"), draw.label(3)));
+    }
+    let r = prefkit::report::run(&d, &prefkit::report::ReportConfig::default());
+    let ds = r.dawid_skene.as_ref().expect("Dawid-Skene ran");
+    let kept = r.annotators.len() - r.filtered.annotators_removed.len();
+    let names: Vec<&str> = ds.confusion.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(kept > 1_000, "{kept}");
+    assert_eq!(names.len(), kept);
+    assert!(names.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(r.counts.annotators, 5_000);
+    assert_close(
+        figures(&r.agreement),
+        direct(&counts(&d)),
+        "5,000 on one item",
+    );
+}
