@@ -110,6 +110,19 @@ fn peak_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// CPU seconds (user + system) used by this process so far (Linux only;
+/// `/proc/self/stat` counts in ticks of 1/100 s). Less sensitive than wall
+/// time to other work on the machine.
+fn cpu_secs() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesized command name; utime and stime are
+    // fields 14 and 15 of the whole line.
+    let rest = s.get(s.rfind(')')? + 2..)?;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 /// Counts the bytes written, keeps none.
 struct Count(usize);
 
@@ -124,16 +137,18 @@ impl std::io::Write for Count {
 }
 
 /// One shape on one path, in this process: prints one tab-separated line
-/// (shape, path, annotations, seconds, peak MB before the timed part (the
+/// (shape, path, annotations, wall seconds, CPU seconds, peak MB before the timed part (the
 /// `Dataset` for `report`, nothing for `live`), peak MB, JSON bytes, Cohen
 /// pairs listed, Krippendorff's ordinal alpha).
 pub fn one(shape: &str, path: &str) -> Result<(), String> {
     let config = ReportConfig::default();
+    let cpu0: f64;
     let (n, secs, base, report) = match path {
         "report" => {
             let mut d = Dataset::new();
             let n = annotations(shape, 7, &mut |a| d.push(&a))?;
             let base = peak_mb().unwrap_or(f64::NAN);
+            cpu0 = cpu_secs().unwrap_or(f64::NAN);
             let t = Instant::now();
             let r = prefkit::report::run(&d, &config);
             (n, t, base, r)
@@ -142,6 +157,7 @@ pub fn one(shape: &str, path: &str) -> Result<(), String> {
             // Annotations arrive one at a time, as in a session: their
             // generation is in the time (it is small next to the report's).
             let base = peak_mb().unwrap_or(f64::NAN);
+            cpu0 = cpu_secs().unwrap_or(f64::NAN);
             let t = Instant::now();
             let mut live = LiveReport::new(config, &[]).map_err(|e| e.to_string())?;
             let mut failed = None;
@@ -165,8 +181,9 @@ pub fn one(shape: &str, path: &str) -> Result<(), String> {
     let mut out = Count(0);
     serde_json::to_writer(&mut out, &report).map_err(|e| e.to_string())?;
     let secs = secs.elapsed().as_secs_f64();
+    let cpu = cpu_secs().unwrap_or(f64::NAN) - cpu0;
     println!(
-        "{shape}\t{path}\t{n}\t{secs:.3}\t{base:.0}\t{:.0}\t{}\t{}\t{:?}",
+        "{shape}\t{path}\t{n}\t{secs:.3}\t{cpu:.2}\t{base:.0}\t{:.0}\t{}\t{}\t{:?}",
         peak_mb().unwrap_or(f64::NAN),
         out.0,
         report.agreement.cohen_kappa.len(),
@@ -180,9 +197,9 @@ pub fn one(shape: &str, path: &str) -> Result<(), String> {
 pub fn run(only: Option<&str>, path: Option<&str>) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     println!(
-        "| shape | path | annotations | seconds | peak MB before (the Dataset) | peak MB | JSON bytes | Cohen pairs listed | alpha ordinal |"
+        "| shape | path | annotations | seconds | CPU seconds | peak MB before (the Dataset) | peak MB | JSON bytes | Cohen pairs listed | alpha ordinal |"
     );
-    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     for shape in SHAPES.iter().filter(|s| only.map_or(true, |o| o == **s)) {
         for p in PATHS.iter().filter(|p| path.map_or(true, |o| o == **p)) {
             let out = std::process::Command::new(&exe)
