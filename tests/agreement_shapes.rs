@@ -151,7 +151,7 @@ fn fifty_thousand_annotators_on_one_item_give_the_same_figures_as_a_direct_count
 }
 
 #[test]
-fn fifty_thousand_annotators_on_one_item_with_min_shared_one_list_the_first_ten_thousand_pairs_by_name(
+fn fifty_thousand_annotators_on_one_item_with_min_shared_one_list_the_first_hundred_thousand_pairs_by_name(
 ) {
     let mut draw = Draw(11);
     let mut d = Dataset::new();
@@ -165,15 +165,14 @@ fn fifty_thousand_annotators_on_one_item_with_min_shared_one_list_the_first_ten_
     assert!(k * (k - 1) / 2 <= 1 << 24 && (k + 1) * k / 2 > 1 << 24);
     let t = r.cohen_kappa_truncated.as_ref().expect("truncated");
     assert_eq!(t.annotators_not_examined, 50_000 - k);
-    assert_eq!(t.max_pairs, 10_000);
+    assert_eq!(t.max_pairs, 100_000);
     assert_eq!(t.max_label_pairs, 1 << 24);
-    assert_eq!(t.pairs_not_listed, k * (k - 1) / 2 - 10_000);
-    // Every pair shares one item: ties, so the first 10,000 by (a, b).
-    assert_eq!(r.cohen_kappa.len(), 10_000);
-    let first: Vec<(String, String)> = (1..k)
-        .map(|b| ("w00000".to_string(), format!("w{b:05}")))
-        .chain((2..).map(|b| ("w00001".to_string(), format!("w{b:05}"))))
-        .take(10_000)
+    assert_eq!(t.pairs_not_listed, k * (k - 1) / 2 - 100_000);
+    // Every pair shares one item: ties, so the first 100,000 by (a, b).
+    assert_eq!(r.cohen_kappa.len(), 100_000);
+    let first: Vec<(String, String)> = (0..k)
+        .flat_map(|a| (a + 1..k).map(move |b| (format!("w{a:05}"), format!("w{b:05}"))))
+        .take(100_000)
         .collect();
     let listed: Vec<(String, String)> = r
         .cohen_kappa
@@ -285,12 +284,13 @@ fn a_thousand_items_with_a_hundred_labels_each_give_the_same_figures_as_a_direct
 }
 
 #[test]
-fn past_ten_thousand_pairs_those_with_the_most_shared_items_are_listed_and_the_rest_counted() {
-    // w000..w139 label items 0..11 (12 shared items a pair: 9,730 pairs);
-    // w140..w159 label items 0..10 (11 shared items with anyone: 2,990 pairs).
+fn past_a_hundred_thousand_pairs_those_with_the_most_shared_items_are_listed_and_the_rest_counted()
+{
+    // w000..w439 label items 0..11 (12 shared items a pair: 96,580 pairs);
+    // w440..w459 label items 0..10 (11 shared items with anyone: 8,990 pairs).
     let mut rows = Vec::new();
-    for a in 0..160 {
-        let items = if a < 140 { 12 } else { 11 };
+    for a in 0..460 {
+        let items = if a < 440 { 12 } else { 11 };
         for i in 0..items {
             rows.push((
                 format!("i{i:02}"),
@@ -307,24 +307,23 @@ fn past_ten_thousand_pairs_those_with_the_most_shared_items_are_listed_and_the_r
         d
     };
     let r = compute(&build(&rows), &AgreementConfig::default());
-    assert_eq!(r.cohen_kappa.len(), 10_000);
+    assert_eq!(r.cohen_kappa.len(), 100_000);
     let t = r.cohen_kappa_truncated.as_ref().expect("truncated");
-    assert_eq!((t.pairs_not_listed, t.annotators_not_examined), (2_720, 0));
-    assert!(t.reason.contains("2720 pairs"), "{}", t.reason);
+    assert_eq!((t.pairs_not_listed, t.annotators_not_examined), (5_570, 0));
+    assert!(t.reason.contains("5570 pairs"), "{}", t.reason);
     let twelve = r.cohen_kappa.iter().filter(|p| p.n == 12).count();
-    assert_eq!(twelve, 9_730);
-    // The 270 pairs with 11 shared items listed are the first by (a, b):
-    // w000 with w140..w159, then w001 with them, ... (20 each): w000..w012
-    // and ten of w013's.
+    assert_eq!(twelve, 96_580);
+    // The 3,420 pairs with 11 shared items listed are the first by (a, b):
+    // w000 with w440..w459, then w001 with them, ... (20 each): w000..w170.
     let eleven: Vec<(&str, &str)> = r
         .cohen_kappa
         .iter()
         .filter(|p| p.n == 11)
         .map(|p| (p.a.as_str(), p.b.as_str()))
         .collect();
-    assert_eq!(eleven.len(), 270);
-    assert_eq!(eleven.first(), Some(&("w000", "w140")));
-    assert_eq!(eleven.last(), Some(&("w013", "w149")));
+    assert_eq!(eleven.len(), 3_420);
+    assert_eq!(eleven.first(), Some(&("w000", "w440")));
+    assert_eq!(eleven.last(), Some(&("w170", "w459")));
     // Sorted by (a, b), as always.
     assert!(r
         .cohen_kappa
@@ -336,7 +335,7 @@ fn past_ten_thousand_pairs_those_with_the_most_shared_items_are_listed_and_the_r
     shuffled.rotate_left(777);
     assert_eq!(compute(&build(&shuffled), &AgreementConfig::default()), r);
     let json = serde_json::to_value(&r).unwrap();
-    assert_eq!(json["cohen_kappa_truncated"]["pairs_not_listed"], 2_720);
+    assert_eq!(json["cohen_kappa_truncated"]["pairs_not_listed"], 5_570);
 }
 
 #[test]

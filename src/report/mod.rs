@@ -6,7 +6,7 @@
 //! ```text
 //! {"counts": {"annotations", "items", "annotators", "skipped", "gold_items"},
 //!  "agreement": {...},                       // agreement::AgreementReport; its
-// cohen_kappa has at most 10,000 pairs
+// cohen_kappa has at most 100,000 pairs
 // and cohen_kappa_truncated says what
 // is left out (agreement::cohen)
 //!  "annotators": [{"id", "total", "gold_total", "gold_correct", "gold_accuracy",
