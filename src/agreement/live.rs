@@ -29,19 +29,22 @@ use super::{cohen, report, AgreementConfig, AgreementReport, Headline};
 use crate::dataset::{Dataset, Interner};
 use crate::error::{Error, Result};
 use crate::label::{Label, K};
+use crate::map::FastSet;
 use serde::{Deserialize, Serialize};
 
-/// Running agreement state. Memory: one entry per label and per item.
+/// Running agreement state. Memory: one entry per label (its row and its
+/// `(item, annotator)` key) and per item.
 #[derive(Debug, Clone, Default)]
 pub struct LiveAgreement {
     items: Interner,
     annotators: Interner,
-    /// Labels per item id: `(annotator id, label)` in arrival order.
-    labels: Vec<Vec<(u32, Label)>>,
+    /// Every label in arrival order: `(item id, annotator id, label)`.
+    rows: Vec<(u32, u32, Label)>,
+    /// `(item id, annotator id)` of every row: the one-label check in O(1).
+    seen: FastSet<(u32, u32)>,
     /// Label counts per item id.
     counts: Vec<[u32; K]>,
     tallies: Tallies,
-    total: usize,
 }
 
 impl LiveAgreement {
@@ -66,17 +69,22 @@ impl LiveAgreement {
 
     /// Number of labels taken in.
     pub fn len(&self) -> usize {
-        self.total
+        self.rows.len()
     }
 
     /// Whether no label was taken in.
     pub fn is_empty(&self) -> bool {
-        self.total == 0
+        self.rows.is_empty()
+    }
+
+    /// The rows grouped by item id, in arrival order within an item:
+    /// `(offsets, order)` as [`crate::dataset::group`] gives them.
+    fn by_item(&self) -> (Vec<u32>, Vec<u32>) {
+        crate::dataset::group(self.items.len(), self.rows.iter().map(|r| r.0))
     }
 
     /// Takes in the canonical (un-flipped) `label` that `annotator` gave
-    /// `item`. Time `O(1)` amortized plus `O(labels already on the item)`
-    /// for the check below.
+    /// `item`. Time `O(1)` amortized.
     ///
     /// A second label from the same annotator on the same item is refused
     /// with [`Error::Rejected`] and leaves the state unchanged: agreement
@@ -86,46 +94,42 @@ impl LiveAgreement {
         let known_item = self.items.get(item);
         let known_annotator = self.annotators.get(annotator);
         if let (Some(it), Some(an)) = (known_item, known_annotator) {
-            let labels = self.labels.get(it as usize).map_or(&[][..], Vec::as_slice);
-            if labels.iter().any(|&(a, _)| a == an) {
+            if self.seen.contains(&(it, an)) {
                 return Err(Error::Rejected(format!(
                     "annotator \"{annotator}\" already labelled item \"{item}\"; \
                      only one label per annotator and item counts towards agreement"
                 )));
             }
         }
-        let it = known_item.unwrap_or_else(|| self.items.intern(item)) as usize;
+        let it = known_item.unwrap_or_else(|| self.items.intern(item));
         let an = known_annotator.unwrap_or_else(|| self.annotators.intern(annotator));
-        if self.labels.len() <= it {
-            self.labels.resize_with(it + 1, Vec::new);
-            self.counts.resize(it + 1, [0; K]);
+        if self.counts.len() <= it as usize {
+            self.counts.resize(it as usize + 1, [0; K]);
         }
-        self.labels[it].push((an, label));
-        let n = &mut self.counts[it];
+        self.rows.push((it, an, label));
+        self.seen.insert((it, an));
+        let n = &mut self.counts[it as usize];
         self.tallies.remove_unit(n);
         n[label.index()] += 1;
         self.tallies.add_unit(n);
-        self.total += 1;
         Ok(())
     }
 
     /// Every figure now; equal to [`super::compute`] on the same labels.
-    /// Time `O(labels + sum over items of labels^2)`, like the batch path.
+    /// Time and memory linear in the labels, like the batch path.
     pub fn snapshot(&self, config: &AgreementConfig) -> AgreementReport {
         let names = self.annotators.names();
         let (by_name, rank) = cohen::name_order(names);
-        let mut item_off = Vec::with_capacity(self.labels.len() + 1);
-        let mut labels = Vec::with_capacity(self.total);
-        item_off.push(0u32);
-        for item in &self.labels {
-            labels.extend(
-                item.iter()
-                    .map(|&(a, l)| (rank[a as usize], l.index() as u8)),
-            );
-            item_off.push(labels.len() as u32);
-        }
-        let cohen =
-            cohen::pairs_from_groups(names, &by_name, &item_off, &labels, config.min_shared);
+        let (item_off, order) = self.by_item();
+        let labels: Vec<(u32, u8)> = order
+            .iter()
+            .map(|&r| {
+                let (_, a, l) = self.rows[r as usize];
+                (rank[a as usize], l.index() as u8)
+            })
+            .collect();
+        let limits = cohen::Limits::of(config, labels.len());
+        let cohen = cohen::pairs_from_groups(names, &by_name, &item_off, &labels, &limits);
         report(&self.tallies, cohen)
     }
 
@@ -133,7 +137,7 @@ impl LiveAgreement {
     /// Cohen pass: time independent of the number of labels, for a display
     /// refreshed after every label.
     pub fn headline(&self) -> std::result::Result<Headline, String> {
-        report(&self.tallies, Vec::new()).headline()
+        report(&self.tallies, Default::default()).headline()
     }
 
     /// Adds the labels of `other` (a state built from another shard of the
@@ -143,35 +147,25 @@ impl LiveAgreement {
     /// and the error names the first such label.
     ///
     /// The labels of `other` are replayed through [`LiveAgreement::add`]
-    /// (time `O(labels of other)`), because an item may hold labels in both
-    /// shards: its contribution to the tallies is then not the sum of its
-    /// two partial contributions.
+    /// item by item (time `O(labels of other)`), because an item may hold
+    /// labels in both shards: its contribution to the tallies is then not
+    /// the sum of its two partial contributions.
     pub fn merge(&mut self, other: &LiveAgreement) -> Result<()> {
-        for (it, labels) in other.labels.iter().enumerate() {
-            let item = other.items.name(it as u32);
-            let Some(mine) = self.items.get(item) else {
-                continue;
-            };
-            for &(b, _) in labels {
-                let annotator = other.annotators.name(b);
-                if let Some(a) = self.annotators.get(annotator) {
-                    let labels = self
-                        .labels
-                        .get(mine as usize)
-                        .map_or(&[][..], Vec::as_slice);
-                    if labels.iter().any(|&(x, _)| x == a) {
-                        return Err(Error::Rejected(format!(
-                            "cannot merge: both shards hold a label by annotator \"{annotator}\" on item \"{item}\""
-                        )));
-                    }
+        let (_, order) = other.by_item();
+        for &r in &order {
+            let (it, b, _) = other.rows[r as usize];
+            let (item, annotator) = (other.items.name(it), other.annotators.name(b));
+            if let (Some(i), Some(a)) = (self.items.get(item), self.annotators.get(annotator)) {
+                if self.seen.contains(&(i, a)) {
+                    return Err(Error::Rejected(format!(
+                        "cannot merge: both shards hold a label by annotator \"{annotator}\" on item \"{item}\""
+                    )));
                 }
             }
         }
-        for (it, labels) in other.labels.iter().enumerate() {
-            let item = other.items.name(it as u32);
-            for &(b, label) in labels {
-                self.add(item, other.annotators.name(b), label)?;
-            }
+        for &r in &order {
+            let (it, b, label) = other.rows[r as usize];
+            self.add(other.items.name(it), other.annotators.name(b), label)?;
         }
         Ok(())
     }
@@ -189,10 +183,9 @@ struct Stored {
 
 impl Serialize for LiveAgreement {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut labels = Vec::with_capacity(self.total);
-        for (it, ls) in self.labels.iter().enumerate() {
-            labels.extend(ls.iter().map(|&(a, l)| (it as u32, a, l)));
-        }
+        // Grouped by item, arrival order within an item.
+        let (_, order) = self.by_item();
+        let labels: Vec<(u32, u32, Label)> = order.iter().map(|&r| self.rows[r as usize]).collect();
         Stored {
             items: self.items.names().to_vec(),
             annotators: self.annotators.names().to_vec(),

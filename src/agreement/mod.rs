@@ -101,6 +101,26 @@ pub struct CohenPair {
     pub reason: Option<String>,
 }
 
+/// What the Cohen pair listing leaves out, when it does not list every
+/// pair sharing `min_shared` items (see [`cohen`] for the rule).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CohenTruncated {
+    /// Pairs counted and sharing at least `min_shared` items but not listed,
+    /// because `max_pairs` pairs with as many or more shared items are.
+    pub pairs_not_listed: u64,
+    /// Annotators with at least `min_shared` labels left out of the count by
+    /// the work budget `max_label_pairs`: their pairs are neither counted nor
+    /// listed (so `pairs_not_listed` does not include them).
+    pub annotators_not_examined: u64,
+    /// The listing cap, [`cohen::MAX_PAIRS`].
+    pub max_pairs: u64,
+    /// The work budget in label pairs (two labels of one item):
+    /// `max(2^24, 32 x labels)`.
+    pub max_label_pairs: u64,
+    /// The same in words.
+    pub reason: String,
+}
+
 /// Every agreement figure, as in the `agreement` part of the report JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AgreementReport {
@@ -113,8 +133,13 @@ pub struct AgreementReport {
     /// Krippendorff's alpha.
     pub krippendorff_alpha: AlphaSet,
     /// Cohen's kappa per annotator pair sharing at least `min_shared` items,
-    /// sorted by `(a, b)`.
+    /// sorted by `(a, b)`; at most [`cohen::MAX_PAIRS`] of them, within a
+    /// work budget (see [`cohen`] for the rule).
     pub cohen_kappa: Vec<CohenPair>,
+    /// Absent (`None`) when `cohen_kappa` lists every annotator pair sharing
+    /// at least `min_shared` items; else what it leaves out and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cohen_kappa_truncated: Option<CohenTruncated>,
     /// Band and action for each defined kappa/alpha, keyed `fleiss_kappa`,
     /// `krippendorff_alpha.nominal`, `krippendorff_alpha.ordinal`,
     /// `krippendorff_alpha.interval`. Undefined figures have no entry.
@@ -146,16 +171,17 @@ pub(crate) fn single_category_reason(c: usize, figure: &str) -> String {
 
 /// Every agreement figure of `data`.
 ///
-/// Time `O(labels + sum over items of labels^2)` (the square only for the
-/// Cohen pairs); the other figures are linear.
+/// Time and memory linear in the number of labels whatever the shape of
+/// the data: the Cohen pairs count at most `max(2^24, 32 x labels)` label
+/// pairs (see [`cohen`]), the other figures come from per-item label counts.
 pub fn compute(data: &Dataset, config: &AgreementConfig) -> AgreementReport {
     let tallies = Tallies::from_counts(&data.item_counts());
-    let cohen = cohen::pairs_from_dataset(data, config.min_shared);
+    let cohen = cohen::pairs_from_dataset(data, config);
     report(&tallies, cohen)
 }
 
 /// The report from the tallies and the Cohen pairs (shared by batch and live).
-fn report(t: &Tallies, cohen_kappa: Vec<CohenPair>) -> AgreementReport {
+fn report(t: &Tallies, cohen: cohen::CohenListing) -> AgreementReport {
     let mut undefined = LiteMap::new();
     let mut interpretation = LiteMap::new();
     let counts = PairCounts::from_tallies(t);
@@ -189,7 +215,8 @@ fn report(t: &Tallies, cohen_kappa: Vec<CohenPair>) -> AgreementReport {
         pairwise_directional,
         fleiss_kappa,
         krippendorff_alpha,
-        cohen_kappa,
+        cohen_kappa: cohen.pairs,
+        cohen_kappa_truncated: cohen.truncated,
         interpretation,
         undefined,
         pairs: counts.pairs,

@@ -41,10 +41,13 @@ impl SizeTally {
     }
 }
 
-/// [`SizeTally`] by unit size `m` (index `m`; sizes 0 and 1 stay empty).
+/// [`SizeTally`] of every unit size `m` with at least one unit, by
+/// ascending `m`. Sparse, so memory and every pass over the sizes are
+/// linear in the number of distinct sizes (at most `sqrt(2 labels)`), not in
+/// the largest size: one item with a million labels costs one entry.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Tallies {
-    by_size: Vec<SizeTally>,
+    by_size: Vec<(u64, SizeTally)>,
 }
 
 impl Tallies {
@@ -68,38 +71,42 @@ impl Tallies {
     }
 
     fn apply(&mut self, n: &[u32; K], add: bool) {
-        let m: usize = n.iter().map(|&x| x as usize).sum();
+        let m: u64 = n.iter().map(|&x| x as u64).sum();
         if m < 2 {
             return;
         }
-        if self.by_size.len() <= m {
-            self.by_size.resize(m + 1, SizeTally::default());
-        }
-        let t = &mut self.by_size[m];
+        let at = match self.by_size.binary_search_by(|(size, _)| size.cmp(&m)) {
+            Ok(at) => at,
+            Err(_) if !add => return, // never added: nothing to remove
+            Err(at) => {
+                self.by_size.insert(at, (m, SizeTally::default()));
+                at
+            }
+        };
+        let t = &mut self.by_size[at].1;
         for c in 0..K {
             for k in 0..K {
                 let x = n[c] as u64 * n[k] as u64;
                 if add {
                     t.s[c * K + k] += x;
                 } else {
-                    t.s[c * K + k] -= x;
+                    t.s[c * K + k] = t.s[c * K + k].saturating_sub(x);
                 }
             }
         }
         if add {
             t.units += 1;
         } else {
-            t.units -= 1;
+            t.units = t.units.saturating_sub(1);
+            if t.units == 0 {
+                self.by_size.remove(at);
+            }
         }
     }
 
     /// `(m, tally)` for every size with at least one unit, ascending `m`.
     pub fn sizes(&self) -> impl Iterator<Item = (u64, &SizeTally)> {
-        self.by_size
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.units > 0)
-            .map(|(m, t)| (m as u64, t))
+        self.by_size.iter().map(|(m, t)| (*m, t))
     }
 
     /// Number of units with two or more labels.

@@ -6,6 +6,7 @@ mod batch;
 mod bench;
 mod bench_serve;
 mod bench_session;
+mod bench_shapes;
 mod judge;
 mod replay;
 mod report;
@@ -184,6 +185,19 @@ enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// The report on extreme shapes (50,000 annotators on one item, 1,000 x 1,000, one annotator
+    /// on 1,000,000 items), generated in memory: wall time and peak memory of each.
+    Shapes {
+        /// Run one shape only (one-item, full-overlap, crowd-overlap, one-annotator).
+        #[arg(long)]
+        only: Option<String>,
+        /// Run one path only (report, live).
+        #[arg(long)]
+        path: Option<String>,
+        /// Run in this process and print one line (what the parent runs per shape and path).
+        #[arg(long, hide = true, requires_all = ["only", "path"])]
+        child: bool,
+    },
     /// Load the collector: many clients post over loopback; throughput, latency, zero loss.
     Serve {
         /// Concurrent clients (one keep-alive connection each).
@@ -323,6 +337,10 @@ pub fn main() -> ExitCode {
             rounds,
             seed,
         }) => bench_session::run(items, annotators, batch_size, rounds, seed),
+        Command::Bench(BenchCommand::Shapes { only, path, child }) => match (child, &only, &path) {
+            (true, Some(o), Some(p)) => bench_shapes::one(o, p),
+            _ => bench_shapes::run(only.as_deref(), path.as_deref()),
+        },
         Command::Batch {
             task,
             annotator,

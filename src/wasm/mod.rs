@@ -85,6 +85,8 @@ export interface Report {
     pairwise: number | null; pairwise_directional: number | null; fleiss_kappa: number | null;
     krippendorff_alpha: { nominal: number | null; ordinal: number | null; interval: number | null };
     cohen_kappa: { a: string; b: string; n: number; unweighted: number | null; linear: number | null; quadratic: number | null; reason?: string }[];
+    /** Present only when `cohen_kappa` leaves out a pair sharing `min_shared` items (at most 100,000 are listed, within a work budget). */
+    cohen_kappa_truncated?: { pairs_not_listed: number; annotators_not_examined: number; max_pairs: number; max_label_pairs: number; reason: string };
     interpretation: Record<string, Interpretation>;
     undefined: Record<string, string>;
     pairs: number; items_with_two_plus: number;
