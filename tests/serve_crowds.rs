@@ -423,3 +423,116 @@ fn with_an_annotator_secret_only_signed_ids_get_batches_and_post() {
     );
     assert_eq!(status, 201, "{body}");
 }
+
+fn simulate(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
+        .arg("simulate")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn prefkit_simulate_against_a_blind_collector_with_leases_ends_with_the_task_complete() {
+    let t = crowd_task(120, 12, 2.0, json!({"min_gold_for_flag": 1000}));
+    let (dir, s) = with_task(
+        "simulate",
+        &t,
+        &["--gold-mode", "blind", "--sync", "normal"],
+    );
+    let crowd = dir.join("crowd.json");
+    std::fs::write(
+        &crowd,
+        json!({"seed": 5, "annotators": [
+            {"id_prefix": "steady", "count": 12, "accuracy": 0.9},
+            {"id_prefix": "gone", "count": 6, "abandon": 1.0},
+            {"id_prefix": "unsure", "count": 6, "skip": 0.25}]})
+        .to_string(),
+    )
+    .unwrap();
+    let task_file = dir.join("task.json");
+    let (ok, out, err) = simulate(&[
+        "--task",
+        task_file.to_str().unwrap(),
+        "--crowd",
+        crowd.to_str().unwrap(),
+        "--endpoint",
+        &s.url,
+        "--concurrency",
+        "4",
+    ]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("the collector's"), "{out}");
+    assert!(out.contains("6 walked away"), "{out}");
+    let a = agent();
+    let p = progress(&a, &s);
+    assert_eq!(p["complete"], 120, "{p} after {out}");
+    let mut per_item: BTreeMap<String, u32> = BTreeMap::new();
+    for r in export(&a, &s, "t") {
+        let item = r["item"].as_str().unwrap().to_string();
+        if !item.starts_with("ex-g") {
+            *per_item.entry(item).or_default() += 1;
+        }
+    }
+    assert!(per_item.values().all(|&n| n == 3), "{per_item:?}");
+    println!("{out}");
+}
+
+#[test]
+fn prefkit_simulate_in_open_mode_assembles_batches_itself_and_fails_when_posts_are_refused() {
+    let t = crowd_task(30, 3, 600.0, json!({}));
+    let (dir, s) = with_task("simulate-open", &t, &["--sync", "normal"]);
+    let task_file = dir.join("task.json");
+    let task_file = task_file.to_str().unwrap();
+    let (ok, out, err) = simulate(&[
+        "--task",
+        task_file,
+        "--annotators",
+        "4",
+        "--endpoint",
+        &s.url,
+    ]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("(local batches)"), "{out}");
+    let a = agent();
+    // One local session coordinates the 4: every regular item gets overlap 3.
+    let mut per_item: BTreeMap<String, u32> = BTreeMap::new();
+    for r in export(&a, &s, "t") {
+        let item = r["item"].as_str().unwrap().to_string();
+        if !item.starts_with("ex-g") {
+            *per_item.entry(item).or_default() += 1;
+        }
+    }
+    assert_eq!(per_item.len(), 30, "{out}");
+    assert!(per_item.values().all(|&n| n == 3), "{per_item:?}");
+    // A collector that takes signed links only refuses every post: exit 1.
+    let (dir2, s2) = with_task(
+        "simulate-refused",
+        &t,
+        &[
+            "--sync",
+            "normal",
+            "--annotator-secret",
+            "a-long-enough-secret",
+        ],
+    );
+    let _ = dir2;
+    let (ok, out, err) = simulate(&[
+        "--task",
+        task_file,
+        "--annotators",
+        "2",
+        "--endpoint",
+        &s2.url,
+    ]);
+    assert!(!ok, "{out}");
+    assert!(
+        err.contains("were not acknowledged") && err.contains("403"),
+        "{err}"
+    );
+}

@@ -11,6 +11,7 @@ mod judge;
 mod replay;
 mod report;
 mod serve;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -67,6 +68,34 @@ enum Command {
     },
     /// Run the collector: serve the pages and an HTTP API that stores and re-checks annotations.
     Serve(serve::ServeArgs),
+    /// Run a seeded simulated crowd against a backend over HTTP; exits non-zero when an
+    /// annotation was not acknowledged.
+    Simulate {
+        /// Task JSON file (with its gold, which simulated annotators answer against).
+        #[arg(long)]
+        task: std::path::PathBuf,
+        /// Crowd JSON: {"annotators": [{"id_prefix", "count", "accuracy", "left_bias",
+        /// "straight_line", "seconds": {"mean", "sd"}, "abandon", "skip"}], "seed"}.
+        #[arg(
+            long,
+            conflicts_with = "annotators",
+            required_unless_present = "annotators"
+        )]
+        crowd: Option<std::path::PathBuf>,
+        /// Instead of a crowd file: N annotators of the default profile (accuracy 0.8).
+        #[arg(long)]
+        annotators: Option<u32>,
+        /// The backend: its POST /api/annotations takes the records (a `prefkit serve`
+        /// in blind mode also hands out the batches).
+        #[arg(long)]
+        endpoint: String,
+        /// Seed of the crowd (and of the local session); default the crowd's, else the task's.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Annotators simulated at once.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
     /// Print the signatures of annotator ids for signed links (`serve --annotator-secret`).
     Sign {
         /// The collector's --annotator-secret (or PREFKIT_ANNOTATOR_SECRET).
@@ -278,6 +307,21 @@ pub fn main() -> ExitCode {
         ),
         Command::Serve(args) => serve::serve(args),
         Command::Sign { secret, ids } => serve::sign(&secret, &ids),
+        Command::Simulate {
+            task,
+            crowd,
+            annotators,
+            endpoint,
+            seed,
+            concurrency,
+        } => simulate::run(&simulate::Options {
+            task: &task,
+            crowd: crowd.as_deref(),
+            annotators,
+            endpoint: &endpoint,
+            seed,
+            concurrency,
+        }),
         Command::Report {
             file,
             gold,

@@ -276,8 +276,7 @@ mod tests {
         assert_eq!(c.annotators[1].accuracy, 0.4);
         let e = CrowdSpec::from_json(r#"{"annotators": [{}, {"accuracy": 1.5}]}"#).unwrap_err();
         assert!(e.to_string().contains("annotators[1].accuracy"), "{e}");
-        let e = CrowdSpec::from_json(r#"{"annotators": [{"seconds": {"mean": -1}}]}"#)
-            .unwrap_err();
+        let e = CrowdSpec::from_json(r#"{"annotators": [{"seconds": {"mean": -1}}]}"#).unwrap_err();
         assert!(e.to_string().contains("annotators[0].seconds.mean"), "{e}");
         assert!(CrowdSpec::from_json(r#"{"annotators": []}"#).is_err());
     }
@@ -305,7 +304,13 @@ mod tests {
         let mut w = c.workers().remove(0);
         for i in 0..20 {
             let act = w.act(&format!("e{i}"), i % 2 == 0, None);
-            assert!(matches!(act, Act::Answer { choice: Label::ABetter, .. }));
+            assert!(matches!(
+                act,
+                Act::Answer {
+                    choice: Label::ABetter,
+                    ..
+                }
+            ));
         }
     }
 
