@@ -7,11 +7,11 @@ use crate::fields::{shown, Fields};
 use crate::map::FastMap;
 use rand::Rng;
 use rand_pcg::Pcg32;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// One pair as the page shows it. Gold and regular items look alike.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchItem {
     /// Item id.
     pub id: String,
@@ -27,31 +27,26 @@ pub struct BatchItem {
 }
 
 /// A batch for one annotator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Batch {
     /// Who it is for.
     pub annotator: String,
     /// `"<annotator>-<n>"` for the annotator's n-th batch; `None` for an
     /// empty batch.
-    #[serde(default)]
     pub batch_id: Option<String>,
     /// The pairs, gold at random positions.
     pub items: Vec<BatchItem>,
     /// The annotator is flagged for low gold accuracy and gets no more items.
-    #[serde(default)]
     pub flagged: bool,
     /// Fewer regular items were free for this annotator than a full batch
     /// holds: this batch is short (or empty). Items may still come back
     /// when other annotators' leases run out or they skip.
-    #[serde(default)]
     pub exhausted: bool,
     /// The annotator already held this batch: these are its unanswered
     /// items, in the order and A/B sides first given.
-    #[serde(default)]
     pub resumed: bool,
     /// When the batch's leases run out (the `now` scale of the session);
     /// `None` for an empty batch.
-    #[serde(default)]
     pub lease_until: Option<f64>,
 }
 

@@ -4,12 +4,12 @@ use crate::error::{Error, Result};
 use crate::fields::{shown, Fields};
 use crate::label::Label;
 use crate::map::LiteMap;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// One answer as the page sends it: `choice` and `dimensions` are as the
 /// annotator saw the pair (left = "A").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubmitRequest {
     /// Unique id of the answer (a UUID from the page); resubmitting the
     /// same id returns the same verdict.
@@ -20,7 +20,6 @@ pub struct SubmitRequest {
     pub annotator: String,
     /// The overall label as shown. When absent it is derived from
     /// `dimensions` with the rubric weights ([`super::Rubric::overall`]).
-    #[serde(default)]
     pub choice: Option<Label>,
     /// Seconds spent on the item.
     pub time_seconds: f64,
@@ -28,17 +27,13 @@ pub struct SubmitRequest {
     #[serde(default, serialize_with = "crate::map::as_object")]
     pub dimensions: LiteMap<String, Label>,
     /// Unix time in seconds.
-    #[serde(default)]
     pub timestamp: Option<f64>,
     /// Version of the page.
-    #[serde(default)]
     pub client_version: Option<String>,
     /// The task, if the page says; must be this session's task.
-    #[serde(default)]
     pub task_id: Option<String>,
     /// The order the page believes it showed; if given it must be the
     /// session's, so a page out of step is caught rather than mis-flipped.
-    #[serde(default)]
     pub swapped: Option<bool>,
 }
 
