@@ -25,8 +25,8 @@ pub(crate) fn shown(value: &Value) -> String {
 }
 
 /// A number for a message: whole numbers as integers (`5`), others as
-/// JSON writes them (`0.5`, `1e-10`). Core's `Display` for floats would add
-/// its own formatting code to the wasm module for nothing but messages.
+/// JSON writes them (`0.5`, `1e-10`), so messages show numbers as the
+/// input did.
 pub(crate) fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         return (x as i64).to_string();

@@ -1,7 +1,6 @@
 //! The small sorted maps of the report and the session: `litemap`'s flat
 //! sorted vector. It iterates in key order like `BTreeMap` (so the JSON
-//! comes out the same) with a fraction of the code in the wasm module,
-//! and these maps hold a handful of entries each.
+//! comes out the same); these maps hold a handful of entries each.
 
 pub use litemap::LiteMap;
 use serde::{Serialize, Serializer};

@@ -1,9 +1,6 @@
-//! One sort for the whole crate.
-//!
-//! Every `sort_by` on a new element or closure type is its own copy of the
-//! standard library's sorting code, a few kilobytes each in the wasm
-//! module. Places that only need an order sort `u32` indices here through
-//! one comparator type instead, and then read their elements in that order.
+//! One sort for the whole crate: places that need an order sort `u32`
+//! indices here through one comparator type, and then read their elements
+//! in that order.
 
 use std::cmp::Ordering;
 

@@ -60,8 +60,7 @@ fn contains_word(haystack: &str, phrase: &str) -> bool {
 
 /// The distinct [`HEDGES`] present in `text`.
 pub fn hedges_in(text: &str) -> Vec<&'static str> {
-    // The phrases are ASCII: ASCII lower-casing keeps byte offsets and
-    // spares the wasm module the Unicode case tables.
+    // The phrases are ASCII: ASCII lower-casing keeps byte offsets.
     let lower = text.to_ascii_lowercase();
     HEDGES
         .iter()

@@ -315,11 +315,9 @@ pub(crate) fn build(
     } else {
         match dawid_skene::fit_votes(&config.aggregation.dawid_skene, &votes) {
             Ok(fit) => {
-                // Inserts rather than `collect` (which sorts: one more copy
-                // of the sorting code per map type in the wasm module), in
-                // name order so that each insert appends: in input order a
-                // sorted vector map moves half its entries per insert,
-                // quadratic in the annotators (50,000: 0.5 s of memmove).
+                // Inserted in name order so that each insert appends: in
+                // input order a sorted vector map moves half its entries per
+                // insert, quadratic in the annotators (50,000: 0.5 s).
                 let in_name_order = crate::order::sorted_indices(annotators.len(), &|x, y| {
                     annotators[x as usize].id.cmp(&annotators[y as usize].id)
                 });

@@ -57,8 +57,8 @@
 //! ```
 //!
 //! Randomness: one `Pcg32` (PCG-XSH-RR 64/32 from `rand_pcg`: a small,
-//! fast generator; shuffling batches needs no cryptographic stream, and
-//! the annotator's wasm module stays smaller) seeded with the seed given to
+//! fast generator; shuffling batches needs no cryptographic stream) seeded
+//! with the seed given to
 //! [`Session::new`], else the task's `config.seed`, else 8 bytes from the
 //! system (`getrandom`). Every draw uses 32-bit ranges and every structure
 //! on the assembly path is a vector, so a seed gives the same batches

@@ -52,8 +52,6 @@ impl Default for Rubric {
                 "Which response says what is needed without padding?",
             ),
         ];
-        // Inserts rather than `collect`: `from_iter` sorts, and each sort is
-        // its own copy of the sorting code in the wasm module.
         let mut map = LiteMap::new();
         for (n, w, d) in dims {
             let dimension = Dimension {

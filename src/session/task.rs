@@ -20,7 +20,7 @@ use super::rubric::Rubric;
 use crate::error::{Error, Result};
 use crate::fields::{num, shown, Fields};
 use crate::label::Label;
-use crate::map::FastMap;
+use crate::map::FastSet;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -213,9 +213,8 @@ impl Task {
             Some(v) => Rubric::from_value(v)?,
             None => Rubric::default(),
         };
-        // The ids seen so far, in the session's item index type (one copy
-        // of the map code in the wasm module; the values are unused).
-        let mut ids = FastMap::default();
+        // The ids seen so far: examples and gold share one id space.
+        let mut ids = FastSet::default();
         let examples = list(&f, "examples", true, |v, path| {
             let e = Fields::new(v, path)?;
             e.only(&["id", "prompt", "response_a", "response_b", "metadata"])?;
@@ -283,9 +282,9 @@ impl Task {
     }
 }
 
-fn unique_id(f: &Fields<'_>, ids: &mut FastMap<String, u32>) -> Result<String> {
+fn unique_id(f: &Fields<'_>, ids: &mut FastSet<String>) -> Result<String> {
     let id = f.required_str("id")?;
-    if ids.insert(id.clone(), 0).is_some() {
+    if !ids.insert(id.clone()) {
         return Err(Error::invalid(
             f.path_of("id"),
             format!("duplicate item id \"{id}\" (ids must be unique across examples and gold)"),
