@@ -19,16 +19,25 @@ build() {
   local name=$1 profile=$2
   shift 2
   cargo build --lib --target wasm32-unknown-unknown --profile "$profile" --quiet "$@"
-  wasm-bindgen --target web --out-dir www/pkg --out-name "$name" \
-    "target/wasm32-unknown-unknown/$profile/prefkit.wasm"
-  local wasm=www/pkg/${name}_bg.wasm
-  # wasm-opt -Oz cuts about a third and drops the name section. The module
-  # defines its own memory (fresh, so zero-filled) and Rust leaves its first
-  # kilobyte unused: the two flags let wasm-opt rely on both.
-  if [[ -x $opt ]]; then
-    "$opt" -Oz --converge --strip-producers --strip-target-features \
-      --low-memory-unused --zero-filled-memory "$wasm" -o "$wasm.opt"
-    mv "$wasm.opt" "$wasm"
+  local input=target/wasm32-unknown-unknown/$profile/prefkit.wasm
+  local wasm=www/pkg/${name}_bg.wasm stamp=www/pkg/.${name}.stamp
+  # wasm-bindgen and wasm-opt take a minute or two on a busy 2-core machine:
+  # skip them when cargo left the module alone (a fresh build does not touch
+  # it) and the last run used this script and the same wasm-opt.
+  local how
+  how="$(wasm-bindgen --version); $([[ -x $opt ]] && "$opt" --version || echo no wasm-opt)"
+  if [[ ! -f $wasm || ! -f $stamp || $input -nt $wasm || scripts/build-wasm.sh -nt $wasm || "$(cat "$stamp")" != "$how" ]]; then
+    rm -f "$stamp"
+    wasm-bindgen --target web --out-dir www/pkg --out-name "$name" "$input"
+    # wasm-opt -Oz cuts about a third and drops the name section. The module
+    # defines its own memory (fresh, so zero-filled) and Rust leaves its first
+    # kilobyte unused: the two flags let wasm-opt rely on both.
+    if [[ -x $opt ]]; then
+      "$opt" -Oz --converge --strip-producers --strip-target-features \
+        --low-memory-unused --zero-filled-memory "$wasm" -o "$wasm.opt"
+      mv "$wasm.opt" "$wasm"
+    fi
+    printf '%s\n' "$how" >"$stamp"
   fi
   local raw gz
   raw=$(stat -c %s "$wasm")
