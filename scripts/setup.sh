@@ -12,6 +12,25 @@ with_test=0
 
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
+# long WHAT COMMAND...: runs a step that takes minutes, saying every 30 s
+# how long it has been running, and at the end how long it took.
+long() {
+  local what=$1 start rc=0 ticker
+  shift
+  start=$(date +%s)
+  (while sleep 30 && kill -0 $$ 2>/dev/null; do
+    t=$(($(date +%s) - start))
+    printf '   ... still %s: %d min %02d s\n' "$what" $((t / 60)) $((t % 60))
+  done) &
+  ticker=$!
+  "$@" || rc=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  local t=$(($(date +%s) - start))
+  printf '   %s: done in %d min %02d s\n' "$what" $((t / 60)) $((t % 60))
+  return "$rc"
+}
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
@@ -21,8 +40,10 @@ fi
 want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [[ "$have" != "$want" ]]; then
-  say "installing wasm-bindgen-cli $want (about 2 minutes)"
-  cargo install wasm-bindgen-cli --version "$want"
+  # No registry serves this CLI prebuilt for this machine, so it compiles:
+  # the longest step of a first run (see the README for the measured time).
+  say "installing wasm-bindgen-cli $want (compiles for about 6 minutes on 2 cores)"
+  long "compiling wasm-bindgen-cli" cargo install wasm-bindgen-cli --version "$want"
 fi
 
 # wasm-opt (binaryen) shrinks the module; Debian's binaryen is too old for
@@ -37,14 +58,14 @@ if [[ $with_test == 1 ]]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing chromium and chromium-driver"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver >/dev/null
+    long "installing chromium" sh -c 'apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null'
   fi
-  if [[ -f tests/browser/package.json ]]; then
-    if [[ ! -d tests/browser/node_modules/playwright-core ]] ||
-       [[ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]]; then
-      say "installing the browser test packages"
-      (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+  # The npm packages of the page tests and of the package and site tests.
+  for dir in tests/browser tests/package; do
+    if [[ ! -f $dir/node_modules/.package-lock.json ]] ||
+       [[ $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+      say "installing the npm packages of $dir"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     fi
-  fi
+  done
 fi

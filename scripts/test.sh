@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, native tests, the wasm module's tests
-# in headless Chromium, and the pages' browser tests against a real local
-# collector. Installs what is missing first. Safe to rerun.
+# in headless Chromium, the pages' browser tests against a real local
+# collector, then the npm package and the static site. Installs what is
+# missing first. Safe to rerun.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -38,4 +39,15 @@ if [[ -f tests/browser/package.json ]]; then
     echo "browser tests were skipped (see the # SKIP lines above)" >&2
     exit 1
   fi
+fi
+
+say "package and static site tests"
+# npm pack of this checkout installed into a temporary folder and used
+# unbundled, under Vite, webpack and Node; dist/ from scripts/build-site.sh
+# under a plain static server. No test here may skip.
+log=target/package-tests.log
+(cd tests/package && node --test --test-concurrency=1) | tee "$log"
+if grep -q '# SKIP' "$log"; then
+  echo "package tests were skipped (see the # SKIP lines above)" >&2
+  exit 1
 fi
