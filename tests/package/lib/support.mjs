@@ -77,17 +77,14 @@ export async function open(browser, url) {
 
 /** Waits until the <prefkit-annotator> on the page shows an item, and returns its prompt text. */
 export async function shownPrompt(page) {
-  try {
-    await page.waitForSelector('prefkit-annotator[state="item"]', { timeout: 20_000 });
-  } catch {
-    const seen = await page.evaluate(() => {
-      const el = document.querySelector('prefkit-annotator');
-      return el ? `state ${el.getAttribute('state')}: ${el.shadowRoot?.textContent.replace(/\s+/g, ' ').trim().slice(0, 400)}` : 'no element';
-    });
-    throw new Error(`the element shows no item (${seen})`);
-  }
-  const text = await page.evaluate(() => document.querySelector('prefkit-annotator').shadowRoot.getElementById('prompt').textContent);
-  return text.trim();
+  await page.waitForSelector('prefkit-annotator:is([state="item"], [state="error"])', { timeout: 20_000 });
+  const shown = await page.evaluate(() => {
+    const el = document.querySelector('prefkit-annotator');
+    const text = (id) => el.shadowRoot.getElementById(id)?.textContent.trim();
+    return { state: el.getAttribute('state'), prompt: text('prompt'), message: `${text('message-text')} ${text('message-hint') || ''}` };
+  });
+  if (shown.state !== 'item') throw new Error(`the element shows an error, not an item: ${shown.message}`);
+  return shown.prompt;
 }
 
 // Two annotators on four items. Fleiss' kappa by hand (Fleiss 1971):
