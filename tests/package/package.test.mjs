@@ -2,7 +2,8 @@
 // installed from the tarball into a temporary folder, then used four ways:
 // (a) unbundled from node_modules with an import map, (b) bundled by Vite,
 // (c) bundled by webpack 5, each served by a plain static server and driven
-// in Chromium; and (d) under Node, where `report()` runs after `initSync`.
+// in Chromium; (d) under Node, where `report()` runs after `initSync`; and
+// by TypeScript, which must find the declarations of every entry.
 //
 // The tarball is packed with --ignore-scripts: scripts/test.sh has just
 // built www/pkg/ (with the size check) and `prepack` would build it again.
@@ -190,4 +191,29 @@ test('under Node, report() runs from the installed package after initSync with t
   const out = JSON.parse(run(process.execPath, ['node-report.mjs'], app));
   assert.ok(Math.abs(out.kappa - TINY_FLEISS_KAPPA) < 1e-12, `Fleiss' kappa ${out.kappa}, expected 11/19`);
   assert.equal(out.labKappa, out.kappa);
+});
+
+test('TypeScript finds the declarations of prefkit, prefkit/lab and prefkit/annotator through exports', () => {
+  const dir = path.join(app, 'ts');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'esnext.disposable', 'dom'], strict: true, noEmit: true, types: [] },
+    files: ['consumer.ts'],
+  }));
+  fs.writeFileSync(path.join(dir, 'consumer.ts'), `
+import init, { report, initSync } from 'prefkit';
+import { Collection } from 'prefkit/lab';
+import type { PrefkitAnnotator, PrefkitDoneDetail } from 'prefkit/annotator';
+import 'prefkit/annotator';
+
+export async function use(bytes: Uint8Array): Promise<number | null> {
+  initSync({ module: bytes });
+  await init();
+  const el: PrefkitAnnotator = document.createElement('prefkit-annotator');
+  el.addEventListener('prefkit:done', (e) => { const d: PrefkitDoneDetail = e.detail; console.log(d.count, el.state); });
+  console.log(typeof Collection);
+  return report('').agreement.fleiss_kappa;
+}
+`);
+  run(process.execPath, [path.join(HERE, 'node_modules/typescript/bin/tsc'), '-p', dir], dir);
 });
