@@ -502,7 +502,7 @@ export class PrefkitAnnotator extends HTMLElement {
 
     const left = v.leaseUntil === null ? Infinity : v.leaseUntil - v.now;
     $('lease').hidden = !(item || v.phase === 'feedback') || !(left < LEASE_WARNING);
-    $('lease').textContent = `${clock(left)} left on this batch`;
+    $('lease').textContent = Number.isFinite(left) ? `${clock(left)} left on this batch` : '';
 
     $('item').hidden = !item;
     if (item && was.item !== item.id) {

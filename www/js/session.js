@@ -13,9 +13,11 @@ let corePromise = null;
 export function loadCore() {
   if (!corePromise) {
     corePromise = (async () => {
+      // A literal specifier, so bundlers (Vite, webpack) see the module and
+      // ship its wasm beside it; the URL is only for the message.
       const url = new URL('../pkg/prefkit.js', import.meta.url).href;
       try {
-        const mod = await import(url);
+        const mod = await import('../pkg/prefkit.js');
         await mod.default();
         return mod;
       } catch (e) {
