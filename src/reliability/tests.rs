@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::annotation::{Annotation, Gold};
+use crate::json::FromJson;
 use crate::label::Label::{self, *};
 use proptest::prelude::*;
 

@@ -9,10 +9,7 @@ use super::writer::{Incoming, Job, Outcome};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use prefkit::Annotation;
-
-/// Longest accepted annotation id, in bytes.
-const MAX_ID_LEN: usize = 256;
+use prefkit::{Annotation, FromJson};
 
 /// The handler.
 pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
@@ -46,7 +43,7 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
         other => {
             return Err(ApiError::bad_request(format!(
                 "expected an annotation object or an array of them, got {}",
-                prefkit::annotation::kind(&other)
+                prefkit::json::kind(&other)
             )))
         }
     };
@@ -103,14 +100,8 @@ fn incoming(a: Annotation, registry: &Registry) -> Result<Incoming, ApiError> {
                 "missing required field \"id\" (a unique id makes retries safe)",
             ))
         }
-        Some(id) if id.trim().is_empty() => {
-            return Err(ApiError::invalid("field \"id\": must not be empty"))
-        }
-        Some(id) if id.len() > MAX_ID_LEN => {
-            return Err(ApiError::invalid(format!(
-                "field \"id\": longer than {MAX_ID_LEN} bytes"
-            )))
-        }
+        // Its form (not blank, at most 256 bytes, ...) was checked with the
+        // rest of the annotation.
         Some(id) => id.clone(),
     };
     let mut a = a;

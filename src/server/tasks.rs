@@ -4,7 +4,7 @@
 
 use super::store::StoredTask;
 use prefkit::session::{Session, Task, Verdict};
-use prefkit::{Annotation, Error, Gold};
+use prefkit::{Annotation, Error, FromJson, Gold};
 
 /// Whether gold answers leave the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

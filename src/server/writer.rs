@@ -8,7 +8,7 @@ use super::error::ApiError;
 pub use super::jobs::{live_data, Incoming, Job, Live, Outcome, Reply};
 use super::store::{Event, Store, StoreError, Stored, StoredTask};
 use super::tasks::{self, Registry, TaskSession};
-use prefkit::Annotation;
+use prefkit::{Annotation, FromJson};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
