@@ -98,6 +98,18 @@ fn the_hand_made_fixture_gives_the_hand_computed_figures() {
 }
 
 #[test]
+fn an_average_time_that_is_not_finite_is_undefined_with_a_reason() {
+    // The reader refuses such a time; a dataset built by hand can hold one.
+    let d = Dataset::from_annotations(&[ann("x", "w", ABetter, false, Some(1.7e308))], &[]);
+    let s = compute(&d, &ReliabilityConfig::default());
+    assert_eq!(s[0].avg_time_seconds, None);
+    assert!(s[0]
+        .reasons
+        .iter()
+        .any(|r| r.starts_with("avg_time_seconds: a time_seconds is not a finite")));
+}
+
+#[test]
 fn position_bias_and_straight_lining_look_at_labels_as_shown() {
     let d = Dataset::from_annotations(&fixture(), &gold());
     let s = compute(&d, &ReliabilityConfig::default());
