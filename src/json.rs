@@ -33,20 +33,12 @@ pub trait FromJson: Sized {
     }
 }
 
-/// A serde_json error as the core's [`Error`]: a key given twice names its
-/// field; anything else is "not valid JSON" with its column (and line, when
-/// the text has several).
+/// A serde_json error as the core's [`Error`]: "not valid JSON" with its
+/// column (and line, when the text has several).
 pub(crate) fn error(e: &serde_json::Error, what: &str) -> Error {
     let full = e.to_string();
     let position = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&position).unwrap_or(&full);
-    // serde's derived readers say "duplicate field `label`".
-    if let Some(field) = message
-        .strip_prefix("duplicate field `")
-        .and_then(|rest| rest.strip_suffix('`'))
-    {
-        return Error::invalid(field, "given twice; a field may appear only once");
-    }
+    let message = full.strip_suffix(position.as_str()).unwrap_or(&full);
     let at = match (e.line(), e.column()) {
         (0, _) => String::new(),
         (1, c) => format!(" at column {c}"),

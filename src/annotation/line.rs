@@ -10,15 +10,17 @@
 //!
 //! The limits below are part of the input format (README, "Data formats").
 
-use super::scalar::{Dimensions, Scalar};
+use super::scalar::Scalar;
 use super::Annotation;
 use crate::error::{Error, Result};
 use crate::fields::num;
 use crate::json::quoted;
 use crate::label::Label;
 use crate::map::LiteMap;
-use serde::Deserialize;
 use std::borrow::Cow;
+
+/// The message for a key given twice in one object.
+const TWICE: &str = "given twice; a field may appear only once";
 
 /// Longest `id`, `task_id`, `item`, `annotator`, `client_version` and
 /// dimension name, in bytes.
@@ -32,31 +34,55 @@ pub const MAX_TIME_SECONDS: f64 = 86_400.0;
 /// milliseconds is past it, so it is caught rather than read as year 57,000.)
 pub const MAX_TIMESTAMP: f64 = 253_402_300_799.0;
 
-/// One annotation as written, borrowing its strings from the input.
-#[derive(Debug, Default, Deserialize)]
+/// One annotation as written, borrowing its strings from the input
+/// (read by the visitor in `scalar.rs`).
+#[derive(Debug, Default)]
 pub struct Line<'a> {
-    #[serde(borrow, default)]
-    pub(crate) id: Scalar<'a>,
-    #[serde(borrow, default)]
+    id: Scalar<'a>,
     task_id: Scalar<'a>,
-    #[serde(borrow, default)]
     item: Scalar<'a>,
-    #[serde(borrow, default)]
     annotator: Scalar<'a>,
-    #[serde(borrow, default)]
     label: Scalar<'a>,
-    #[serde(borrow, default)]
     time_seconds: Scalar<'a>,
-    #[serde(borrow, default)]
     swapped: Scalar<'a>,
-    #[serde(borrow, default)]
-    dimensions: Dimensions<'a>,
-    #[serde(borrow, default)]
+    dimensions: Scalar<'a>,
     timestamp: Scalar<'a>,
-    #[serde(borrow, default)]
     client_version: Scalar<'a>,
-    #[serde(borrow, default)]
     label_order: Scalar<'a>,
+    /// The first field given twice, if any.
+    pub(super) twice: Option<&'static str>,
+    /// What the line is when it is not an object ("an array").
+    pub(super) not_object: Option<&'static str>,
+}
+
+impl<'a> Line<'a> {
+    /// A line that holds `kind` instead of an object.
+    pub(super) fn not_an_object(kind: &'static str) -> Line<'a> {
+        Line {
+            not_object: Some(kind),
+            ..Line::default()
+        }
+    }
+
+    /// The field called `key`, with its bit (for keys given twice) and
+    /// name, or `None` for a key that is not an annotation's.
+    pub(super) fn field(&mut self, key: &str) -> Option<(u16, &'static str, &mut Scalar<'a>)> {
+        let (bit, name, slot) = match key {
+            "id" => (0, "id", &mut self.id),
+            "task_id" => (1, "task_id", &mut self.task_id),
+            "item" => (2, "item", &mut self.item),
+            "annotator" => (3, "annotator", &mut self.annotator),
+            "label" => (4, "label", &mut self.label),
+            "time_seconds" => (5, "time_seconds", &mut self.time_seconds),
+            "swapped" => (6, "swapped", &mut self.swapped),
+            "dimensions" => (7, "dimensions", &mut self.dimensions),
+            "timestamp" => (8, "timestamp", &mut self.timestamp),
+            "client_version" => (9, "client_version", &mut self.client_version),
+            "label_order" => (10, "label_order", &mut self.label_order),
+            _ => return None,
+        };
+        Some((1 << bit, name, slot))
+    }
 }
 
 /// A string field, if given.
@@ -222,6 +248,15 @@ impl<'a> Line<'a> {
     /// wrong; a swapped label (and its dimensions) is un-flipped unless the
     /// record says `"label_order": "canonical"`.
     pub(crate) fn check(self) -> Result<Checked<'a>> {
+        if let Some(kind) = self.not_object {
+            return Err(Error::NotJson {
+                message: format!("expected a JSON object, got {kind}"),
+                at: Default::default(),
+            });
+        }
+        if let Some(name) = self.twice {
+            return Err(Error::invalid(name, TWICE));
+        }
         let id = optional_id("id", self.id)?;
         let task_id = optional_id("task_id", self.task_id)?;
         let item = required_id("item", self.item)?;
@@ -261,20 +296,14 @@ impl<'a> Line<'a> {
         }
         let mut dimensions = LiteMap::new();
         match self.dimensions {
-            Dimensions::Absent => {}
-            Dimensions::Other(v) => {
-                return Err(Error::invalid(
-                    "dimensions",
-                    format!("expected an object of labels, got {}", v.shown()),
-                ))
-            }
-            Dimensions::Object(entries) if entries.len() > MAX_DIMENSIONS => {
+            Scalar::Absent => {}
+            Scalar::Object(entries) if entries.len() > MAX_DIMENSIONS => {
                 return Err(Error::invalid(
                     "dimensions",
                     format!("at most {MAX_DIMENSIONS} dimensions, got {}", entries.len()),
                 ))
             }
-            Dimensions::Object(entries) => {
+            Scalar::Object(entries) => {
                 for (name, v) in entries {
                     let name = optional_id("dimensions", name)?.unwrap_or_default();
                     let name = name.into_owned();
@@ -289,12 +318,15 @@ impl<'a> Line<'a> {
                         }
                     };
                     if dimensions.insert(name, l.unflip(flip)).is_some() {
-                        return Err(Error::invalid(
-                            path,
-                            "given twice; a field may appear only once",
-                        ));
+                        return Err(Error::invalid(path, TWICE));
                     }
                 }
+            }
+            other => {
+                return Err(Error::invalid(
+                    "dimensions",
+                    format!("expected an object of labels, got {}", other.shown()),
+                ))
             }
         }
         Ok(Checked {
