@@ -26,7 +26,7 @@ impl Interner {
         self.add(name)
     }
     /// Adds `name`, known to be new.
-    fn add(&mut self, name: &str) -> u32 {
+    pub(crate) fn add(&mut self, name: &str) -> u32 {
         let i = self.names.len() as u32;
         self.names.push(name.to_string());
         self.index.insert(name.to_string(), i);

@@ -1,8 +1,8 @@
 //! Field-by-field reading of JSON objects, so that every message names the
 //! full path of the field at fault (`config.batch_size`, `examples[3].id`).
 
-use crate::annotation::kind;
 use crate::error::{Error, Result};
+use crate::json::kind;
 use crate::label::Label;
 use crate::map::LiteMap;
 use serde_json::{Map, Value};
@@ -19,7 +19,7 @@ pub(crate) fn shown(value: &Value) -> String {
     match value {
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
-        Value::String(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
+        Value::String(s) => crate::json::quoted(s),
         other => kind(other).to_string(),
     }
 }

@@ -16,7 +16,7 @@ pub mod cost;
 pub mod dataset;
 pub mod error;
 mod fields;
-mod flat_line;
+pub mod json;
 pub mod judge;
 pub mod label;
 pub mod map;
@@ -31,6 +31,7 @@ pub mod summary;
 pub use annotation::{Annotation, Gold};
 pub use dataset::Dataset;
 pub use error::{Error, Result};
+pub use json::FromJson;
 pub use label::{Label, Side};
 
 /// The crate version, as reported by `prefkit --version` and `version()`.

@@ -2,6 +2,7 @@
 //! computed by independent Python packages (tests/reference/).
 
 use prefkit::agreement::{compute, live::LiveAgreement, AgreementConfig, AgreementReport};
+use prefkit::FromJson;
 use prefkit::{Annotation, Dataset, Label};
 use serde_json::Value;
 

@@ -157,9 +157,9 @@ fn items_without_votes_get_no_label() {
 fn agrees_with_crowd_kit(data: &str, gold: Option<&str>, reference: &str) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference/");
     let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).unwrap();
-    let mut d = Dataset::parse_jsonl(&read(data), false).unwrap();
+    let mut d = Dataset::parse_jsonl(read(data), false).unwrap();
     if let Some(g) = gold {
-        d.set_gold(&prefkit::annotation::parse_gold(&read(g)).unwrap());
+        d.set_gold(&prefkit::annotation::parse_gold(read(g)).unwrap());
     }
     let r: serde_json::Value = serde_json::from_str(&read(reference)).unwrap();
     let config = Config {

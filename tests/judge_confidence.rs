@@ -6,6 +6,7 @@ use prefkit::judge::confidence::{
 };
 use prefkit::judge::response::{assess, judge_result, ChatResponse, ConfidenceSource};
 use prefkit::judge::verdict::parse_verdict;
+use prefkit::FromJson;
 use prefkit::Label;
 use serde_json::Value;
 
@@ -168,5 +169,15 @@ fn a_response_without_choices_is_refused_with_the_field() {
         .to_string();
     assert!(e.contains("choices"), "{e}");
     let e = ChatResponse::from_json("<html>").unwrap_err().to_string();
-    assert!(e.contains("not a chat-completions response"), "{e}");
+    assert!(
+        e.starts_with("chat-completions response is not valid JSON: expected value at column 1"),
+        "{e}"
+    );
+    let e = ChatResponse::from_json(r#"{"choices": 3}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("not a valid chat-completions response: invalid type: integer `3`"),
+        "{e}"
+    );
 }

@@ -5,6 +5,7 @@
 
 use prefkit::report::{run, ReportConfig};
 use prefkit::Dataset;
+use prefkit::FromJson;
 use serde_json::Value;
 use std::path::Path;
 

@@ -3,6 +3,7 @@
 
 use prefkit::annotation::{Annotation, Gold};
 use prefkit::report::{self, LiveReport, Report, ReportConfig};
+use prefkit::FromJson;
 use prefkit::{Dataset, Label};
 use proptest::prelude::*;
 

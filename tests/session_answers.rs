@@ -4,6 +4,7 @@
 mod support;
 
 use prefkit::session::{Batch, Session, Status, SubmitRequest, Task, Verdict};
+use prefkit::FromJson;
 use prefkit::{Annotation, Label};
 use serde_json::json;
 use support::{request, right_answer, task, work, Kind};
@@ -247,7 +248,15 @@ fn submits_outside_an_open_batch_or_with_bad_values_are_refused() {
         bad(json!({"id": "a", "item": item, "annotator": "w", "choice": "A>", "time_seconds": -1}));
     assert_eq!(
         e,
-        "field \"time_seconds\": expected a finite number of seconds >= 0, got -1"
+        "field \"time_seconds\": expected a number of seconds from 0 to 86400 (a day), got -1"
+    );
+    // The rule of the annotation the answer becomes, in the same words.
+    let e = bad(
+        json!({"id": "a", "item": item, "annotator": "w", "choice": "A>", "time_seconds": 90000}),
+    );
+    assert_eq!(
+        e,
+        "field \"time_seconds\": expected a number of seconds from 0 to 86400 (a day), got 90000"
     );
     let e = bad(json!({"id": "a", "item": item, "annotator": "w", "choice": "A>"}));
     assert_eq!(e, "missing required field \"time_seconds\"");

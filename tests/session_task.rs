@@ -3,6 +3,7 @@
 mod support;
 
 use prefkit::session::{Session, Task};
+use prefkit::FromJson;
 use prefkit::Label;
 use serde_json::{json, Value};
 use support::{request, right_answer, task, task_json};

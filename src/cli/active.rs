@@ -50,7 +50,7 @@ pub fn leaderboard(
         (Some(r), None, None) => load::<LeaderboardRequest>(r)?,
         (None, Some(t), Some(a)) => {
             let task = super::batch::load_task(t)?;
-            let text = super::read(a)?;
+            let text = super::read_jsonl(a)?;
             let parsed = prefkit::annotation::parse_annotations_jsonl(&text, false)
                 .map_err(|e| format!("{}: {e}", a.display()))?;
             let (comparisons, left_out) = pairs::comparisons_from(&task.examples, &parsed.records);

@@ -2,6 +2,7 @@
 //! would get from a session over a task, one JSON object a line.
 
 use prefkit::session::{Session, Task};
+use prefkit::FromJson;
 use std::io::Write;
 use std::path::Path;
 

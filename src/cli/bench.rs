@@ -56,13 +56,13 @@ pub fn report(o: &ReportBench) -> Result<(), String> {
     }
     let mut rows: Vec<(String, f64)> = Vec::new();
     let t = Instant::now();
-    let text = super::read(&file)?;
+    let text = super::read_jsonl(&file)?;
     rows.push(("read the file".into(), secs(t)));
     let t = Instant::now();
     let mut d = Dataset::parse_jsonl(&text, false).map_err(|e| e.to_string())?;
     rows.push(("parse + check JSONL".into(), secs(t)));
     drop(text);
-    let gold = annotation::parse_gold(&super::read(&gold_file)?).map_err(|e| e.to_string())?;
+    let gold = annotation::parse_gold(super::read_jsonl(&gold_file)?).map_err(|e| e.to_string())?;
     d.set_gold(&gold);
     let config = ReportConfig::default();
     let t = Instant::now();

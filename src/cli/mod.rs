@@ -420,8 +420,14 @@ pub fn read(path: &std::path::Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Reads a whole JSONL file as bytes: its reader decodes each line on its
+/// own, so a line that is not UTF-8 is reported (or skipped) by number.
+pub fn read_jsonl(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 fn check(file: &std::path::Path, skip_invalid: bool) -> Result<(), String> {
-    let text = read(file)?;
+    let text = read_jsonl(file)?;
     let parsed = prefkit::annotation::parse_annotations_jsonl(&text, skip_invalid)
         .map_err(|e| format!("{}: {e}", file.display()))?;
     for s in &parsed.skipped {

@@ -14,7 +14,7 @@ pub fn run(task: &Path, file: &Path, seed: Option<u64>) -> Result<(), String> {
     // fixed default seed (0) only keeps the session itself reproducible.
     let seed = seed.or(task.config.seed).unwrap_or(0);
     let mut session = Session::new(task, Some(seed)).map_err(|e| e.to_string())?;
-    let text = super::read(file)?;
+    let text = super::read_jsonl(file)?;
     let parsed =
         parse_annotations_jsonl(&text, false).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -4,7 +4,7 @@
 
 use prefkit::annotation::parse_gold;
 use prefkit::report::{self, ReportConfig};
-use prefkit::Dataset;
+use prefkit::{Dataset, FromJson};
 use std::io::Write;
 use std::path::Path;
 
@@ -31,7 +31,7 @@ pub fn run(o: &Options) -> Result<(), String> {
             .check()
             .map_err(|e| format!("--min-reliability: {e}"))?;
     }
-    let text = super::read(o.file)?;
+    let text = super::read_jsonl(o.file)?;
     let mut data = Dataset::parse_jsonl(&text, o.skip_invalid)
         .map_err(|e| format!("{}: {e}", o.file.display()))?;
     drop(text);
@@ -40,7 +40,7 @@ pub fn run(o: &Options) -> Result<(), String> {
     }
     if let Some(path) = o.gold {
         let gold =
-            parse_gold(&super::read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+            parse_gold(super::read_jsonl(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
         data.set_gold(&gold);
     }
     let report = report::run(&data, &config);

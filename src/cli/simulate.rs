@@ -16,7 +16,7 @@
 
 use prefkit::session::{Session, Skip, SubmitRequest};
 use prefkit::simulate::{Act, CrowdSpec, Worker};
-use prefkit::Label;
+use prefkit::{FromJson, Label};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;

@@ -6,7 +6,7 @@
 //!
 //! 1. [`prompt::request_body`] builds the chat-completions request for one
 //!    item (and, for the swap check, for [`prompt::JudgeInput::swapped`]);
-//! 2. [`response::ChatResponse::from_json`] reads the endpoint's answer and
+//! 2. [`response::ChatResponse`]'s [`crate::FromJson::from_json`] reads the endpoint's answer and
 //!    [`response::assess`] turns it into a [`response::Judgment`]: the
 //!    [`verdict::Verdict`] and its confidence ([`confidence`]);
 //! 3. [`response::judge_result`] reconciles the two orders into one
@@ -18,6 +18,7 @@
 //!
 //! ```
 //! use prefkit::judge::{prompt, response, routing};
+//! use prefkit::FromJson;
 //! let input = prompt::JudgeInput { prompt: "2+2?".into(), response_a: "4".into(), response_b: "5".into() };
 //! let body = prompt::request_body("judge-model", &prompt::PromptConfig::default(), &input, false).unwrap();
 //! assert_eq!(body.messages.len(), 2);

@@ -45,13 +45,11 @@ pub struct ChoiceLogprobs {
     pub content: Option<Vec<TokenLogprob>>,
 }
 
-impl ChatResponse {
-    /// Parses a response body; the message says what is missing.
-    pub fn from_json(text: &str) -> Result<ChatResponse> {
-        let r: ChatResponse = serde_json::from_str(text).map_err(|e| Error::NotJson {
-            message: format!("not a chat-completions response: {e}"),
-            at: Default::default(),
-        })?;
+/// A response body; the message says what is missing.
+impl crate::json::FromJson for ChatResponse {
+    const WHAT: &'static str = "chat-completions response";
+    type Raw<'a> = ChatResponse;
+    fn from_raw(r: ChatResponse) -> Result<ChatResponse> {
         if r.choices.is_empty() {
             return Err(Error::invalid(
                 "choices",
@@ -60,7 +58,9 @@ impl ChatResponse {
         }
         Ok(r)
     }
+}
 
+impl ChatResponse {
     /// The first choice's text ("" when absent).
     pub fn content(&self) -> &str {
         self.choices

@@ -340,10 +340,19 @@ pub fn stats(
             config.min_labels_for_majority
         ));
     }
-    let avg_time_seconds = (t.timed > 0).then(|| t.time_sum / t.timed as f64);
-    if avg_time_seconds.is_none() {
-        reasons.push("avg_time_seconds: no annotation gives time_seconds".to_string());
-    }
+    // The reader keeps each time within a day, so the mean is finite; a
+    // dataset built by hand may not be, and is then undefined with a reason.
+    let avg_time_seconds = match (t.timed, t.time_sum / f64::from(t.timed)) {
+        (0, _) => {
+            reasons.push("avg_time_seconds: no annotation gives time_seconds".to_string());
+            None
+        }
+        (_, m) if !m.is_finite() => {
+            reasons.push("avg_time_seconds: a time_seconds is not a finite number".to_string());
+            None
+        }
+        (_, m) => Some(m),
+    };
     let threshold = config.speed_threshold_seconds;
     let speed_penalty = avg_time_seconds.map(|m| {
         if m >= threshold {

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::annotation::{Annotation, Gold};
+use crate::json::FromJson;
 use crate::label::Label::{self, *};
 use proptest::prelude::*;
 
@@ -94,6 +95,18 @@ fn the_hand_made_fixture_gives_the_hand_computed_figures() {
     // Flag: 6 gold answers, accuracy 0 < 0.6.
     assert!(!w1.flagged && w2.flagged && !w3.flagged);
     assert_eq!(w3.reasons.len(), 2, "{:?}", w3.reasons);
+}
+
+#[test]
+fn an_average_time_that_is_not_finite_is_undefined_with_a_reason() {
+    // The reader refuses such a time; a dataset built by hand can hold one.
+    let d = Dataset::from_annotations(&[ann("x", "w", ABetter, false, Some(1.7e308))], &[]);
+    let s = compute(&d, &ReliabilityConfig::default());
+    assert_eq!(s[0].avg_time_seconds, None);
+    assert!(s[0]
+        .reasons
+        .iter()
+        .any(|r| r.starts_with("avg_time_seconds: a time_seconds is not a finite")));
 }
 
 #[test]

@@ -28,6 +28,7 @@
 //!
 //! ```
 //! use prefkit::report::ReportConfig;
+//! use prefkit::FromJson;
 //! let config = ReportConfig::from_json(r#"{
 //!   "min_reliability": 0.5,
 //!   "agreement": {"min_shared": 20},
@@ -99,17 +100,17 @@ impl Default for ReportConfig {
     }
 }
 
-impl ReportConfig {
-    /// Reads a JSON config, refusing unknown fields and bad values with a
-    /// message that names them.
-    pub fn from_json(text: &str) -> Result<ReportConfig> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
-            message: format!("report config is not valid JSON: {e}"),
-            at: Default::default(),
-        })?;
-        ReportConfig::from_value(&value)
+/// A JSON config, refusing unknown fields and bad values with a message
+/// that names them.
+impl crate::json::FromJson for ReportConfig {
+    const WHAT: &'static str = "report config";
+    type Raw<'a> = serde_json::Value;
+    fn from_raw(raw: serde_json::Value) -> Result<ReportConfig> {
+        ReportConfig::from_value(&raw)
     }
+}
 
+impl ReportConfig {
     /// Reads a config from a JSON value, field by field: every part is
     /// optional, unknown keys are refused with their full path
     /// (`aggregation.dawid_skene.max_iter`), then [`Self::check`] runs.

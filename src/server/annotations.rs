@@ -12,11 +12,8 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use prefkit::session::Skip;
-use prefkit::Annotation;
+use prefkit::{Annotation, FromJson};
 use serde_json::value::RawValue;
-
-/// Longest accepted annotation id, in bytes.
-const MAX_ID_LEN: usize = 256;
 
 /// The handler.
 pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, ApiError> {
@@ -58,7 +55,7 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
         other => {
             return Err(ApiError::bad_request(format!(
                 "expected an annotation object or an array of them, got {}",
-                prefkit::annotation::kind(&other)
+                prefkit::json::kind(&other)
             )))
         }
     };
@@ -211,14 +208,8 @@ fn incoming(answer: Answer, canonical: bool, registry: &Registry) -> Result<Inco
                 "missing required field \"id\" (a unique id makes retries safe)",
             ))
         }
-        Some(id) if id.trim().is_empty() => {
-            return Err(ApiError::invalid("field \"id\": must not be empty"))
-        }
-        Some(id) if id.len() > MAX_ID_LEN => {
-            return Err(ApiError::invalid(format!(
-                "field \"id\": longer than {MAX_ID_LEN} bytes"
-            )))
-        }
+        // Its form (not blank, at most 256 bytes, ...) was checked with the
+        // rest of the annotation.
         Some(id) => id,
     };
     let mut answer = answer;

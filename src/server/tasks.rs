@@ -5,7 +5,7 @@
 use super::jobs::{Answer, Incoming};
 use super::store::StoredTask;
 use prefkit::session::{Overview, Session, Skip, SkipVerdict, Status, Task, Verdict};
-use prefkit::{Annotation, Error, Gold};
+use prefkit::{Annotation, Error, FromJson, Gold};
 
 /// Whether gold answers leave the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -50,16 +50,16 @@ pub struct Batch {
     pub lease_until: Option<f64>,
 }
 
-impl Batch {
-    /// Parses a batch from JSON text. See [`Batch::from_value`].
-    pub fn from_json(text: &str) -> Result<Batch> {
-        let v: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
-            message: format!("batch is not valid JSON: {e}"),
-            at: Default::default(),
-        })?;
-        Batch::from_value(&v)
+/// A batch from JSON text: see [`Batch::from_value`].
+impl crate::json::FromJson for Batch {
+    const WHAT: &'static str = "batch";
+    type Raw<'a> = Value;
+    fn from_raw(raw: Value) -> Result<Batch> {
+        Batch::from_value(&raw)
     }
+}
 
+impl Batch {
     /// Checks a batch (as [`Session::next_batch`] writes it) field by
     /// field, naming the first wrong field (`items[3].swapped`).
     pub fn from_value(v: &Value) -> Result<Batch> {

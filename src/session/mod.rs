@@ -41,6 +41,7 @@
 //!
 //! ```
 //! use prefkit::session::{Session, SubmitRequest, Task};
+//! use prefkit::FromJson;
 //! let task = Task::from_json(r#"{"examples": [
 //!     {"id": "e1", "prompt": "2+2?", "response_a": "4", "response_b": "5"}],
 //!     "config": {"batch_size": 10, "seed": 7}}"#).unwrap();

@@ -1,7 +1,8 @@
 //! The page's answer to one item, as it sends it.
 
+use crate::annotation::line::{check_time_seconds, check_timestamp};
 use crate::error::{Error, Result};
-use crate::fields::{shown, Fields};
+use crate::fields::Fields;
 use crate::label::Label;
 use crate::map::LiteMap;
 use serde::Serialize;
@@ -37,16 +38,16 @@ pub struct SubmitRequest {
     pub swapped: Option<bool>,
 }
 
-impl SubmitRequest {
-    /// Parses a request from JSON text. See [`SubmitRequest::from_value`].
-    pub fn from_json(text: &str) -> Result<SubmitRequest> {
-        let v: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
-            message: format!("request is not valid JSON: {e}"),
-            at: Default::default(),
-        })?;
-        SubmitRequest::from_value(&v)
+/// A request from JSON text: see [`SubmitRequest::from_value`].
+impl crate::json::FromJson for SubmitRequest {
+    const WHAT: &'static str = "request";
+    type Raw<'a> = Value;
+    fn from_raw(raw: Value) -> Result<SubmitRequest> {
+        SubmitRequest::from_value(&raw)
     }
+}
 
+impl SubmitRequest {
     /// Checks a request field by field, naming the first wrong field.
     pub fn from_value(v: &Value) -> Result<SubmitRequest> {
         let f = Fields::new(v, "")?;
@@ -62,24 +63,15 @@ impl SubmitRequest {
             "task_id",
             "swapped",
         ])?;
-        let time_seconds = match f.get("time_seconds") {
-            None => return Err(Error::missing("time_seconds")),
-            Some(v) => match v.as_f64() {
-                Some(t) if t.is_finite() && t >= 0.0 => t,
-                _ => {
-                    return Err(Error::invalid(
-                        "time_seconds",
-                        format!("expected a finite number of seconds >= 0, got {}", shown(v)),
-                    ))
-                }
-            },
-        };
-        let timestamp = match f.optional_number("timestamp")? {
-            Some(t) if !t.is_finite() => {
-                return Err(Error::invalid("timestamp", "must be finite"));
-            }
-            t => t,
-        };
+        // The rules of the annotation this request becomes.
+        let time_seconds = f
+            .optional_number("time_seconds")?
+            .ok_or_else(|| Error::missing("time_seconds"))?;
+        check_time_seconds(time_seconds)?;
+        let timestamp = f.optional_number("timestamp")?;
+        if let Some(t) = timestamp {
+            check_timestamp(t)?;
+        }
         Ok(SubmitRequest {
             id: f.required_str("id")?,
             item: f.required_str("item")?,

@@ -69,19 +69,19 @@ const KEYS: &[&str] = &[
     "client_version",
 ];
 
+/// A skip from JSON text: see [`Skip::from_value`].
+impl crate::json::FromJson for Skip {
+    const WHAT: &'static str = "skip";
+    type Raw<'a> = Value;
+    fn from_raw(raw: Value) -> Result<Skip> {
+        Skip::from_value(&raw)
+    }
+}
+
 impl Skip {
     /// Whether a JSON object is a skip record (has a `skip` key).
     pub fn is_skip(value: &Value) -> bool {
         value.get("skip").is_some()
-    }
-
-    /// Parses a skip from JSON text. See [`Skip::from_value`].
-    pub fn from_json(text: &str) -> Result<Skip> {
-        let v: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
-            message: format!("skip is not valid JSON: {e}"),
-            at: Default::default(),
-        })?;
-        Skip::from_value(&v)
     }
 
     /// Checks a skip record field by field, naming the first wrong field.

@@ -5,9 +5,9 @@
 use super::request::SubmitRequest;
 use super::verdict::{stored, GoldFeedback, Verdict};
 use super::{BatchState, Kind, Session, Slot};
+use crate::annotation::line::{check_id, check_time_seconds};
 use crate::annotation::Annotation;
 use crate::error::{Error, Result};
-use crate::fields::num;
 
 impl Session {
     /// Takes one answer from the page. Checks that the item is in an open
@@ -17,18 +17,9 @@ impl Session {
     /// and label) returns the first verdict with `duplicate: true` and
     /// changes nothing; a different label for an answered item is refused.
     pub fn submit(&mut self, req: SubmitRequest) -> Result<Verdict> {
-        if !req.time_seconds.is_finite() || req.time_seconds < 0.0 {
-            return Err(Error::invalid(
-                "time_seconds",
-                format!(
-                    "expected a finite number of seconds >= 0, got {}",
-                    num(req.time_seconds)
-                ),
-            ));
-        }
-        if req.id.trim().is_empty() {
-            return Err(Error::invalid("id", "must not be empty"));
-        }
+        // The rules of the annotation this answer becomes.
+        check_time_seconds(req.time_seconds)?;
+        check_id("id", &req.id)?;
         let mut req = req;
         self.own_task_id(&mut req.task_id)?;
         self.task.rubric.check_names(&req.dimensions)?;
@@ -90,12 +81,7 @@ impl Session {
     fn record_inner(&mut self, mut annotation: Annotation, assigning: bool) -> Result<Verdict> {
         self.own_task_id(&mut annotation.task_id)?;
         if let Some(t) = annotation.time_seconds {
-            if !t.is_finite() || t < 0.0 {
-                return Err(Error::invalid(
-                    "time_seconds",
-                    format!("expected a finite number of seconds >= 0, got {}", num(t)),
-                ));
-            }
+            check_time_seconds(t)?;
         }
         if assigning && self.index.contains_key(&annotation.item) {
             self.annotator_mut(&annotation.annotator)?;

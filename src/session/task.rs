@@ -186,17 +186,16 @@ const CONFIG_KEYS: &[&str] = &[
     "max_labels_per_item",
 ];
 
-impl Task {
-    /// Parses task JSON text. See [`Task::from_value`].
-    pub fn from_json(text: &str) -> Result<Task> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let value: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
-            message: format!("task is not valid JSON: {e}"),
-            at: Default::default(),
-        })?;
-        Task::from_value(&value)
+/// Task JSON text: see [`Task::from_value`].
+impl crate::json::FromJson for Task {
+    const WHAT: &'static str = "task";
+    type Raw<'a> = Value;
+    fn from_raw(raw: Value) -> Result<Task> {
+        Task::from_value(&raw)
     }
+}
 
+impl Task {
     /// Checks a task field by field, naming the first field that is wrong
     /// (`config.batch_size`, `examples[3].prompt`, `gold[0].label`).
     pub fn from_value(value: &Value) -> Result<Task> {

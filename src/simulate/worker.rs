@@ -29,6 +29,15 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
+/// A crowd from JSON text: see [`CrowdSpec::from_value`].
+impl crate::json::FromJson for CrowdSpec {
+    const WHAT: &'static str = "crowd";
+    type Raw<'a> = Value;
+    fn from_raw(raw: Value) -> Result<CrowdSpec> {
+        CrowdSpec::from_value(&raw)
+    }
+}
+
 /// One kind of annotator in a crowd.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
@@ -89,13 +98,8 @@ impl CrowdSpec {
 
     /// Reads the crowd format (see the module docs), naming a wrong field
     /// by its path (`annotators[2].accuracy`).
-    pub fn from_json(text: &str) -> Result<CrowdSpec> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let v: Value = serde_json::from_str(text).map_err(|e| Error::NotJson {
-            message: format!("crowd is not valid JSON: {e}"),
-            at: Default::default(),
-        })?;
-        let f = Fields::new(&v, "")?;
+    pub fn from_value(v: &Value) -> Result<CrowdSpec> {
+        let f = Fields::new(v, "")?;
         f.only(&["annotators", "seed"])?;
         let seed = match f.get("seed") {
             None => 0,
@@ -264,6 +268,7 @@ fn normal(rng: &mut ChaCha8Rng) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::FromJson;
 
     #[test]
     fn a_crowd_reads_with_defaults_and_names_a_wrong_field() {

@@ -20,6 +20,7 @@ pub use session::*;
 
 #[cfg(feature = "lab")]
 use crate::annotation::Annotation;
+use crate::json::FromJson;
 use crate::label::Label;
 #[cfg(feature = "lab")]
 use serde::de::DeserializeOwned;
@@ -234,22 +235,31 @@ pub fn parse_label(text: &str) -> Result<String, JsError> {
 #[cfg(feature = "lab")]
 #[wasm_bindgen(js_name = checkAnnotation)]
 pub fn check_annotation(annotation: JsValue) -> Result<JsValue, JsError> {
-    let json = json_of(annotation, "annotation")?;
-    let a = Annotation::from_value(&json).map_err(js_err)?;
-    to_js(&a)
+    to_js(&read::<Annotation>(annotation, "annotation")?)
 }
 
-/// A JS value as JSON: strings are parsed as JSON text, anything else is
-/// written out by `JSON.stringify` and parsed. (Reading JS values with a
-/// serde deserializer would put a second reader, and core's float
-/// formatting for its messages, into the annotator's module; one short
-/// JSON text per request costs microseconds.)
+/// A JS value as JSON text: strings as they are, anything else written out
+/// by `JSON.stringify`. (Reading JS values with a serde deserializer would
+/// put a second reader, and core's float formatting for its messages, into
+/// the annotator's module; one short JSON text per request costs
+/// microseconds.)
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsError> {
+    match value.as_string() {
+        Some(text) => Ok(text),
+        None => stringify(value, what),
+    }
+}
+
+/// `T` from a JS object or JSON text, read and checked by the core's
+/// [`FromJson::from_json`], so messages are those of the command line.
+pub(crate) fn read<T: FromJson>(value: JsValue, what: &str) -> Result<T, JsError> {
+    T::from_json(&json_text(&value, what)?).map_err(js_err)
+}
+
+/// A JS value as a `serde_json::Value`.
 pub(crate) fn json_of(value: JsValue, what: &str) -> Result<serde_json::Value, JsError> {
-    let text = match value.as_string() {
-        Some(text) => text,
-        None => stringify(&value, what)?,
-    };
-    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("{what} is not valid JSON: {e}")))
+    serde_json::from_str(&json_text(&value, what)?)
+        .map_err(|e| JsError::new(&format!("{what} is not valid JSON: {e}")))
 }
 
 /// `JSON.stringify(value)`, with an error that says why a value has no JSON

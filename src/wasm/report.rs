@@ -8,16 +8,16 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// JSONL text from a string, from UTF-8 bytes (a `Uint8Array` as read from
-/// a file: no round trip through a JS string), or from an array of objects
-/// (one line each, so "line N" is the N-th element).
-fn text_of(input: &JsValue, what: &str) -> Result<String, JsError> {
+/// JSONL from a string, from UTF-8 bytes (a `Uint8Array` as read from a
+/// file: no round trip through a JS string, and a line that is not UTF-8 is
+/// reported by number), or from an array of objects (one line each, so
+/// "line N" is the N-th element).
+fn text_of(input: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
     if let Some(s) = input.as_string() {
-        return Ok(s);
+        return Ok(s.into_bytes());
     }
     if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
-        return String::from_utf8(bytes.to_vec())
-            .map_err(|e| JsError::new(&format!("{what}: not UTF-8 text ({e})")));
+        return Ok(bytes.to_vec());
     }
     if !js_sys::Array::is_array(input) {
         return Err(JsError::new(&format!(
@@ -35,7 +35,7 @@ fn text_of(input: &JsValue, what: &str) -> Result<String, JsError> {
         text.push_str(&line);
         text.push('\n');
     }
-    Ok(text)
+    Ok(text.into_bytes())
 }
 
 /// Annotations with every check of `prefkit report`, and their gold
@@ -45,7 +45,7 @@ fn dataset_of(input: JsValue, gold: JsValue, skip_invalid: bool) -> Result<Datas
     let gold = gold_of(gold)?;
     let array = js_sys::Array::is_array(&input);
     let text = text_of(&input, "annotations")?;
-    let mut d = Dataset::parse_jsonl(&text, skip_invalid).map_err(|e| {
+    let mut d = Dataset::parse_jsonl(text, skip_invalid).map_err(|e| {
         let m = e.to_string();
         JsError::new(&match m.strip_prefix("line ") {
             Some(rest) if array => format!("annotation #{rest}"),
@@ -61,7 +61,7 @@ fn gold_of(gold: JsValue) -> Result<Vec<Gold>, JsError> {
         return Ok(Vec::new());
     }
     let text = text_of(&gold, "gold")?;
-    parse_gold(&text).map_err(|e| JsError::new(&format!("gold: {e}")))
+    parse_gold(text).map_err(|e| JsError::new(&format!("gold: {e}")))
 }
 
 /// The report settings, and whether bad lines are skipped (`skip_invalid`,
@@ -180,13 +180,13 @@ impl LiveAgreement {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Annotation")] annotation: JsValue,
     ) -> Result<(), JsError> {
-        let v = super::json_of(annotation, "annotation")?;
-        let a = Annotation::from_value(&v).map_err(js_err)?;
+        let a = super::read::<Annotation>(annotation, "annotation")?;
         self.0.add(&a).map_err(js_err)
     }
 
-    /// Adds every line of a JSONL text; returns how many were added. Stops
-    /// at the first bad line with its line number (earlier lines stay added).
+    /// Adds every line of a JSONL text (read as `prefkit report` reads a
+    /// file); returns how many were added. Stops at the first bad line with
+    /// its line number (earlier lines stay added).
     ///
     /// ```js
     /// live.addJsonl(await (await fetch("annotations.jsonl")).text());
@@ -195,15 +195,14 @@ impl LiveAgreement {
     #[wasm_bindgen(js_name = addJsonl)]
     pub fn add_jsonl(&mut self, text: &str) -> Result<u32, JsError> {
         let mut n = 0;
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let a = Annotation::from_json(line).map_err(|e| js_err(e.at_line(i + 1)))?;
-            self.0.add(&a).map_err(|e| js_err(e.at_line(i + 1)))?;
+        let read = crate::annotation::jsonl::read(text.as_bytes(), false, |_, a, _, _| {
             n += 1;
+            self.0.add(&crate::Annotation::from(a))
+        });
+        match read {
+            Ok(_) | Err(crate::Error::Empty { .. }) => Ok(n),
+            Err(e) => Err(js_err(e)),
         }
-        Ok(n)
     }
 
     /// Number of annotations added.

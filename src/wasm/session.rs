@@ -1,6 +1,6 @@
 //! The live annotation session.
 
-use super::{js_err, json_of, to_js};
+use super::{js_err, read, to_js};
 use crate::session::{Batch, Session as CoreSession, Skip, SubmitRequest, Task};
 use wasm_bindgen::prelude::*;
 
@@ -31,8 +31,7 @@ impl Session {
         #[wasm_bindgen(unchecked_param_type = "object | string")] task: JsValue,
         seed: Option<f64>,
     ) -> Result<Session, JsError> {
-        let v = json_of(task, "task")?;
-        let task = Task::from_value(&v).map_err(js_err)?;
+        let task = read::<Task>(task, "task")?;
         let seed = match seed {
             Some(s) if s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= 9007199254740991.0 => {
                 Some(s as u64)
@@ -96,8 +95,7 @@ impl Session {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Batch")] batch: JsValue,
     ) -> Result<(), JsError> {
-        let v = json_of(batch, "batch")?;
-        let b = Batch::from_value(&v).map_err(js_err)?;
+        let b = read::<Batch>(batch, "batch")?;
         self.0.adopt_batch(b).map_err(js_err)
     }
 
@@ -113,8 +111,7 @@ impl Session {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "SubmitRequest")] request: JsValue,
     ) -> Result<JsValue, JsError> {
-        let v = json_of(request, "submit")?;
-        let req = SubmitRequest::from_value(&v).map_err(js_err)?;
+        let req = read::<SubmitRequest>(request, "submit")?;
         to_js(&self.0.submit(req).map_err(js_err)?)
     }
 
@@ -131,8 +128,7 @@ impl Session {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Skip")] request: JsValue,
     ) -> Result<JsValue, JsError> {
-        let v = json_of(request, "skip")?;
-        let req = Skip::from_value(&v).map_err(js_err)?;
+        let req = read::<Skip>(request, "skip")?;
         to_js(&self.0.skip(req).map_err(js_err)?)
     }
 
@@ -147,8 +143,7 @@ impl Session {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Annotation")] annotation: JsValue,
     ) -> Result<JsValue, JsError> {
-        let v = json_of(annotation, "annotation")?;
-        let a = crate::annotation::Annotation::from_value(&v).map_err(js_err)?;
+        let a = read::<crate::annotation::Annotation>(annotation, "annotation")?;
         to_js(&self.0.record(a).map_err(js_err)?)
     }
 

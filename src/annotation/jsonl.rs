@@ -1,0 +1,307 @@
+//! The one JSONL reader of annotations, used by the command line, the
+//! collector and the wasm modules ([`crate::Dataset::parse_jsonl`],
+//! [`super::parse_annotations_jsonl`], `LiveAgreement.addJsonl`).
+//!
+//! The input is bytes: each line is decoded on its own, so a line that is
+//! not UTF-8 is refused (or skipped) with its number like any other bad
+//! line. Each line is parsed into a [`Line`] and checked on its own; then,
+//! in file order, the one duplicate guard refuses a second annotation with
+//! the same id, and the same annotator labelling the same item twice.
+//! Natively, for big inputs, a second thread parses lines ahead while this
+//! one checks, guards and keeps them; the order, the first error and
+//! `skip_invalid` work the same.
+
+use super::line::{Checked, Line};
+use super::Skipped;
+use crate::dataset::Interner;
+use crate::error::{Error, Location, Result};
+use crate::map::FastMap;
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+
+/// Inputs at least this long are parsed on two more threads (natively).
+#[cfg(not(target_arch = "wasm32"))]
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// Lines per chunk handed from a parsing thread to the checking one.
+#[cfg(not(target_arch = "wasm32"))]
+const CHUNK_LINES: usize = 2048;
+
+/// The non-blank lines of JSONL bytes (a leading byte order mark is
+/// ignored), with their 1-based numbers.
+fn raw_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut rest = Some(bytes);
+    let mut n = 0;
+    std::iter::from_fn(move || loop {
+        let text = rest?;
+        n += 1;
+        let line = match memchr::memchr(b'\n', text) {
+            Some(end) => {
+                rest = Some(&text[end + 1..]);
+                &text[..end]
+            }
+            None => {
+                rest = None;
+                text
+            }
+        };
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            return Some((n, line));
+        }
+    })
+}
+
+/// One line as text, or why it is not.
+fn decode(line: &[u8]) -> Result<&str> {
+    std::str::from_utf8(line).map_err(|e| Error::NotJson {
+        message: format!(
+            "not valid UTF-8 text (at byte {} of the line)",
+            e.valid_up_to() + 1
+        ),
+        at: Location::default(),
+    })
+}
+
+/// The non-blank lines of JSONL bytes: 1-based number and text, or why the
+/// line is not text.
+pub(crate) fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str>)> {
+    raw_lines(bytes).map(|(n, line)| (n, decode(line)))
+}
+
+/// One line parsed (not yet checked), with its 1-based number.
+type Parsed<'a> = (usize, Result<Line<'a>>);
+
+fn parse(n: usize, line: &[u8]) -> Parsed<'_> {
+    let parsed = decode(line)
+        .and_then(|text| serde_json::from_str(text).map_err(|e| crate::json::error(&e, "")));
+    (n, parsed)
+}
+
+/// What [`read`] leaves besides the annotations it handed on.
+pub(crate) struct Read {
+    /// Item names, interned in order of first appearance.
+    pub items: Interner,
+    /// Annotator names, likewise.
+    pub annotators: Interner,
+    /// Lines skipped with `skip_invalid` (empty otherwise).
+    pub skipped: Vec<Skipped>,
+}
+
+/// Reads JSONL annotations, handing each accepted one to `keep` in file
+/// order with its line and the interned ids of its item and annotator.
+/// `keep` may refuse it, like a bad line. On the first bad line this fails
+/// with an error that names the line (and the field), unless `skip_invalid`
+/// is set: then the line is recorded in [`Read::skipped`] and reading goes on.
+pub(crate) fn read<'a>(
+    bytes: &'a [u8],
+    skip_invalid: bool,
+    keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
+) -> Result<Read> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if bytes.len() >= PARALLEL_MIN_BYTES {
+        return read_parallel(bytes, skip_invalid, CHUNK_LINES, keep);
+    }
+    let parsed = raw_lines(bytes).map(|(n, line)| parse(n, line));
+    guard(bytes, parsed, skip_invalid, keep)
+}
+
+/// Two threads parse alternate chunks of `chunk` lines while this one
+/// checks and guards them in order. (Parsing is about two thirds of the
+/// work: with one parsing thread, the checking one would wait.) When this
+/// thread stops at an error, the channels close and the others stop too.
+#[cfg(not(target_arch = "wasm32"))]
+fn read_parallel<'a>(
+    bytes: &'a [u8],
+    skip_invalid: bool,
+    chunk: usize,
+    keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
+) -> Result<Read> {
+    use std::sync::mpsc::sync_channel;
+    std::thread::scope(|s| {
+        let mut receivers = Vec::new();
+        for parser in 0..2 {
+            let (tx, rx) = sync_channel::<Vec<Parsed>>(2);
+            receivers.push(rx);
+            s.spawn(move || {
+                let mut buf = Vec::with_capacity(chunk);
+                for (i, (n, line)) in raw_lines(bytes).enumerate() {
+                    if (i / chunk) % 2 != parser {
+                        continue;
+                    }
+                    buf.push(parse(n, line));
+                    if buf.len() == chunk {
+                        let full = std::mem::replace(&mut buf, Vec::with_capacity(chunk));
+                        if tx.send(full).is_err() {
+                            return;
+                        }
+                    }
+                }
+                let _ = tx.send(buf);
+            });
+        }
+        // Chunk k comes from parser k % 2; the first one missing is the end.
+        let chunks = (0..)
+            .map_while(|k: usize| receivers[k % 2].recv().ok())
+            .flatten();
+        guard(bytes, chunks, skip_invalid, keep)
+    })
+}
+
+/// Checks each parsed line, then the duplicate guard refuses a second
+/// annotation with the same id, and an annotator labelling the same item
+/// twice, naming the first line.
+fn guard<'a>(
+    bytes: &'a [u8],
+    lines: impl Iterator<Item = Parsed<'a>>,
+    skip_invalid: bool,
+    mut keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
+) -> Result<Read> {
+    // One line, one annotation at most: reserving up front saves the
+    // rehashing of the big maps.
+    let capacity = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut out = Read {
+        items: Interner::default(),
+        annotators: Interner::default(),
+        skipped: Vec::new(),
+    };
+    // Ids borrow from the input where they can; pairs are
+    // `item << 32 | annotator`.
+    let mut ids: FastMap<Cow<str>, u32> =
+        FastMap::with_capacity_and_hasher(capacity, Default::default());
+    let mut seen: FastMap<u64, u32> =
+        FastMap::with_capacity_and_hasher(capacity, Default::default());
+    let mut accepted = false;
+    for (n, parsed) in lines {
+        let result = parsed.and_then(|line| {
+            let a = line.check()?;
+            // The id is recorded only once the whole line is accepted.
+            let id = match a.id.clone() {
+                Some(id) => match ids.entry(id) {
+                    Entry::Occupied(first) => {
+                        return Err(Error::DuplicateId {
+                            id: first.key().to_string(),
+                            first_line: *first.get() as usize,
+                            at: Location {
+                                line: None,
+                                field: Some("id".into()),
+                            },
+                        })
+                    }
+                    Entry::Vacant(v) => Some(v),
+                },
+                None => None,
+            };
+            let it = out.items.get(&a.item);
+            let an = out.annotators.get(&a.annotator);
+            if let (Some(it), Some(an)) = (it, an) {
+                if let Some(&first) = seen.get(&pair(it, an)) {
+                    return Err(Error::DuplicateLabel {
+                        annotator: a.annotator.into_owned(),
+                        item: a.item.into_owned(),
+                        first_line: first as usize,
+                        at: Location::default(),
+                    });
+                }
+            }
+            let it = it.unwrap_or_else(|| out.items.add(&a.item));
+            let an = an.unwrap_or_else(|| out.annotators.add(&a.annotator));
+            keep(n, a, it, an)?;
+            seen.insert(pair(it, an), n as u32);
+            if let Some(v) = id {
+                v.insert(n as u32);
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => accepted = true,
+            Err(e) if skip_invalid => out.skipped.push(Skipped {
+                line: n,
+                error: e.at_line(n).to_string(),
+            }),
+            Err(e) => return Err(e.at_line(n)),
+        }
+    }
+    if !accepted && out.skipped.is_empty() {
+        return Err(Error::Empty {
+            what: "the annotation file".into(),
+            hint: "expected one JSON annotation per line".into(),
+        });
+    }
+    Ok(out)
+}
+
+/// The key of an (item, annotator) pair.
+fn pair(item: u32, annotator: u32) -> u64 {
+    (u64::from(item) << 32) | u64::from(annotator)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::Annotation;
+
+    /// Lines with blanks, a bad label, a line that is not UTF-8, a
+    /// duplicate id and a repeated (item, annotator) pair.
+    fn text() -> Vec<u8> {
+        let mut lines = Vec::new();
+        for i in 0..40 {
+            lines.push(format!(
+                "{{\"id\":\"a{}\",\"item\":\"ex-{}\",\"annotator\":\"w{}\",\"label\":\"A>\",\"time_seconds\":{}.5}}",
+                i % 37,
+                i / 3,
+                i % 5,
+                i
+            ).into_bytes());
+            if i % 7 == 0 {
+                lines.push(Vec::new());
+            }
+        }
+        lines[11] = b"{\"item\":\"ex-1\",\"annotator\":\"w9\",\"label\":\"A>>>\"}".to_vec();
+        lines[20] = b"{\"item\":\"ex-\xff\",\"annotator\":\"w9\",\"label\":\"A>\"}".to_vec();
+        lines.join(&b'\n')
+    }
+
+    fn summary(r: Result<Read>, kept: &[(usize, Annotation)]) -> String {
+        match r {
+            Ok(r) => format!(
+                "{kept:?} {:?} {:?} {:?}",
+                r.items.names(),
+                r.annotators.names(),
+                r.skipped
+            ),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn checking_on_a_second_thread_gives_the_same_annotations_and_errors() {
+        let text = text();
+        for skip_invalid in [false, true] {
+            let mut kept = Vec::new();
+            let parsed = raw_lines(&text).map(|(n, l)| parse(n, l));
+            let r = guard(&text, parsed, skip_invalid, |n, a, _, _| {
+                kept.push((n, Annotation::from(a)));
+                Ok(())
+            });
+            let one = summary(r, &kept);
+            for chunk in [1, 3, 64] {
+                let mut kept = Vec::new();
+                let r = read_parallel(&text, skip_invalid, chunk, |n, a, _, _| {
+                    kept.push((n, Annotation::from(a)));
+                    Ok(())
+                });
+                assert_eq!(
+                    one,
+                    summary(r, &kept),
+                    "chunk {chunk}, skip_invalid {skip_invalid}"
+                );
+            }
+        }
+        let e = read_parallel(&text, false, 2, |_, _, _, _| Ok(()))
+            .err()
+            .map(|e| e.to_string());
+        assert!(e.unwrap().starts_with("line 12, field \"label\""));
+    }
+}

@@ -1,0 +1,345 @@
+//! The one reader of an annotation: [`Line`], a borrowed serde form of one
+//! JSON object, and [`Line::check`], which turns it into an [`Annotation`].
+//!
+//! serde reads only the shape: each field into a [`Scalar`] (whatever JSON
+//! value it holds, strings borrowed from the input), so that a wrong type is
+//! reported by `check` with the field's name and the value it got rather
+//! than by serde. serde refuses a known field given twice (the message
+//! names it) and ignores unknown fields, as prefkit always has: a record
+//! may carry a client's own extra keys.
+//!
+//! The limits below are part of the input format (README, "Data formats").
+
+use super::scalar::Scalar;
+use super::Annotation;
+use crate::error::{Error, Result};
+use crate::fields::num;
+use crate::json::quoted;
+use crate::label::Label;
+use crate::map::LiteMap;
+use std::borrow::Cow;
+
+/// The message for a key given twice in one object.
+const TWICE: &str = "given twice; a field may appear only once";
+
+/// Longest `id`, `task_id`, `item`, `annotator`, `client_version` and
+/// dimension name, in bytes.
+pub const MAX_ID_BYTES: usize = 256;
+/// Most entries in `dimensions`.
+pub const MAX_DIMENSIONS: usize = 32;
+/// Longest `time_seconds`: a day. A longer time is a clock or unit error
+/// (milliseconds), and would outweigh every honest time in an average.
+pub const MAX_TIME_SECONDS: f64 = 86_400.0;
+/// Latest `timestamp`: 9999-12-31T23:59:59Z in Unix seconds. (A time in
+/// milliseconds is past it, so it is caught rather than read as year 57,000.)
+pub const MAX_TIMESTAMP: f64 = 253_402_300_799.0;
+
+/// One annotation as written, borrowing its strings from the input
+/// (read by the visitor in `scalar.rs`).
+#[derive(Debug, Default)]
+pub struct Line<'a> {
+    id: Scalar<'a>,
+    task_id: Scalar<'a>,
+    item: Scalar<'a>,
+    annotator: Scalar<'a>,
+    label: Scalar<'a>,
+    time_seconds: Scalar<'a>,
+    swapped: Scalar<'a>,
+    dimensions: Scalar<'a>,
+    timestamp: Scalar<'a>,
+    client_version: Scalar<'a>,
+    label_order: Scalar<'a>,
+    /// The first field given twice, if any.
+    pub(super) twice: Option<&'static str>,
+    /// What the line is when it is not an object ("an array").
+    pub(super) not_object: Option<&'static str>,
+}
+
+impl<'a> Line<'a> {
+    /// A line that holds `kind` instead of an object.
+    pub(super) fn not_an_object(kind: &'static str) -> Line<'a> {
+        Line {
+            not_object: Some(kind),
+            ..Line::default()
+        }
+    }
+
+    /// The field called `key`, with its bit (for keys given twice) and
+    /// name, or `None` for a key that is not an annotation's.
+    pub(super) fn field(&mut self, key: &str) -> Option<(u16, &'static str, &mut Scalar<'a>)> {
+        let (bit, name, slot) = match key {
+            "id" => (0, "id", &mut self.id),
+            "task_id" => (1, "task_id", &mut self.task_id),
+            "item" => (2, "item", &mut self.item),
+            "annotator" => (3, "annotator", &mut self.annotator),
+            "label" => (4, "label", &mut self.label),
+            "time_seconds" => (5, "time_seconds", &mut self.time_seconds),
+            "swapped" => (6, "swapped", &mut self.swapped),
+            "dimensions" => (7, "dimensions", &mut self.dimensions),
+            "timestamp" => (8, "timestamp", &mut self.timestamp),
+            "client_version" => (9, "client_version", &mut self.client_version),
+            "label_order" => (10, "label_order", &mut self.label_order),
+            _ => return None,
+        };
+        Some((1 << bit, name, slot))
+    }
+}
+
+/// A string field, if given.
+fn text<'a>(field: &str, v: Scalar<'a>) -> Result<Option<Cow<'a, str>>> {
+    match v {
+        Scalar::Absent => Ok(None),
+        Scalar::Str(s) => Ok(Some(s)),
+        other => Err(Error::invalid(
+            field,
+            format!("expected a string, got {}", other.shown()),
+        )),
+    }
+}
+
+/// A number field, if given.
+fn number(field: &str, v: Scalar<'_>) -> Result<Option<f64>> {
+    match v {
+        Scalar::Absent => Ok(None),
+        Scalar::Num(x) => Ok(Some(x)),
+        other => Err(Error::invalid(
+            field,
+            format!("expected a number, got {}", other.shown()),
+        )),
+    }
+}
+
+/// An id (or name) field, if given: see [`check_id`].
+fn optional_id<'a>(field: &str, v: Scalar<'a>) -> Result<Option<Cow<'a, str>>> {
+    let s = text(field, v)?;
+    if let Some(s) = &s {
+        check_id(field, s)?;
+    }
+    Ok(s)
+}
+
+/// A required id field.
+fn required_id<'a>(field: &str, v: Scalar<'a>) -> Result<Cow<'a, str>> {
+    optional_id(field, v)?.ok_or_else(|| Error::missing(field))
+}
+
+/// Characters that change no glyph but make two ids that look the same
+/// differ: zero-width spaces and joiners, bidirectional marks, embeddings
+/// and isolates, the word joiner and invisible operators, the byte order
+/// mark and the soft hyphen.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// The rule for every id and name of an annotation: not empty, at most
+/// [`MAX_ID_BYTES`] bytes, no control characters (NUL included), no
+/// leading or trailing whitespace, no invisible characters.
+pub fn check_id(field: &str, s: &str) -> Result<()> {
+    // Most ids are short printable ASCII: one pass over the bytes settles them.
+    let printable = |b: &u8| (b' '..=b'~').contains(b);
+    if s.len() <= MAX_ID_BYTES
+        && s.bytes().all(|b| printable(&b))
+        && s.as_bytes().first().is_some_and(|&b| b != b' ')
+        && s.as_bytes().last().is_some_and(|&b| b != b' ')
+    {
+        return Ok(());
+    }
+    let bad = |why: String| Err(Error::invalid(field, why));
+    if s.trim().is_empty() {
+        return bad("must not be empty".into());
+    }
+    if s.len() > MAX_ID_BYTES {
+        return bad(format!(
+            "longer than {MAX_ID_BYTES} bytes ({} bytes, starting {})",
+            s.len(),
+            quoted(s)
+        ));
+    }
+    if let Some(c) = s.chars().find(|&c| c.is_control() || is_invisible(c)) {
+        let what = if c.is_control() {
+            "a control character"
+        } else {
+            "an invisible character"
+        };
+        return bad(format!(
+            "contains {what} (U+{:04X}); ids must be plain visible text",
+            u32::from(c)
+        ));
+    }
+    if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+        return bad(format!(
+            "must not start or end with whitespace, got {}",
+            quoted(s)
+        ));
+    }
+    Ok(())
+}
+
+/// The rule for `time_seconds`: from 0 to [`MAX_TIME_SECONDS`].
+pub fn check_time_seconds(t: f64) -> Result<()> {
+    if (0.0..=MAX_TIME_SECONDS).contains(&t) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "time_seconds",
+        format!(
+            "expected a number of seconds from 0 to {} (a day), got {}",
+            num(MAX_TIME_SECONDS),
+            num(t)
+        ),
+    ))
+}
+
+/// The rule for `timestamp`: Unix seconds from 0 to [`MAX_TIMESTAMP`].
+pub fn check_timestamp(t: f64) -> Result<()> {
+    if (0.0..=MAX_TIMESTAMP).contains(&t) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "timestamp",
+        format!(
+            "expected Unix seconds from 0 to {} (the end of year 9999), got {}",
+            num(MAX_TIMESTAMP),
+            num(t)
+        ),
+    ))
+}
+
+/// One annotation checked, its strings still borrowed from the input:
+/// what [`Line::check`] gives, and [`Annotation`] is made from it. (The
+/// JSONL reader interns item and annotator names straight from here: a
+/// copy of each line's strings cost a quarter of the time of reading a
+/// million annotations.)
+#[derive(Debug)]
+pub(crate) struct Checked<'a> {
+    pub id: Option<Cow<'a, str>>,
+    pub task_id: Option<Cow<'a, str>>,
+    pub item: Cow<'a, str>,
+    pub annotator: Cow<'a, str>,
+    pub label: Label,
+    pub time_seconds: Option<f64>,
+    pub swapped: bool,
+    pub dimensions: LiteMap<String, Label>,
+    pub timestamp: Option<f64>,
+    pub client_version: Option<Cow<'a, str>>,
+}
+
+impl From<Checked<'_>> for Annotation {
+    fn from(c: Checked<'_>) -> Annotation {
+        Annotation {
+            id: c.id.map(Cow::into_owned),
+            task_id: c.task_id.map(Cow::into_owned),
+            item: c.item.into_owned(),
+            annotator: c.annotator.into_owned(),
+            label: c.label,
+            time_seconds: c.time_seconds,
+            swapped: c.swapped,
+            dimensions: c.dimensions,
+            timestamp: c.timestamp,
+            client_version: c.client_version.map(Cow::into_owned),
+        }
+    }
+}
+
+impl<'a> Line<'a> {
+    /// Every check of one annotation, naming the first field that is
+    /// wrong; a swapped label (and its dimensions) is un-flipped unless the
+    /// record says `"label_order": "canonical"`.
+    pub(crate) fn check(self) -> Result<Checked<'a>> {
+        if let Some(kind) = self.not_object {
+            return Err(Error::NotJson {
+                message: format!("expected a JSON object, got {kind}"),
+                at: Default::default(),
+            });
+        }
+        if let Some(name) = self.twice {
+            return Err(Error::invalid(name, TWICE));
+        }
+        let id = optional_id("id", self.id)?;
+        let task_id = optional_id("task_id", self.task_id)?;
+        let item = required_id("item", self.item)?;
+        let annotator = required_id("annotator", self.annotator)?;
+        let canonical = match text("label_order", self.label_order)?.as_deref() {
+            None | Some("shown") => false,
+            Some("canonical") => true,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "label_order",
+                    format!("expected \"shown\" or \"canonical\", got {}", quoted(other)),
+                ))
+            }
+        };
+        let swapped = match self.swapped {
+            Scalar::Absent => false,
+            Scalar::Bool(b) => b,
+            other => {
+                return Err(Error::invalid(
+                    "swapped",
+                    format!("expected true or false, got {}", other.shown()),
+                ))
+            }
+        };
+        let flip = swapped && !canonical;
+        let label = match text("label", self.label)? {
+            Some(l) => Label::parse(&l).map_err(|e| e.in_field("label"))?,
+            None => return Err(Error::missing("label")),
+        };
+        let time_seconds = number("time_seconds", self.time_seconds)?;
+        if let Some(t) = time_seconds {
+            check_time_seconds(t)?;
+        }
+        let timestamp = number("timestamp", self.timestamp)?;
+        if let Some(t) = timestamp {
+            check_timestamp(t)?;
+        }
+        let mut dimensions = LiteMap::new();
+        match self.dimensions {
+            Scalar::Absent => {}
+            Scalar::Object(entries) if entries.len() > MAX_DIMENSIONS => {
+                return Err(Error::invalid(
+                    "dimensions",
+                    format!("at most {MAX_DIMENSIONS} dimensions, got {}", entries.len()),
+                ))
+            }
+            Scalar::Object(entries) => {
+                for (name, v) in entries {
+                    let name = optional_id("dimensions", name)?.unwrap_or_default();
+                    let name = name.into_owned();
+                    let path = format!("dimensions.{name}");
+                    let l = match v {
+                        Scalar::Str(l) => Label::parse(&l).map_err(|e| e.in_field(&path))?,
+                        other => {
+                            return Err(Error::invalid(
+                                path,
+                                format!("expected a label string, got {}", other.shown()),
+                            ))
+                        }
+                    };
+                    if dimensions.insert(name, l.unflip(flip)).is_some() {
+                        return Err(Error::invalid(path, TWICE));
+                    }
+                }
+            }
+            other => {
+                return Err(Error::invalid(
+                    "dimensions",
+                    format!("expected an object of labels, got {}", other.shown()),
+                ))
+            }
+        }
+        Ok(Checked {
+            id,
+            task_id,
+            item,
+            annotator,
+            label: label.unflip(flip),
+            time_seconds,
+            swapped,
+            dimensions,
+            timestamp,
+            client_version: optional_id("client_version", self.client_version)?,
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! Reading JSON text: the one [`FromJson::from_json`] of every type read
+//! from text, and the pieces every reader's messages share.
+//!
+//! A type says what its text is called in messages ([`FromJson::WHAT`]),
+//! which borrowed serde form the text is parsed into ([`FromJson::Raw`]:
+//! `serde_json::Value` for the readers that walk fields by name, a typed
+//! struct otherwise) and how that form is checked ([`FromJson::from_raw`]).
+//! `from_json` itself strips a leading byte order mark, parses, and turns a
+//! serde_json error into an [`Error`] that names the column (and the line,
+//! in text of several lines) and, for a key given twice, the field.
+
+use crate::error::{Error, Location, Result};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A type read from JSON text, checked field by field.
+pub trait FromJson: Sized {
+    /// What the text is, for messages ("task", "report config"); empty for
+    /// one annotation, whose messages are about a line of a file.
+    const WHAT: &'static str;
+
+    /// The form the text is parsed into before its checks.
+    type Raw<'a>: Deserialize<'a>;
+
+    /// Checks the parsed form and builds the value.
+    fn from_raw(raw: Self::Raw<'_>) -> Result<Self>;
+
+    /// Reads one JSON text (a leading byte order mark is ignored).
+    fn from_json(text: &str) -> Result<Self> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw = serde_json::from_str(text).map_err(|e| error(&e, Self::WHAT))?;
+        Self::from_raw(raw)
+    }
+}
+
+/// A serde_json error as the core's [`Error`]: "not valid JSON" with its
+/// column (and line, when the text has several).
+pub(crate) fn error(e: &serde_json::Error, what: &str) -> Error {
+    let full = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(position.as_str()).unwrap_or(&full);
+    let at = match (e.line(), e.column()) {
+        (0, _) => String::new(),
+        (1, c) => format!(" at column {c}"),
+        (l, c) => format!(" at line {l} column {c}"),
+    };
+    let message = match (e.classify(), what) {
+        (serde_json::error::Category::Data, "") => format!("{message}{at}"),
+        (serde_json::error::Category::Data, what) => format!("not a valid {what}: {message}{at}"),
+        (_, "") => format!("not valid JSON: {message}{at}"),
+        (_, what) => format!("{what} is not valid JSON: {message}{at}"),
+    };
+    Error::NotJson {
+        message,
+        at: Location::default(),
+    }
+}
+
+/// A short name for the JSON type of `v`, for messages.
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// At most the first 40 characters of `text`, quoted, for a message: a
+/// refused value is never echoed whole (it may be half a megabyte), and
+/// control and invisible characters are written as `\u{...}` escapes.
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    let mut chars = text.chars();
+    for c in chars.by_ref().take(40) {
+        if c.is_control() || crate::annotation::line::is_invisible(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    if chars.next().is_some() {
+        out.push_str("...");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_value_is_echoed_as_a_short_prefix() {
+        assert_eq!(quoted("w3"), "\"w3\"");
+        let long = "x".repeat(500_000);
+        assert_eq!(quoted(&long), format!("\"{}\"...", "x".repeat(40)));
+        assert_eq!(quoted("a\nb\u{200b}"), "\"a\\u{a}b\\u{200b}\"");
+    }
+}
