@@ -164,6 +164,7 @@ fn the_report_serializes_to_the_documented_shape() {
     for key in [
         "iterations",
         "log_likelihood",
+        "loss_history",
         "priors",
         "converged",
         "confusion",

@@ -15,6 +15,7 @@
 //!  "labels": {"majority": {"<item>": "<label>"}, "weighted": {...},
 //!             "dawid_skene": {...} or null},   // items in input order
 //!  "dawid_skene": {"iterations", "converged", "log_likelihood": [...],
+//!                  "loss_history": [...],
 //!                  "labels_order", "priors": {"A>>": p, ...},
 //!                  "confusion": {"<annotator>": [[5 x 5]]}} or null,
 //!  "undefined": {"dawid_skene": "<reason>"}}
@@ -236,6 +237,9 @@ pub struct DawidSkeneSummary {
     pub converged: bool,
     /// Log-likelihood history.
     pub log_likelihood: Vec<f64>,
+    /// crowd-kit's loss (evidence lower bound per annotation) after each
+    /// iteration; the run stops on it.
+    pub loss_history: Vec<f64>,
     /// Order of rows and columns of the confusion matrices.
     pub labels_order: [Label; K],
     /// Class priors by label.
@@ -330,6 +334,7 @@ pub(crate) fn build(
                     iterations: fit.iterations,
                     converged: fit.converged,
                     log_likelihood: fit.log_likelihood,
+                    loss_history: fit.loss_history,
                     labels_order: Label::ALL,
                     priors,
                     confusion,

@@ -93,7 +93,7 @@ export interface Report {
   filtered: { min_reliability: number; annotators_removed: string[]; annotations_removed: number; items_without_label: string[] };
   labels: { majority: Record<string, Label>; weighted: Record<string, Label>; dawid_skene: Record<string, Label> | null };
   dawid_skene: {
-    iterations: number; converged: boolean; log_likelihood: number[]; labels_order: Label[];
+    iterations: number; converged: boolean; log_likelihood: number[]; loss_history: number[]; labels_order: Label[];
     priors: Record<Label, number>; confusion: Record<string, number[][]>;
   } | null;
   undefined: Record<string, string>;
