@@ -54,7 +54,10 @@ fn batch_without_ds(s: &[Annotation], config: &ReportConfig) -> Report {
 fn config() -> ReportConfig {
     ReportConfig {
         min_reliability: 0.55,
-        agreement: prefkit::agreement::AgreementConfig { min_shared: 1 },
+        agreement: prefkit::agreement::AgreementConfig {
+            min_shared: 1,
+            ci: None,
+        },
         ..ReportConfig::default()
     }
 }

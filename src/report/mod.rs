@@ -5,7 +5,9 @@
 //!
 //! ```text
 //! {"counts": {"annotations", "items", "annotators", "skipped", "gold_items"},
-//!  "agreement": {...},                       // agreement::AgreementReport
+//!  "agreement": {...},                       // agreement::AgreementReport; with
+//!                                            // agreement.ci in the config, its
+//!                                            // "ci": agreement::bootstrap::Intervals
 //!  "annotators": [{"id", "total", "gold_total", "gold_correct", "gold_accuracy",
 //!                  "majority_total", "majority_agreement", "avg_time_seconds",
 //!                  "speed_penalty", "composite", "flagged", "position_bias",
@@ -28,7 +30,7 @@
 //! use prefkit::report::ReportConfig;
 //! let config = ReportConfig::from_json(r#"{
 //!   "min_reliability": 0.5,
-//!   "agreement": {"min_shared": 20},
+//!   "agreement": {"min_shared": 20, "ci": {"level": 0.95, "resamples": 1000, "seed": 7}},
 //!   "reliability": {"gold_match": "exact", "speed_threshold_seconds": 8,
 //!                   "weight_gold": 0.5, "weight_majority": 0.3, "weight_speed": 0.2},
 //!   "aggregation": {"dawid_skene": {"max_iterations": 100, "tolerance": 1e-6}}
