@@ -29,7 +29,10 @@ fn main() {
 
     // The best of a few runs: the machine may be shared.
     for (min_shared, runs) in [(10, 5), (1, 3)] {
-        let config = AgreementConfig { min_shared };
+        let config = AgreementConfig {
+            min_shared,
+            ci: None,
+        };
         let mut best = f64::INFINITY;
         let mut report = None;
         for _ in 0..runs {

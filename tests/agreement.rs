@@ -32,7 +32,10 @@ fn from_counts(table: &[[usize; 5]]) -> Dataset {
 }
 
 fn all() -> AgreementConfig {
-    AgreementConfig { min_shared: 1 }
+    AgreementConfig {
+        min_shared: 1,
+        ci: None,
+    }
 }
 
 fn close(ours: Option<f64>, theirs: f64, tol: f64) {
@@ -416,7 +419,7 @@ fn pairs_sharing_fewer_than_min_shared_items_are_left_out() {
         read(r#"{"agreement": {"min_share": 3}}"#)
             .unwrap_err()
             .to_string(),
-        "field \"agreement.min_share\": unknown key; expected one of min_shared"
+        "field \"agreement.min_share\": unknown key; expected one of min_shared, ci"
     );
     assert_eq!(
         read(r#"{"agreement": {}}"#).unwrap(),

@@ -83,7 +83,7 @@ proptest! {
         s in stream(),
         min_shared in 1usize..4,
     ) {
-        let config = AgreementConfig { min_shared };
+        let config = AgreementConfig { min_shared, ci: None };
         let mut state = LiveAgreement::new();
         for (n, t) in s.iter().enumerate() {
             let (i, w, l) = names(t);
@@ -106,7 +106,7 @@ proptest! {
         let mut merged = live(&shards[2]);
         merged.merge(&live(&shards[0])).unwrap();
         merged.merge(&live(&shards[1])).unwrap();
-        let config = AgreementConfig { min_shared: 1 };
+        let config = AgreementConfig { min_shared: 1, ci: None };
         prop_assert_eq!(merged.len(), s.len());
         prop_assert_eq!(merged.snapshot(&config), compute(&dataset(&s), &config));
     }
@@ -125,7 +125,7 @@ proptest! {
             ));
         }
         prop_assume!(!s.is_empty());
-        let config = AgreementConfig { min_shared: 1 };
+        let config = AgreementConfig { min_shared: 1, ci: None };
         let read = Dataset::parse_jsonl(&text, false).unwrap();
         prop_assert_eq!(compute(&read, &config), compute(&dataset(&s), &config));
     }
@@ -134,7 +134,7 @@ proptest! {
     fn the_order_of_the_input_does_not_matter(
         (s, shuffled) in stream().prop_flat_map(|s| (Just(s.clone()), Just(s).prop_shuffle())),
     ) {
-        let config = AgreementConfig { min_shared: 1 };
+        let config = AgreementConfig { min_shared: 1, ci: None };
         prop_assert_eq!(compute(&dataset(&shuffled), &config), compute(&dataset(&s), &config));
         prop_assert_eq!(live(&shuffled).snapshot(&config), compute(&dataset(&s), &config));
     }
@@ -142,7 +142,7 @@ proptest! {
     #[test]
     fn mirroring_every_label_a_for_b_leaves_every_figure_unchanged(s in stream()) {
         let mirrored: Vec<Triple> = s.iter().map(|&(i, a, l)| (i, a, 4 - l)).collect();
-        let config = AgreementConfig { min_shared: 1 };
+        let config = AgreementConfig { min_shared: 1, ci: None };
         let (r, m) = (compute(&dataset(&s), &config), compute(&dataset(&mirrored), &config));
         prop_assert!(same_up_to_rounding(&r, &m), "{:?}\n{:?}", r, m);
     }

@@ -11,7 +11,10 @@ use prefkit::{Annotation, Dataset, Label};
 const K: usize = 5;
 
 fn config(min_shared: usize) -> AgreementConfig {
-    AgreementConfig { min_shared }
+    AgreementConfig {
+        min_shared,
+        ..AgreementConfig::default()
+    }
 }
 
 /// A label drawn from a small seeded generator (xorshift), skewed so that

@@ -243,3 +243,82 @@ fn a_seeded_dataset_with_gold_matches_crowd_kit() {
 fn a_dense_dataset_on_the_log_space_path_matches_crowd_kit() {
     agrees_with_crowd_kit("ds_dense.jsonl", None, "ds_dense_crowdkit.json");
 }
+
+/// prefkit's seeded simulated crowd (`prefkit bench data --items ITEMS
+/// --annotators A --seed S`, the same bytes) against crowd-kit's
+/// `DawidSkene(n_iter=100, tol=1e-5)` with its own stopping rule, written by
+/// tests/reference/dawid_skene_reference.py (crowd-kit 1.4.2): the same
+/// number of iterations, the same loss history, the same label on every
+/// item and posteriors equal to 1e-6.
+fn crowd_agrees_with_crowd_kit(items: usize, hold_gold: bool) {
+    use prefkit::simulate::{crowd, CrowdConfig};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference/");
+    let text = std::fs::read_to_string(format!("{dir}ds_crowd_{items}_crowdkit.json")).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let c = crowd(&CrowdConfig {
+        items,
+        annotators: r["annotators"].as_u64().unwrap() as usize,
+        seed: r["seed"].as_u64().unwrap(),
+        ..CrowdConfig::default()
+    });
+    let mut d = Dataset::parse_jsonl(&c.annotations_jsonl, false).unwrap();
+    d.set_gold(&prefkit::annotation::parse_gold(&c.gold_jsonl).unwrap());
+    let r = &r[if hold_gold { "gold_held" } else { "free" }];
+    let config = Config {
+        max_iterations: r["n_iter"].as_u64().unwrap() as u32,
+        tolerance: r["tol"].as_f64().unwrap(),
+        hold_gold,
+        ..Config::default()
+    };
+    let f = fit(&config, &d).unwrap();
+    assert_eq!(u64::from(f.iterations), r["iterations"].as_u64().unwrap());
+    for (ours, theirs) in f
+        .loss_history
+        .iter()
+        .zip(r["loss_history"].as_array().unwrap())
+    {
+        assert!(
+            close(*ours, theirs.as_f64().unwrap(), 1e-9),
+            "{ours} vs {theirs}"
+        );
+    }
+    let names = r["items"].as_array().unwrap();
+    let labels = r["labels"].as_str().unwrap().as_bytes();
+    let posteriors = r["posteriors"].as_array().unwrap();
+    assert_eq!(names.len(), items);
+    for ((name, &code), expected) in names.iter().zip(labels).zip(posteriors) {
+        let name = name.as_str().unwrap();
+        let i = d.items.get(name).unwrap() as usize;
+        assert_eq!(
+            f.labels[i],
+            Label::from_index((code - b'0') as usize),
+            "{name}"
+        );
+        let t = f.posteriors[i].unwrap();
+        for (j, e) in expected.as_array().unwrap().iter().enumerate() {
+            let e = e.as_f64().unwrap();
+            assert!(close(t[j], e, 1e-6), "{name} class {j}: {} vs {e}", t[j]);
+        }
+    }
+}
+
+#[test]
+fn without_gold_held_a_crowd_of_100_items_gets_crowd_kits_labels_and_posteriors() {
+    crowd_agrees_with_crowd_kit(100, false);
+}
+
+#[test]
+fn without_gold_held_a_crowd_of_1000_items_gets_crowd_kits_labels_and_posteriors() {
+    crowd_agrees_with_crowd_kit(1_000, false);
+}
+
+#[test]
+fn without_gold_held_a_crowd_of_10000_items_gets_crowd_kits_labels_and_posteriors() {
+    crowd_agrees_with_crowd_kit(10_000, false);
+}
+
+/// crowd-kit's `true_labels` with the same stopping rule.
+#[test]
+fn with_gold_held_a_crowd_of_1000_items_gets_crowd_kits_labels_and_posteriors() {
+    crowd_agrees_with_crowd_kit(1_000, true);
+}

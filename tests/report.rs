@@ -55,7 +55,10 @@ fn batch_without_ds(s: &[Annotation], config: &ReportConfig) -> Report {
 fn config() -> ReportConfig {
     ReportConfig {
         min_reliability: 0.55,
-        agreement: prefkit::agreement::AgreementConfig { min_shared: 1 },
+        agreement: prefkit::agreement::AgreementConfig {
+            min_shared: 1,
+            ci: None,
+        },
         ..ReportConfig::default()
     }
 }
@@ -165,6 +168,7 @@ fn the_report_serializes_to_the_documented_shape() {
     for key in [
         "iterations",
         "log_likelihood",
+        "loss_history",
         "priors",
         "converged",
         "confusion",

@@ -222,3 +222,39 @@ fn a_bad_gold_file_stops_with_its_name_line_and_field() {
         ],
     );
 }
+
+#[test]
+fn ci_adds_bootstrap_intervals_that_the_same_seed_repeats() {
+    let run = || {
+        prefkit(&[
+            "report",
+            &fixture("report_good.jsonl"),
+            "--ci",
+            "0.9",
+            "--resamples",
+            "200",
+            "--seed",
+            "4",
+        ])
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a.stdout, b.stdout);
+    let r = json(&a);
+    let ci = &r["agreement"]["ci"];
+    assert_eq!(ci["level"], 0.9);
+    assert_eq!(ci["resamples"], 200);
+    assert_eq!(ci["seed"], 4);
+    assert_eq!(ci["method"], "percentile bootstrap over items");
+    assert_eq!(ci["hayes_krippendorff"]["method"], "hayes-krippendorff");
+    for key in ["pairwise", "pairwise_directional", "fleiss_kappa"] {
+        assert!(
+            ci[key].is_array() || ci["undefined"][key].is_string(),
+            "{key}"
+        );
+    }
+    let out = prefkit(&["report", &fixture("report_good.jsonl"), "--ci", "95"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("level"));
+    let plain = json(&prefkit(&["report", &fixture("report_good.jsonl")]));
+    assert!(plain["agreement"].get("ci").is_none());
+}

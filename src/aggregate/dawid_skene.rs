@@ -32,14 +32,34 @@
 //! EPS instead lets it soak up items whose labels disagree a lot, since
 //! its confusion columns stay uniform.)
 //!
-//! Differences from crowd-kit, on purpose: items with a gold label are held
-//! at it (`T` is one-hot at the gold label in every E-step, crowd-kit's
-//! `true_labels`); the loss is the observed-data log-likelihood
+//! The run stops as crowd-kit's does: after each E-step and M-step the
+//! loss is crowd-kit's evidence lower bound per annotation,
+//!
+//! ```text
+//! ELBO = [ sum_i sum_j T_ij (m_i ln p_j + sum_k ln pi_{j, l_ik}^(k))
+//!          - sum_i sum_j T'_ij ln T'_ij ] / N,   T' = max(T, EPS)
+//! ```
+//!
+//! (`m_i` labels on item `i`, `N` labels in all, `j` over the classes in
+//! play; the prior enters once per label, as crowd-kit's
+//! `_evidence_lower_bound` adds `ln p` to every label's row), evaluated at
+//! the new posteriors and the parameters of the M-step that follows them;
+//! EM stops when it grows by less than [`Config::tolerance`] (the first
+//! iteration is compared with minus infinity), or after
+//! [`Config::max_iterations`]. With `hold_gold: false` the labels and
+//! posteriors are crowd-kit's `DawidSkene(n_iter, tol).fit(data)` (to
+//! rounding; crowd-kit's `probas_` also carry the EPS clip of its loss, so
+//! its entries below EPS read EPS, which prefkit's do not).
+//!
+//! Differences from crowd-kit, on purpose: items with a gold label are
+//! held at it by default (`T` is one-hot at the gold label in every
+//! E-step, crowd-kit's `true_labels`); the reported `log_likelihood` is
+//! the observed-data log-likelihood
 //! `log L = sum_i log sum_j p_j prod_k pi_{j, l_ik}^(k)` (with `j` fixed to
-//! the gold class for gold items), which EM never decreases, rather than
-//! crowd-kit's evidence lower bound. It stops when the log-likelihood per
-//! annotation grows by less than [`Config::tolerance`], or after
-//! [`Config::max_iterations`].
+//! the gold class for gold items) of the parameters entering each
+//! iteration, which EM never decreases, kept beside crowd-kit's loss as a
+//! diagnostic; ties between equal posteriors follow [`super::pick`]
+//! (crowd-kit's `idxmax` takes the lowest label code).
 //!
 //! Layout: rows are grouped by item (CSR); each observation is one `u32`
 //! key `annotator * 5 + label` into a flat table of `[f64; 5]` rows (the
@@ -66,10 +86,11 @@ pub const EPS: f64 = 1e-10;
 /// Hyperparameters of the EM run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Config {
-    /// Most EM iterations (E-step then M-step). Default 50.
+    /// Most EM iterations (E-step then M-step). Default 100 (crowd-kit's
+    /// `n_iter`).
     pub max_iterations: u32,
-    /// Stop when the log-likelihood per annotation grows by less than
-    /// this. Default 1e-5 (crowd-kit's `tol`).
+    /// Stop when the loss (crowd-kit's evidence lower bound per
+    /// annotation) grows by less than this. Default 1e-5 (crowd-kit's `tol`).
     pub tolerance: f64,
     /// Clip for counts and priors. Default [`EPS`].
     pub eps: f64,
@@ -94,7 +115,7 @@ impl Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            max_iterations: 50,
+            max_iterations: 100,
             tolerance: 1e-5,
             eps: EPS,
             hold_gold: true,
@@ -119,6 +140,9 @@ pub struct Fit {
     /// Observed-data log-likelihood (natural log) of the parameters that
     /// entered each iteration; the first is that of the majority-vote start.
     pub log_likelihood: Vec<f64>,
+    /// crowd-kit's loss after each iteration: the evidence lower bound per
+    /// annotation (see the module docs), on which the run stops.
+    pub loss_history: Vec<f64>,
     /// EM iterations run.
     pub iterations: u32,
     /// Whether the tolerance was met before the iteration cap.
@@ -147,22 +171,23 @@ pub fn fit_votes(config: &Config, v: &Votes) -> Result<Fit> {
     em.start();
     em.accumulate();
     em.normalize();
-    let mut history = Vec::new();
+    let (mut history, mut loss_history) = (Vec::new(), Vec::new());
     let (mut iterations, mut converged) = (0, false);
-    let mut previous = f64::NEG_INFINITY;
+    let mut loss = f64::NEG_INFINITY;
     let n_obs = v.rows.len() as f64;
     for it in 1..=config.max_iterations {
-        let ll = em.e_step();
+        history.push(em.e_step());
         em.normalize();
-        history.push(ll);
+        let new_loss = em.evidence_lower_bound() / n_obs;
+        loss_history.push(new_loss);
         iterations = it;
-        if (ll - previous) / n_obs < config.tolerance {
+        if new_loss - loss < config.tolerance {
             converged = true;
             break;
         }
-        previous = ll;
+        loss = new_loss;
     }
-    Ok(em.finish(history, iterations, converged))
+    Ok(em.finish(history, loss_history, iterations, converged))
 }
 
 /// EM state over flat arrays.
@@ -412,7 +437,41 @@ impl Em {
         ll + crate::math::ln(product)
     }
 
-    fn finish(self, log_likelihood: Vec<f64>, iterations: u32, converged: bool) -> Fit {
+    /// crowd-kit's loss (before dividing by the number of labels): the
+    /// expected complete-data log-likelihood under `T` with the current
+    /// parameters, the prior counted once per label, plus the entropy of
+    /// `T` clipped at `eps`; over the classes in play only.
+    fn evidence_lower_bound(&self) -> f64 {
+        let (mut joint, mut entropy) = (0.0, 0.0);
+        for (w, t) in self.offsets.windows(2).zip(&self.t) {
+            let obs = &self.key[w[0] as usize..w[1] as usize];
+            if obs.is_empty() {
+                continue;
+            }
+            let mut sum_log_pi = [0.0; K];
+            for &k in obs {
+                let row = &self.log_pi[k as usize];
+                for j in 0..K {
+                    sum_log_pi[j] += row[j];
+                }
+            }
+            let m_i = obs.len() as f64;
+            for j in (0..K).filter(|&j| self.classes[j]) {
+                joint += t[j] * (m_i * self.log_priors[j] + sum_log_pi[j]);
+                let q = t[j].max(self.eps);
+                entropy -= q * crate::math::ln(q);
+            }
+        }
+        joint + entropy
+    }
+
+    fn finish(
+        self,
+        log_likelihood: Vec<f64>,
+        loss_history: Vec<f64>,
+        iterations: u32,
+        converged: bool,
+    ) -> Fit {
         let mut labels = Vec::with_capacity(self.t.len());
         let mut posteriors = Vec::with_capacity(self.t.len());
         for (w, (t, held)) in self.offsets.windows(2).zip(self.t.iter().zip(&self.held)) {
@@ -444,6 +503,7 @@ impl Em {
             confusion,
             priors: self.priors,
             log_likelihood,
+            loss_history,
             iterations,
             converged,
         }

@@ -54,6 +54,17 @@ impl Band {
         }
     }
 
+    /// The band's name in a sentence: `almost perfect`, `substantial`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Band::AlmostPerfect => "almost perfect",
+            Band::Substantial => "substantial",
+            Band::Moderate => "moderate",
+            Band::Fair => "fair",
+            Band::Slight => "slight",
+        }
+    }
+
     /// What to do about data in this band.
     pub fn action(self) -> &'static str {
         match self {
@@ -75,6 +86,10 @@ pub struct Interpretation {
     pub range: String,
     /// The recommended action.
     pub action: String,
+    /// When the figure's bootstrap interval reaches into other bands, a
+    /// sentence that says so (see [`interval_note`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_note: Option<String>,
 }
 
 /// The interpretation of a kappa or alpha value.
@@ -91,7 +106,55 @@ pub fn interpret(value: f64) -> Interpretation {
         band,
         range: band.range().to_string(),
         action: band.action().to_string(),
+        interval_note: None,
     }
+}
+
+/// The bands, from the lowest.
+const ORDER: [Band; 5] = [
+    Band::Slight,
+    Band::Fair,
+    Band::Moderate,
+    Band::Substantial,
+    Band::AlmostPerfect,
+];
+
+/// When the interval `[lo, hi]` of `value` at `level` reaches into bands
+/// other than `value`'s (each end placed as [`Band::of`] places a value),
+/// a sentence naming them; `None` when it stays in the band.
+///
+/// ```
+/// use prefkit::agreement::interpret::interval_note;
+/// assert_eq!(
+///     interval_note(0.63, [0.55, 0.68], 0.95).as_deref(),
+///     Some("substantial, but the 95% interval 0.55-0.68 reaches into moderate")
+/// );
+/// assert_eq!(interval_note(0.70, [0.65, 0.75], 0.95), None);
+/// ```
+pub fn interval_note(value: f64, [lo, hi]: [f64; 2], level: f64) -> Option<String> {
+    let band = Band::of(value);
+    let rank = |b: Band| ORDER.iter().position(|&o| o == b).unwrap_or(0);
+    let (from, to) = (rank(Band::of(lo)), rank(Band::of(hi)));
+    let others: Vec<&str> = (from.min(rank(band))..=to.max(rank(band)))
+        .map(|r| ORDER[r])
+        .filter(|&b| b != band)
+        .map(Band::name)
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    let names = match others.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let dash = if lo < 0.0 || hi < 0.0 { " to " } else { "-" };
+    Some(format!(
+        "{}, but the {}% interval {lo:.2}{dash}{hi:.2} reaches into {}",
+        band.name(),
+        crate::fields::num((level * 1000.0).round() / 10.0),
+        names
+    ))
 }
 
 #[cfg(test)]
@@ -110,6 +173,19 @@ mod tests {
         assert_eq!(Band::of(0.21), Band::Fair);
         assert_eq!(Band::of(0.20), Band::Slight);
         assert_eq!(Band::of(-0.5), Band::Slight);
+    }
+
+    #[test]
+    fn an_interval_across_two_boundaries_names_both_bands_from_the_lowest() {
+        assert_eq!(
+            interval_note(0.7, [0.38, 0.83], 0.9).as_deref(),
+            Some("substantial, but the 90% interval 0.38-0.83 reaches into fair, moderate and almost perfect")
+        );
+        assert_eq!(interval_note(0.1, [-0.05, 0.15], 0.95).as_deref(), None);
+        assert_eq!(
+            interval_note(0.1, [-0.05, 0.25], 0.95).as_deref(),
+            Some("slight, but the 95% interval -0.05 to 0.25 reaches into fair")
+        );
     }
 
     #[test]

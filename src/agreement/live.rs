@@ -271,7 +271,10 @@ mod tests {
         }
         let json = serde_json::to_string(&live).unwrap();
         let back: LiveAgreement = serde_json::from_str(&json).unwrap();
-        let config = AgreementConfig { min_shared: 1 };
+        let config = AgreementConfig {
+            min_shared: 1,
+            ci: None,
+        };
         assert_eq!(back.snapshot(&config), live.snapshot(&config));
         let bad = r#"{"items":["x"],"annotators":["w"],"labels":[[0,0,"A>"],[0,0,"="]]}"#;
         let e = serde_json::from_str::<LiveAgreement>(bad).unwrap_err();

@@ -17,12 +17,13 @@
 //!             {\"item\":\"y\",\"annotator\":\"w1\",\"label\":\"B>\"}\n\
 //!             {\"item\":\"y\",\"annotator\":\"w2\",\"label\":\"B>\"}";
 //! let data = Dataset::parse_jsonl(text, false).unwrap();
-//! let report = compute(&data, &AgreementConfig { min_shared: 1 });
+//! let report = compute(&data, &AgreementConfig { min_shared: 1, ci: None });
 //! assert_eq!(report.pairwise, Some(0.5));
 //! assert_eq!(report.pairwise_directional, Some(1.0));
 //! assert_eq!(report.cohen_kappa[0].n, 2);
 //! ```
 
+pub mod bootstrap;
 pub mod cohen;
 pub mod fleiss;
 pub mod interpret;
@@ -33,8 +34,9 @@ mod tally;
 pub mod timeline;
 
 use crate::dataset::Dataset;
-use crate::label::Label;
+use crate::label::{Label, K};
 use crate::map::LiteMap;
+use bootstrap::{CiConfig, Intervals};
 use interpret::{interpret, Interpretation};
 use krippendorff::Level;
 use pairwise::PairCounts;
@@ -43,7 +45,7 @@ use tally::Tallies;
 
 /// Settings of the agreement figures. Read from the `agreement` part of a
 /// config file; every field has a default.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgreementConfig {
     /// Least number of shared items for an annotator pair to get a Cohen's
     /// kappa entry (values below 1 count as 1). Default 10: on fewer items
@@ -51,22 +53,39 @@ pub struct AgreementConfig {
     /// in large crowds most pairs share only an item or two, which would
     /// flood the report with meaningless entries.
     pub min_shared: usize,
+    /// Bootstrap intervals (`agreement.ci`); none by default. The live
+    /// report never computes them.
+    pub ci: Option<CiConfig>,
 }
 
 impl AgreementConfig {
     /// Reads the `agreement` part of a config file.
     pub(crate) fn read(f: &crate::fields::Fields) -> crate::error::Result<Self> {
-        f.only(&["min_shared"])?;
+        f.only(&["min_shared", "ci"])?;
         let min_shared = f.int_or("min_shared", 10, 0)?;
+        let ci = match f.get("ci") {
+            Some(v) => {
+                let path = f.path_of("ci");
+                Some(CiConfig::read(
+                    &crate::fields::Fields::new(v, &path)?,
+                    &path,
+                )?)
+            }
+            None => None,
+        };
         Ok(AgreementConfig {
             min_shared: usize::try_from(min_shared).unwrap_or(usize::MAX),
+            ci,
         })
     }
 }
 
 impl Default for AgreementConfig {
     fn default() -> Self {
-        AgreementConfig { min_shared: 10 }
+        AgreementConfig {
+            min_shared: 10,
+            ci: None,
+        }
     }
 }
 
@@ -153,6 +172,9 @@ pub struct AgreementReport {
     pub pairs: u64,
     /// Items with two or more labels.
     pub items_with_two_plus: u64,
+    /// Bootstrap intervals, when asked for (`agreement.ci` of the config).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci: Option<Intervals>,
 }
 
 /// A figure or the reason it is undefined.
@@ -175,9 +197,32 @@ pub(crate) fn single_category_reason(c: usize, figure: &str) -> String {
 /// the data: the Cohen pairs count at most `max(2^24, 32 x labels)` label
 /// pairs (see [`cohen`]), the other figures come from per-item label counts.
 pub fn compute(data: &Dataset, config: &AgreementConfig) -> AgreementReport {
-    let tallies = Tallies::from_counts(&data.item_counts());
+    let counts = data.item_counts();
+    let tallies = Tallies::from_counts(&counts);
     let cohen = cohen::pairs_from_dataset(data, config);
-    report(&tallies, cohen)
+    let mut r = report(&tallies, cohen);
+    if let Some(ci) = &config.ci {
+        let observers = observers(data, &counts);
+        let units: Vec<[u32; K]> = counts
+            .into_iter()
+            .filter(|n| n.iter().sum::<u32>() >= 2)
+            .collect();
+        let intervals = bootstrap::intervals(&units, observers, &bootstrap::figures(&tallies), ci);
+        r.attach(intervals);
+    }
+    r
+}
+
+/// Annotators with a label on an item with two or more labels (Hayes &
+/// Krippendorff's number of observers `m`).
+fn observers(data: &Dataset, counts: &[[u32; K]]) -> usize {
+    let mut seen = vec![false; data.annotators.len()];
+    for r in &data.rows {
+        if counts[r.item as usize].iter().sum::<u32>() >= 2 {
+            seen[r.annotator as usize] = true;
+        }
+    }
+    seen.into_iter().filter(|&s| s).count()
 }
 
 /// The report from the tallies and the Cohen pairs (shared by batch and live).
@@ -221,6 +266,7 @@ fn report(t: &Tallies, cohen: cohen::CohenListing) -> AgreementReport {
         undefined,
         pairs: counts.pairs,
         items_with_two_plus: t.units(),
+        ci: None,
     }
 }
 
@@ -238,6 +284,26 @@ pub struct Headline {
 }
 
 impl AgreementReport {
+    /// Adds the intervals, and to each kappa and alpha whose interval
+    /// reaches into another band, a note that says so.
+    fn attach(&mut self, ci: Intervals) {
+        let a = &self.krippendorff_alpha;
+        let k = &ci.krippendorff_alpha;
+        for (key, value, interval) in [
+            ("fleiss_kappa", self.fleiss_kappa, ci.fleiss_kappa),
+            ("krippendorff_alpha.nominal", a.nominal, k.nominal),
+            ("krippendorff_alpha.ordinal", a.ordinal, k.ordinal),
+            ("krippendorff_alpha.interval", a.interval, k.interval),
+        ] {
+            if let (Some(v), Some(iv), Some(i)) =
+                (value, interval, self.interpretation.get_mut(key))
+            {
+                i.interval_note = interpret::interval_note(v, iv, ci.level);
+            }
+        }
+        self.ci = Some(ci);
+    }
+
     /// The headline figure, or `Err` with the reason it is undefined.
     ///
     /// ```

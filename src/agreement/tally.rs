@@ -62,15 +62,21 @@ impl Tallies {
 
     /// Adds one unit with label counts `n` (ignored when it has < 2 labels).
     pub fn add_unit(&mut self, n: &[u32; K]) {
-        self.apply(n, true);
+        self.apply(n, 1, true);
+    }
+
+    /// Adds `times` units with the same label counts `n` (a unit drawn
+    /// `times` times into a bootstrap resample).
+    pub fn add_units(&mut self, n: &[u32; K], times: u64) {
+        self.apply(n, times, true);
     }
 
     /// Removes a unit added before with the same counts `n`.
     pub fn remove_unit(&mut self, n: &[u32; K]) {
-        self.apply(n, false);
+        self.apply(n, 1, false);
     }
 
-    fn apply(&mut self, n: &[u32; K], add: bool) {
+    fn apply(&mut self, n: &[u32; K], times: u64, add: bool) {
         let m: u64 = n.iter().map(|&x| x as u64).sum();
         if m < 2 {
             return;
@@ -86,7 +92,7 @@ impl Tallies {
         let t = &mut self.by_size[at].1;
         for c in 0..K {
             for k in 0..K {
-                let x = n[c] as u64 * n[k] as u64;
+                let x = n[c] as u64 * n[k] as u64 * times;
                 if add {
                     t.s[c * K + k] += x;
                 } else {
@@ -95,9 +101,9 @@ impl Tallies {
             }
         }
         if add {
-            t.units += 1;
+            t.units += times;
         } else {
-            t.units = t.units.saturating_sub(1);
+            t.units = t.units.saturating_sub(times);
             if t.units == 0 {
                 self.by_size.remove(at);
             }

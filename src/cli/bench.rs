@@ -68,6 +68,22 @@ pub fn report(o: &ReportBench) -> Result<(), String> {
     let t = Instant::now();
     let agreement = agreement::compute(&d, &config.agreement);
     rows.push(("every agreement figure".into(), secs(t)));
+    let ci = agreement::bootstrap::CiConfig::default();
+    let t = Instant::now();
+    let with_ci = agreement::compute(
+        &d,
+        &agreement::AgreementConfig {
+            ci: Some(ci.clone()),
+            ..config.agreement.clone()
+        },
+    );
+    rows.push((
+        format!(
+            "agreement + bootstrap intervals ({} resamples of {} items)",
+            ci.resamples, with_ci.items_with_two_plus
+        ),
+        secs(t),
+    ));
     let t = Instant::now();
     let stats = reliability::compute(&d, &config.reliability);
     rows.push(("annotator reliability".into(), secs(t)));

@@ -121,6 +121,15 @@ enum Command {
         /// Skip bad lines (they are counted in counts.skipped and listed on stderr) instead of stopping.
         #[arg(long)]
         skip_invalid: bool,
+        /// Bootstrap intervals of the agreement figures at this level (e.g. 0.95), in agreement.ci.
+        #[arg(long)]
+        ci: Option<f64>,
+        /// Bootstrap resamples (default 1000; with --ci).
+        #[arg(long, requires = "ci")]
+        resamples: Option<u32>,
+        /// Seed of the bootstrap draws (default 0; with --ci).
+        #[arg(long, requires = "ci")]
+        seed: Option<u64>,
         /// Indent the JSON.
         #[arg(long)]
         pretty: bool,
@@ -328,6 +337,9 @@ pub fn main() -> ExitCode {
             config,
             min_reliability,
             skip_invalid,
+            ci,
+            resamples,
+            seed,
             pretty,
         } => report::run(&report::Options {
             file: &file,
@@ -335,6 +347,9 @@ pub fn main() -> ExitCode {
             config: config.as_deref(),
             min_reliability,
             skip_invalid,
+            ci,
+            resamples,
+            seed,
             pretty,
         }),
         Command::Bench(BenchCommand::Report { dir, python }) => {

@@ -1,6 +1,8 @@
 //! `prefkit report FILE [--gold FILE] [--config FILE] [--min-reliability X]
-//! [--skip-invalid] [--pretty]`: agreement, reliability and final labels of
-//! a JSONL annotation file, printed as one JSON object.
+//! [--skip-invalid] [--ci LEVEL [--resamples B] [--seed S]] [--pretty]`:
+//! agreement, reliability and final labels of a JSONL annotation file,
+//! printed as one JSON object. `--ci` adds bootstrap intervals
+//! (`agreement.ci`); the flags override `agreement.ci` of the config file.
 
 use prefkit::annotation::parse_gold;
 use prefkit::report::{self, ReportConfig};
@@ -15,6 +17,9 @@ pub struct Options<'a> {
     pub config: Option<&'a Path>,
     pub min_reliability: Option<f64>,
     pub skip_invalid: bool,
+    pub ci: Option<f64>,
+    pub resamples: Option<u32>,
+    pub seed: Option<u64>,
     pub pretty: bool,
 }
 
@@ -30,6 +35,17 @@ pub fn run(o: &Options) -> Result<(), String> {
         config
             .check()
             .map_err(|e| format!("--min-reliability: {e}"))?;
+    }
+    if let Some(level) = o.ci {
+        let ci = config.agreement.ci.get_or_insert_with(Default::default);
+        ci.level = level;
+        if let Some(b) = o.resamples {
+            ci.resamples = b;
+        }
+        if let Some(s) = o.seed {
+            ci.seed = s;
+        }
+        ci.check().map_err(|e| format!("--ci: {e}"))?;
     }
     let text = super::read_jsonl(o.file)?;
     let mut data = Dataset::parse_jsonl(&text, o.skip_invalid)

@@ -6,9 +6,11 @@
 //! ```text
 //! {"counts": {"annotations", "items", "annotators", "skipped", "gold_items"},
 //!  "agreement": {...},                       // agreement::AgreementReport; its
-// cohen_kappa has at most 100,000 pairs
-// and cohen_kappa_truncated says what
-// is left out (agreement::cohen)
+//!                                            // cohen_kappa has at most 100,000 pairs
+//!                                            // and cohen_kappa_truncated says what
+//!                                            // is left out (agreement::cohen); with
+//!                                            // agreement.ci in the config, its
+//!                                            // "ci": agreement::bootstrap::Intervals
 //!  "annotators": [{"id", "total", "gold_total", "gold_correct", "gold_accuracy",
 //!                  "majority_total", "majority_agreement", "avg_time_seconds",
 //!                  "speed_penalty", "composite", "flagged", "position_bias",
@@ -18,6 +20,7 @@
 //!  "labels": {"majority": {"<item>": "<label>"}, "weighted": {...},
 //!             "dawid_skene": {...} or null},   // items in input order
 //!  "dawid_skene": {"iterations", "converged", "log_likelihood": [...],
+//!                  "loss_history": [...],
 //!                  "labels_order", "priors": {"A>>": p, ...},
 //!                  "confusion": {"<annotator>": [[5 x 5]]}} or null,
 //!  "undefined": {"dawid_skene": "<reason>"}}
@@ -31,7 +34,7 @@
 //! use prefkit::FromJson;
 //! let config = ReportConfig::from_json(r#"{
 //!   "min_reliability": 0.5,
-//!   "agreement": {"min_shared": 20},
+//!   "agreement": {"min_shared": 20, "ci": {"level": 0.95, "resamples": 1000, "seed": 7}},
 //!   "reliability": {"gold_match": "exact", "speed_threshold_seconds": 8,
 //!                   "weight_gold": 0.5, "weight_majority": 0.3, "weight_speed": 0.2},
 //!   "aggregation": {"dawid_skene": {"max_iterations": 100, "tolerance": 1e-6}}
@@ -240,6 +243,9 @@ pub struct DawidSkeneSummary {
     pub converged: bool,
     /// Log-likelihood history.
     pub log_likelihood: Vec<f64>,
+    /// crowd-kit's loss (evidence lower bound per annotation) after each
+    /// iteration; the run stops on it.
+    pub loss_history: Vec<f64>,
     /// Order of rows and columns of the confusion matrices.
     pub labels_order: [Label; K],
     /// Class priors by label.
@@ -339,6 +345,7 @@ pub(crate) fn build(
                     iterations: fit.iterations,
                     converged: fit.converged,
                     log_likelihood: fit.log_likelihood,
+                    loss_history: fit.loss_history,
                     labels_order: Label::ALL,
                     priors,
                     confusion,

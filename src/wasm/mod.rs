@@ -54,7 +54,11 @@ export interface CanonicalAnnotation {
 export interface GoldAnswer { item: string; label: Label | string; explanation?: string }
 /** Settings of the report (all optional; unknown fields are refused by name). */
 export interface ReportConfig {
-  agreement?: { min_shared?: number };
+  agreement?: {
+    min_shared?: number;
+    /** Bootstrap intervals in `agreement.ci` (none without this). */
+    ci?: { level?: number; resamples?: number; seed?: number; min_alpha?: number };
+  };
   reliability?: {
     gold_match?: "directional" | "exact"; majority_match?: "directional" | "exact";
     majority_leave_one_out?: boolean; min_labels_for_majority?: number;
@@ -68,7 +72,26 @@ export interface ReportConfig {
   skip_invalid?: boolean;
 }
 /** A figure's interpretation band and the recommended action. */
-export interface Interpretation { band: string; range: string; action: string }
+export interface Interpretation {
+  band: string; range: string; action: string;
+  /** With intervals: set when the interval reaches into other bands. */
+  interval_note?: string;
+}
+/** One level of Hayes & Krippendorff's bootstrap of alpha. */
+export interface AlphaBootstrap { interval: [number, number]; q: number; draws: number }
+/** `agreement.ci`: percentile bootstrap over items, and Hayes & Krippendorff's. */
+export interface AgreementIntervals {
+  level: number; resamples: number; seed: number; method: "percentile bootstrap over items";
+  pairwise: [number, number] | null; pairwise_directional: [number, number] | null;
+  fleiss_kappa: [number, number] | null;
+  krippendorff_alpha: { nominal: [number, number] | null; ordinal: [number, number] | null; interval: [number, number] | null };
+  hayes_krippendorff: {
+    method: "hayes-krippendorff"; min_alpha: number;
+    nominal: AlphaBootstrap | null; ordinal: AlphaBootstrap | null; interval: AlphaBootstrap | null;
+  };
+  undefined: Record<string, string>;
+  undefined_resamples: Record<string, number>;
+}
 /** One annotator's reliability figures. */
 export interface AnnotatorStats {
   id: string; total: number; gold_total: number; gold_correct: number; gold_accuracy: number | null;
@@ -91,12 +114,14 @@ export interface Report {
     interpretation: Record<string, Interpretation>;
     undefined: Record<string, string>;
     pairs: number; items_with_two_plus: number;
+    /** Only when `agreement.ci` is in the config. */
+    ci?: AgreementIntervals;
   };
   annotators: AnnotatorStats[];
   filtered: { min_reliability: number; annotators_removed: string[]; annotations_removed: number; items_without_label: string[] };
   labels: { majority: Record<string, Label>; weighted: Record<string, Label>; dawid_skene: Record<string, Label> | null };
   dawid_skene: {
-    iterations: number; converged: boolean; log_likelihood: number[]; labels_order: Label[];
+    iterations: number; converged: boolean; log_likelihood: number[]; loss_history: number[]; labels_order: Label[];
     priors: Record<Label, number>; confusion: Record<string, number[][]>;
   } | null;
   undefined: Record<string, string>;

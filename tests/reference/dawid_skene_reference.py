@@ -7,6 +7,13 @@ Writes, under tests/fixtures/reference/:
   ds_seeded_crowdkit.json    crowd-kit's fit of it, gold held (true_labels)
   ds_dense.jsonl, ds_dense_crowdkit.json   40 items labelled by 24 annotators
                              each (prefkit's log-space path: over 16 labels)
+  ds_crowd_<items>_crowdkit.json   crowd-kit's DawidSkene(n_iter=100,
+                             tol=1e-5) on prefkit's seeded simulated crowds of
+                             100, 1,000 and 10,000 items (gold not held; the
+                             1,000-item crowd also with gold held). The crowds
+                             themselves are not stored: the test makes them
+                             again with prefkit::simulate::crowd, and this
+                             script with `prefkit bench data` (same bytes).
 
 Run from the repository root:  python3 tests/reference/dawid_skene_reference.py
 Needs numpy, pandas and crowd-kit (checked with crowd-kit 1.4.2). CI does
@@ -20,6 +27,8 @@ The four classes 1-4 become the labels A>>, A>, =, B> (codes 0-3).
 
 import json
 import os
+import subprocess
+import tempfile
 
 import numpy as np
 import pandas as pd
@@ -140,8 +149,68 @@ def dense():
         json.dump(fit(df), f, indent=1)
 
 
+# (items, annotators, seed) of the simulated crowds; the same in
+# tests/dawid_skene.rs.
+CROWDS = [(100, 20, 100), (1_000, 50, 1_000), (10_000, 200, 10_000)]
+
+
+def crowd_rows(items, annotators, seed):
+    """prefkit's seeded crowd, labels made canonical (a shown label with
+    `swapped: true` is mirrored back, as prefkit's reader does)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            ["cargo", "run", "--quiet", "--", "bench", "data", "--dir", tmp,
+             "--items", str(items), "--annotators", str(annotators), "--seed", str(seed)],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+        with open(os.path.join(tmp, "annotations.jsonl")) as f:
+            rows = [json.loads(line) for line in f]
+        with open(os.path.join(tmp, "gold.jsonl")) as f:
+            gold = [json.loads(line) for line in f]
+    df = pd.DataFrame(
+        [
+            (r["item"], r["annotator"], 4 - LABELS.index(r["label"]) if r["swapped"] else LABELS.index(r["label"]))
+            for r in rows
+        ],
+        columns=["task", "worker", "label"],
+    )
+    true_labels = pd.Series({g["item"]: LABELS.index(g["label"]) for g in gold}, dtype=int)
+    return df, true_labels
+
+
+def crowd_fit(df, true_labels=None):
+    ds = DawidSkene(n_iter=100, tol=1e-5)
+    ds.fit(df, true_labels=true_labels)
+    probas = ds.probas_.reindex(columns=range(5), fill_value=0.0)
+    # Posteriors rounded to 1e-7 (the test compares to 1e-6), zeros as 0,
+    # in the order of the items ("ex-0", "ex-1", ...).
+    order = sorted(probas.index, key=lambda t: int(t.split("-")[1]))
+    return {
+        "n_iter": 100,
+        "tol": 1e-5,
+        "iterations": len(ds.loss_history_),
+        "loss_history": [float(x) for x in ds.loss_history_],
+        "items": order,
+        "labels": "".join(str(int(ds.labels_[t])) for t in order),
+        "posteriors": [[round(float(x), 7) or 0 for x in probas.loc[t]] for t in order],
+        "crowd_kit": "1.4.2",
+    }
+
+
+def crowds():
+    for items, annotators, seed in CROWDS:
+        df, true_labels = crowd_rows(items, annotators, seed)
+        out = {"items_in_crowd": items, "annotators": annotators, "seed": seed}
+        out["free"] = crowd_fit(df)
+        if items == 1_000:
+            out["gold_held"] = crowd_fit(df, true_labels)
+        with open(os.path.join(OUT, f"ds_crowd_{items}_crowdkit.json"), "w") as f:
+            json.dump(out, f, separators=(",", ":"))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     patients()
     seeded()
     dense()
+    crowds()

@@ -1,0 +1,253 @@
+//! Bootstrap intervals of the agreement figures (`agreement.ci`): the item
+//! bootstrap equals a recomputation from resampled items, the same seed
+//! gives the same intervals, undefined figures are `null` with a reason,
+//! and Hayes & Krippendorff's bootstrap of alpha follows its algorithm.
+
+use prefkit::agreement::bootstrap::{CiConfig, Draws, Intervals};
+use prefkit::agreement::{compute, AgreementConfig, AgreementReport};
+use prefkit::annotation::Annotation;
+use prefkit::report::ReportConfig;
+use prefkit::simulate::{crowd, CrowdConfig};
+use prefkit::FromJson;
+use prefkit::{Dataset, Label};
+
+fn simulated(items: usize, seed: u64) -> Dataset {
+    let c = crowd(&CrowdConfig {
+        items,
+        annotators: 15,
+        seed,
+        ..CrowdConfig::default()
+    });
+    Dataset::parse_jsonl(&c.annotations_jsonl, false).unwrap()
+}
+
+fn intervals(d: &Dataset, ci: CiConfig) -> AgreementReport {
+    compute(
+        d,
+        &AgreementConfig {
+            ci: Some(ci),
+            ..AgreementConfig::default()
+        },
+    )
+}
+
+fn ci(r: &AgreementReport) -> &Intervals {
+    r.ci.as_ref().expect("intervals asked for")
+}
+
+/// The `p` quantile of sorted `x`, Hyndman & Fan (1996) definition 7
+/// (numpy's default), written out again here.
+fn type_7(x: &[f64], p: f64) -> f64 {
+    let h = (x.len() as f64 - 1.0) * p;
+    let (j, g) = (h.floor(), h - h.floor());
+    let j = j as usize;
+    if j + 1 < x.len() {
+        (1.0 - g) * x[j] + g * x[j + 1]
+    } else {
+        x[j]
+    }
+}
+
+/// Every resample built as a dataset of its own (each drawn item copied
+/// with all its labels under a new name) and run through the report's
+/// agreement code as it is, with the draws of the same seed.
+#[test]
+fn the_item_bootstrap_interval_equals_a_recomputation_from_resampled_items() {
+    let d = simulated(80, 21);
+    let config = CiConfig {
+        resamples: 200,
+        seed: 9,
+        ..CiConfig::default()
+    };
+    let r = intervals(&d, config.clone());
+    let counts = d.item_counts();
+    let units: Vec<u32> = (0..d.items.len() as u32)
+        .filter(|&i| counts[i as usize].iter().sum::<u32>() >= 2)
+        .collect();
+    let rows_of = |i: u32| d.rows.iter().filter(move |row| row.item == i);
+    let mut draws = Draws::new(config.seed, units.len());
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); 6];
+    for _ in 0..config.resamples {
+        let mut annotations = Vec::new();
+        let mut position = 0;
+        draws.resample(|u| {
+            for row in rows_of(units[u]) {
+                annotations.push(Annotation::new(
+                    format!("draw-{position}"),
+                    d.annotators.name(row.annotator),
+                    row.label,
+                ));
+            }
+            position += 1;
+        });
+        let again = compute(
+            &Dataset::from_annotations(&annotations, &[]),
+            &AgreementConfig::default(),
+        );
+        let a = &again.krippendorff_alpha;
+        for (v, x) in values.iter_mut().zip([
+            again.pairwise,
+            again.pairwise_directional,
+            again.fleiss_kappa,
+            a.nominal,
+            a.ordinal,
+            a.interval,
+        ]) {
+            v.push(x.expect("defined on every resample of this crowd"));
+        }
+    }
+    let c = ci(&r);
+    let k = &c.krippendorff_alpha;
+    let got = [
+        c.pairwise,
+        c.pairwise_directional,
+        c.fleiss_kappa,
+        k.nominal,
+        k.ordinal,
+        k.interval,
+    ];
+    for (v, got) in values.iter_mut().zip(got) {
+        v.sort_by(f64::total_cmp);
+        let [lo, hi] = got.unwrap();
+        assert!(
+            (lo - type_7(v, 0.025)).abs() <= 1e-12,
+            "{lo} vs {}",
+            type_7(v, 0.025)
+        );
+        assert!(
+            (hi - type_7(v, 0.975)).abs() <= 1e-12,
+            "{hi} vs {}",
+            type_7(v, 0.975)
+        );
+        assert!(lo <= hi);
+    }
+    assert!(c.undefined.is_empty() && c.undefined_resamples.is_empty());
+}
+
+#[test]
+fn the_same_seed_gives_the_same_intervals_and_another_seed_other_ones() {
+    let d = simulated(120, 4);
+    let at = |seed| {
+        intervals(
+            &d,
+            CiConfig {
+                resamples: 300,
+                seed,
+                ..CiConfig::default()
+            },
+        )
+    };
+    assert_eq!(ci(&at(5)), ci(&at(5)));
+    assert_ne!(ci(&at(5)).fleiss_kappa, ci(&at(6)).fleiss_kappa);
+}
+
+#[test]
+fn the_interval_holds_the_figure_and_narrows_with_more_items() {
+    let width = |items| {
+        let d = simulated(items, 8);
+        let r = intervals(&d, CiConfig::default());
+        let [lo, hi] = ci(&r).krippendorff_alpha.ordinal.unwrap();
+        let alpha = r.krippendorff_alpha.ordinal.unwrap();
+        assert!(lo <= alpha && alpha <= hi, "{lo} {alpha} {hi}");
+        hi - lo
+    };
+    assert!(width(2_000) < width(100) / 2.0);
+}
+
+fn labels(items: &[&[Label]]) -> Dataset {
+    let mut a = Vec::new();
+    for (i, ls) in items.iter().enumerate() {
+        for (w, &l) in ls.iter().enumerate() {
+            a.push(Annotation::new(format!("i{i}"), format!("w{w}"), l));
+        }
+    }
+    Dataset::from_annotations(&a, &[])
+}
+
+/// 19 items where everyone says "=" and one where they disagree: a
+/// resample misses that item with probability (19/20)^20 = 36%, and then
+/// alpha and kappa are 0/0; more than 5% of resamples, so no interval.
+#[test]
+fn a_figure_undefined_in_more_than_5_percent_of_resamples_has_no_interval_and_a_reason() {
+    use Label::*;
+    let mut items: Vec<&[Label]> = vec![&[Tie, Tie, Tie]; 19];
+    items.push(&[ABetter, Tie, BBetter]);
+    let r = intervals(&labels(&items), CiConfig::default());
+    assert!(r.fleiss_kappa.is_some());
+    let c = ci(&r);
+    assert_eq!(c.fleiss_kappa, None);
+    assert_eq!(c.krippendorff_alpha.ordinal, None);
+    let reason = &c.undefined.get("fleiss_kappa").unwrap();
+    assert!(
+        reason.contains("of 1000 resamples (more than 5%)"),
+        "{reason}"
+    );
+    // Raw agreement is defined on every resample.
+    assert!(c.pairwise.is_some());
+    // No interval-based note without an interval.
+    assert_eq!(
+        r.interpretation.get("fleiss_kappa").unwrap().interval_note,
+        None
+    );
+}
+
+#[test]
+fn a_figure_undefined_on_the_data_has_no_interval_and_says_why() {
+    use Label::*;
+    let r = intervals(
+        &labels(&[&[Tie, Tie], &[Tie, Tie, Tie]]),
+        CiConfig::default(),
+    );
+    let c = ci(&r);
+    assert_eq!(c.krippendorff_alpha.nominal, None);
+    assert!(c
+        .undefined
+        .get("krippendorff_alpha.nominal")
+        .unwrap()
+        .starts_with("the figure is undefined"));
+    assert!(c.undefined.contains_key("hayes_krippendorff.nominal"));
+    assert_eq!(c.pairwise, Some([1.0, 1.0]));
+}
+
+#[test]
+fn hayes_krippendorff_draws_at_most_25_pairs_per_nonzero_coincidence_and_gives_q() {
+    let d = simulated(400, 12);
+    let r = intervals(&d, CiConfig::default());
+    let hk = &ci(&r).hayes_krippendorff;
+    assert_eq!(hk.method, "hayes-krippendorff");
+    for (alpha, boot) in [
+        (r.krippendorff_alpha.nominal, &hk.nominal),
+        (r.krippendorff_alpha.ordinal, &hk.ordinal),
+        (r.krippendorff_alpha.interval, &hk.interval),
+    ] {
+        let b = boot.as_ref().unwrap();
+        // All 25 cells of the 5 x 5 coincidence matrix are used here.
+        assert_eq!(b.draws, 25 * 25);
+        let [lo, hi] = b.interval;
+        let alpha = alpha.unwrap();
+        assert!(lo < alpha && alpha < hi, "{lo} {alpha} {hi}");
+        // Every alpha of this crowd is far below 0.667.
+        assert!(alpha < 0.6 && b.q > 0.99, "{alpha} {}", b.q);
+    }
+}
+
+#[test]
+fn the_interval_settings_are_read_from_the_config_and_checked_by_name() {
+    let c = ReportConfig::from_json(
+        r#"{"agreement": {"ci": {"level": 0.9, "resamples": 500, "seed": 3}}}"#,
+    )
+    .unwrap();
+    let ci = c.agreement.ci.unwrap();
+    assert_eq!(
+        (ci.level, ci.resamples, ci.seed, ci.min_alpha),
+        (0.9, 500, 3, 0.667)
+    );
+    let e = ReportConfig::from_json(r#"{"agreement": {"ci": {"level": 95}}}"#).unwrap_err();
+    assert!(e.to_string().contains("agreement.ci.level"), "{e}");
+    let e = ReportConfig::from_json(r#"{"agreement": {"ci": {"resample": 5}}}"#).unwrap_err();
+    assert!(e.to_string().contains("agreement.ci.resample"), "{e}");
+    // Without "ci", no intervals and no "ci" key in the report.
+    let r = compute(&simulated(20, 1), &AgreementConfig::default());
+    assert!(r.ci.is_none());
+    assert!(!serde_json::to_string(&r).unwrap().contains("\"ci\""));
+}
