@@ -8,6 +8,7 @@
 mod active;
 #[cfg(feature = "lab")]
 mod judge;
+#[cfg(feature = "lab")]
 mod report;
 mod session;
 
@@ -15,6 +16,7 @@ mod session;
 pub use active::*;
 #[cfg(feature = "lab")]
 pub use judge::*;
+#[cfg(feature = "lab")]
 pub use report::*;
 pub use session::*;
 
@@ -190,6 +192,7 @@ extern "C" {
     pub type ReportConfigArg;
 }
 
+#[cfg(feature = "lab")]
 /// An optional argument (declared `arg?: T` in TypeScript) as a JS value:
 /// `undefined` when it is left out.
 pub(crate) fn arg<T: Into<JsValue>>(value: Option<T>) -> JsValue {
@@ -281,6 +284,7 @@ pub(crate) fn read<T: FromJson>(value: JsValue, what: &str) -> Result<T, JsError
     T::from_json(&json_text(&value, what)?).map_err(js_err)
 }
 
+#[cfg(feature = "lab")]
 /// A JS value as a `serde_json::Value`.
 pub(crate) fn json_of(value: JsValue, what: &str) -> Result<serde_json::Value, JsError> {
     serde_json::from_str(&json_text(&value, what)?)
@@ -306,6 +310,7 @@ pub(crate) fn stringify(value: &JsValue, what: &str) -> Result<String, JsError> 
     }
 }
 
+#[cfg(feature = "lab")]
 /// A JS options object as JSON, `{}` for `undefined` or `null`.
 pub(crate) fn options(value: JsValue, what: &str) -> Result<serde_json::Value, JsError> {
     if value.is_undefined() || value.is_null() {

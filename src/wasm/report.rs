@@ -1,4 +1,6 @@
-//! Reports, the live state and the dashboard's collection.
+//! Reports, the live state and the dashboard's collection: the requester's
+//! side, in the dashboard's module only (the annotator's page never
+//! computes a report; its session keeps its own live figures).
 
 use super::{arg, js_err, options, to_js, GoldArg, ReportConfigArg};
 use crate::annotation::{parse_gold, Annotation, Gold};
@@ -124,7 +126,6 @@ struct WithSkipped<'a> {
 /// ```js
 /// const text = reportJson(jsonlText);
 /// ```
-#[cfg(feature = "lab")]
 #[wasm_bindgen(js_name = reportJson)]
 pub fn report_json(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | Annotation[]")]
@@ -191,8 +192,7 @@ impl LiveAgreement {
     /// ```js
     /// live.addJsonl(await (await fetch("annotations.jsonl")).text());
     /// ```
-    #[cfg(feature = "lab")]
-    #[wasm_bindgen(js_name = addJsonl)]
+        #[wasm_bindgen(js_name = addJsonl)]
     pub fn add_jsonl(&mut self, text: &str) -> Result<u32, JsError> {
         let mut n = 0;
         let read = crate::annotation::jsonl::read(text.as_bytes(), false, |_, a, _, _| {
@@ -241,7 +241,6 @@ impl LiveAgreement {
 /// ```js
 /// costTable({hourly_rate: 15, seconds_per_pair: 20, target_pairs: 100000});
 /// ```
-#[cfg(feature = "lab")]
 #[wasm_bindgen(js_name = costTable)]
 pub fn cost_table(request: JsValue) -> Result<JsValue, JsError> {
     let req: crate::cost::CostRequest = super::from_js(request, "cost request")?;
@@ -257,11 +256,9 @@ pub fn cost_table(request: JsValue) -> Result<JsValue, JsError> {
 /// c.labels({min_reliability: 0.7}, "dawid_skene");   // JSONL {item, label, confidence}
 /// c.summary({overlap: 3}); c.timeline({points: 120});
 /// ```
-#[cfg(feature = "lab")]
 #[wasm_bindgen]
 pub struct Collection(Dataset);
 
-#[cfg(feature = "lab")]
 #[wasm_bindgen]
 impl Collection {
     /// Reads annotations (JSONL text, its UTF-8 bytes or an array of

@@ -51,8 +51,11 @@ async function realResults() {
   out.stats = ['SessionStats', (s.submit({ id: 'w2-0', item: b2.items[0].id, annotator: 'w2', choice: '=', time_seconds: 30 }), s.stats())];
   const jsonl = fs.readFileSync(path.join(ROOT, 'www/sample/annotations.jsonl'), 'utf8');
   const gold = fs.readFileSync(path.join(ROOT, 'www/sample/gold.jsonl'), 'utf8');
-  out.report = ['Report', pk.report(jsonl + '{"item": 5}\n', gold, { skip_invalid: true, min_reliability: 0.9 })];
-  const live = new pk.LiveAgreement();
+  // Reports are the requester's: the dashboard's module.
+  const lab = await import(pathToFileURL(path.join(ROOT, 'www/pkg/prefkit_lab.js')).href);
+  await lab.default({ module_or_path: fs.readFileSync(path.join(ROOT, 'www/pkg/prefkit_lab_bg.wasm')) });
+  out.report = ['Report', lab.report(jsonl + '{"item": 5}\n', gold, { skip_invalid: true, min_reliability: 0.9 })];
+  const live = new lab.LiveAgreement();
   for (const line of jsonl.split('\n').slice(0, 40)) if (line.trim()) live.add(JSON.parse(line));
   out.snapshot = ['Report', live.snapshot()];
   return { out, verdicts };

@@ -43,8 +43,8 @@ function checkModulesFresh() {
 // initialised with no arguments (each finds its wasm beside its glue),
 // a report of the tiny file, and the element showing the sample item.
 const MAIN = `
-import init, { report, version } from 'prefkit';
-import initLab, { version as labVersion } from 'prefkit/lab';
+import init, { version } from 'prefkit';
+import initLab, { report, version as labVersion } from 'prefkit/lab';
 import 'prefkit/annotator';
 
 async function main() {
@@ -62,13 +62,14 @@ main().catch((e) => { window.prefkitResult = { error: String(e && e.stack || e) 
 
 const NODE_SCRIPT = `
 import { readFileSync } from 'node:fs';
-import { initSync, report } from 'prefkit';
-import { initSync as initLabSync, reportJson } from 'prefkit/lab';
+import { initSync, parseLabel } from 'prefkit';
+import { initSync as initLabSync, report, reportJson } from 'prefkit/lab';
 
 initSync({ module: readFileSync(new URL(import.meta.resolve('prefkit/prefkit_bg.wasm'))) });
 initLabSync({ module: readFileSync(new URL(import.meta.resolve('prefkit/prefkit_lab_bg.wasm'))) });
 const jsonl = ${JSON.stringify(TINY_JSONL)};
 console.log(JSON.stringify({
+  label: parseLabel('A>>B'),
   kappa: report(jsonl).agreement.fleiss_kappa,
   labKappa: JSON.parse(reportJson(jsonl)).agreement.fleiss_kappa,
 }));
@@ -191,6 +192,7 @@ test('under Node, report() runs from the installed package after initSync with t
   const out = JSON.parse(run(process.execPath, ['node-report.mjs'], app));
   assert.ok(Math.abs(out.kappa - TINY_FLEISS_KAPPA) < 1e-12, `Fleiss' kappa ${out.kappa}, expected 11/19`);
   assert.equal(out.labKappa, out.kappa);
+  assert.equal(out.label, 'A>>');
 });
 
 test('TypeScript finds the declarations of prefkit, prefkit/lab and prefkit/annotator through exports', () => {
@@ -201,8 +203,8 @@ test('TypeScript finds the declarations of prefkit, prefkit/lab and prefkit/anno
     files: ['consumer.ts'],
   }));
   fs.writeFileSync(path.join(dir, 'consumer.ts'), `
-import init, { report, initSync } from 'prefkit';
-import { Collection } from 'prefkit/lab';
+import init, { initSync } from 'prefkit';
+import { Collection, report } from 'prefkit/lab';
 import type { PrefkitAnnotator, PrefkitDoneDetail } from 'prefkit/annotator';
 import 'prefkit/annotator';
 

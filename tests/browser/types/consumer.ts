@@ -1,9 +1,11 @@
-// A page's use of the annotator's module, as the README shows it, checked
-// by `tsc --strict` against the generated declarations (types.test.mjs).
+// A page's use of the annotator's module and a requester's use of the
+// dashboard's, as the README shows them, checked by `tsc --strict` against
+// the generated declarations (types.test.mjs).
 import init, {
-  Session, report, LiveAgreement, parseLabel, version,
+  Session, parseLabel, version,
   type Batch, type Verdict, type Report, type SessionStats, type PublicTask, type Label,
 } from '../../../www/pkg/prefkit.js';
+import { report, LiveAgreement } from '../../../www/pkg/prefkit_lab.js';
 
 export async function annotate(task: object, bytes: Uint8Array): Promise<string[]> {
   await init({ module_or_path: bytes });
