@@ -480,7 +480,54 @@ fn prefkit_simulate_against_a_blind_collector_with_leases_ends_with_the_task_com
         }
     }
     assert!(per_item.values().all(|&n| n == 3), "{per_item:?}");
+    // Every record says it was simulated.
+    let labels = export(&a, &s, "t");
+    assert!(
+        labels.iter().all(|r| r["simulated"] == true),
+        "{:?}",
+        labels[0]
+    );
     println!("{out}");
+}
+
+#[test]
+fn a_collector_that_refuses_simulated_records_stores_none_of_them() {
+    let t = crowd_task(20, 2, 600.0, json!({}));
+    let (dir, s) = with_task(
+        "refuse-simulated",
+        &t,
+        &[
+            "--gold-mode",
+            "blind",
+            "--sync",
+            "normal",
+            "--refuse-simulated",
+        ],
+    );
+    let task_file = dir.join("task.json");
+    let (ok, out, err) = simulate(&[
+        "--task",
+        task_file.to_str().unwrap(),
+        "--annotators",
+        "3",
+        "--endpoint",
+        &s.url,
+    ]);
+    assert!(!ok, "{out}");
+    assert!(err.contains("simulated"), "{err}");
+    let a = agent();
+    assert!(export(&a, &s, "t").is_empty());
+    let (_, body) = admin_get(&a, &s, "/api/tasks/t/skips.jsonl");
+    assert!(body.is_empty());
+    // A person's record still goes in.
+    let b = batch(&a, &s, "person");
+    let (status, text) = post(
+        &a,
+        &s,
+        "/api/annotations",
+        &answer("p1", &b["items"][0], "person", "A>").to_string(),
+    );
+    assert_eq!(status, 201, "{text}");
 }
 
 #[test]

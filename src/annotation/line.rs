@@ -49,6 +49,7 @@ pub struct Line<'a> {
     timestamp: Scalar<'a>,
     client_version: Scalar<'a>,
     label_order: Scalar<'a>,
+    simulated: Scalar<'a>,
     /// The first field given twice, if any.
     pub(super) twice: Option<&'static str>,
     /// What the line is when it is not an object ("an array").
@@ -79,6 +80,7 @@ impl<'a> Line<'a> {
             "timestamp" => (8, "timestamp", &mut self.timestamp),
             "client_version" => (9, "client_version", &mut self.client_version),
             "label_order" => (10, "label_order", &mut self.label_order),
+            "simulated" => (11, "simulated", &mut self.simulated),
             _ => return None,
         };
         Some((1 << bit, name, slot))
@@ -93,6 +95,18 @@ fn text<'a>(field: &str, v: Scalar<'a>) -> Result<Option<Cow<'a, str>>> {
         other => Err(Error::invalid(
             field,
             format!("expected a string, got {}", other.shown()),
+        )),
+    }
+}
+
+/// A true/false field, false when absent.
+fn flag(field: &str, v: Scalar<'_>) -> Result<bool> {
+    match v {
+        Scalar::Absent => Ok(false),
+        Scalar::Bool(b) => Ok(b),
+        other => Err(Error::invalid(
+            field,
+            format!("expected true or false, got {}", other.shown()),
         )),
     }
 }
@@ -224,6 +238,7 @@ pub(crate) struct Checked<'a> {
     pub dimensions: LiteMap<String, Label>,
     pub timestamp: Option<f64>,
     pub client_version: Option<Cow<'a, str>>,
+    pub simulated: bool,
 }
 
 impl From<Checked<'_>> for Annotation {
@@ -239,6 +254,7 @@ impl From<Checked<'_>> for Annotation {
             dimensions: c.dimensions,
             timestamp: c.timestamp,
             client_version: c.client_version.map(Cow::into_owned),
+            simulated: c.simulated,
         }
     }
 }
@@ -271,16 +287,8 @@ impl<'a> Line<'a> {
                 ))
             }
         };
-        let swapped = match self.swapped {
-            Scalar::Absent => false,
-            Scalar::Bool(b) => b,
-            other => {
-                return Err(Error::invalid(
-                    "swapped",
-                    format!("expected true or false, got {}", other.shown()),
-                ))
-            }
-        };
+        let swapped = flag("swapped", self.swapped)?;
+        let simulated = flag("simulated", self.simulated)?;
         let flip = swapped && !canonical;
         let label = match text("label", self.label)? {
             Some(l) => Label::parse(&l).map_err(|e| e.in_field("label"))?,
@@ -340,6 +348,7 @@ impl<'a> Line<'a> {
             dimensions,
             timestamp,
             client_version: optional_id("client_version", self.client_version)?,
+            simulated,
         })
     }
 }

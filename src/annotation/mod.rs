@@ -77,6 +77,10 @@ pub struct Annotation {
     /// Version of the client that produced it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
+    /// Made by a simulated annotator (`prefkit simulate`, the element's
+    /// `simulate` mode), never by a person. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub simulated: bool,
 }
 
 impl Annotation {
@@ -93,6 +97,7 @@ impl Annotation {
             dimensions: LiteMap::new(),
             timestamp: None,
             client_version: None,
+            simulated: false,
         }
     }
 

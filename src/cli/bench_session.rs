@@ -94,6 +94,7 @@ pub fn run(
                     client_version: None,
                     task_id: None,
                     swapped: None,
+                    simulated: true,
                 });
             }
         }

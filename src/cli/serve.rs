@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// `prefkit sign`). Also read from PREFKIT_ANNOTATOR_SECRET.
     #[arg(long, env = "PREFKIT_ANNOTATOR_SECRET", hide_env_values = true)]
     annotator_secret: Option<String>,
+    /// Refuse records marked `"simulated": true` (from `prefkit simulate` or the element's
+    /// simulate mode) with 422: for collectors of real crowds.
+    #[arg(long)]
+    refuse_simulated: bool,
     /// Time a client has to send a request's header, from connecting (or from the first byte
     /// after an idle spell); a slower connection is closed. `10s`, `500ms`, `2m`; a bare number is seconds.
     #[arg(long, default_value = "10s", value_parser = duration, value_name = "TIME")]
@@ -120,6 +124,7 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
             Durability::Normal
         },
         annotator_secret: args.annotator_secret,
+        refuse_simulated: args.refuse_simulated,
         limits: Limits {
             header_timeout: args.header_timeout,
             body_timeout: args.body_timeout,

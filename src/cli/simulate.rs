@@ -7,7 +7,8 @@
 //! it for batches, as the page does; otherwise one local session over the
 //! task assembles them, as the page does in open mode. Every label and skip
 //! is posted to `POST {endpoint}/api/annotations` as the page posts it
-//! (`Content-Type: application/json`, the canonical record), one a request,
+//! (`Content-Type: application/json`, the canonical record, marked
+//! `"simulated": true` so it is never taken for a person's), one a request,
 //! retried on network errors, 408, 429 and 5xx. Annotators who walk away
 //! leave their batch's leases to run out; the others keep asking while
 //! those items may still come back (until the task's `lease_seconds` past
@@ -231,13 +232,20 @@ impl Run {
                 .fetch_max(now.max(1), Ordering::Relaxed);
             return Turn::Done;
         }
+        let mut all_taken = true;
         for (item, swapped) in items {
             let act = w.act(&item, swapped, self.gold.get(&item).copied());
             if let Some(record) = self.record(w, &item, swapped, act) {
-                self.post(&record);
+                all_taken &= self.post(&record);
             }
         }
-        Turn::Answered
+        // An answer not taken leaves its item held: asking again would get
+        // the same batch back forever. The annotator stops instead.
+        if all_taken {
+            Turn::Answered
+        } else {
+            Turn::Done
+        }
     }
 
     /// The next batch's items as `(id, swapped)`; `None` when the annotator
@@ -291,7 +299,8 @@ impl Run {
                 if let Batches::Local(session) = &self.batches {
                     let req = SubmitRequest::from_value(&json!({"id": id, "item": item,
                         "annotator": w.name, "choice": choice.as_str(), "time_seconds": seconds,
-                        "timestamp": timestamp, "client_version": client, "task_id": self.task_id}))
+                        "timestamp": timestamp, "client_version": client, "task_id": self.task_id,
+                        "simulated": true}))
                     .ok()?;
                     let v = session.lock().ok()?.submit(req).ok()?;
                     return serde_json::to_value(v.annotation).ok();
@@ -300,14 +309,14 @@ impl Run {
                     json!({"id": id, "task_id": self.task_id, "item": item, "annotator": w.name,
                     "label": choice.unflip(swapped).as_str(), "swapped": swapped,
                     "label_order": "canonical", "time_seconds": seconds, "timestamp": timestamp,
-                    "client_version": client}),
+                    "client_version": client, "simulated": true}),
                 )
             }
             Act::Skip { seconds } => {
                 self.tally.skips.fetch_add(1, Ordering::Relaxed);
                 let skip = json!({"id": id, "task_id": self.task_id, "item": item,
                     "annotator": w.name, "skip": "I can't judge this", "time_seconds": seconds,
-                    "timestamp": timestamp, "client_version": client});
+                    "timestamp": timestamp, "client_version": client, "simulated": true});
                 if let Batches::Local(session) = &self.batches {
                     let s = Skip::from_value(&skip).ok()?;
                     session.lock().ok()?.skip(s).ok()?;
@@ -317,8 +326,9 @@ impl Run {
         }
     }
 
-    /// Posts one record, retrying what a retry can fix.
-    fn post(&self, record: &Value) {
+    /// Posts one record, retrying what a retry can fix; whether it was
+    /// acknowledged.
+    fn post(&self, record: &Value) -> bool {
         let url = format!("{}/api/annotations", self.endpoint);
         let body = record.to_string();
         for attempt in 0..6u32 {
@@ -339,7 +349,7 @@ impl Run {
             match status {
                 200 | 201 => {
                     self.tally.acknowledged.fetch_add(1, Ordering::Relaxed);
-                    return;
+                    return true;
                 }
                 408 | 429 | 500..=599 => continue,
                 _ => {
@@ -353,11 +363,12 @@ impl Run {
                             ));
                         }
                     }
-                    return;
+                    return false;
                 }
             }
         }
         self.tally.failed.fetch_add(1, Ordering::Relaxed);
+        false
     }
 }
 

@@ -21,7 +21,19 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
     let query = req.uri().query().map(str::to_string);
     let signed = |items: &[Incoming]| {
         let who: Vec<&str> = items.iter().map(|i| i.annotator()).collect();
-        check_signed(&s, &who, &headers, query.as_deref())
+        check_signed(&s, &who, &headers, query.as_deref())?;
+        match items.iter().position(Incoming::simulated) {
+            Some(k) if s.refuse_simulated => Err(ApiError::invalid(format!(
+                "{}field \"simulated\": this collector takes no simulated annotations \
+                 (prefkit serve --refuse-simulated)",
+                if items.len() > 1 {
+                    format!("annotations[{k}]: ")
+                } else {
+                    String::new()
+                }
+            ))),
+            _ => Ok(()),
+        }
     };
     let body = read_body(s.max_body, req).await?;
     let first = body.iter().find(|b| !b.is_ascii_whitespace());

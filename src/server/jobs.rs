@@ -37,6 +37,14 @@ pub struct Incoming {
 }
 
 impl Incoming {
+    /// Whether a simulated annotator made it.
+    pub fn simulated(&self) -> bool {
+        match &self.answer {
+            Answer::Label(a) => a.simulated,
+            Answer::Skip(k) => k.simulated,
+        }
+    }
+
     /// Who sent it.
     pub fn annotator(&self) -> &str {
         match &self.answer {

@@ -41,6 +41,8 @@ pub struct Config {
     pub sync: Durability,
     /// With a secret, annotator ids need their signature (see [`sign`]).
     pub annotator_secret: Option<String>,
+    /// Refuse records marked `"simulated": true` (production collectors).
+    pub refuse_simulated: bool,
     /// Connection timeouts and cap.
     pub limits: Limits,
 }
@@ -59,6 +61,7 @@ impl Default for Config {
             max_body: 1 << 20,
             sync: Durability::Full,
             annotator_secret: None,
+            refuse_simulated: false,
             limits: Limits::default(),
         }
     }
@@ -133,6 +136,7 @@ pub fn run(config: Config) -> Result<(), String> {
         gold_mode: config.gold_mode,
         seed: config.seed,
         annotator_secret: config.annotator_secret.clone().map(String::into_bytes),
+        refuse_simulated: config.refuse_simulated,
     });
     let app = api::router(shared, &config.www, &config.cors_origins);
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -21,6 +21,8 @@ pub struct Shared {
     pub seed: Option<u64>,
     /// With `--annotator-secret`: annotator ids need their signature.
     pub annotator_secret: Option<Vec<u8>>,
+    /// With `--refuse-simulated`: records marked simulated are refused.
+    pub refuse_simulated: bool,
 }
 
 /// With `--annotator-secret`, refuses (403) an annotator id that comes

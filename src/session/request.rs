@@ -33,6 +33,8 @@ pub struct SubmitRequest {
     pub client_version: Option<String>,
     /// The task, if the page says; must be this session's task.
     pub task_id: Option<String>,
+    /// Made by a simulated annotator, not a person (carried into the record).
+    pub simulated: bool,
     /// The order the page believes it showed; if given it must be the
     /// session's, so a page out of step is caught rather than mis-flipped.
     pub swapped: Option<bool>,
@@ -60,6 +62,7 @@ impl SubmitRequest {
             "dimensions",
             "timestamp",
             "client_version",
+            "simulated",
             "task_id",
             "swapped",
         ])?;
@@ -81,6 +84,7 @@ impl SubmitRequest {
             dimensions: f.labels("dimensions")?,
             timestamp,
             client_version: f.optional_str("client_version")?,
+            simulated: f.bool_or("simulated", false)?,
             task_id: f.optional_str("task_id")?,
             swapped: f.optional_bool("swapped")?,
         })

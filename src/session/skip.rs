@@ -39,6 +39,9 @@ pub struct Skip {
     /// Version of the page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_version: Option<String>,
+    /// Made by a simulated annotator, not a person. Written only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub simulated: bool,
 }
 
 /// The session's answer to a skip.
@@ -67,6 +70,7 @@ const KEYS: &[&str] = &[
     "time_seconds",
     "timestamp",
     "client_version",
+    "simulated",
 ];
 
 /// A skip from JSON text: see [`Skip::from_value`].
@@ -119,6 +123,7 @@ impl Skip {
             time_seconds,
             timestamp,
             client_version: f.optional_str("client_version")?,
+            simulated: f.bool_or("simulated", false)?,
         })
     }
 }

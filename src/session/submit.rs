@@ -58,6 +58,7 @@ impl Session {
             dimensions,
             timestamp: req.timestamp,
             client_version: req.client_version,
+            simulated: req.simulated,
         };
         self.finish(a, i, annotation)
     }

@@ -97,6 +97,7 @@ pub(crate) fn stored(v: &Verdict) -> Verdict {
             dimensions: a.dimensions.clone(),
             timestamp: a.timestamp,
             client_version: a.client_version.clone(),
+            simulated: a.simulated,
         },
         gold: v.gold.clone(),
         flag: v.flag.clone(),

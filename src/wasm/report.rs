@@ -192,7 +192,7 @@ impl LiveAgreement {
     /// ```js
     /// live.addJsonl(await (await fetch("annotations.jsonl")).text());
     /// ```
-        #[wasm_bindgen(js_name = addJsonl)]
+    #[wasm_bindgen(js_name = addJsonl)]
     pub fn add_jsonl(&mut self, text: &str) -> Result<u32, JsError> {
         let mut n = 0;
         let read = crate::annotation::jsonl::read(text.as_bytes(), false, |_, a, _, _| {
