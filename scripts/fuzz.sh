@@ -62,7 +62,7 @@ for t in "${targets[@]}"; do
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=16384 -report_slow_units=1 -print_final_stats=1 \
       -artifact_prefix="artifacts/$t/" ${FUZZ_ARGS:-} 2>&1 | tee "artifacts/$t.log" |
-      grep --line-buffered -E '^(#[0-9]+.*(DONE|INITED)|stat::|==[0-9]+==|SUMMARY|Slowest|Test unit written|.*panicked)' ; then
+      grep --line-buffered -E '^(#[0-9]+.*(DONE|INITED)|stat::|==[0-9]+==|==fuzz==|SUMMARY|Slowest|Test unit written|.*panicked)' ; then
     :
   fi
   if ! grep -q 'Done [0-9]* runs in' "artifacts/$t.log"; then

@@ -2,6 +2,50 @@
 
 use serde::Serialize;
 use serde_value::Value;
+use std::alloc::{GlobalAlloc, Layout, System};
+
+/// Largest single allocation allowed. libFuzzer's `-malloc_limit_mb` needs
+/// a sanitizer's malloc hooks, and `-rss_limit_mb` misses a huge buffer
+/// that is reserved but never touched (`Vec::with_capacity`), so the
+/// targets check every allocation themselves: a small input never needs
+/// this much.
+pub const MAX_ALLOC: usize = 256 << 20;
+
+struct Capped;
+
+// SAFETY: forwards to the system allocator unchanged; only refuses to
+// forward, by aborting, requests over `MAX_ALLOC`.
+unsafe impl GlobalAlloc for Capped {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        check(layout.size());
+        System.alloc(layout)
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        check(layout.size());
+        System.alloc_zeroed(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        check(new_size);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+fn check(size: usize) {
+    if size > MAX_ALLOC {
+        // No formatting machinery here: it could allocate.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"\n==fuzz== allocation over the limit (MAX_ALLOC): cost out of proportion to the input\n",
+        );
+        std::process::abort();
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Capped = Capped;
 
 /// Panics, naming the path, if `value` serializes a NaN or an infinity
 /// anywhere. serde_json would write those as `null`, hiding them among the
