@@ -16,17 +16,20 @@ pub(crate) struct Pool {
     pos: Vec<u32>,
     /// Times each item was handed out.
     count: Vec<u32>,
+    /// Hand-outs after which an item leaves the pool.
+    overlap: u32,
 }
 
 impl Pool {
     /// `n` items, none handed out yet, each wanted `overlap >= 1` times.
     pub fn new(n: u32, overlap: u32) -> Pool {
-        let mut buckets = vec![Vec::new(); overlap.max(1) as usize];
-        buckets[0] = (0..n).collect();
+        // Buckets are added as items reach them: `overlap` comes from the
+        // task and may be far larger than anything ever handed out.
         Pool {
-            buckets,
+            buckets: vec![(0..n).collect()],
             pos: (0..n).collect(),
             count: vec![0; n as usize],
+            overlap: overlap.max(1),
         }
     }
 
@@ -38,7 +41,7 @@ impl Pool {
     /// Up to `want` items, fewest hand-outs first, skipping those for which
     /// `held` is true. Within a bucket, items come in bucket order.
     pub fn take(&self, want: usize, held: impl Fn(u32) -> bool) -> Vec<u32> {
-        let mut out = Vec::with_capacity(want);
+        let mut out = Vec::with_capacity(want.min(self.count.len()));
         for bucket in &self.buckets {
             for &item in bucket {
                 if out.len() == want {
@@ -66,7 +69,11 @@ impl Pool {
             if let Some(&moved) = bucket.get(p) {
                 self.pos[moved as usize] = p as u32;
             }
-            if let Some(next) = self.buckets.get_mut(c + 1) {
+            if c + 1 < self.overlap as usize {
+                if self.buckets.len() == c + 1 {
+                    self.buckets.push(Vec::new());
+                }
+                let next = &mut self.buckets[c + 1];
                 self.pos[i] = next.len() as u32;
                 next.push(item);
             }
