@@ -60,7 +60,7 @@ for t in "${targets[@]}"; do
   # shellcheck disable=SC2086
   if ! nice -n 19 cargo "${run[@]}" "$t" "corpus/$t" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -max_len=16384 -report_slow_units=1 -print_final_stats=1 \
+      -max_len=16384 -report_slow_units=1 -print_final_stats=1 -dict=json.dict \
       -artifact_prefix="artifacts/$t/" ${FUZZ_ARGS:-} 2>&1 | tee "artifacts/$t.log" |
       grep --line-buffered -E '^(#[0-9]+.*(DONE|INITED)|stat::|==[0-9]+==|==fuzz==|SUMMARY|Slowest|Test unit written|.*panicked)' ; then
     :
