@@ -40,3 +40,43 @@ fn a_huge_batch_size_costs_no_memory_or_time_up_front() {
     assert!(b.exhausted);
     assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
 }
+
+/// Each verdict scanned its whole line back to the line's start: on a long
+/// line of verdicts, the square of its length (5 s for 16 KB in the fuzzer).
+#[test]
+fn many_verdicts_on_one_line_are_read_in_linear_time() {
+    let text = "Verdict: A>B ".repeat(8000);
+    let start = std::time::Instant::now();
+    let v = prefkit::judge::parse_verdict(&text);
+    assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+    match v {
+        prefkit::judge::Verdict::Parsed {
+            label,
+            verdicts_found,
+            ..
+        } => {
+            assert_eq!(label, prefkit::Label::ABetter);
+            assert_eq!(verdicts_found, 8000);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Each verdict was checked against every thinking block (now a binary
+/// search): the drafts inside the blocks are still left out.
+#[test]
+fn verdicts_between_many_thinking_blocks_are_told_from_the_drafts() {
+    let text = "<think>Verdict: B>A</think>\nVerdict: A>B\n".repeat(5000);
+    let start = std::time::Instant::now();
+    let v = prefkit::judge::parse_verdict(&text);
+    assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+    assert_eq!(v.label(), Some(prefkit::Label::ABetter));
+    assert!(matches!(
+        v,
+        prefkit::judge::Verdict::Parsed {
+            verdicts_found: 5000,
+            conflicting: false,
+            ..
+        }
+    ));
+}
