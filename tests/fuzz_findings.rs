@@ -80,3 +80,21 @@ fn verdicts_between_many_thinking_blocks_are_told_from_the_drafts() {
         }
     ));
 }
+
+/// Eighty bytes of settings (`max_iterations` 4294967295 with a tolerance
+/// that never stops the EM) made a ten-line report run for hours.
+#[test]
+fn a_report_config_asking_for_billions_of_iterations_is_refused_by_name() {
+    let e = prefkit::report::ReportConfig::from_json(
+        r#"{"aggregation": {"dawid_skene": {"max_iterations": 4294967295, "tolerance": -1}}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "field \"aggregation.dawid_skene.max_iterations\": expected at most 10000, got 4294967295"
+    );
+    let ok = prefkit::report::ReportConfig::from_json(
+        r#"{"aggregation": {"dawid_skene": {"max_iterations": 10000}}}"#,
+    );
+    assert!(ok.is_ok());
+}

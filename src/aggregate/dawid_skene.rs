@@ -63,10 +63,16 @@ pub const LINEAR_MAX_LABELS: usize = 16;
 /// Lower clip of counts and priors before taking logs (crowd-kit's `_EPS`).
 pub const EPS: f64 = 1e-10;
 
+/// Most EM iterations a config may ask for: each is a pass over every
+/// annotation, so a larger number would let a few bytes of settings cost
+/// hours (crowd-kit's default is 100, this crate's 50).
+pub const MAX_ITERATIONS: u32 = 10_000;
+
 /// Hyperparameters of the EM run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Config {
-    /// Most EM iterations (E-step then M-step). Default 50.
+    /// Most EM iterations (E-step then M-step). Default 50, at most
+    /// [`MAX_ITERATIONS`] in a config.
     pub max_iterations: u32,
     /// Stop when the log-likelihood per annotation grows by less than
     /// this. Default 1e-5 (crowd-kit's `tol`).
