@@ -61,7 +61,8 @@ pub struct Row {
     pub item: u32,
     /// Annotator id in [`Dataset::annotators`].
     pub annotator: u32,
-    /// Seconds spent, `NaN` when not given.
+    /// Seconds spent, `NaN` when not given (`f32::MAX` for any time beyond
+    /// it).
     pub time_seconds: f32,
     /// Canonical label.
     pub label: Label,
@@ -158,7 +159,9 @@ impl Dataset {
         self.rows.push(Row {
             item,
             annotator,
-            time_seconds: time.map(|t| t as f32).unwrap_or(f32::NAN),
+            // A finite time beyond f32's range would become infinity, and
+            // every mean over it too: it is kept as the largest f32.
+            time_seconds: time.map(|t| (t as f32).min(f32::MAX)).unwrap_or(f32::NAN),
             label,
             swapped,
         });

@@ -98,3 +98,24 @@ fn a_report_config_asking_for_billions_of_iterations_is_refused_by_name() {
     );
     assert!(ok.is_ok());
 }
+
+/// A time of 1e49 seconds is a finite number and was accepted, then stored
+/// as an `f32` infinity: the annotator's mean time was infinite, written
+/// as `null` in the report with no reason given.
+#[test]
+fn a_time_too_large_for_the_dataset_keeps_the_report_finite() {
+    let text = concat!(
+        r#"{"item": "i1", "annotator": "w1", "label": "A>", "time_seconds": 1e49}"#,
+        "\n",
+        r#"{"item": "i1", "annotator": "w2", "label": "A>", "time_seconds": 7.5}"#,
+        "\n",
+    );
+    let d = prefkit::Dataset::parse_jsonl(text, false).expect("two valid lines");
+    let r = prefkit::report::run(&d, &prefkit::report::ReportConfig::default());
+    let w1 = r.annotators.iter().find(|a| a.id == "w1").expect("w1");
+    assert_eq!(w1.avg_time_seconds, Some(f64::from(f32::MAX)));
+    for a in &r.annotators {
+        assert!(a.composite.is_finite(), "{a:?}");
+        assert!(a.speed_penalty.is_some_and(f64::is_finite), "{a:?}");
+    }
+}
