@@ -1,6 +1,7 @@
 //! Submit requests from an open crowd, after a real batch: each input line
 //! is a request for `Session::submit` (or, when it reads as one, a batch for
-//! `adopt_batch`; or `next <annotator>` for a new batch). Nothing panics,
+//! `adopt_batch`; `next <annotator>` for a new batch; `record <annotation>`
+//! for the collector's `record_assigning`). Nothing panics,
 //! the statistics hold no NaN, and an accepted answer resubmitted is a
 //! duplicate, not a second answer.
 #![no_main]
@@ -49,6 +50,11 @@ fuzz_target!(|data: &[u8]| {
     for line in text.lines() {
         if let Some(who) = line.strip_prefix("next ") {
             let _ = s.next_batch(who);
+        } else if let Some(a) = line.strip_prefix("record ") {
+            // The collector's path: canonical annotations from its store.
+            if let Ok(a) = prefkit::Annotation::from_json(a) {
+                let _ = s.record_assigning(a);
+            }
         } else if let Ok(b) = Batch::from_json(line) {
             let _ = s.adopt_batch(b);
         } else if let Ok(req) = SubmitRequest::from_json(line) {
