@@ -119,3 +119,41 @@ fn a_time_too_large_for_the_dataset_keeps_the_report_finite() {
         assert!(a.speed_penalty.is_some_and(f64::is_finite), "{a:?}");
     }
 }
+
+/// `examples x dim` overflowed (a panic with overflow checks; without them
+/// a product that wrapped round to the number of values passed the check).
+#[test]
+fn flat_embeddings_with_a_huge_dim_are_refused_by_name() {
+    let req: prefkit::active::SelectRequest = serde_json::from_value(json!({
+        "budget": 2,
+        "strategy": "diversity",
+        "examples": [{"id": "x0"}, {"id": "x1"}, {"id": "x2"}],
+        "embeddings": {"dim": 6148914691236517206u64, "data": [1.0, 2.0]},
+    }))
+    .expect("a well-formed request");
+    let e = prefkit::active::select(&req).unwrap_err().to_string();
+    assert!(
+        e.contains("\"embeddings\"") && e.contains("more than can be held"),
+        "{e}"
+    );
+}
+
+/// A leaderboard request of a hundred bytes could ask for 4e9 bootstrap
+/// fits (and reserve a value for each per model) or endless iterations.
+#[test]
+fn a_leaderboard_asking_for_billions_of_fits_or_iterations_is_refused_by_name() {
+    let comparisons = json!([{"model_a": "a", "model_b": "b", "label": "A>"}]);
+    for (config, field) in [
+        (json!({"bootstrap": 4294967295u64}), "config.bootstrap"),
+        (
+            json!({"max_iter": 18446744073709551615u64, "tol": 5e-324}),
+            "config.max_iter",
+        ),
+    ] {
+        let req: prefkit::active::LeaderboardRequest =
+            serde_json::from_value(json!({"comparisons": comparisons, "config": config}))
+                .expect("a well-formed request");
+        let e = prefkit::active::leaderboard(&req).unwrap_err().to_string();
+        assert!(e.contains(field) && e.contains("expected at most"), "{e}");
+    }
+}
