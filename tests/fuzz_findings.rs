@@ -157,3 +157,27 @@ fn a_leaderboard_asking_for_billions_of_fits_or_iterations_is_refused_by_name() 
         assert!(e.contains(field) && e.contains("expected at most"), "{e}");
     }
 }
+
+/// A verdict token with a log-probability of 7519466 (a digit slip that a
+/// proxy or a test double can make): exp() was infinite, the confidence
+/// NaN, and NaN reached the router as the item's confidence.
+#[test]
+fn a_positive_log_probability_keeps_the_judge_confidence_a_number() {
+    let tok = |t: &str, lp: f64, alts: Vec<(&str, f64)>| {
+        json!({"token": t, "logprob": lp,
+               "top_logprobs": alts.iter().map(|(a, l)| json!({"token": a, "logprob": l})).collect::<Vec<_>>()})
+    };
+    let response = json!({"choices": [{
+        "message": {"content": "A is right.\nVERDICT: A>>B"},
+        "logprobs": {"content": [
+            tok("A is right.\nVERDICT:", -0.01, vec![]),
+            tok(" A", -0.36, vec![(" A", -0.36), (" B", -1.39)]),
+            tok(">>", -0.69, vec![(">>", -0.69), (">", -0.92), ("=", -2.3)]),
+            tok("B", 7519466.0, vec![("B", -0.02), ("A", -4.6)]),
+        ]},
+    }]});
+    let r = prefkit::judge::ChatResponse::from_json(&response.to_string()).expect("a response");
+    let j = prefkit::judge::assess(&r);
+    assert!((0.0..=1.0).contains(&j.confidence), "{j:?}");
+    assert_eq!(j.verdict.label(), Some(prefkit::Label::AMuchBetter));
+}
