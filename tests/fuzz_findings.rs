@@ -181,3 +181,33 @@ fn a_positive_log_probability_keeps_the_judge_confidence_a_number() {
     assert!((0.0..=1.0).contains(&j.confidence), "{j:?}");
     assert_eq!(j.verdict.label(), Some(prefkit::Label::AMuchBetter));
 }
+
+/// Weights of 1e308 are finite and were accepted, but two of them add up
+/// to infinity: the composite was infinite (null in the report).
+#[test]
+fn reliability_weights_too_large_to_add_are_refused_by_name() {
+    let e = prefkit::report::ReportConfig::from_json(
+        r#"{"reliability": {"weight_gold": 1e308, "weight_majority": 1e308}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "field \"reliability.weight_gold\": must be at most 1000000; got 1e+308"
+    );
+    let config = prefkit::report::ReportConfig::from_json(
+        r#"{"reliability": {"weight_gold": 1e6, "weight_majority": 1e6, "weight_speed": 1e6,
+                            "undefined_score": 1e6}}"#,
+    )
+    .expect("the largest settings");
+    let d = prefkit::Dataset::parse_jsonl(
+        "{\"item\": \"i\", \"annotator\": \"w1\", \"label\": \"A>\"}\n\
+         {\"item\": \"i\", \"annotator\": \"w2\", \"label\": \"B>\"}\n",
+        false,
+    )
+    .expect("two lines");
+    let r = prefkit::report::run(&d, &config);
+    assert!(
+        r.annotators.iter().all(|a| a.composite.is_finite()),
+        "{r:?}"
+    );
+}
