@@ -57,6 +57,14 @@ pub enum TieModel {
     Davidson,
 }
 
+/// Most iterations a request may ask for: each is a pass over every
+/// comparison, so a larger number would let a few bytes cost hours.
+pub const MAX_ITER: usize = 100_000;
+
+/// Most bootstrap resamples a request may ask for (each is a whole fit,
+/// and holds a value per model).
+pub const MAX_BOOTSTRAP: usize = 10_000;
+
 /// Settings of [`fit`] and [`leaderboard`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -68,11 +76,12 @@ pub struct Config {
     /// Pseudo-wins and pseudo-losses of each model against a reference of
     /// strength 1 (default 0.5, must be above 0).
     pub prior: f64,
-    /// Cap on iterations (default 10,000).
+    /// Cap on iterations (default 10,000, at most [`MAX_ITER`]).
     pub max_iter: usize,
     /// Stop when no `ln pi` moves more than this (default 1e-10).
     pub tol: f64,
-    /// Bootstrap resamples for the intervals (default 200; 0 for none).
+    /// Bootstrap resamples for the intervals (default 200; 0 for none; at
+    /// most [`MAX_BOOTSTRAP`]).
     pub bootstrap: usize,
     /// Coverage of the intervals (default 0.95).
     pub confidence: f64,
@@ -325,6 +334,18 @@ fn check_config(c: &Config) -> Result<()> {
         return Err(Error::invalid(
             "config.tol",
             "tol must be above 0 and max_iter at least 1",
+        ));
+    }
+    if c.max_iter > MAX_ITER {
+        return Err(Error::invalid(
+            "config.max_iter",
+            format!("expected at most {MAX_ITER}, got {}", c.max_iter),
+        ));
+    }
+    if c.bootstrap > MAX_BOOTSTRAP {
+        return Err(Error::invalid(
+            "config.bootstrap",
+            format!("expected at most {MAX_BOOTSTRAP}, got {}", c.bootstrap),
         ));
     }
     Ok(())

@@ -201,14 +201,17 @@ fn embeddings(req: &SelectRequest) -> Result<(Matrix<'_>, EmbeddingSource)> {
                 "must be at least 1, got 0",
             ));
         }
-        if flat.data.len() != n * flat.dim {
+        // Checked: a huge `dim` would overflow, and a product that wrapped
+        // round to the number of values given would pass.
+        let want = n.checked_mul(flat.dim);
+        if want != Some(flat.data.len()) {
             return Err(Error::invalid(
                 "embeddings",
                 format!(
                     "holds {} values; expected {n} examples x dim {} = {}",
                     flat.data.len(),
                     flat.dim,
-                    n * flat.dim
+                    want.map_or_else(|| "more than can be held".to_string(), |w| w.to_string())
                 ),
             ));
         }

@@ -83,11 +83,16 @@ pub const LINEAR_MAX_LABELS: usize = 16;
 /// Lower clip of counts and priors before taking logs (crowd-kit's `_EPS`).
 pub const EPS: f64 = 1e-10;
 
+/// Most EM iterations a config may ask for: each is a pass over every
+/// annotation, so a larger number would let a few bytes of settings cost
+/// hours (crowd-kit's default is 100, this crate's 50).
+pub const MAX_ITERATIONS: u32 = 10_000;
+
 /// Hyperparameters of the EM run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Config {
     /// Most EM iterations (E-step then M-step). Default 100 (crowd-kit's
-    /// `n_iter`).
+    /// `n_iter`), at most [`MAX_ITERATIONS`] in a config.
     pub max_iterations: u32,
     /// Stop when the loss (crowd-kit's evidence lower bound per
     /// annotation) grows by less than this. Default 1e-5 (crowd-kit's `tol`).

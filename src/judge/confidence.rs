@@ -242,7 +242,9 @@ pub fn logprob_confidence(tokens: &[TokenLogprob]) -> LogprobConfidence {
             );
         }
         let chosen_set = reach(&format!("{written}{chosen}"));
-        let mut on_path = t.logprob.exp();
+        // A log-probability above 0 (a probability above 1) is read as 0:
+        // exp() of a large one is infinite, and inf / inf is NaN.
+        let mut on_path = t.logprob.min(0.0).exp();
         let mut off_path = 0.0;
         for alt in t.top_logprobs.iter().filter(|a| a.token != t.token) {
             let Some(chars) = label_chars(&alt.token).filter(|c| !c.is_empty()) else {
@@ -252,10 +254,11 @@ pub fn logprob_confidence(tokens: &[TokenLogprob]) -> LogprobConfidence {
             if set == 0 || !alt.logprob.is_finite() {
                 continue;
             }
+            let p = alt.logprob.min(0.0).exp();
             if set & f_bit == 0 {
-                off_path += alt.logprob.exp();
+                off_path += p;
             } else if set & !chosen_set == 0 {
-                on_path += alt.logprob.exp();
+                on_path += p;
             }
         }
         if on_path + off_path > 0.0 {

@@ -50,9 +50,12 @@ pub fn ends_inside(text: &str, regions: &[(usize, usize)]) -> bool {
     })
 }
 
-/// Whether byte `pos` lies inside one of `regions`.
+/// Whether byte `pos` lies inside one of `regions` (sorted and disjoint,
+/// as [`thinking_regions`] gives them).
 pub fn in_regions(regions: &[(usize, usize)], pos: usize) -> bool {
-    regions.iter().any(|&(s, e)| s <= pos && pos < e)
+    // They are sorted and disjoint: one binary search, not a scan per verdict.
+    let i = regions.partition_point(|&(s, _)| s <= pos);
+    i > 0 && pos < regions[i - 1].1
 }
 
 #[cfg(test)]

@@ -213,7 +213,23 @@ fn read_verdict_at(text: &str, start: usize) -> Option<(Label, usize, usize)> {
 /// line when the line holds only markup and at most `final`/`overall`/`my
 /// final` before the keyword.
 fn explanation_end(text: &str, start: usize) -> usize {
-    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+    // Backwards to the start of the line, giving up once there are more
+    // letters than the longest prefix allowed ("the final"): many verdicts
+    // on one long line would otherwise cost the square of its length.
+    let mut line_start = 0;
+    let mut letters = 0;
+    for (p, c) in text[..start].char_indices().rev() {
+        if c == '\n' {
+            line_start = p + 1;
+            break;
+        }
+        if !(c.is_whitespace() || matches!(c, '*' | '_' | '#' | '`' | '>' | '-' | '[')) {
+            letters += 1;
+            if letters > "the final".len() {
+                return start;
+            }
+        }
+    }
     let prefix: String = text[line_start..start]
         .chars()
         .filter(|c| !matches!(c, '*' | '_' | '#' | '`' | '>' | '-' | '['))

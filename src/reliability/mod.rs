@@ -168,6 +168,9 @@ impl ReliabilityConfig {
         })
     }
 
+    /// Largest weight, undefined score or accuracy threshold accepted.
+    pub const MAX_SETTING: f64 = 1e6;
+
     /// Refuses values that would make the figures meaningless, naming the field.
     pub fn check(&self) -> Result<()> {
         let finite = [
@@ -182,6 +185,14 @@ impl ReliabilityConfig {
                 return Err(Error::invalid(
                     field,
                     format!("must be a finite number, not negative; got {}", num(v)),
+                ));
+            }
+            // The composite adds weight x score, and the weighted vote adds
+            // composites: 1e308 is finite, twice it is not.
+            if v > Self::MAX_SETTING {
+                return Err(Error::invalid(
+                    field,
+                    format!("must be at most {}; got {}", num(Self::MAX_SETTING), num(v)),
                 ));
             }
         }

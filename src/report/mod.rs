@@ -179,6 +179,16 @@ impl ReportConfig {
             ));
         }
         let ds = &self.aggregation.dawid_skene;
+        if ds.max_iterations > dawid_skene::MAX_ITERATIONS {
+            return Err(Error::invalid(
+                "aggregation.dawid_skene.max_iterations",
+                format!(
+                    "expected at most {}, got {}",
+                    dawid_skene::MAX_ITERATIONS,
+                    ds.max_iterations
+                ),
+            ));
+        }
         if !(ds.eps > 0.0 && ds.eps < 1.0) {
             return Err(Error::invalid(
                 "aggregation.dawid_skene.eps",

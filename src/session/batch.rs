@@ -382,6 +382,8 @@ impl Session {
 /// hold, uniformly at random: rejection sampling for a few rounds, then a
 /// draw from the explicit list of what is left.
 fn pick_gold(rng: &mut Pcg32, who: &Annotator, first: u32, n: u32, want: usize) -> Vec<u32> {
+    // No more than there are: `want` comes from the task's batch size.
+    let want = want.min(n as usize);
     let mut out: Vec<u32> = Vec::with_capacity(want);
     if n == 0 {
         return out;

@@ -18,19 +18,22 @@ pub(crate) struct Pool {
     buckets: Vec<Vec<u32>>,
     /// Position of each item in its bucket (meaningless once it left).
     pos: Vec<u32>,
-    /// Times each item was handed out.
+    /// Answers plus live leases of each item.
     count: Vec<u32>,
+    /// The count at which an item leaves the pool.
+    overlap: u32,
 }
 
 impl Pool {
     /// `n` items, none handed out yet, each wanted `overlap >= 1` times.
     pub fn new(n: u32, overlap: u32) -> Pool {
-        let mut buckets = vec![Vec::new(); overlap.max(1) as usize];
-        buckets[0] = (0..n).collect();
+        // Buckets are added as items reach them: `overlap` comes from the
+        // task and may be far larger than anything ever handed out.
         Pool {
-            buckets,
+            buckets: vec![(0..n).collect()],
             pos: (0..n).collect(),
             count: vec![0; n as usize],
+            overlap: overlap.max(1),
         }
     }
 
@@ -42,7 +45,7 @@ impl Pool {
     /// Up to `want` items, fewest hand-outs first, skipping those for which
     /// `held` is true. Within a bucket, items come in bucket order.
     pub fn take(&self, want: usize, held: impl Fn(u32) -> bool) -> Vec<u32> {
-        let mut out = Vec::with_capacity(want);
+        let mut out = Vec::with_capacity(want.min(self.count.len()));
         for bucket in &self.buckets {
             for &item in bucket {
                 if out.len() == want {
@@ -93,12 +96,18 @@ impl Pool {
         }
     }
 
-    /// Puts `item` at the end of bucket `c` (nothing when `c` is past the last).
+    /// Puts `item` at the end of bucket `c`, made when first reached;
+    /// nothing at `overlap` or more (the item is out of the pool).
     fn enter(&mut self, item: u32, c: usize) {
-        if let Some(bucket) = self.buckets.get_mut(c) {
-            self.pos[item as usize] = bucket.len() as u32;
-            bucket.push(item);
+        if c >= self.overlap as usize {
+            return;
         }
+        while self.buckets.len() <= c {
+            self.buckets.push(Vec::new());
+        }
+        let bucket = &mut self.buckets[c];
+        self.pos[item as usize] = bucket.len() as u32;
+        bucket.push(item);
     }
 }
 
