@@ -153,16 +153,10 @@ test('unbundled from node_modules with an import map, both modules find their wa
   await checkPage(`${server.url}/index.html`);
 });
 
-// The element loads its module by a computed URL (`import(new URL(
-// '../pkg/prefkit.js', import.meta.url).href)`): right unbundled, but a
-// bundler follows no computed specifier (Vite copies the glue without its
-// wasm, webpack emits it as an asset it cannot import). A literal
-// `import('../pkg/prefkit.js')` works in all three (checked on a patched
-// copy). Until www/js/session.js has it, the two bundler tests run as TODO.
-const BUNDLER_TODO = !fs.readFileSync(path.join(ROOT, 'www/js/session.js'), 'utf8').includes("import('../pkg/prefkit.js')")
-  && 'www/js/session.js imports the module by a computed URL, which bundlers do not follow';
-
-test('bundled by Vite, both modules find their wasm and the element renders an item', { todo: BUNDLER_TODO }, async () => {
+// The element imports its module by a literal path (www/js/session.js), so
+// a bundler ships the glue with its wasm; a computed URL would not be
+// followed (Vite copied the glue without its wasm, webpack failed).
+test('bundled by Vite, both modules find their wasm and the element renders an item', async () => {
   const dir = path.join(app, 'vite');
   page(dir);
   fs.mkdirSync(path.join(dir, 'public'));
@@ -171,7 +165,7 @@ test('bundled by Vite, both modules find their wasm and the element renders an i
   await checkPage(`${server.url}/vite/dist/index.html`);
 });
 
-test('bundled by webpack 5, both modules find their wasm and the element renders an item', { todo: BUNDLER_TODO }, async () => {
+test('bundled by webpack 5, both modules find their wasm and the element renders an item', async () => {
   const dir = path.join(app, 'webpack');
   page(dir);
   fs.writeFileSync(path.join(dir, 'webpack.config.js'), `export default {
