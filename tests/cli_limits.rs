@@ -5,32 +5,11 @@
 mod support;
 
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::process::Command;
-use std::time::{Duration, Instant};
-use support::task_json;
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("prefkit-cli-limits-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn prefkit(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use support::{prefkit, scratch_dir, task_json};
 
 #[test]
 fn batch_with_a_huge_count_stops_at_the_exhausted_batch_and_says_so_on_stderr() {
-    let d = dir("batch");
+    let d = scratch_dir("cli-limits-batch");
     let task = d.join("task.json");
     // 25 items, batches of 10 with one gold: 9 + 9 + 7 (exhausted).
     std::fs::write(
@@ -38,7 +17,6 @@ fn batch_with_a_huge_count_stops_at_the_exhausted_batch_and_says_so_on_stderr() 
         task_json(25, 3, json!({"batch_size": 10})).to_string(),
     )
     .unwrap();
-    let started = Instant::now();
     let (code, out, err) = prefkit(&[
         "batch",
         "--task",
@@ -51,7 +29,6 @@ fn batch_with_a_huge_count_stops_at_the_exhausted_batch_and_says_so_on_stderr() 
         "1000000000",
     ]);
     assert_eq!(code, 0, "{err}");
-    assert!(started.elapsed() < Duration::from_secs(20));
     let batches: Vec<Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -80,7 +57,7 @@ fn batch_with_a_huge_count_stops_at_the_exhausted_batch_and_says_so_on_stderr() 
 
 #[test]
 fn a_min_reliability_outside_0_to_1_is_refused_naming_the_flag_or_the_field() {
-    let d = dir("minrel");
+    let d = scratch_dir("cli-limits-minrel");
     let data = d.join("a.jsonl");
     let rows: Vec<String> = ["w1", "w2"]
         .iter()

@@ -5,30 +5,11 @@ mod support;
 use prefkit::session::Session;
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use std::process::Command;
-use support::{task_json, work, Kind};
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("prefkit-cli-session-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn prefkit(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use support::{prefkit, scratch_dir, task_json, work, Kind};
 
 #[test]
 fn batch_prints_successive_batches_the_same_way_for_the_same_seed() {
-    let d = dir("batch");
+    let d = scratch_dir("cli-session-batch");
     let task = d.join("task.json");
     std::fs::write(
         &task,
@@ -81,7 +62,7 @@ fn batch_prints_successive_batches_the_same_way_for_the_same_seed() {
 
 #[test]
 fn a_bad_task_file_stops_with_exit_code_2_and_names_the_field() {
-    let d = dir("badtask");
+    let d = scratch_dir("cli-session-badtask");
     let task = d.join("task.json");
     std::fs::write(
         &task,
@@ -164,7 +145,7 @@ fn recorded(d: &std::path::Path, config: Value) -> (PathBuf, PathBuf, Session) {
 
 #[test]
 fn replay_prints_a_verdict_a_line_then_the_stats_of_the_live_session() {
-    let d = dir("replay");
+    let d = scratch_dir("cli-session-replay");
     let (task, file, live) = recorded(&d, json!({"batch_size": 10, "overlap": 3}));
     let lines = replay(&task, &file);
     let records = std::fs::read_to_string(&file).unwrap().lines().count();
@@ -194,7 +175,7 @@ fn replay_prints_a_verdict_a_line_then_the_stats_of_the_live_session() {
 
 #[test]
 fn replay_stops_at_a_line_whose_item_is_not_in_the_task() {
-    let d = dir("replaybad");
+    let d = scratch_dir("cli-session-replaybad");
     let task = d.join("task.json");
     std::fs::write(&task, task_json(5, 0, json!({})).to_string()).unwrap();
     let file = d.join("a.jsonl");
@@ -219,7 +200,7 @@ fn replay_stops_at_a_line_whose_item_is_not_in_the_task() {
 
 #[test]
 fn replay_stats_equal_prefkit_report_on_the_same_annotations() {
-    let d = dir("replay-report");
+    let d = scratch_dir("cli-session-replay-report");
     let config = json!({"batch_size": 10, "overlap": 3, "gold_match": "exact", "fast_seconds": 4,
                         "min_gold_for_flag": 3, "min_gold_accuracy": 0.7});
     let (task, file, live) = recorded(&d, config);

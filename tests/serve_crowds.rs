@@ -3,6 +3,7 @@
 //! per item. A real `prefkit serve`, real SQLite, real HTTP.
 
 mod collector;
+mod support;
 
 use collector::*;
 use rand::{Rng, SeedableRng};
@@ -381,12 +382,8 @@ fn in_blind_mode_the_server_keeps_the_order_it_handed_out_whatever_swapped_the_c
 #[test]
 fn with_an_annotator_secret_only_signed_ids_get_batches_and_post() {
     let secret = "a-long-enough-secret";
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .args(["sign", "--secret", secret, "w1", "w2"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (code, text, _) = support::prefkit(&["sign", "--secret", secret, "w1", "w2"]);
+    assert_eq!(code, 0);
     let sigs: BTreeMap<&str, &str> = text.lines().filter_map(|l| l.split_once('\t')).collect();
     assert_eq!(sigs.len(), 2);
     let t = crowd_task(20, 2, 600.0, json!({}));
@@ -425,16 +422,8 @@ fn with_an_annotator_secret_only_signed_ids_get_batches_and_post() {
 }
 
 fn simulate(args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .arg("simulate")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (code, out, err) = support::prefkit(&[&["simulate"], args].concat());
+    (code == 0, out, err)
 }
 
 #[test]

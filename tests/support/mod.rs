@@ -130,3 +130,25 @@ pub fn batches_for_seed_7() -> Value {
     }
     Value::Array(batches)
 }
+
+/// A fresh folder for one test's files: `<temp>/prefkit-<name>-<pid>`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("prefkit-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Runs the `prefkit` command: `(exit code, stdout, stderr)`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn prefkit(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
