@@ -129,6 +129,12 @@ pub(crate) fn pair(a: &str, b: &str, c: &[u32; K * K]) -> CohenPair {
 /// The Cohen pairs of a dataset under `config` (see the module doc for
 /// what is listed).
 pub(crate) fn pairs_from_dataset(data: &Dataset, config: &AgreementConfig) -> CohenListing {
+    listing_by(data, |labels| Limits::of(config, labels))
+}
+
+/// The Cohen pairs of a dataset under the limits `limits(labels)` gives
+/// for its number of labels.
+fn listing_by(data: &Dataset, limits: impl FnOnce(usize) -> Limits) -> CohenListing {
     let names = data.annotators.names();
     let (by_name, rank) = name_order(names);
     // Labels grouped by item, as (annotator rank, label code).
@@ -140,13 +146,8 @@ pub(crate) fn pairs_from_dataset(data: &Dataset, config: &AgreementConfig) -> Co
             (rank[row.annotator as usize], row.label.index() as u8)
         })
         .collect();
-    pairs_from_groups(
-        names,
-        &by_name,
-        &item_off,
-        &labels,
-        &Limits::of(config, labels.len()),
-    )
+    let limits = limits(labels.len());
+    pairs_from_groups(names, &by_name, &item_off, &labels, &limits)
 }
 
 /// Annotator ids sorted by name, and each id's rank in that order.
@@ -503,17 +504,7 @@ mod tests {
     }
 
     fn listing(data: &Dataset, limits: Limits) -> CohenListing {
-        let names = data.annotators.names();
-        let (by_name, rank) = name_order(names);
-        let (item_off, item_rows) = data.rows_by_item();
-        let labels: Vec<(u32, u8)> = item_rows
-            .iter()
-            .map(|&r| {
-                let row = &data.rows[r as usize];
-                (rank[row.annotator as usize], row.label.index() as u8)
-            })
-            .collect();
-        pairs_from_groups(names, &by_name, &item_off, &labels, &limits)
+        listing_by(data, |_| limits)
     }
 
     /// A seeded crowd: `annotators` annotators, each labelling each of
