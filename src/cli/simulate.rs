@@ -15,6 +15,7 @@
 //! the last walk-away), so against a blind-mode collector the run ends
 //! with the task complete when the crowd is large enough.
 
+use crate::server::unix_now;
 use prefkit::session::{Session, Skip, SubmitRequest};
 use prefkit::simulate::{Act, CrowdSpec, Worker};
 use prefkit::{FromJson, Label};
@@ -382,11 +383,4 @@ fn encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-fn unix_now() -> f64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
 }

@@ -6,7 +6,7 @@
 use super::error::ApiError;
 use super::http::{json, parse_json, read_body};
 use super::state::{ask, check_signed, AppState};
-use super::tasks::Registry;
+use super::tasks::{GoldMode, Registry};
 use super::writer::{Answer, Incoming, Job, Outcome};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -43,7 +43,7 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
         let text = std::str::from_utf8(&body)
             .map_err(|_| ApiError::bad_request("request body is not UTF-8 text"))?;
         let inc = match Annotation::from_json(text) {
-            Ok(a) => incoming(Answer::Label(a), canonical(text), &s.registry)?,
+            Ok(a) => incoming(Answer::Label(a), || canonical(text), &s.registry)?,
             Err(prefkit::Error::NotJson { message, .. }) => {
                 return Err(ApiError::bad_request(format!("request body is {message}")))
             }
@@ -85,7 +85,7 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
                 Annotation::from_value(v).map_err(|e| ApiError::invalid(format!("{at}{e}")))?,
             )
         };
-        let is_canonical = v.get("label_order").and_then(|o| o.as_str()) == Some("canonical");
+        let is_canonical = || v.get("label_order").and_then(|o| o.as_str()) == Some("canonical");
         let inc = incoming(answer, is_canonical, &s.registry).map_err(|mut e| {
             e.message.insert_str(0, &at);
             e
@@ -209,7 +209,13 @@ fn canonical(text: &str) -> bool {
 }
 
 /// Checks one label or skip of a request: its fields, its id, its task.
-fn incoming(answer: Answer, canonical: bool, registry: &Registry) -> Result<Incoming, ApiError> {
+/// `canonical` tells whether the record said `"label_order": "canonical"`;
+/// it is asked only in blind mode, where the server may re-order a label.
+fn incoming(
+    answer: Answer,
+    canonical: impl FnOnce() -> bool,
+    registry: &Registry,
+) -> Result<Incoming, ApiError> {
     let (id, task_id) = match &answer {
         Answer::Label(a) => (a.id.clone(), a.task_id.clone()),
         Answer::Skip(k) => (Some(k.id.clone()), k.task_id.clone()),
@@ -241,9 +247,10 @@ fn incoming(answer: Answer, canonical: bool, registry: &Registry) -> Result<Inco
             ))
         }
     };
-    if registry.get(&task).is_none() {
+    let Some(info) = registry.get(&task) else {
         return Err(ApiError::unknown_task(&task));
-    }
+    };
+    let canonical = info.gold_mode == GoldMode::Blind && canonical();
     let record = match &answer {
         Answer::Label(a) => a.to_json_value().to_string(),
         Answer::Skip(k) => serde_json::to_string(k).unwrap_or_default(),

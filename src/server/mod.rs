@@ -19,6 +19,7 @@ mod writer;
 pub use conn::Limits;
 pub use store::Durability;
 pub use tasks::GoldMode;
+pub use writer::unix_now;
 
 use std::path::PathBuf;
 use std::sync::Arc;
