@@ -57,13 +57,21 @@ for t in "${targets[@]}"; do
   # One in-process job (libFuzzer's default; -jobs would fork workers).
   # corpus/TARGET holds the committed seed-* files and, untracked, what
   # the run adds.
+  # CPU time is measured (GNU time, Debian's `time` package, when there):
+  # on a shared machine wall time overstates the fuzzing done.
+  rm -f "artifacts/$t.cpu"
+  timer=()
+  [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f '%U %S' -o "artifacts/$t.cpu")
   # shellcheck disable=SC2086
-  if ! nice -n 19 cargo "${run[@]}" "$t" "corpus/$t" -- \
+  if ! nice -n 19 "${timer[@]}" cargo "${run[@]}" "$t" "corpus/$t" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -max_len=16384 -report_slow_units=1 -print_final_stats=1 -dict=json.dict \
       -artifact_prefix="artifacts/$t/" ${FUZZ_ARGS:-} 2>&1 | tee "artifacts/$t.log" |
       grep --line-buffered -E '^(#[0-9]+.*(DONE|INITED)|stat::|==[0-9]+==|==fuzz==|SUMMARY|Slowest|Test unit written|.*panicked)' ; then
     :
+  fi
+  if [[ -s "artifacts/$t.cpu" ]] && read -r user sys < <(tail -n 1 "artifacts/$t.cpu"); then
+    echo "$t: $(awk -v u="${user:-0}" -v s="${sys:-0}" 'BEGIN { printf "%.1f", (u + s) / 60 }') CPU-minutes"
   fi
   if ! grep -q 'Done [0-9]* runs in' "artifacts/$t.log"; then
     failed+=("$t")
