@@ -102,6 +102,19 @@ pub struct Dataset {
     pub skipped: Vec<Skipped>,
     /// Timestamps by row, when any annotation had one (`NaN` where absent).
     pub timestamps: Vec<f64>,
+    /// Skips ("I can't judge this"), in input order: never labels, they
+    /// enter no agreement or aggregation; they count in each annotator's
+    /// `skips` and, on a gold item, as a gold item seen and not correct.
+    pub skips: Vec<SkipRow>,
+}
+
+/// One skip, interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SkipRow {
+    /// Item id in [`Dataset::items`].
+    pub item: u32,
+    /// Annotator id in [`Dataset::annotators`].
+    pub annotator: u32,
 }
 
 impl Dataset {
@@ -162,6 +175,16 @@ impl Dataset {
             label,
             swapped,
         });
+    }
+
+    /// Adds one skip of `item` by `annotator`. Does not check duplicates.
+    pub fn push_skip(&mut self, item: &str, annotator: &str) {
+        let item = self.items.intern(item);
+        let annotator = self.annotators.intern(annotator);
+        if self.gold.len() < self.items.len() {
+            self.gold.resize(self.items.len(), None);
+        }
+        self.skips.push(SkipRow { item, annotator });
     }
 
     /// Builds a dataset from `(item, annotator, canonical label)` triples,

@@ -275,6 +275,18 @@ fn skips_are_stored_apart_from_labels_and_bad_skips_are_refused_naming_the_field
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["skip"], "The text is broken");
     assert_eq!(progress(&a, &s)["skips"], 1);
+    // The requester's report counts it in the annotator's row, as a skip.
+    let (status, body) = admin_get(&a, &s, "/api/tasks/t/report");
+    assert_eq!(status, 200, "{body}");
+    let report = json_of(&body);
+    assert_eq!(report["counts"]["annotations"], 0);
+    assert_eq!(report["counts"]["skips"], 1);
+    let w1 = &report["annotators"][0];
+    assert_eq!(
+        (&w1["id"], &w1["total"], &w1["skips"]),
+        (&json!("w1"), &json!(0), &json!(1))
+    );
+    assert_eq!(w1["skip_rate"], 1.0);
     let (status, _) = get(&a, &s, "/api/tasks/t/progress");
     assert_eq!(status, 401, "progress is the requester's");
 }

@@ -60,6 +60,8 @@ struct Crowd {
     n: usize,
     accepted: Vec<Annotation>,
     skips: usize,
+    /// Every label and skip taken, as the collector exports them, in order.
+    records: String,
 }
 
 impl Crowd {
@@ -110,6 +112,7 @@ impl Crowd {
             .submit(request(&id, name, &item, shown, 12.0))
             .unwrap();
         assert!(!v.duplicate);
+        self.records += &format!("{}\n", v.annotation.to_json_value());
         self.accepted.push(v.annotation);
     }
 
@@ -127,6 +130,7 @@ impl Crowd {
             .skip(skip(&format!("x{}", self.n), name, &item))
             .unwrap();
         assert!(!v.duplicate);
+        self.records += &format!("{}\n", json!(v.skip));
         self.skips += 1;
     }
 }
@@ -142,7 +146,7 @@ proptest! {
         let t = support::task(ITEMS, 6, json!({"batch_size": 6, "gold_fraction": 0.2,
             "overlap": OVERLAP, "lease_seconds": LEASE, "min_gold_for_flag": 50}));
         let mut c = Crowd { s: Session::new(t.clone(), Some(seed)).unwrap(), now: 0.0, n: 0,
-            accepted: Vec::new(), skips: 0 };
+            accepted: Vec::new(), skips: 0, records: String::new() };
         let mut workers = vec![Worker::default(); 12];
         for op in ops {
             match op {
@@ -192,10 +196,16 @@ proptest! {
         prop_assert_eq!((o.items, o.complete, o.leased, o.open), (ITEMS as u64, ITEMS as u64, 0, 0));
         prop_assert_eq!(o.labels, u64::from(OVERLAP) * ITEMS as u64);
         prop_assert_eq!(o.skips, c.skips as u64);
-        // Skips are not labels: the live figures are those of the labels alone.
+        // Skips are not labels: the live figures are those of the labels
+        // alone, and each annotator's skips, as the report of the export
+        // (labels and skips) gives them.
         let stats = c.s.stats();
         prop_assert_eq!(stats.session.skips, c.skips as u64);
-        let d = Dataset::from_annotations(&c.accepted, &gold_answers(&t));
+        let mut d = Dataset::parse_jsonl(&c.records, false).unwrap();
+        d.set_gold(&gold_answers(&t));
+        prop_assert_eq!(d.skips.len(), c.skips);
+        let skips: u32 = stats.report.annotators.iter().map(|a| a.skips).sum();
+        prop_assert_eq!(skips as usize, c.skips);
         let mut full = report::run(&d, &report_config(&t));
         full.labels.dawid_skene = None;
         full.dawid_skene = None;

@@ -11,10 +11,11 @@
 //! one checks, guards and keeps them; the order, the first error and
 //! `skip_invalid` work the same.
 
-use super::line::{Checked, Line};
-use super::Skipped;
+use super::line::{Checked, CheckedSkip, Line};
+use super::{Skip, Skipped};
 use crate::dataset::Interner;
 use crate::error::{Error, Location, Result};
+use crate::json::quoted;
 use crate::map::FastMap;
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
@@ -79,6 +80,14 @@ fn parse(n: usize, line: &[u8]) -> Parsed<'_> {
     (n, parsed)
 }
 
+/// One skip record read: its line, interned item and annotator, and the record.
+pub(crate) struct SkipAt {
+    pub line: usize,
+    pub item: u32,
+    pub annotator: u32,
+    pub skip: Skip,
+}
+
 /// What [`read`] leaves besides the annotations it handed on.
 pub(crate) struct Read {
     /// Item names, interned in order of first appearance.
@@ -87,6 +96,8 @@ pub(crate) struct Read {
     pub annotators: Interner,
     /// Lines skipped with `skip_invalid` (empty otherwise).
     pub skipped: Vec<Skipped>,
+    /// Skip records, in file order.
+    pub skips: Vec<SkipAt>,
 }
 
 /// Reads JSONL annotations, handing each accepted one to `keep` in file
@@ -165,6 +176,7 @@ fn guard<'a>(
         items: Interner::default(),
         annotators: Interner::default(),
         skipped: Vec::new(),
+        skips: Vec::new(),
     };
     // Ids borrow from the input where they can; pairs are
     // `item << 32 | annotator`.
@@ -173,26 +185,34 @@ fn guard<'a>(
     let mut seen: FastMap<u64, u32> =
         FastMap::with_capacity_and_hasher(capacity, Default::default());
     let mut accepted = false;
+    // Pairs that skipped, kept apart: a skip and a label of one item by
+    // one annotator are refused either way round.
+    let mut skipped: FastMap<u64, u32> = FastMap::default();
     for (n, parsed) in lines {
         let result = parsed.and_then(|line| {
+            if line.is_skip() {
+                let s = line.check_skip()?;
+                let id = claim(&mut ids, Some(s.id.clone()))?;
+                let (it, an) = intern(&mut out, &s.item, &s.annotator);
+                let before = skipped.get(&pair(it, an)).map(|&l| ("skipped", l));
+                if let Some((did, first)) = before.or_else(|| seen.get(&pair(it, an)).map(|&l| ("labelled", l))) {
+                    return Err(twice(&s, did, first));
+                }
+                skipped.insert(pair(it, an), n as u32);
+                out.skips.push(SkipAt {
+                    line: n,
+                    item: it,
+                    annotator: an,
+                    skip: Skip::from(s),
+                });
+                if let Some(v) = id {
+                    v.insert(n as u32);
+                }
+                return Ok(());
+            }
             let a = line.check()?;
             // The id is recorded only once the whole line is accepted.
-            let id = match a.id.clone() {
-                Some(id) => match ids.entry(id) {
-                    Entry::Occupied(first) => {
-                        return Err(Error::DuplicateId {
-                            id: first.key().to_string(),
-                            first_line: *first.get() as usize,
-                            at: Location {
-                                line: None,
-                                field: Some("id".into()),
-                            },
-                        })
-                    }
-                    Entry::Vacant(v) => Some(v),
-                },
-                None => None,
-            };
+            let id = claim(&mut ids, a.id.clone())?;
             let it = out.items.get(&a.item);
             let an = out.annotators.get(&a.annotator);
             if let (Some(it), Some(an)) = (it, an) {
@@ -203,6 +223,16 @@ fn guard<'a>(
                         first_line: first as usize,
                         at: Location::default(),
                     });
+                }
+                if let Some(&first) = skipped.get(&pair(it, an)).filter(|_| !skipped.is_empty()) {
+                    return Err(Error::invalid(
+                        "label",
+                        format!(
+                            "annotator {} skipped item {} on line {first}; a skipped item cannot be labelled too",
+                            quoted(&a.annotator),
+                            quoted(&a.item)
+                        ),
+                    ));
                 }
             }
             let it = it.unwrap_or_else(|| out.items.add(&a.item));
@@ -230,6 +260,45 @@ fn guard<'a>(
         });
     }
     Ok(out)
+}
+
+/// The ids' map: an id seen before is refused with its first line; a new
+/// one gives the place to record it once the whole line is accepted.
+type Ids<'a> = FastMap<Cow<'a, str>, u32>;
+
+fn claim<'m, 'a>(
+    ids: &'m mut Ids<'a>,
+    id: Option<Cow<'a, str>>,
+) -> Result<Option<std::collections::hash_map::VacantEntry<'m, Cow<'a, str>, u32>>> {
+    match id.map(|id| ids.entry(id)) {
+        None => Ok(None),
+        Some(Entry::Vacant(v)) => Ok(Some(v)),
+        Some(Entry::Occupied(first)) => Err(Error::DuplicateId {
+            id: first.key().to_string(),
+            first_line: *first.get() as usize,
+            at: Location {
+                line: None,
+                field: Some("id".into()),
+            },
+        }),
+    }
+}
+
+/// The interned ids of an item and an annotator, added when new.
+fn intern(out: &mut Read, item: &str, annotator: &str) -> (u32, u32) {
+    (out.items.intern(item), out.annotators.intern(annotator))
+}
+
+/// A skip of an item the annotator already skipped or labelled.
+fn twice(s: &CheckedSkip<'_>, did: &str, first: u32) -> Error {
+    Error::invalid(
+        "skip",
+        format!(
+            "annotator {} already {did} item {} on line {first}",
+            quoted(&s.annotator),
+            quoted(&s.item)
+        ),
+    )
 }
 
 /// The key of an (item, annotator) pair.

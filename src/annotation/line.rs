@@ -50,6 +50,8 @@ pub struct Line<'a> {
     client_version: Scalar<'a>,
     label_order: Scalar<'a>,
     simulated: Scalar<'a>,
+    /// A skip's reason: a line with it is a skip record, not a label.
+    skip: Scalar<'a>,
     /// The first field given twice, if any.
     pub(super) twice: Option<&'static str>,
     /// What the line is when it is not an object ("an array").
@@ -81,6 +83,7 @@ impl<'a> Line<'a> {
             "client_version" => (9, "client_version", &mut self.client_version),
             "label_order" => (10, "label_order", &mut self.label_order),
             "simulated" => (11, "simulated", &mut self.simulated),
+            "skip" => (12, "skip", &mut self.skip),
             _ => return None,
         };
         Some((1 << bit, name, slot))
@@ -259,11 +262,30 @@ impl From<Checked<'_>> for Annotation {
     }
 }
 
+/// One skip record checked ("I can't judge this": never a label), its
+/// strings still borrowed from the input: what [`Line::check_skip`] gives.
+#[derive(Debug)]
+pub(crate) struct CheckedSkip<'a> {
+    pub id: Cow<'a, str>,
+    pub task_id: Option<Cow<'a, str>>,
+    pub item: Cow<'a, str>,
+    pub annotator: Cow<'a, str>,
+    /// The reason, as written.
+    pub skip: Cow<'a, str>,
+    pub time_seconds: Option<f64>,
+    pub timestamp: Option<f64>,
+    pub client_version: Option<Cow<'a, str>>,
+    pub simulated: bool,
+}
+
 impl<'a> Line<'a> {
-    /// Every check of one annotation, naming the first field that is
-    /// wrong; a swapped label (and its dimensions) is un-flipped unless the
-    /// record says `"label_order": "canonical"`.
-    pub(crate) fn check(self) -> Result<Checked<'a>> {
+    /// Whether the line is a skip record (it has a `skip` key).
+    pub(crate) fn is_skip(&self) -> bool {
+        !matches!(self.skip, Scalar::Absent)
+    }
+
+    /// The checks of a line shared by labels and skips.
+    fn check_shape(&self) -> Result<()> {
         if let Some(kind) = self.not_object {
             return Err(Error::NotJson {
                 message: format!("expected a JSON object, got {kind}"),
@@ -272,6 +294,66 @@ impl<'a> Line<'a> {
         }
         if let Some(name) = self.twice {
             return Err(Error::invalid(name, TWICE));
+        }
+        Ok(())
+    }
+
+    /// Every check of one skip record (`{"id", "item", "annotator",
+    /// "skip": "<reason>"}`, optionally `task_id`, `time_seconds`,
+    /// `timestamp`, `client_version`, `simulated`), with the same rules
+    /// for ids and times as a label's. The `id` is required (the page and
+    /// the collector always write one). A label or dimensions are refused:
+    /// a record is either a label or a skip.
+    pub(crate) fn check_skip(self) -> Result<CheckedSkip<'a>> {
+        self.check_shape()?;
+        for (key, v) in [("label", &self.label), ("dimensions", &self.dimensions)] {
+            if !matches!(v, Scalar::Absent) {
+                return Err(Error::invalid(
+                    key,
+                    "a skip carries no label: send either a label or a skip",
+                ));
+            }
+        }
+        let skip = match self.skip {
+            Scalar::Str(s) => s,
+            other => {
+                return Err(Error::invalid(
+                    "skip",
+                    format!("expected the reason as text, got {}", other.shown()),
+                ))
+            }
+        };
+        let time_seconds = number("time_seconds", self.time_seconds)?;
+        if let Some(t) = time_seconds {
+            check_time_seconds(t)?;
+        }
+        let timestamp = number("timestamp", self.timestamp)?;
+        if let Some(t) = timestamp {
+            check_timestamp(t)?;
+        }
+        Ok(CheckedSkip {
+            id: required_id("id", self.id)?,
+            task_id: optional_id("task_id", self.task_id)?,
+            item: required_id("item", self.item)?,
+            annotator: required_id("annotator", self.annotator)?,
+            skip,
+            time_seconds,
+            timestamp,
+            client_version: optional_id("client_version", self.client_version)?,
+            simulated: flag("simulated", self.simulated)?,
+        })
+    }
+
+    /// Every check of one annotation, naming the first field that is
+    /// wrong; a swapped label (and its dimensions) is un-flipped unless the
+    /// record says `"label_order": "canonical"`.
+    pub(crate) fn check(self) -> Result<Checked<'a>> {
+        self.check_shape()?;
+        if self.is_skip() {
+            return Err(Error::invalid(
+                "skip",
+                "a label carries no skip: send either a label or a skip",
+            ));
         }
         let id = optional_id("id", self.id)?;
         let task_id = optional_id("task_id", self.task_id)?;

@@ -25,9 +25,11 @@ mod gold;
 pub(crate) mod jsonl;
 pub mod line;
 mod scalar;
+mod skip;
 
 pub use gold::{parse_gold, Gold};
 pub use line::{MAX_DIMENSIONS, MAX_ID_BYTES, MAX_TIMESTAMP, MAX_TIME_SECONDS};
+pub use skip::Skip;
 
 use crate::error::Result;
 use crate::json::FromJson;
@@ -147,6 +149,9 @@ pub struct Parsed<T> {
     pub lines: Vec<usize>,
     /// Lines skipped with `skip_invalid` (empty otherwise).
     pub skipped: Vec<Skipped>,
+    /// Skip records ("I can't judge this": not labels), in file order,
+    /// with their lines.
+    pub skips: Vec<(usize, Skip)>,
 }
 
 /// Reads annotations from JSONL (text or bytes) with [`jsonl::read`]: on
@@ -169,6 +174,7 @@ pub fn parse_annotations_jsonl(
         records,
         lines,
         skipped: read.skipped,
+        skips: read.skips.into_iter().map(|s| (s.line, s.skip)).collect(),
     })
 }
 

@@ -53,6 +53,12 @@ pub fn leaderboard(
             let text = super::read_jsonl(a)?;
             let parsed = prefkit::annotation::parse_annotations_jsonl(&text, false)
                 .map_err(|e| format!("{}: {e}", a.display()))?;
+            if !parsed.skips.is_empty() {
+                eprintln!(
+                    "prefkit: {} skip records left out: a skip is no comparison",
+                    parsed.skips.len()
+                );
+            }
             let (comparisons, left_out) = pairs::comparisons_from(&task.examples, &parsed.records);
             if left_out > 0 {
                 eprintln!(

@@ -32,7 +32,8 @@ enum Command {
     /// Active learning: what to label next, pairs to label, a model leaderboard (JSON in and out).
     #[command(subcommand)]
     Active(ActiveCommand),
-    /// Check a JSONL annotation file and print its labels, one canonical record a line.
+    /// Check a JSONL annotation file and print its records (labels and skips), one canonical
+    /// record a line.
     Check {
         /// JSONL file of annotations.
         file: std::path::PathBuf,
@@ -450,8 +451,16 @@ fn check(file: &std::path::Path, skip_invalid: bool) -> Result<(), String> {
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     use std::io::Write;
-    for a in &parsed.records {
+    // Labels and skips, in file order.
+    let mut skips = parsed.skips.iter().peekable();
+    for (a, line) in parsed.records.iter().zip(&parsed.lines) {
+        while let Some((_, s)) = skips.next_if(|(l, _)| l < line) {
+            writeln!(out, "{}", serde_json::json!(s)).map_err(|e| e.to_string())?;
+        }
         writeln!(out, "{}", a.to_json_value()).map_err(|e| e.to_string())?;
+    }
+    for (_, s) in skips {
+        writeln!(out, "{}", serde_json::json!(s)).map_err(|e| e.to_string())?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `prefkit replay`: feeds a file of annotations through one session over a
-//! task, in file order, assigning items as needed; prints one verdict a
-//! line, then the session's statistics.
+//! task, in file order, assigning items as needed (skip records are taken
+//! as skips); prints one verdict a line, then the session's statistics.
 
 use prefkit::annotation::parse_annotations_jsonl;
 use prefkit::session::Session;
@@ -19,11 +19,40 @@ pub fn run(task: &Path, file: &Path, seed: Option<u64>) -> Result<(), String> {
         parse_annotations_jsonl(&text, false).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let w = |e: std::io::Error| e.to_string();
-    for (a, line) in parsed.records.into_iter().zip(parsed.lines) {
-        let verdict = session
-            .record_assigning(a)
-            .map_err(|e| format!("{}: {}", file.display(), e.at_line(line)))?;
-        let json = serde_json::to_string(&verdict).map_err(|e| e.to_string())?;
+    // Labels and skips, in file order.
+    let mut skips = parsed.skips.into_iter().peekable();
+    let mut labels = parsed.records.into_iter().zip(parsed.lines).peekable();
+    loop {
+        let skip_first = match (labels.peek(), skips.peek()) {
+            (None, None) => break,
+            (Some((_, l)), Some((s, _))) => s < l,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+        };
+        let (verdict, line) = if skip_first {
+            let Some((line, skip)) = skips.next() else {
+                break;
+            };
+            (
+                session
+                    .skip_assigning(skip)
+                    .map(|v| serde_json::to_string(&v)),
+                line,
+            )
+        } else {
+            let Some((a, line)) = labels.next() else {
+                break;
+            };
+            (
+                session
+                    .record_assigning(a)
+                    .map(|v| serde_json::to_string(&v)),
+                line,
+            )
+        };
+        let json = verdict
+            .map_err(|e| format!("{}: {}", file.display(), e.at_line(line)))?
+            .map_err(|e| e.to_string())?;
         writeln!(out, "{json}").map_err(w)?;
     }
     let stats = serde_json::to_string(&session.stats()).map_err(|e| e.to_string())?;

@@ -7,7 +7,7 @@ use crate::error::Result;
 impl Dataset {
     /// Reads JSONL annotations (text or bytes) straight into a dataset,
     /// with the one reader and its checks and messages
-    /// ([`crate::annotation::jsonl`]).
+    /// ([`crate::annotation::jsonl`]); skip records go to [`Dataset::skips`].
     pub fn parse_jsonl(text: impl AsRef<[u8]>, skip_invalid: bool) -> Result<Dataset> {
         let bytes = text.as_ref();
         let mut d = Dataset::new();
@@ -28,6 +28,14 @@ impl Dataset {
         d.items = read.items;
         d.annotators = read.annotators;
         d.skipped = read.skipped;
+        d.skips = read
+            .skips
+            .into_iter()
+            .map(|s| super::SkipRow {
+                item: s.item,
+                annotator: s.annotator,
+            })
+            .collect();
         if d.gold.len() < d.items.len() {
             d.gold.resize(d.items.len(), None);
         }

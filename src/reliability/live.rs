@@ -47,6 +47,22 @@ impl Live {
         Ok(())
     }
 
+    /// Adds one skip of `item` by `annotator` (not a label: see
+    /// [`AnnotatorTally::skip`]).
+    pub fn add_skip(&mut self, item: &str, annotator: &str) {
+        self.data.push_skip(item, annotator);
+        self.gold_new_items();
+        let Some(&s) = self.data.skips.last() else {
+            return;
+        };
+        let a = s.annotator as usize;
+        if self.tallies.len() <= a {
+            self.tallies.resize(a + 1, AnnotatorTally::default());
+        }
+        let gold = self.data.gold.get(s.item as usize).copied().flatten();
+        self.tallies[a].skip(gold);
+    }
+
     /// Refuses an (item, annotator) pair already present.
     pub fn check_new(&self, item: &str, annotator: &str) -> Result<()> {
         if let (Some(i), Some(a)) = (
@@ -139,6 +155,13 @@ impl Live {
             };
             self.data.rows.push(row);
             self.seen.insert((item, annotator));
+        }
+        for s in &od.skips {
+            let item = self.data.items.intern(od.items.name(s.item));
+            let annotator = self.data.annotators.intern(od.annotators.name(s.annotator));
+            self.data
+                .skips
+                .push(crate::dataset::SkipRow { item, annotator });
         }
         self.gold_new_items();
         Ok(())

@@ -23,6 +23,9 @@
 //! * `composite = 0.4 gold_accuracy + 0.3 majority_agreement +
 //!   0.3 speed_penalty`, each undefined part counting as 0.5.
 //! * `flagged` when `gold_total >= 5` and `gold_accuracy < 0.60`.
+//! * `skips`: the items the annotator skipped ("I can't judge this");
+//!   `skip_rate = skips / (skips + total)`. A skip is no label; a skipped
+//!   gold item counts in `gold_total` as seen and not correct.
 //! * `position_bias`: see [`position`]; `straight_lining`: the longest run
 //!   of identical consecutive labels in input order and the share of the
 //!   most frequent label. Both look at labels as shown (the left response
@@ -227,7 +230,11 @@ pub struct AnnotatorStats {
     pub id: String,
     /// Annotations.
     pub total: u32,
-    /// Annotations on gold items.
+    /// Items skipped (not labels).
+    pub skips: u32,
+    /// `skips / (skips + total)`.
+    pub skip_rate: f64,
+    /// Gold items labelled, or skipped (counted as not correct).
     pub gold_total: u32,
     /// Of those, correct ones (per `gold_match`).
     pub gold_correct: u32,
@@ -261,6 +268,12 @@ pub fn tally(d: &Dataset) -> Vec<AnnotatorTally> {
         let gold = d.gold.get(r.item as usize).copied().flatten();
         if let Some(a) = t.get_mut(r.annotator as usize) {
             a.add(r, gold);
+        }
+    }
+    for s in &d.skips {
+        let gold = d.gold.get(s.item as usize).copied().flatten();
+        if let Some(a) = t.get_mut(s.annotator as usize) {
+            a.skip(gold);
         }
     }
     t
@@ -388,6 +401,8 @@ pub fn stats(
     AnnotatorStats {
         id,
         total: t.total,
+        skips: t.skips,
+        skip_rate: ratio(t.skips, t.skips + t.total).unwrap_or(0.0),
         gold_total: t.gold_total,
         gold_correct,
         gold_accuracy,

@@ -80,7 +80,8 @@ impl Runs {
 pub struct AnnotatorTally {
     /// Annotations.
     pub total: u32,
-    /// Annotations on gold items.
+    /// Gold items labelled or skipped (a skipped gold counts as seen and
+    /// not correct, so skipping cannot dodge the gold checks).
     pub gold_total: u32,
     /// Gold annotations equal to the gold label.
     pub gold_exact: u32,
@@ -94,6 +95,8 @@ pub struct AnnotatorTally {
     pub shown: [u32; K],
     /// Runs of identical shown labels, in input order.
     pub runs: Runs,
+    /// Items skipped.
+    pub skips: u32,
 }
 
 impl AnnotatorTally {
@@ -114,6 +117,12 @@ impl AnnotatorTally {
         self.runs.push(shown);
     }
 
+    /// Counts one skip; `gold` is its item's gold label, if any.
+    pub fn skip(&mut self, gold: Option<Label>) {
+        self.skips += 1;
+        self.gold_total += u32::from(gold.is_some());
+    }
+
     /// Adds the counts of `other`, whose annotations come after these in
     /// input order (only the runs depend on the order).
     pub fn merge(&mut self, other: &AnnotatorTally) {
@@ -127,6 +136,7 @@ impl AnnotatorTally {
             self.shown[l] += other.shown[l];
         }
         self.runs = self.runs.then(&other.runs);
+        self.skips += other.skips;
     }
 
     /// Non-tie choices of the response shown on the left, and all non-tie choices.

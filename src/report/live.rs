@@ -52,6 +52,13 @@ impl LiveReport {
         self.reliability.add(a)
     }
 
+    /// Adds one skip of `item` by `annotator`: no label, so no agreement;
+    /// it counts in the annotator's `skips` (and as a gold item not
+    /// correct, on a gold item).
+    pub fn add_skip(&mut self, item: &str, annotator: &str) {
+        self.reliability.add_skip(item, annotator);
+    }
+
     /// Number of annotations so far.
     pub fn len(&self) -> usize {
         self.reliability.dataset().rows.len()

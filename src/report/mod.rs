@@ -216,6 +216,9 @@ pub struct Counts {
     pub annotators: usize,
     /// Lines skipped with `--skip-invalid`.
     pub skipped: usize,
+    /// Skip records ("I can't judge this"): not labels, in no figure but
+    /// each annotator's `skips` and `gold_total`.
+    pub skips: usize,
     /// Items with at least one annotation and a gold label.
     pub gold_items: usize,
 }
@@ -391,6 +394,7 @@ pub(crate) fn build(
                 .count(),
             annotators: d.annotators.len(),
             skipped: d.skipped.len(),
+            skips: d.skips.len(),
             gold_items,
         },
         agreement,

@@ -132,10 +132,14 @@ pub async fn report(
     let readers = s.readers.clone();
     let text = tokio::task::spawn_blocking(move || {
         let mut text = String::new();
-        readers()?.annotations(&task, Kind::Label, 0, &mut |_, record, _| {
-            text.push_str(record);
-            text.push('\n');
-        })?;
+        // Labels, then skips (each annotator's `skips` and `skip_rate`).
+        let mut readers = readers()?;
+        for kind in [Kind::Label, Kind::Skip] {
+            readers.annotations(&task, kind, 0, &mut |_, record, _| {
+                text.push_str(record);
+                text.push('\n');
+            })?;
+        }
         let mut data = if text.is_empty() {
             Dataset::from_annotations(&[], &[])
         } else {

@@ -79,13 +79,14 @@ mod submit;
 mod task;
 mod verdict;
 
+pub use crate::annotation::Skip;
 pub use batch::{Batch, BatchItem};
 pub use gold::{GoldMatch, GoldTally};
 pub use lease::Overview;
 pub use public::{PublicConfig, PublicExample, PublicTask};
 pub use request::SubmitRequest;
 pub use rubric::{Dimension, Rubric};
-pub use skip::{Skip, SkipVerdict};
+pub use skip::SkipVerdict;
 pub use speed::too_fast;
 pub use stats::{gold_answers, report_config, SessionCounts, SessionStats, Skipper};
 pub use task::{Example, GoldExample, Task, TaskConfig, MAX_SKIP_REASON};

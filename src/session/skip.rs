@@ -7,42 +7,9 @@
 use super::task::MAX_SKIP_REASON;
 use super::verdict::{Flag, Progress, Status};
 use super::{Kind, Session, Slot};
+use crate::annotation::Skip;
 use crate::error::{Error, Result};
-use crate::fields::{shown, Fields};
 use serde::Serialize;
-use serde_json::Value;
-
-/// One skip, as the page posts it and the collector stores it:
-/// `{"id", "item", "annotator", "skip": "<reason>"}` and optionally
-/// `task_id`, `time_seconds`, `timestamp`, `client_version`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Skip {
-    /// Unique id (like an annotation's): a retry with the same id is
-    /// answered with the first verdict.
-    pub id: String,
-    /// The task, if given; filled in by the session.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<String>,
-    /// The item skipped.
-    pub item: String,
-    /// Who skipped it.
-    pub annotator: String,
-    /// Why, in the worker's words or one of `config.skip_reasons`
-    /// (at most 200 characters).
-    pub skip: String,
-    /// Seconds spent before skipping.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_seconds: Option<f64>,
-    /// Unix time in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<f64>,
-    /// Version of the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_version: Option<String>,
-    /// Made by a simulated annotator, not a person. Written only when true.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub simulated: bool,
-}
 
 /// The session's answer to a skip.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,75 +24,6 @@ pub struct SkipVerdict {
     pub progress: Progress,
     /// This is a resubmission: the verdict is the first one, nothing changed.
     pub duplicate: bool,
-}
-
-/// Keys of a skip record. A label, a choice or dimensions are refused by
-/// name rather than as unknown keys.
-const KEYS: &[&str] = &[
-    "id",
-    "task_id",
-    "item",
-    "annotator",
-    "skip",
-    "time_seconds",
-    "timestamp",
-    "client_version",
-    "simulated",
-];
-
-/// A skip from JSON text: see [`Skip::from_value`].
-impl crate::json::FromJson for Skip {
-    const WHAT: &'static str = "skip";
-    type Raw<'a> = Value;
-    fn from_raw(raw: Value) -> Result<Skip> {
-        Skip::from_value(&raw)
-    }
-}
-
-impl Skip {
-    /// Whether a JSON object is a skip record (has a `skip` key).
-    pub fn is_skip(value: &Value) -> bool {
-        value.get("skip").is_some()
-    }
-
-    /// Checks a skip record field by field, naming the first wrong field.
-    pub fn from_value(v: &Value) -> Result<Skip> {
-        let f = Fields::new(v, "")?;
-        for key in ["label", "choice", "dimensions"] {
-            if f.map.contains_key(key) {
-                return Err(Error::invalid(
-                    key,
-                    "a skip carries no label: send either a label or a skip",
-                ));
-            }
-        }
-        f.only(KEYS)?;
-        let skip = match f.get("skip") {
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => {
-                return Err(Error::invalid(
-                    "skip",
-                    format!("expected the reason as text, got {}", shown(other)),
-                ))
-            }
-            None => return Err(Error::missing("skip")),
-        };
-        let (time_seconds, timestamp) = (
-            f.optional_number("time_seconds")?,
-            f.optional_number("timestamp")?,
-        );
-        Ok(Skip {
-            id: f.required_str("id")?,
-            task_id: f.optional_str("task_id")?,
-            item: f.required_str("item")?,
-            annotator: f.required_str("annotator")?,
-            skip,
-            time_seconds,
-            timestamp,
-            client_version: f.optional_str("client_version")?,
-            simulated: f.bool_or("simulated", false)?,
-        })
-    }
 }
 
 /// A skip reason trimmed, or why it is refused: empty, or longer than
@@ -208,6 +106,7 @@ impl Session {
             who.gold_seen(false, config);
         }
         who.skips += 1;
+        self.live.add_skip(&skip.item, &who.name);
         let progress = who.done_in(batch);
         let (status, flag) = who.standing();
         let verdict = SkipVerdict {

@@ -96,7 +96,11 @@ export interface AgreementIntervals {
 }
 /** One annotator's reliability figures. */
 export interface AnnotatorStats {
-  id: string; total: number; gold_total: number; gold_correct: number; gold_accuracy: number | null;
+  id: string; total: number;
+  /** Items skipped ("I can't judge this"): not labels; `skip_rate = skips / (skips + total)`. */
+  skips: number; skip_rate: number;
+  /** Gold items labelled or skipped (a skipped gold counts as not correct). */
+  gold_total: number; gold_correct: number; gold_accuracy: number | null;
   majority_total: number; majority_agreement: number | null; avg_time_seconds: number | null;
   speed_penalty: number | null; composite: number; flagged: boolean;
   position_bias: { left: number; decided: number; share_left: number | null; p_value: number | null };
@@ -106,7 +110,8 @@ export interface AnnotatorStats {
 }
 /** The `prefkit report` JSON. Undefined figures are null, with a reason in `undefined`. */
 export interface Report {
-  counts: { annotations: number; items: number; annotators: number; skipped: number; gold_items: number };
+  /** `skipped`: bad lines left out with skip_invalid; `skips`: skip records read (not labels). */
+  counts: { annotations: number; items: number; annotators: number; skipped: number; skips: number; gold_items: number };
   agreement: {
     pairwise: number | null; pairwise_directional: number | null; fleiss_kappa: number | null;
     krippendorff_alpha: { nominal: number | null; ordinal: number | null; interval: number | null };

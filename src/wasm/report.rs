@@ -186,8 +186,9 @@ impl LiveAgreement {
     }
 
     /// Adds every line of a JSONL text (read as `prefkit report` reads a
-    /// file); returns how many were added. Stops at the first bad line with
-    /// its line number (earlier lines stay added).
+    /// file); returns how many labels were added. Skip records are checked
+    /// and not added: a skip enters no agreement. Stops at the first bad
+    /// line with its line number (earlier lines stay added).
     ///
     /// ```js
     /// live.addJsonl(await (await fetch("annotations.jsonl")).text());
