@@ -6,6 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use prefkit::FromJson;
 use prefkit::Annotation;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,6 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use prefkit::FromJson;
 use prefkit::judge::{
     assess, build_request, judge_result, ChatResponse, RequestSpec, Router, RoutingConfig,
 };

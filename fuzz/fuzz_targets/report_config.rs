@@ -3,6 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use prefkit::FromJson;
 use prefkit::report::ReportConfig;
 
 fuzz_target!(|data: &[u8]| {

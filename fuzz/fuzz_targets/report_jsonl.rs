@@ -6,6 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use prefkit::FromJson;
 use prefkit::annotation::{parse_annotations_jsonl, parse_gold};
 use prefkit::report::{self, LiveReport, ReportConfig};
 use prefkit::Dataset;

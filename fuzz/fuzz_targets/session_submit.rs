@@ -7,6 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use prefkit::FromJson;
 use prefkit::session::{Batch, Session, SubmitRequest, Task};
 use serde_json::json;
 use std::sync::OnceLock;
