@@ -379,3 +379,41 @@ fn an_adopted_batch_keeps_its_lease_so_a_reloaded_page_moves_on_when_it_runs_out
         .iter()
         .all(|i| first.items.iter().all(|f| f.id != i.id)));
 }
+
+#[test]
+fn the_open_crowd_benchmark_drains_the_task_to_exactly_overlap_labels() {
+    let (code, out, err) = support::prefkit(&[
+        "bench",
+        "session",
+        "--items",
+        "300",
+        "--annotators",
+        "30",
+        "--batch-size",
+        "10",
+        "--rounds",
+        "3",
+        "--abandon",
+        "0.3",
+        "--skip",
+        "0.2",
+        "--lease-seconds",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let drain = out
+        .lines()
+        .find(|l| l.contains("drain:"))
+        .unwrap_or_default();
+    assert!(
+        drain.contains("300 of 300 items complete, 900 labels = 300 x overlap 3: exact"),
+        "{out}"
+    );
+    assert!(out.contains("walked away holding"), "{out}");
+    let (code, _, err) = support::prefkit(&["bench", "session", "--skip", "1.5"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--skip: expected a share from 0 to 1, got 1.5"),
+        "{err}"
+    );
+}

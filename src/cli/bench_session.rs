@@ -1,30 +1,61 @@
 //! `prefkit bench session`: times the live session on a big task.
 //!
 //! A task of `items` regular items (and 2% as many gold items), `annotators`
-//! annotators; each round every annotator takes a batch and answers all of
-//! it through `submit` (gold answered right, other items at random). Prints
-//! the mean, median and p99 `next_batch` time and the mean `submit` time (a gold
-//! check, the live report's update, the verdict). Also the part of a
-//! submit spent in `report::LiveReport::add`, timed apart on the same
-//! answers, and one `stats()`.
+//! annotators; each round (one second of session time) every annotator
+//! takes a batch and answers all of it through `submit` (gold answered
+//! right, other items at random). Prints the mean, median and p99
+//! `next_batch` time and the mean `submit` time (a gold check, the live
+//! report's update, the verdict). Also the part of a submit spent in
+//! `report::LiveReport::add`, timed apart on the same answers, and one
+//! `stats()`.
+//!
+//! With `--abandon A --skip S --lease-seconds L` it is an open crowd: a
+//! share A of the annotators walk away with their first batch (its leases
+//! expire after L seconds and the items go back to the pool), the others
+//! skip a share S of their items. It then times `skip` and `overview`, and
+//! checks the bound on overlap: once every lease is answered or expired, no
+//! item has more than `overlap` labels, and a drain by fresh annotators
+//! brings every item to exactly `overlap`.
 //!
 //! `cargo run --release -- bench session [--items N] [--annotators N]
-//! [--batch-size N] [--rounds N] [--seed N]`
+//! [--batch-size N] [--rounds N] [--seed N] [--abandon A] [--skip S]
+//! [--lease-seconds L]`
 
-use prefkit::session::{Example, GoldExample, Session, SubmitRequest, Task, TaskConfig};
+use prefkit::session::{Example, GoldExample, Session, Skip, SubmitRequest, Task, TaskConfig};
 use prefkit::Label;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
 
+/// The benchmark's settings.
+pub struct Crowd {
+    pub items: usize,
+    pub annotators: usize,
+    pub batch_size: u32,
+    pub rounds: usize,
+    pub seed: u64,
+    pub abandon: f64,
+    pub skip: f64,
+    pub lease_seconds: f64,
+}
+
 /// Runs the benchmark and prints its numbers.
-pub fn run(
-    items: usize,
-    annotators: usize,
-    batch_size: u32,
-    rounds: usize,
-    seed: u64,
-) -> Result<(), String> {
+pub fn run(crowd: &Crowd) -> Result<(), String> {
+    let &Crowd {
+        items,
+        annotators,
+        batch_size,
+        rounds,
+        seed,
+        abandon,
+        skip,
+        lease_seconds,
+    } = crowd;
+    for (name, x) in [("--abandon", abandon), ("--skip", skip)] {
+        if !(0.0..=1.0).contains(&x) {
+            return Err(format!("{name}: expected a share from 0 to 1, got {x}"));
+        }
+    }
     let gold_n = (items / 50).max(1);
     let gold_label = |j: usize| Label::from_index(j % 5).unwrap_or(Label::Tie);
     let task = Task {
@@ -53,9 +84,11 @@ pub fn run(
         config: TaskConfig {
             batch_size,
             seed: Some(seed),
+            lease_seconds,
             ..TaskConfig::default()
         },
     };
+    let overlap = u64::from(task.config.overlap);
     let t = Instant::now();
     let mut session = Session::new(task, None).map_err(|e| e.to_string())?;
     let setup = t.elapsed().as_secs_f64();
@@ -64,29 +97,57 @@ pub fn run(
     let mut answers = Vec::with_capacity(annotators * rounds * batch_size as usize);
     let mut batch_times: Vec<f64> = Vec::with_capacity(annotators * rounds);
     let (mut batch_clock, mut submit_clock) = (Clock::default(), Clock::default());
+    let mut skip_clock = Clock::default();
+    // Who walks away with their first batch.
+    let gone: Vec<bool> = names.iter().map(|_| rng.random_bool(abandon)).collect();
+    let mut walked_away_with = 0usize;
     for round in 0..rounds {
+        let now = round as f64;
         let mut batches = Vec::with_capacity(names.len());
         let c = Clock::start();
-        for name in &names {
+        let mut asked = 0;
+        for (a, name) in names.iter().enumerate() {
+            if gone[a] && round > 0 {
+                continue;
+            }
             let t = Instant::now();
-            let batch = session
-                .next_batch(name, round as f64)
-                .map_err(|e| e.to_string())?;
+            let batch = session.next_batch(name, now).map_err(|e| e.to_string())?;
             batch_times.push(t.elapsed().as_secs_f64());
-            batches.push(batch);
+            asked += 1;
+            if gone[a] {
+                walked_away_with += batch.items.len();
+            } else {
+                batches.push((name, batch));
+            }
         }
-        batch_clock.add(&c, names.len());
+        batch_clock.add(&c, asked);
         let mut requests: Vec<SubmitRequest> = Vec::new();
-        for (name, batch) in names.iter().zip(&batches) {
+        let mut skips: Vec<Skip> = Vec::new();
+        for (name, batch) in &batches {
             for it in &batch.items {
+                let id = format!("{name}/{}", it.id);
+                if rng.random_bool(skip) {
+                    skips.push(Skip {
+                        id,
+                        task_id: None,
+                        item: it.id.clone(),
+                        annotator: name.to_string(),
+                        skip: "I can't judge this".into(),
+                        time_seconds: None,
+                        timestamp: None,
+                        client_version: None,
+                        simulated: true,
+                    });
+                    continue;
+                }
                 let choice = match it.id.strip_prefix('g').and_then(|j| j.parse().ok()) {
                     Some(j) => gold_label(j).unflip(it.swapped),
                     None => Label::from_index(rng.random_range(0..5)).unwrap_or(Label::Tie),
                 };
                 requests.push(SubmitRequest {
-                    id: format!("{name}/{}", it.id),
+                    id,
                     item: it.id.clone(),
-                    annotator: name.clone(),
+                    annotator: name.to_string(),
                     choice: Some(choice),
                     time_seconds: rng.random_range(3.0..30.0),
                     dimensions: Default::default(),
@@ -105,7 +166,18 @@ pub fn run(
             answers.push(v.annotation);
         }
         submit_clock.add(&c, n);
+        let n = skips.len();
+        let c = Clock::start();
+        for k in skips {
+            session.skip(k).map_err(|e| e.to_string())?;
+        }
+        skip_clock.add(&c, n);
     }
+    // Every lease answered or expired.
+    let after = rounds as f64 + lease_seconds;
+    let t = Instant::now();
+    let settled = session.overview(after);
+    let overview_time = t.elapsed().as_secs_f64();
     // The part of a submit spent in the report's live states, fed the same
     // answers on their own.
     let gold = prefkit::session::gold_answers(session.task());
@@ -153,6 +225,70 @@ pub fn run(
         stats.report.counts.annotations,
         stats.report.counts.annotators
     );
+    if abandon == 0.0 && skip == 0.0 {
+        return Ok(());
+    }
+    println!(
+        "  skip        {}   ({} skips)",
+        skip_clock.per_op(),
+        skip_clock.ops
+    );
+    println!(
+        "  overview()  once {:>8.1} ms wall   after every lease ran out: {} items, {} complete, {} leased, {} open, {} labels, {} skips",
+        overview_time * 1e3,
+        settled.items,
+        settled.complete,
+        settled.leased,
+        settled.open,
+        settled.labels,
+        settled.skips
+    );
+    println!(
+        "  {} annotators walked away holding {walked_away_with} items; their leases expired and the items went back to the pool",
+        gone.iter().filter(|&&g| g).count()
+    );
+    // Fresh annotators drain what is left, answering everything.
+    let (mut fresh, t) = (0usize, Instant::now());
+    loop {
+        let name = format!("fresh{fresh}");
+        let batch = session
+            .next_batch(&name, after)
+            .map_err(|e| e.to_string())?;
+        if batch.items.is_empty() {
+            break;
+        }
+        for it in &batch.items {
+            let v = session.submit(SubmitRequest {
+                id: format!("{name}/{}", it.id),
+                item: it.id.clone(),
+                annotator: name.clone(),
+                choice: Some(Label::Tie),
+                time_seconds: 10.0,
+                dimensions: Default::default(),
+                timestamp: None,
+                client_version: None,
+                task_id: None,
+                swapped: None,
+                simulated: true,
+            });
+            v.map_err(|e| e.to_string())?;
+        }
+        fresh += 1;
+    }
+    let done = session.overview(after);
+    let exact = done.complete == done.items && done.labels == overlap * done.items;
+    println!(
+        "  drain: {fresh} fresh annotators in {:.1} ms wall; {} of {} items complete, {} labels = {} x overlap {overlap}: {}",
+        t.elapsed().as_secs_f64() * 1e3,
+        done.complete,
+        done.items,
+        done.labels,
+        done.items,
+        if exact { "exact" } else { "NOT EXACT" }
+    );
+    if !exact {
+        return Err("an item did not end with exactly overlap labels".into());
+    }
     Ok(())
 }
 

@@ -206,7 +206,8 @@ enum BenchCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
-    /// Time the live session: next_batch and submit for many annotators on a big task.
+    /// Time the live session: next_batch, submit, skip and leases for many annotators on a big
+    /// task (with --abandon and --skip, an open crowd whose leases expire).
     Session {
         /// Regular items in the task.
         #[arg(long, default_value_t = 100_000)]
@@ -223,6 +224,15 @@ enum BenchCommand {
         /// Seed.
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Share of annotators who walk away with their first batch (their leases expire).
+        #[arg(long, default_value_t = 0.0)]
+        abandon: f64,
+        /// Share of items the others skip instead of labelling.
+        #[arg(long, default_value_t = 0.0)]
+        skip: f64,
+        /// Lease length in seconds; a round is one second.
+        #[arg(long, default_value_t = 1800.0)]
+        lease_seconds: f64,
     },
     /// The report on extreme shapes (50,000 annotators on one item, 1,000 x 1,000, one annotator
     /// on 1,000,000 items), generated in memory: wall time and peak memory of each.
@@ -396,7 +406,19 @@ pub fn main() -> ExitCode {
             batch_size,
             rounds,
             seed,
-        }) => bench_session::run(items, annotators, batch_size, rounds, seed),
+            abandon,
+            skip,
+            lease_seconds,
+        }) => bench_session::run(&bench_session::Crowd {
+            items,
+            annotators,
+            batch_size,
+            rounds,
+            seed,
+            abandon,
+            skip,
+            lease_seconds,
+        }),
         Command::Bench(BenchCommand::Shapes { only, path, child }) => match (child, &only, &path) {
             (true, Some(o), Some(p)) => bench_shapes::one(o, p),
             _ => bench_shapes::run(only.as_deref(), path.as_deref()),
