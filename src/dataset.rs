@@ -6,35 +6,62 @@
 
 use crate::annotation::{Annotation, Gold, Skipped};
 use crate::label::Label;
-use crate::map::FastMap;
 
 mod parse;
 
-/// Names to dense ids, in order of first appearance.
-#[derive(Debug, Clone, Default)]
+/// Names to dense ids, in order of first appearance. Each name is stored
+/// once: the index holds ids, hashed by their names (a million distinct
+/// item names would otherwise be kept twice).
+#[derive(Clone, Default)]
 pub struct Interner {
     names: Vec<String>,
-    index: FastMap<String, u32>,
+    index: hashbrown::HashTable<u32>,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Interner").field(&self.names).finish()
+    }
+}
+
+fn hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(name)
 }
 
 impl Interner {
     /// The id of `name`, adding it if new.
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.index.get(name) {
-            return i;
+        let names = &self.names;
+        let entry = self.index.entry(
+            hash(name),
+            |&j| names[j as usize] == name,
+            |&j| hash(&names[j as usize]),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(e) => *e.get(),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                let i = names.len() as u32;
+                v.insert(i);
+                self.names.push(name.to_string());
+                i
+            }
         }
-        self.add(name)
     }
     /// Adds `name`, known to be new.
     pub(crate) fn add(&mut self, name: &str) -> u32 {
         let i = self.names.len() as u32;
         self.names.push(name.to_string());
-        self.index.insert(name.to_string(), i);
+        let names = &self.names;
+        self.index
+            .insert_unique(hash(name), i, |&j| hash(&names[j as usize]));
         i
     }
     /// The id of `name`, if known.
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.index.get(name).copied()
+        self.index
+            .find(hash(name), |&j| self.names[j as usize] == name)
+            .copied()
     }
     /// The name of id `i`.
     pub fn name(&self, i: u32) -> &str {

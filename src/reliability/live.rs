@@ -39,12 +39,17 @@ impl Live {
     /// the same item twice is refused and changes nothing.
     pub fn add(&mut self, a: &Annotation) -> Result<()> {
         self.check_new(&a.item, &a.annotator)?;
-        self.data.push(a);
-        let Some(&row) = self.data.rows.last() else {
-            return Ok(());
-        };
-        self.count(row);
+        self.add_checked(a);
         Ok(())
+    }
+
+    /// [`Live::add`] of an annotation whose (item, annotator) pair the
+    /// caller has just checked with [`Live::check_new`].
+    pub(crate) fn add_checked(&mut self, a: &Annotation) {
+        self.data.push(a);
+        if let Some(&row) = self.data.rows.last() {
+            self.count(row);
+        }
     }
 
     /// Adds one skip of `item` by `annotator` (not a label: see

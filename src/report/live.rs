@@ -47,9 +47,12 @@ impl LiveReport {
     /// Adds one annotation (canonical label). A second label by the same
     /// annotator on the same item is refused and changes nothing.
     pub fn add(&mut self, a: &Annotation) -> Result<()> {
-        self.reliability.check_new(&a.item, &a.annotator)?;
+        // Both states take the same annotations, so the agreement state's
+        // check of the (item, annotator) pair, made before it changes
+        // anything, stands for the reliability state's.
         self.agreement.add(&a.item, &a.annotator, a.label)?;
-        self.reliability.add(a)
+        self.reliability.add_checked(a);
+        Ok(())
     }
 
     /// Adds one skip of `item` by `annotator`: no label, so no agreement;
