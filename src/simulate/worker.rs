@@ -18,13 +18,14 @@
 //! label for a gold item, else a hidden truth drawn from the item id and
 //! the seed) with probability `accuracy`, a random label otherwise. Time
 //! per item is normal with `seconds.mean` and `seconds.sd`, at least half a
-//! second. At the start of each batch the annotator walks away with
+//! second, in tenths. At the start of each batch the annotator walks away with
 //! probability `abandon`, leaving the batch unanswered.
 
 use super::{answer, draw, PRIOR};
 use crate::error::{Error, Result};
 use crate::fields::{shown, Fields};
 use crate::label::Label;
+use crate::session::{Session, Task};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
@@ -138,19 +139,49 @@ impl CrowdSpec {
         let mut out = Vec::new();
         for p in &self.annotators {
             for n in 0..p.count {
-                let k = out.len() as u64;
-                out.push(Worker {
-                    name: format!("{}-{}", p.id_prefix, n + 1),
-                    profile: p.clone(),
-                    rng: ChaCha8Rng::seed_from_u64(
-                        self.seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                    ),
-                    last: None,
-                    seed: self.seed,
-                });
+                out.push(self.worker(p, n, out.len() as u64));
             }
         }
         out
+    }
+
+    /// The one annotator a page simulates: the crowd's annotator named
+    /// `annotator` (`"left-2"` is the second of the profile with
+    /// `id_prefix` `"left"`), else the crowd's first, renamed `annotator`.
+    /// Either acts as it would in [`CrowdSpec::workers`].
+    pub fn worker_for(&self, annotator: &str) -> Worker {
+        let mut k = 0u64;
+        for p in &self.annotators {
+            let n = annotator
+                .strip_prefix(p.id_prefix.as_str())
+                .and_then(|rest| rest.strip_prefix('-'))
+                .and_then(|n| n.parse::<u32>().ok())
+                .filter(|&n| n >= 1 && n <= p.count);
+            if let Some(n) = n {
+                return self.worker(p, n - 1, k + u64::from(n - 1));
+            }
+            k += u64::from(p.count);
+        }
+        let first = self.annotators.iter().find(|p| p.count > 0);
+        let p = first
+            .or(self.annotators.first())
+            .cloned()
+            .unwrap_or_default();
+        Worker {
+            name: annotator.to_string(),
+            ..self.worker(&p, 0, 0)
+        }
+    }
+
+    /// Annotator `n` (from 0) of profile `p`, the `k`-th of the crowd.
+    fn worker(&self, p: &Profile, n: u32, k: u64) -> Worker {
+        Worker {
+            name: format!("{}-{}", p.id_prefix, n + 1),
+            profile: p.clone(),
+            rng: ChaCha8Rng::seed_from_u64(self.seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            last: None,
+            seed: self.seed,
+        }
     }
 }
 
@@ -230,7 +261,10 @@ impl Worker {
     /// `gold` is its gold label (canonical) if it is a gold item.
     pub fn act(&mut self, item: &str, swapped: bool, gold: Option<Label>) -> Act {
         let p = &self.profile;
-        let seconds = (p.seconds_mean + p.seconds_sd * normal(&mut self.rng)).max(0.5);
+        // Tenths of a second, as a page's timer reports them.
+        let seconds =
+            libm::round((p.seconds_mean + p.seconds_sd * normal(&mut self.rng)).max(0.5) * 10.0)
+                / 10.0;
         if self.rng.random::<f64>() < p.skip {
             return Act::Skip { seconds };
         }
@@ -245,6 +279,33 @@ impl Worker {
         self.last = Some(choice);
         Act::Answer { choice, seconds }
     }
+
+    /// What the annotator does with `item` of a batch `session` handed to
+    /// them: the side it was shown on and, when the session holds it as a
+    /// gold item, its gold label come from the session (a page in blind
+    /// mode holds no gold: there every item is answered against the hidden
+    /// truth). An item not handed to this annotator is an error.
+    pub fn act_in(&mut self, session: &Session, item: &str) -> Result<Act> {
+        let swapped = session.handed_out(&self.name, item).ok_or_else(|| {
+            Error::invalid(
+                "item",
+                format!(
+                    "item \"{item}\" was not handed to annotator \"{}\"",
+                    self.name
+                ),
+            )
+        })?;
+        Ok(self.act(item, swapped, session.gold_label(item)))
+    }
+}
+
+/// The reason a simulated annotator gives for a skip: the task's first
+/// suggested reason, else "I can't judge this".
+pub fn skip_reason(task: &Task) -> &str {
+    task.config
+        .skip_reasons
+        .first()
+        .map_or("I can't judge this", String::as_str)
 }
 
 /// The hidden true label of a regular item: drawn from the prior with a
