@@ -46,7 +46,7 @@ fn task(n: usize, g: usize) -> Task {
 /// The report of a simulated collection, with the task's gold and settings.
 fn report_of(task: &Task, crowd: &str) -> prefkit::report::Report {
     let sim = run(task, &CrowdSpec::from_json(crowd).unwrap(), START).unwrap();
-    let mut data = Dataset::parse_jsonl(&sim.annotations_jsonl(), false).unwrap();
+    let mut data = Dataset::parse_jsonl(sim.annotations_jsonl(), false).unwrap();
     data.set_gold(&gold_answers(task));
     let config: ReportConfig = report_config(task);
     report(&data, &config)
@@ -107,7 +107,7 @@ fn a_crowd_with_walkaways_still_leaves_every_item_with_its_overlap() {
     .unwrap();
     let sim = run(&task, &crowd, START).unwrap();
     assert!(sim.walked_away > 0);
-    let data = Dataset::parse_jsonl(&sim.annotations_jsonl(), false).unwrap();
+    let data = Dataset::parse_jsonl(sim.annotations_jsonl(), false).unwrap();
     let mut per_item = std::collections::BTreeMap::<String, u32>::new();
     for r in &data.rows {
         *per_item
