@@ -66,7 +66,7 @@ pub struct Crowd {
 
 pub(crate) const PRIOR: [f64; K] = [0.15, 0.25, 0.2, 0.25, 0.15];
 
-pub(crate) fn draw(rng: &mut ChaCha8Rng, p: &[f64; K]) -> Label {
+pub(crate) fn draw(rng: &mut impl Rng, p: &[f64; K]) -> Label {
     let mut u: f64 = rng.random();
     for (i, &pi) in p.iter().enumerate() {
         if u < pi {
@@ -81,7 +81,7 @@ pub(crate) fn draw(rng: &mut ChaCha8Rng, p: &[f64; K]) -> Label {
 /// probability `accuracy` the truth (three times in ten with the other
 /// strength on the same side, as real annotators blur `A>>` and `A>`),
 /// otherwise a uniformly random label.
-pub(crate) fn answer(rng: &mut ChaCha8Rng, truth: Label, accuracy: f64) -> Label {
+pub(crate) fn answer(rng: &mut impl Rng, truth: Label, accuracy: f64) -> Label {
     if rng.random::<f64>() >= accuracy {
         return Label::ALL[(rng.random::<u32>() % K as u32) as usize];
     }
