@@ -27,6 +27,10 @@ fn fixture_crowd() -> CrowdSpec {
     CrowdSpec::from_json(include_str!("fixtures/simulated_crowd.json")).unwrap()
 }
 
+/// Eight careful annotators and one who never gives the true label.
+const CARELESS: &str = r#"{"seed": 6, "annotators": [{"id_prefix": "good", "count": 8, "accuracy": 0.95},
+    {"id_prefix": "careless", "count": 1, "accuracy": 0.0}]}"#;
+
 /// A task of `n` items (half better on the A side) and `g` gold items.
 fn task(n: usize, g: usize) -> Task {
     let examples: Vec<Value> = (0..n)
@@ -150,11 +154,7 @@ fn a_left_biased_simulated_annotator_is_caught_by_the_position_bias_test() {
 
 #[test]
 fn a_low_accuracy_simulated_annotator_is_flagged_by_gold() {
-    let r = report_of(
-        &task(200, 20),
-        r#"{"seed": 6, "annotators": [{"id_prefix": "good", "count": 8, "accuracy": 0.95},
-            {"id_prefix": "careless", "count": 1, "accuracy": 0.0}]}"#,
-    );
+    let r = report_of(&task(200, 20), CARELESS);
     let careless = r.annotators.iter().find(|a| a.id == "careless-1").unwrap();
     assert!(careless.gold_total >= 5, "{careless:?}");
     assert!(careless.gold_accuracy.unwrap() < 0.6, "{careless:?}");
@@ -171,11 +171,7 @@ fn a_low_accuracy_simulated_annotator_is_flagged_by_gold() {
 #[test]
 fn the_session_stops_a_flagged_simulated_annotator_as_the_page_does() {
     let task = task(200, 20);
-    let crowd = CrowdSpec::from_json(
-        r#"{"seed": 6, "annotators": [{"id_prefix": "good", "count": 8, "accuracy": 0.95},
-            {"id_prefix": "careless", "count": 1, "accuracy": 0.0}]}"#,
-    )
-    .unwrap();
+    let crowd = CrowdSpec::from_json(CARELESS).unwrap();
     let sim = run(&task, &crowd, START).unwrap();
     let mut session = Session::new(task.clone(), Some(6)).unwrap();
     let mut last = None;

@@ -20,6 +20,13 @@
 //! per item is normal with `seconds.mean` and `seconds.sd`, at least half a
 //! second, in tenths. At the start of each batch the annotator walks away with
 //! probability `abandon`, leaving the batch unanswered.
+//!
+//! Randomness: each annotator draws from a `Pcg32` of its own (the
+//! session's generator, so the annotator's wasm module carries one),
+//! seeded from the crowd's seed and the annotator's place in the crowd;
+//! the hidden truth of an item from one seeded by the crowd's seed and the
+//! item id. Every draw is platform-independent, so a seed gives the same
+//! acts natively and in WebAssembly.
 
 use super::{answer, draw, PRIOR};
 use crate::error::{Error, Result};
