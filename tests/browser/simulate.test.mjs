@@ -113,9 +113,9 @@ test('a data-only simulation answers through the session and the outbox without 
   const n = compare(want, await exportAnnotations(backend.direct, 'sim-data'), await exportSkips(backend.direct, 'sim-data'), 'unsure-2');
   const seen = await page.evaluate(() => {
     const root = document.querySelector('prefkit-annotator').shadowRoot;
-    return { prompt: root.getElementById('prompt').textContent, count: window.done.count, clicks: window.clicks };
+    return { hidden: root.querySelector('.root').hidden, prompt: root.getElementById('prompt').textContent, count: window.done.count, clicks: window.clicks };
   });
-  assert.deepEqual(seen, { prompt: '', count: n, clicks: 0 });
+  assert.deepEqual(seen, { hidden: true, prompt: '', count: n, clicks: 0 });
   await context.close();
 });
 

@@ -633,7 +633,9 @@ export class PrefkitAnnotator extends HTMLElement {
     if (this.getAttribute('state') !== v.phase) this.setAttribute('state', v.phase);
     if (v.simulation === null) this.removeAttribute('simulation');
     else if (this.getAttribute('simulation') !== v.simulation) this.setAttribute('simulation', v.simulation);
-    if (this.sim && !this.sim.visual) return; // data-only: the state, nothing drawn
+    const root = this.shadowRoot.querySelector('.root');
+    root.hidden = Boolean(this.sim && !this.sim.visual);
+    if (root.hidden) return; // data-only: the state attributes, nothing drawn
 
     if (was.guidelines !== v.guidelines) renderMarkdown($('guidelines-body'), v.guidelines);
     $('guidelines').hidden = !v.guidelines;
