@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the two wasm modules into www/pkg/ and prints their sizes:
-#   www/pkg/prefkit.js      the annotator's module (Session, parseLabel,
-#                           version): what a crowd page loads
+#   www/pkg/prefkit.js      the annotator's module (Session,
+#                           SimulatedWorker, parseLabel, version): what a
+#                           crowd page loads
 #   www/pkg/prefkit_lab.js  the requester's module for the dashboard: all of
 #                           the above plus the `lab` feature (report,
 #                           LiveAgreement, LLM judge, active learning,
 #                           Collection, costTable,
-#                           reportJson, checkAnnotation, ...)
+#                           reportJson, checkAnnotation, simulateCrowd, ...)
 # With --check it fails when the annotator's module is over its size
 # targets (250 KB, 100 KB gzipped).
 set -euo pipefail

@@ -294,6 +294,10 @@ fn random_garbage_fed_to_every_export_gives_errors_and_never_kills_the_module() 
         let _ = live.add(value.clone());
         let _ = live.add_jsonl(&text);
         let _ = api::LiveAgreement::new(some(value.clone()), some(value.clone()));
+        let _ = api::simulate_crowd(value.clone(), value.clone(), None);
+        if let Ok(mut w) = api::SimulatedWorker::new(value.clone(), &text, None) {
+            let _ = w.act(&s, &text);
+        }
     }
     // Still alive and still right.
     assert_eq!(api::parse_label("A>B").unwrap(), "A>");
@@ -378,4 +382,80 @@ fn values_without_a_json_form_are_refused_with_the_reason() {
 
     assert!(s.stats().is_ok());
     assert_eq!(api::parse_label("B>A").unwrap(), "B>");
+}
+
+/// The fixture of `tests/simulate_crowd.rs`, written by the native build.
+const SIMULATED: &str = include_str!("fixtures/simulated_crowd.jsonl");
+
+fn field(v: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(v, &name.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn simulate_crowd_gives_the_records_the_native_build_wrote_for_the_same_crowd_and_seed() {
+    let task = obj(include_str!("fixtures/simulated_task.json"));
+    let crowd = include_str!("fixtures/simulated_crowd.json");
+    let sim = api::simulate_crowd(task, JsValue::from(crowd), Some(1_764_000_000.0))
+        .map_err(message)
+        .unwrap();
+    let (skips, labels): (Vec<&str>, Vec<&str>) =
+        SIMULATED.lines().partition(|l| l.contains("\"skip\":"));
+    let jsonl = |lines: Vec<&str>| lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+    assert_eq!(
+        field(&sim, "annotations").as_string().unwrap(),
+        jsonl(labels)
+    );
+    assert_eq!(field(&sim, "skips").as_string().unwrap(), jsonl(skips));
+}
+
+#[wasm_bindgen_test]
+fn a_simulated_worker_answers_each_item_of_its_batch_and_says_how_long_it_took() {
+    let mut s = api::Session::new(obj(&task_json()), Some(2.0)).unwrap();
+    let batch = s.next_batch("unsure-1", Some(0.0)).unwrap();
+    let crowd = r#"{"seed": 3, "annotators": [{"id_prefix": "unsure", "skip": 0.5}]}"#;
+    let mut w = api::SimulatedWorker::new(JsValue::from(crowd), "unsure-1", None).unwrap();
+    assert_eq!(w.name(), "unsure-1");
+    let items: js_sys::Array = field(&batch, "items").into();
+    let (mut choices, mut skips) = (0, 0);
+    for item in items.iter() {
+        let id = field(&item, "id").as_string().unwrap();
+        let act = w.act(&s, &id).map_err(message).unwrap();
+        assert!(field(&act, "seconds").as_f64().unwrap() >= 0.5);
+        if let Some(choice) = field(&act, "choice").as_string() {
+            assert_eq!(api::parse_label(&choice).unwrap(), choice);
+            choices += 1;
+        } else {
+            assert_eq!(
+                field(&act, "skip").as_string().unwrap(),
+                "I can't judge this"
+            );
+            skips += 1;
+        }
+    }
+    assert!(choices > 0 && skips > 0, "{choices} choices, {skips} skips");
+    // An item not handed to this annotator is an error, not a guess.
+    assert!(message(w.act(&s, "nope").unwrap_err()).contains("item"));
+}
+
+#[wasm_bindgen_test]
+fn a_bad_crowd_is_an_error_naming_the_field_and_a_seed_must_be_whole() {
+    let bad = |crowd: &str| {
+        message(
+            api::SimulatedWorker::new(JsValue::from(crowd), "w1", None)
+                .err()
+                .unwrap(),
+        )
+    };
+    assert!(bad(r#"{"annotators": [{"accuracy": 2}]}"#).contains("annotators[0].accuracy"));
+    assert!(
+        bad(r#"{"annotators": [{"seconds": {"sd": "x"}}]}"#).contains("annotators[0].seconds.sd")
+    );
+    assert!(bad(r#"{"annotatorz": []}"#).contains("annotatorz"));
+    let seed = api::SimulatedWorker::new(JsValue::UNDEFINED, "w1", Some(1.5))
+        .err()
+        .unwrap();
+    assert!(message(seed).contains("seed"));
+    let task = obj(include_str!("fixtures/simulated_task.json"));
+    let e = api::simulate_crowd(task, obj(r#"{"annotators": [{"skip": -1}]}"#), None);
+    assert!(message(e.unwrap_err()).contains("annotators[0].skip"));
 }

@@ -20,11 +20,32 @@ export type PrefkitAnnotatorState =
   | 'feedback' | 'done' | 'flagged' | 'error';
 
 /**
+ * The `simulation` attribute of an element with `simulate`: `running`,
+ * `walked-away` (the simulated worker left a batch unanswered) or `finished`.
+ */
+export type PrefkitSimulationState = 'running' | 'walked-away' | 'finished';
+
+/**
  * `<prefkit-annotator task="task.json" endpoint="https://host/api/annotations"
  *  annotator="w1">`; attributes are read once, when it is first connected.
+ * `simulate="data-only" | "visual"`, `simulate-speed="fast" | "slow" |
+ * "realtime" | <milliseconds>`, `simulate-crowd` (JSON) and `simulate-seed`
+ * let a simulated worker answer (see the README's "Testing your page").
  */
 export declare class PrefkitAnnotator extends HTMLElement {
   readonly state: PrefkitAnnotatorState;
+  /**
+   * The simulated worker's crowd (the `prefkit simulate` crowd format),
+   * read instead of the `simulate-crowd` attribute; set it before the
+   * element is connected.
+   */
+  simulateCrowd?: {
+    seed?: number;
+    annotators: Array<{
+      id_prefix?: string; count?: number; accuracy?: number; left_bias?: number; straight_line?: number;
+      seconds?: { mean?: number; sd?: number }; abandon?: number; skip?: number;
+    }>;
+  } | string;
 }
 
 declare global {

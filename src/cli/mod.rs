@@ -69,8 +69,8 @@ enum Command {
     },
     /// Run the collector: serve the pages and an HTTP API that stores and re-checks annotations.
     Serve(serve::ServeArgs),
-    /// Run a seeded simulated crowd against a backend over HTTP; exits non-zero when an
-    /// annotation was not acknowledged.
+    /// Run a seeded simulated crowd against a backend over HTTP (or write its records
+    /// with --out); exits non-zero when an annotation was not acknowledged.
     Simulate {
         /// Task JSON file (with its gold, which simulated annotators answer against).
         #[arg(long)]
@@ -88,9 +88,18 @@ enum Command {
         annotators: Option<u32>,
         /// The backend: its POST /api/annotations takes the records (a `prefkit serve`
         /// in blind mode also hands out the batches).
+        #[arg(long, conflicts_with = "out", required_unless_present = "out")]
+        endpoint: Option<String>,
+        /// Write the records of the crowd's run through one local session to FILE
+        /// (`-`: standard output), one JSON object a line, instead of posting them.
         #[arg(long)]
-        endpoint: String,
-        /// Seed of the crowd (and of the local session); default the crowd's, else the task's.
+        out: Option<std::path::PathBuf>,
+        /// Unix seconds at which the simulated clocks of a local run start (default now):
+        /// the same task, crowd, seed and start give the same records.
+        #[arg(long)]
+        start: Option<f64>,
+        /// Seed of the crowd, which also seeds the local session; default the crowd's,
+        /// else (with --annotators) the task's, else 0.
         #[arg(long)]
         seed: Option<u64>,
         /// Annotators simulated at once.
@@ -332,13 +341,17 @@ pub fn main() -> ExitCode {
             crowd,
             annotators,
             endpoint,
+            out,
+            start,
             seed,
             concurrency,
         } => simulate::run(&simulate::Options {
             task: &task,
             crowd: crowd.as_deref(),
             annotators,
-            endpoint: &endpoint,
+            endpoint: endpoint.as_deref(),
+            out: out.as_deref(),
+            start,
             seed,
             concurrency,
         }),

@@ -4,20 +4,23 @@
 //!
 //! Batches: when the endpoint is a `prefkit serve` running the task in
 //! blind mode (its `GET /api/tasks` says so), each simulated annotator asks
-//! it for batches, as the page does; otherwise one local session over the
-//! task assembles them, as the page does in open mode. Every label and skip
-//! is posted to `POST {endpoint}/api/annotations` as the page posts it
-//! (`Content-Type: application/json`, the canonical record, marked
-//! `"simulated": true` so it is never taken for a person's), one a request,
-//! retried on network errors, 408, 429 and 5xx. Annotators who walk away
-//! leave their batch's leases to run out; the others keep asking while
-//! those items may still come back (until the task's `lease_seconds` past
-//! the last walk-away), so against a blind-mode collector the run ends
-//! with the task complete when the crowd is large enough.
+//! it for batches, as the page does, in real time. Otherwise the whole crowd
+//! runs first through one local session in simulated time
+//! ([`prefkit::simulate::run`]: the same records as the lab module's
+//! `simulateCrowd` for the same task, crowd and `--start`), and those
+//! records are posted; `--out FILE` writes them instead of posting.
+//! Every label and skip is posted to `POST {endpoint}/api/annotations` as
+//! the page posts it (`Content-Type: application/json`, the canonical
+//! record, marked `"simulated": true` so it is never taken for a person's),
+//! one a request, retried on network errors, 408, 429 and 5xx; an
+//! annotator whose record is refused stops there. Against a blind-mode
+//! collector, annotators who walk away leave their batch's leases to run
+//! out; the others keep asking while those items may still come back
+//! (until the task's `lease_seconds` past the last walk-away), so the run
+//! ends with the task complete when the crowd is large enough.
 
 use crate::server::unix_now;
-use prefkit::session::{Session, Skip, SubmitRequest};
-use prefkit::simulate::{Act, CrowdSpec, Worker};
+use prefkit::simulate::{Act, CrowdSpec, Record, Worker};
 use prefkit::{FromJson, Label};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -31,7 +34,9 @@ pub struct Options<'a> {
     pub task: &'a Path,
     pub crowd: Option<&'a Path>,
     pub annotators: Option<u32>,
-    pub endpoint: &'a str,
+    pub endpoint: Option<&'a str>,
+    pub out: Option<&'a Path>,
+    pub start: Option<f64>,
     pub seed: Option<u64>,
     pub concurrency: usize,
 }
@@ -59,23 +64,14 @@ enum Turn {
     Done,
 }
 
-/// Where batches come from.
-enum Batches {
-    /// The collector assembles them (blind mode).
-    Server,
-    /// One local session, shared by the threads.
-    Local(Box<Mutex<Session>>),
-}
-
 struct Run {
     endpoint: String,
     task_id: String,
     lease: Duration,
     gold: HashMap<String, Label>,
-    batches: Batches,
     agent: ureq::Agent,
     tally: Tally,
-    /// Time of the last walk-away, as seconds since `start`.
+    /// Time of the last walk-away, as milliseconds since `start`.
     last_walkaway_ms: AtomicU64,
     start: Instant,
     /// The first few refusals, to print.
@@ -87,7 +83,6 @@ struct Run {
 
 pub fn run(o: &Options) -> Result<(), String> {
     let task = super::batch::load_task(o.task)?;
-    let seed = o.seed.or(task.config.seed).unwrap_or(0);
     let crowd = match (o.crowd, o.annotators) {
         (Some(path), _) => {
             let mut c = CrowdSpec::from_json(&super::read(path)?)
@@ -97,27 +92,35 @@ pub fn run(o: &Options) -> Result<(), String> {
             }
             c
         }
-        (None, Some(n)) => CrowdSpec::uniform(n, seed),
+        (None, Some(n)) => CrowdSpec::uniform(n, o.seed.or(task.config.seed).unwrap_or(0)),
         (None, None) => return Err("give --crowd FILE or --annotators N".to_string()),
     };
-    let endpoint = o.endpoint.trim_end_matches('/').to_string();
+    let start = o.start.unwrap_or_else(|| unix_now().floor());
+    let local = || prefkit::simulate::run(&task, &crowd, start).map_err(|e| e.to_string());
+    let endpoint = match (o.endpoint, o.out) {
+        (_, Some(out)) => {
+            let text = local()?.jsonl();
+            return if out == Path::new("-") {
+                print!("{text}");
+                Ok(())
+            } else {
+                std::fs::write(out, text).map_err(|e| format!("{}: {e}", out.display()))
+            };
+        }
+        (Some(e), None) => e.trim_end_matches('/').to_string(),
+        (None, None) => return Err("give --endpoint URL or --out FILE".to_string()),
+    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into();
-    let batches = if blind_collector(&agent, &endpoint, &task.task_id) {
-        Batches::Server
-    } else {
-        let session = Session::new(task.clone(), Some(seed)).map_err(|e| e.to_string())?;
-        Batches::Local(Box::new(Mutex::new(session)))
-    };
+    let blind = blind_collector(&agent, &endpoint, &task.task_id);
     let run = Arc::new(Run {
         endpoint,
         task_id: task.task_id.clone(),
         lease: Duration::from_secs_f64(task.config.lease_seconds.min(86_400.0)),
         gold: task.gold.iter().map(|g| (g.id.clone(), g.label)).collect(),
-        batches,
         agent,
         tally: Tally::default(),
         last_walkaway_ms: AtomicU64::new(0),
@@ -129,51 +132,28 @@ pub fn run(o: &Options) -> Result<(), String> {
     let workers = crowd.workers();
     let n = workers.len();
     let threads = o.concurrency.clamp(1, n.max(1));
-    let mut shares: Vec<Vec<Worker>> = (0..threads).map(|_| Vec::new()).collect();
-    for (k, w) in workers.into_iter().enumerate() {
-        shares[k % threads].push(w);
-    }
-    let handles: Vec<_> = shares
-        .into_iter()
-        .map(|share| {
-            let run = run.clone();
-            std::thread::spawn(move || {
-                // The thread's annotators take turns, a batch each, as a
-                // crowd's do; one who is done leaves the round.
-                let mut active = share;
-                while !active.is_empty() {
-                    let mut waiting = true;
-                    active.retain_mut(|w| match run.turn(w) {
-                        Turn::Done => false,
-                        Turn::Answered => {
-                            waiting = false;
-                            true
-                        }
-                        Turn::Wait => true,
-                    });
-                    if waiting && !active.is_empty() {
-                        std::thread::sleep(Duration::from_millis(300));
-                    }
-                }
-            })
-        })
-        .collect();
-    for h in handles {
-        h.join()
-            .map_err(|_| "a simulation thread failed".to_string())?;
-    }
+    let total = if blind {
+        run.against_collector(workers, threads)?;
+        let t = &run.tally;
+        t.labels.load(Ordering::Relaxed) + t.skips.load(Ordering::Relaxed)
+    } else {
+        let sim = local()?;
+        let t = &run.tally;
+        t.batches.store(u64::from(sim.batches), Ordering::Relaxed);
+        t.walked_away
+            .store(u64::from(sim.walked_away), Ordering::Relaxed);
+        let total = sim.records.len() as u64;
+        run.post_all(sim.records, threads)?;
+        total
+    };
     let t = &run.tally;
     let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-    let sent = get(&t.labels) + get(&t.skips);
     println!(
         "prefkit simulate: {n} annotators ({} walked away) against {} ({} batches), {} batches taken; \
          {} labels and {} skips sent, {} acknowledged, {} refused, {} failed, {} retries, {:.1} s",
         get(&t.walked_away),
         run.endpoint,
-        match run.batches {
-            Batches::Server => "the collector's",
-            Batches::Local(_) => "local",
-        },
+        if blind { "the collector's" } else { "local" },
         get(&t.batches),
         get(&t.labels),
         get(&t.skips),
@@ -186,10 +166,10 @@ pub fn run(o: &Options) -> Result<(), String> {
     for r in run.refusals.lock().map(|r| r.clone()).unwrap_or_default() {
         eprintln!("prefkit simulate: refused: {r}");
     }
-    if get(&t.acknowledged) != sent {
+    if get(&t.acknowledged) != total {
         return Err(format!(
-            "{} of {sent} annotations were not acknowledged",
-            sent - get(&t.acknowledged)
+            "{} of {total} annotations were not acknowledged",
+            total - get(&t.acknowledged)
         ));
     }
     Ok(())
@@ -210,6 +190,87 @@ fn blind_collector(agent: &ureq::Agent, endpoint: &str, task: &str) -> bool {
 }
 
 impl Run {
+    /// The crowd against a blind-mode collector, which hands out the
+    /// batches: `threads` threads, each with a share of the annotators, who
+    /// take turns a batch each, as a crowd's do.
+    fn against_collector(
+        self: &Arc<Self>,
+        workers: Vec<Worker>,
+        threads: usize,
+    ) -> Result<(), String> {
+        let mut shares: Vec<Vec<Worker>> = (0..threads).map(|_| Vec::new()).collect();
+        for (k, w) in workers.into_iter().enumerate() {
+            shares[k % threads].push(w);
+        }
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                let run = self.clone();
+                std::thread::spawn(move || {
+                    // One who is done leaves the round.
+                    let mut active = share;
+                    while !active.is_empty() {
+                        let mut waiting = true;
+                        active.retain_mut(|w| match run.turn(w) {
+                            Turn::Done => false,
+                            Turn::Answered => {
+                                waiting = false;
+                                true
+                            }
+                            Turn::Wait => true,
+                        });
+                        if waiting && !active.is_empty() {
+                            std::thread::sleep(Duration::from_millis(300));
+                        }
+                    }
+                })
+            })
+            .collect();
+        join(handles)
+    }
+
+    /// Posts the records of a local run: each annotator's in the order
+    /// made, on one of `threads` threads; an annotator whose record is not
+    /// taken stops there.
+    fn post_all(self: &Arc<Self>, records: Vec<Record>, threads: usize) -> Result<(), String> {
+        let mut by_annotator: Vec<(String, Vec<Record>)> = Vec::new();
+        for r in records {
+            let who = match &r {
+                Record::Label(a) => &a.annotator,
+                Record::Skip(s) => &s.annotator,
+            };
+            match by_annotator.iter_mut().find(|(name, _)| name == who) {
+                Some((_, list)) => list.push(r),
+                None => by_annotator.push((who.clone(), vec![r])),
+            }
+        }
+        let mut shares: Vec<Vec<Vec<Record>>> = (0..threads).map(|_| Vec::new()).collect();
+        for (k, (_, list)) in by_annotator.into_iter().enumerate() {
+            shares[k % threads].push(list);
+        }
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                let run = self.clone();
+                std::thread::spawn(move || {
+                    for list in share {
+                        for r in list {
+                            let (counter, body) = match &r {
+                                Record::Label(_) => (&run.tally.labels, r.to_json()),
+                                Record::Skip(_) => (&run.tally.skips, r.to_json()),
+                            };
+                            counter.fetch_add(1, Ordering::Relaxed);
+                            if !run.post_text(body) {
+                                break;
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        join(handles)
+    }
+
     /// One annotator's turn: one batch, answered (or walked away from).
     fn turn(&self, w: &mut Worker) -> Turn {
         let Some(items) = self.batch(&w.name) else {
@@ -249,29 +310,21 @@ impl Run {
         }
     }
 
-    /// The next batch's items as `(id, swapped)`; `None` when the annotator
-    /// should stop (flagged, or the endpoint failed).
+    /// The next batch's items from the collector as `(id, swapped)`;
+    /// `None` when the annotator should stop (flagged, or the endpoint
+    /// failed).
     fn batch(&self, who: &str) -> Option<Vec<(String, bool)>> {
-        let batch: Value = match &self.batches {
-            Batches::Server => {
-                let url = format!(
-                    "{}/api/tasks/{}/batch?annotator={}",
-                    self.endpoint,
-                    encode(&self.task_id),
-                    encode(who)
-                );
-                let mut res = self.agent.get(&url).call().ok()?;
-                if res.status() != 200 {
-                    return None;
-                }
-                res.body_mut().read_json().ok()?
-            }
-            Batches::Local(session) => {
-                let mut s = session.lock().ok()?;
-                let b = s.next_batch(who, unix_now()).ok()?;
-                serde_json::to_value(b).ok()?
-            }
-        };
+        let url = format!(
+            "{}/api/tasks/{}/batch?annotator={}",
+            self.endpoint,
+            encode(&self.task_id),
+            encode(who)
+        );
+        let mut res = self.agent.get(&url).call().ok()?;
+        if res.status() != 200 {
+            return None;
+        }
+        let batch: Value = res.body_mut().read_json().ok()?;
         if batch["flagged"] == true {
             return None;
         }
@@ -297,15 +350,6 @@ impl Run {
         match act {
             Act::Answer { choice, seconds } => {
                 self.tally.labels.fetch_add(1, Ordering::Relaxed);
-                if let Batches::Local(session) = &self.batches {
-                    let req = SubmitRequest::from_value(&json!({"id": id, "item": item,
-                        "annotator": w.name, "choice": choice.as_str(), "time_seconds": seconds,
-                        "timestamp": timestamp, "client_version": client, "task_id": self.task_id,
-                        "simulated": true}))
-                    .ok()?;
-                    let v = session.lock().ok()?.submit(req).ok()?;
-                    return serde_json::to_value(v.annotation).ok();
-                }
                 Some(
                     json!({"id": id, "task_id": self.task_id, "item": item, "annotator": w.name,
                     "label": choice.unflip(swapped).as_str(), "swapped": swapped,
@@ -315,14 +359,9 @@ impl Run {
             }
             Act::Skip { seconds } => {
                 self.tally.skips.fetch_add(1, Ordering::Relaxed);
-                let skip = json!({"id": id, "task_id": self.task_id, "item": item,
+                Some(json!({"id": id, "task_id": self.task_id, "item": item,
                     "annotator": w.name, "skip": "I can't judge this", "time_seconds": seconds,
-                    "timestamp": timestamp, "client_version": client, "simulated": true});
-                if let Batches::Local(session) = &self.batches {
-                    let s = Skip::from_value(&skip).ok()?;
-                    session.lock().ok()?.skip(s).ok()?;
-                }
-                Some(skip)
+                    "timestamp": timestamp, "client_version": client, "simulated": true}))
             }
         }
     }
@@ -330,8 +369,12 @@ impl Run {
     /// Posts one record, retrying what a retry can fix; whether it was
     /// acknowledged.
     fn post(&self, record: &Value) -> bool {
+        self.post_text(record.to_string())
+    }
+
+    /// Posts one record's JSON text; see [`Run::post`].
+    fn post_text(&self, body: String) -> bool {
         let url = format!("{}/api/annotations", self.endpoint);
-        let body = record.to_string();
         for attempt in 0..6u32 {
             if attempt > 0 {
                 self.tally.retries.fetch_add(1, Ordering::Relaxed);
@@ -371,6 +414,15 @@ impl Run {
         self.tally.failed.fetch_add(1, Ordering::Relaxed);
         false
     }
+}
+
+/// Waits for every thread.
+fn join(handles: Vec<std::thread::JoinHandle<()>>) -> Result<(), String> {
+    for h in handles {
+        h.join()
+            .map_err(|_| "a simulation thread failed".to_string())?;
+    }
+    Ok(())
 }
 
 /// Percent-encodes a query or path value.

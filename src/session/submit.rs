@@ -8,6 +8,7 @@ use super::{BatchState, Kind, Session, Slot};
 use crate::annotation::line::{check_id, check_time_seconds};
 use crate::annotation::Annotation;
 use crate::error::{Error, Result};
+use crate::label::Label;
 
 impl Session {
     /// Takes one answer from the page. Checks that the item is in an open
@@ -204,6 +205,17 @@ impl Session {
         match self.annotators.get(a as usize)?.slots.get(&i)? {
             Slot::Done(d) => Some(d.1.annotation.swapped),
             slot => slot.handed_out().map(|h| h.0),
+        }
+    }
+
+    /// The gold label of `item` (canonical order) when the session holds
+    /// it as a gold item; `None` for a regular item, an item of a batch
+    /// assembled elsewhere, or an unknown id.
+    pub fn gold_label(&self, item: &str) -> Option<Label> {
+        let &i = self.index.get(item)?;
+        match self.items.get(i as usize)?.kind {
+            Kind::Gold(g) => self.task.gold.get(g as usize).map(|g| g.label),
+            _ => None,
         }
     }
 

@@ -3,7 +3,10 @@
 //! Two uses. [`crowd`] writes a whole collection as JSONL at once (the
 //! benchmarks' and the sample's data). [`CrowdSpec`] and [`Worker`] are
 //! simulated annotators that answer one item at a time as a page shows it,
-//! for driving a real page, session or backend (`prefkit simulate`).
+//! for driving a real page, session or backend: [`run`] takes a whole crowd
+//! through one local session (`prefkit simulate`, the lab module's
+//! `simulateCrowd`), and the element's simulation mode asks one [`Worker`]
+//! what to do with each item it shows.
 //!
 //! Each item has a true label drawn from a fixed prior. Each annotator has an
 //! accuracy: with that probability they give the true label (half the time
@@ -13,9 +16,11 @@
 //! the left. Every record says whether the pair was shown swapped and holds
 //! the label as shown, so readers must un-flip it.
 
+mod run;
 mod worker;
 
-pub use worker::{Act, CrowdSpec, Profile, Worker};
+pub use run::{run, Record, Simulation};
+pub use worker::{hidden_truth, skip_reason, Act, CrowdSpec, Profile, Worker};
 
 use crate::label::{Label, K};
 use rand::{Rng, SeedableRng};
@@ -61,7 +66,7 @@ pub struct Crowd {
 
 pub(crate) const PRIOR: [f64; K] = [0.15, 0.25, 0.2, 0.25, 0.15];
 
-pub(crate) fn draw(rng: &mut ChaCha8Rng, p: &[f64; K]) -> Label {
+pub(crate) fn draw(rng: &mut impl Rng, p: &[f64; K]) -> Label {
     let mut u: f64 = rng.random();
     for (i, &pi) in p.iter().enumerate() {
         if u < pi {
@@ -76,7 +81,7 @@ pub(crate) fn draw(rng: &mut ChaCha8Rng, p: &[f64; K]) -> Label {
 /// probability `accuracy` the truth (three times in ten with the other
 /// strength on the same side, as real annotators blur `A>>` and `A>`),
 /// otherwise a uniformly random label.
-pub(crate) fn answer(rng: &mut ChaCha8Rng, truth: Label, accuracy: f64) -> Label {
+pub(crate) fn answer(rng: &mut impl Rng, truth: Label, accuracy: f64) -> Label {
     if rng.random::<f64>() >= accuracy {
         return Label::ALL[(rng.random::<u32>() % K as u32) as usize];
     }

@@ -18,15 +18,23 @@
 //! label for a gold item, else a hidden truth drawn from the item id and
 //! the seed) with probability `accuracy`, a random label otherwise. Time
 //! per item is normal with `seconds.mean` and `seconds.sd`, at least half a
-//! second. At the start of each batch the annotator walks away with
+//! second, in tenths. At the start of each batch the annotator walks away with
 //! probability `abandon`, leaving the batch unanswered.
+//!
+//! Randomness: each annotator draws from a `Pcg32` of its own (the
+//! session's generator, so the annotator's wasm module carries one),
+//! seeded from the crowd's seed and the annotator's place in the crowd;
+//! the hidden truth of an item from one seeded by the crowd's seed and the
+//! item id. Every draw is platform-independent, so a seed gives the same
+//! acts natively and in WebAssembly.
 
 use super::{answer, draw, PRIOR};
 use crate::error::{Error, Result};
 use crate::fields::{shown, Fields};
 use crate::label::Label;
+use crate::session::{Session, Task};
 use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand_pcg::Pcg32;
 use serde_json::Value;
 
 /// A crowd from JSON text: see [`CrowdSpec::from_value`].
@@ -138,19 +146,49 @@ impl CrowdSpec {
         let mut out = Vec::new();
         for p in &self.annotators {
             for n in 0..p.count {
-                let k = out.len() as u64;
-                out.push(Worker {
-                    name: format!("{}-{}", p.id_prefix, n + 1),
-                    profile: p.clone(),
-                    rng: ChaCha8Rng::seed_from_u64(
-                        self.seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                    ),
-                    last: None,
-                    seed: self.seed,
-                });
+                out.push(self.worker(p, n, out.len() as u64));
             }
         }
         out
+    }
+
+    /// The one annotator a page simulates: the crowd's annotator named
+    /// `annotator` (`"left-2"` is the second of the profile with
+    /// `id_prefix` `"left"`), else the crowd's first, renamed `annotator`.
+    /// Either acts as it would in [`CrowdSpec::workers`].
+    pub fn worker_for(&self, annotator: &str) -> Worker {
+        let mut k = 0u64;
+        for p in &self.annotators {
+            let n = annotator
+                .strip_prefix(p.id_prefix.as_str())
+                .and_then(|rest| rest.strip_prefix('-'))
+                .and_then(|n| n.parse::<u32>().ok())
+                .filter(|&n| n >= 1 && n <= p.count);
+            if let Some(n) = n {
+                return self.worker(p, n - 1, k + u64::from(n - 1));
+            }
+            k += u64::from(p.count);
+        }
+        let first = self.annotators.iter().find(|p| p.count > 0);
+        let p = first
+            .or(self.annotators.first())
+            .cloned()
+            .unwrap_or_default();
+        Worker {
+            name: annotator.to_string(),
+            ..self.worker(&p, 0, 0)
+        }
+    }
+
+    /// Annotator `n` (from 0) of profile `p`, the `k`-th of the crowd.
+    fn worker(&self, p: &Profile, n: u32, k: u64) -> Worker {
+        Worker {
+            name: format!("{}-{}", p.id_prefix, n + 1),
+            profile: p.clone(),
+            rng: Pcg32::seed_from_u64(self.seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            last: None,
+            seed: self.seed,
+        }
     }
 }
 
@@ -215,7 +253,7 @@ pub struct Worker {
     pub name: String,
     /// Its profile.
     pub profile: Profile,
-    rng: ChaCha8Rng,
+    rng: Pcg32,
     last: Option<Label>,
     seed: u64,
 }
@@ -230,7 +268,10 @@ impl Worker {
     /// `gold` is its gold label (canonical) if it is a gold item.
     pub fn act(&mut self, item: &str, swapped: bool, gold: Option<Label>) -> Act {
         let p = &self.profile;
-        let seconds = (p.seconds_mean + p.seconds_sd * normal(&mut self.rng)).max(0.5);
+        // Tenths of a second, as a page's timer reports them.
+        let seconds =
+            libm::round((p.seconds_mean + p.seconds_sd * normal(&mut self.rng)).max(0.5) * 10.0)
+                / 10.0;
         if self.rng.random::<f64>() < p.skip {
             return Act::Skip { seconds };
         }
@@ -245,6 +286,33 @@ impl Worker {
         self.last = Some(choice);
         Act::Answer { choice, seconds }
     }
+
+    /// What the annotator does with `item` of a batch `session` handed to
+    /// them: the side it was shown on and, when the session holds it as a
+    /// gold item, its gold label come from the session (a page in blind
+    /// mode holds no gold: there every item is answered against the hidden
+    /// truth). An item not handed to this annotator is an error.
+    pub fn act_in(&mut self, session: &Session, item: &str) -> Result<Act> {
+        let swapped = session.handed_out(&self.name, item).ok_or_else(|| {
+            Error::invalid(
+                "item",
+                format!(
+                    "item \"{item}\" was not handed to annotator \"{}\"",
+                    self.name
+                ),
+            )
+        })?;
+        Ok(self.act(item, swapped, session.gold_label(item)))
+    }
+}
+
+/// The reason a simulated annotator gives for a skip: the task's first
+/// suggested reason, else "I can't judge this".
+pub fn skip_reason(task: &Task) -> &str {
+    task.config
+        .skip_reasons
+        .first()
+        .map_or("I can't judge this", String::as_str)
 }
 
 /// The hidden true label of a regular item: drawn from the prior with a
@@ -255,14 +323,23 @@ pub fn hidden_truth(seed: u64, item: &str) -> Label {
     for b in item.bytes() {
         h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
     }
-    draw(&mut ChaCha8Rng::seed_from_u64(seed ^ h), &PRIOR)
+    draw(&mut Pcg32::seed_from_u64(seed ^ h), &PRIOR)
 }
 
-/// A standard normal draw (Box-Muller).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
-    let u2: f64 = rng.random();
-    libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
+/// A standard normal draw: Marsaglia's polar method (Marsaglia & Bray
+/// 1964, "A convenient method for generating normal variables", SIAM
+/// Review 6(3), doi:10.1137/1006063): a point (u, v) uniform in the unit
+/// disc, s = u^2 + v^2, gives u sqrt(-2 ln s / s). Rejects about one point
+/// in five.
+fn normal(rng: &mut Pcg32) -> f64 {
+    loop {
+        let u = 2.0 * rng.random::<f64>() - 1.0;
+        let v = 2.0 * rng.random::<f64>() - 1.0;
+        let s = u * u + v * v;
+        if s > 0.0 && s < 1.0 {
+            return u * libm::sqrt(-2.0 * libm::log(s) / s);
+        }
+    }
 }
 
 #[cfg(test)]

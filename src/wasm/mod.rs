@@ -11,6 +11,7 @@ mod judge;
 #[cfg(feature = "lab")]
 mod report;
 mod session;
+mod simulate;
 
 #[cfg(feature = "lab")]
 pub use active::*;
@@ -19,6 +20,7 @@ pub use judge::*;
 #[cfg(feature = "lab")]
 pub use report::*;
 pub use session::*;
+pub use simulate::*;
 
 #[cfg(feature = "lab")]
 use crate::annotation::Annotation;
@@ -45,12 +47,14 @@ export interface Annotation {
   id?: string; task_id?: string; item: string; annotator: string; label: Label | string;
   time_seconds?: number; swapped?: boolean; dimensions?: Record<string, Label | string>;
   timestamp?: number; client_version?: string; label_order?: "shown" | "canonical";
+  /** Made by a simulated annotator, not a person. */
+  simulated?: boolean;
 }
 /** An annotation as prefkit writes it: checked, its label in task order. */
 export interface CanonicalAnnotation {
   label_order: "canonical"; id?: string; task_id?: string; item: string; annotator: string;
   label: Label; time_seconds?: number; swapped: boolean; dimensions?: Record<string, Label>;
-  timestamp?: number; client_version?: string;
+  timestamp?: number; client_version?: string; simulated?: boolean;
 }
 /** Gold answer of an item. */
 export interface GoldAnswer { item: string; label: Label | string; explanation?: string }
@@ -168,6 +172,8 @@ export interface SubmitRequest {
   id: string; item: string; annotator: string; choice?: Label | string;
   time_seconds: number; dimensions?: Record<string, Label | string>;
   timestamp?: number; client_version?: string; task_id?: string; swapped?: boolean;
+  /** Made by a simulated annotator (`SimulatedWorker`), not a person; carried into the record. */
+  simulated?: boolean;
 }
 export interface Verdict {
   status: "accepted" | "flagged"; annotation: CanonicalAnnotation; too_fast: boolean; duplicate: boolean;
@@ -179,6 +185,7 @@ export interface Verdict {
 export interface Skip {
   id: string; item: string; annotator: string; skip: string;
   task_id?: string; time_seconds?: number; timestamp?: number; client_version?: string;
+  simulated?: boolean;
 }
 export interface SkipVerdict {
   status: "accepted" | "flagged"; skip: Skip; duplicate: boolean;
@@ -226,6 +233,20 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
     let json: serde_json::Value =
         serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))?;
     serde_json::from_value(json).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+/// A seed argument: a whole number from 0 to 2^53 - 1, or none.
+pub(crate) fn seed_arg(seed: Option<f64>) -> Result<Option<u64>, JsError> {
+    match seed {
+        Some(s) if s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= 9007199254740991.0 => {
+            Ok(Some(s as u64))
+        }
+        Some(s) => Err(JsError::new(&format!(
+            "seed: expected a whole number from 0 to 2^53 - 1, got {}",
+            crate::fields::num(s)
+        ))),
+        None => Ok(None),
+    }
 }
 
 pub(crate) fn js_err(e: crate::Error) -> JsError {

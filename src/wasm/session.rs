@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 /// v.annotation;   // the canonical record to post
 /// ```
 #[wasm_bindgen]
-pub struct Session(CoreSession);
+pub struct Session(pub(super) CoreSession);
 
 #[wasm_bindgen]
 impl Session {
@@ -32,18 +32,7 @@ impl Session {
         seed: Option<f64>,
     ) -> Result<Session, JsError> {
         let task = read::<Task>(task, "task")?;
-        let seed = match seed {
-            Some(s) if s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= 9007199254740991.0 => {
-                Some(s as u64)
-            }
-            Some(s) => {
-                return Err(JsError::new(&format!(
-                    "seed: expected a whole number from 0 to 2^53 - 1, got {}",
-                    crate::fields::num(s)
-                )))
-            }
-            None => None,
-        };
+        let seed = super::seed_arg(seed)?;
         CoreSession::new(task, seed).map(Session).map_err(js_err)
     }
 

@@ -58,7 +58,13 @@ async function realResults() {
   const live = new lab.LiveAgreement();
   for (const line of jsonl.split('\n').slice(0, 40)) if (line.trim()) live.add(JSON.parse(line));
   out.snapshot = ['Report', live.snapshot()];
-  return { out, verdicts };
+  // A simulated worker's acts (choices and skips) in the annotator's module.
+  const sim = new pk.Session(flaggingTask(), 5);
+  const worker = new pk.SimulatedWorker({ seed: 2, annotators: [{ skip: 0.5 }] }, 'w3');
+  out.acts = ['SimulatedAct[]', sim.nextBatch('w3').items.map((it) => worker.act(sim, it.id))];
+  // A whole simulated crowd in the dashboard's module.
+  const labOut = { crowd: ['SimulatedCrowd', lab.simulateCrowd(flaggingTask(), { seed: 1, annotators: [{ count: 3, skip: 0.2 }] }, 1764000000)] };
+  return { out, labOut, verdicts };
 }
 
 function tsc(files) {
@@ -69,7 +75,7 @@ function tsc(files) {
 
 test('the declarations describe every result the annotator module returns', async () => {
   checkModuleBuilt();
-  const { out, verdicts } = await realResults();
+  const { out, labOut, verdicts } = await realResults();
   // The run reached the cases whose fields are easiest to get wrong.
   assert.ok(verdicts.some((v) => v.gold && v.gold.explanation === 'A is right.'), 'gold feedback');
   assert.ok(verdicts.some((v) => v.flag && v.flag.reason === 'low_gold_accuracy'), 'a flag');
@@ -77,9 +83,12 @@ test('the declarations describe every result the annotator module returns', asyn
   assert.equal(out.empty[1].batch_id, null);
   assert.ok(out.report[1].skipped.length === 1 && out.report[1].dawid_skene !== null);
   assert.equal(out.snapshot[1].dawid_skene, null);
+  assert.ok(out.acts[1].some((a) => a.skip) && out.acts[1].some((a) => a.choice), 'choices and skips');
+  assert.ok(labOut.crowd[1].annotations.includes('"simulated":true'));
   const names = [...new Set(Object.values(out).map(([t]) => t.replace('[]', '')))];
   const lines = [`import type { ${names.join(', ')} } from '../../../www/pkg/prefkit.js';`];
-  for (const [name, [type, value]] of Object.entries(out)) {
+  lines.push(`import type { ${Object.values(labOut).map(([t]) => t).join(', ')} } from '../../../www/pkg/prefkit_lab.js';`);
+  for (const [name, [type, value]] of [...Object.entries(out), ...Object.entries(labOut)]) {
     lines.push(`export const ${name}: ${type} = ${JSON.stringify(value, null, 1)};`);
   }
   fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,6 +1,8 @@
 // <prefkit-annotator task="task.json" endpoint="https://host/api/annotations"
 //                    annotator="w1" sig="…" mode="blind" seed="7" grace="1.5"
-//                    dimensions single-batch global-keys preview>
+//                    dimensions single-batch global-keys preview
+//                    simulate="visual" simulate-speed="fast"
+//                    simulate-crowd='{"seed": 7, "annotators": [...]}' simulate-seed="7">
 //
 // The annotator's view in a shadow root (host CSS neither leaks in nor out).
 // It renders what the core's session hands it and posts what the core
@@ -16,6 +18,31 @@
 // anywhere in it keeps them working); with `global-keys` also when nothing
 // on the page has the focus. Typing in an input never chooses.
 //
+// Simulation (no person at the keyboard), for a host page's own tests:
+//   simulate="data-only"  each item is answered through the same session and
+//                         outbox, without rendering it;
+//   simulate="visual"     the element renders and the simulated worker uses
+//                         it through DOM events: it clicks the choice
+//                         buttons, the skip reasons, "Continue" and "Start
+//                         another batch", and presses S and Enter;
+//   simulate-speed        how long the worker spends on an item in visual
+//                         mode: `fast` (the default, no wait), `slow` (one
+//                         second), `realtime` (the simulated seconds), or a
+//                         number of milliseconds;
+//   simulate-crowd        the worker's behaviour, in the crowd format of
+//                         `prefkit simulate` (JSON text, or an object set on
+//                         the `simulateCrowd` property before the element is
+//                         connected): the crowd's annotator named like
+//                         `annotator`, else its first; default one annotator
+//                         of accuracy 0.8;
+//   simulate-seed         replaces the crowd's seed.
+// Every decision (choice, skip, seconds, walking away) is the core's
+// SimulatedWorker; every record it makes says `"simulated": true`, and its
+// `time_seconds` is the simulated time, not the wall clock. The worker goes
+// on to further batches unless `single-batch` is set. The host's
+// `simulation` attribute says `running`, `walked-away` (it left a batch
+// unanswered, as a person closing the tab would) or `finished`.
+//
 // One view state (`this.view`), one render() that sets every text and
 // `hidden` from it; handlers change the state and call render(). Whatever
 // listens outside the element (keys, the shared outbox, page visibility)
@@ -26,7 +53,7 @@ import { template, CHOICES, SHORT } from './annotator-view.js';
 import { renderMarkdown } from './render.js';
 import { ItemTimer } from './timer.js';
 import { sharedOutbox } from './outbox.js';
-import { loadCore, loadTask, AnnotatorSession } from './session.js';
+import { loadCore, loadTask, AnnotatorSession, LoadError } from './session.js';
 import { statusText, downloadLink } from './net-status.js';
 
 const CSS = [new URL('../css/annotator.css', import.meta.url).href, new URL('../vendor/highlight/styles/github.min.css', import.meta.url).href];
@@ -37,6 +64,8 @@ const LEASE_WARNING = 300;
 const OVER = new Set(['done', 'exhausted', 'flagged', 'expired']);
 /** Phases that show the pair. */
 const ON_ITEM = new Set(['item', 'grace', 'saving', 'skipping']);
+/** Phases in which a simulated worker acts. */
+const SIMULATED = new Set(['item', 'grace', 'skipping', 'feedback', 'done', 'exhausted', 'flagged', 'expired', 'error']);
 
 function randomAnnotator() {
   try {
@@ -54,6 +83,19 @@ function randomAnnotator() {
 /** Whether a key pressed in `t` is typing (then it never chooses). */
 function typing(t) {
   return Boolean(t && (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName) || (t.tagName === 'INPUT' && t.type !== 'radio')));
+}
+
+/**
+ * The milliseconds a simulated worker spends on an item in visual mode, as
+ * a function of its act (see the header for `simulate-speed`).
+ */
+function simulatePace(text) {
+  if (text === null || text === 'fast') return () => 0;
+  if (text === 'slow') return () => 1000;
+  if (text === 'realtime') return (act) => act.seconds * 1000;
+  const ms = Number(text);
+  if (/^\d+(\.\d+)?$/.test(text) && Number.isFinite(ms)) return () => ms;
+  throw new LoadError(`simulate-speed="${text}" is not a speed.`, { hint: 'Use fast, slow, realtime or a number of milliseconds per item.' });
 }
 
 function clock(seconds) {
@@ -86,6 +128,7 @@ function initialView() {
     expiredLeft: 0,
     error: null, // {message, hint}
     net: null, // {text, pending, sent, problems, retry, download}
+    simulation: null, // null (a person), running, walked-away, finished
   };
 }
 
@@ -97,6 +140,7 @@ export class PrefkitAnnotator extends HTMLElement {
     this.timer = new ItemTimer();
     this.outbox = sharedOutbox();
     this.run = null;
+    this.sim = null; // {worker, visual, pace, act} while simulating
   }
 
   /** The view's phase, mirrored in the host's `state` attribute for host CSS and tests. */
@@ -111,6 +155,7 @@ export class PrefkitAnnotator extends HTMLElement {
     this.timer.listen(signal);
     this.tick = setInterval(() => this.onTick(), 1000);
     if (this.view.phase === 'grace') this.armGrace();
+    this.simulateSoon();
     if (!this.started) {
       this.started = true;
       this.start();
@@ -121,6 +166,8 @@ export class PrefkitAnnotator extends HTMLElement {
     this.live.abort();
     clearInterval(this.tick);
     clearTimeout(this.graceTimer);
+    clearTimeout(this.simTimer);
+    this.simTimer = null;
   }
 
   /** The shadow root and the listeners of its own controls (they go with it). */
@@ -151,6 +198,7 @@ export class PrefkitAnnotator extends HTMLElement {
   set(changes) {
     Object.assign(this.view, changes);
     this.render();
+    this.simulateSoon();
   }
 
   // ---- loading ----
@@ -172,15 +220,28 @@ export class PrefkitAnnotator extends HTMLElement {
     this.graceMs = Number.isFinite(grace) ? Math.max(0, grace) * 1000 : 1500;
     this.endpoint = attr('endpoint') ? new URL(attr('endpoint'), document.baseURI).href : null;
     const mode = attr('mode') === 'blind' ? 'blind' : 'open';
+    const simulate = attr('simulate');
+    if (simulate !== null && simulate !== 'data-only' && simulate !== 'visual') {
+      throw new LoadError(`simulate="${simulate}" is not a simulation mode.`, { hint: 'Use simulate="data-only" or simulate="visual", or leave the attribute out.' });
+    }
+    const pace = simulatePace(attr('simulate-speed'));
     const [core, task] = await Promise.all([loadCore(), loadTask({ task: attr('task'), endpoint: this.endpoint }, document.baseURI)]);
+    const annotator = attr('annotator') || randomAnnotator();
     this.run = new AnnotatorSession(core, task, {
-      annotator: attr('annotator') || randomAnnotator(),
+      annotator,
       endpoint: this.endpoint,
       mode,
       seed,
       sig: attr('sig'),
       outbox: this.outbox,
+      simulated: simulate !== null,
     });
+    if (simulate !== null) {
+      const simSeed = /^\d+$/.test(attr('simulate-seed') || '') ? Number(attr('simulate-seed')) : undefined;
+      const worker = new core.SimulatedWorker(this.simulateCrowd ?? attr('simulate-crowd'), annotator, simSeed);
+      this.sim = { worker, visual: simulate === 'visual', pace, act: null };
+      this.view.simulation = 'running';
+    }
     const t = this.run.task;
     const wantsDims = this.hasAttribute('dimensions') && t.rubric && Object.keys(t.rubric).length > 0;
     Object.assign(this.view, {
@@ -221,7 +282,10 @@ export class PrefkitAnnotator extends HTMLElement {
     else if (queue.length === 0) phase = 'done';
     this.doneFired = false;
     if (phase === 'item') this.timer.restart();
+    // A simulated worker may walk away from a batch as it starts (the core decides).
+    const walkedAway = phase === 'item' && this.sim !== null && this.sim.worker.abandons();
     this.set({
+      ...(walkedAway ? { simulation: 'walked-away' } : {}),
       phase,
       queue,
       progress: same && journal.progress ? journal.progress : { done: 0, total: batch.items.length },
@@ -284,7 +348,7 @@ export class PrefkitAnnotator extends HTMLElement {
 
   choose(label) {
     if (this.view.phase !== 'item' && this.view.phase !== 'grace') return;
-    this.choiceSeconds = this.timer.seconds();
+    this.choiceSeconds = this.sim ? this.simulatedAct().seconds : this.timer.seconds();
     this.set({ phase: 'grace', choice: label });
     if (this.graceMs <= 0) {
       this.commit();
@@ -375,7 +439,8 @@ export class PrefkitAnnotator extends HTMLElement {
     this.timer.stop();
     let verdict;
     try {
-      verdict = await this.run.skip({ item: this.view.queue[0].id, reason, time_seconds: this.timer.seconds() });
+      const time_seconds = this.sim ? this.simulatedAct().seconds : this.timer.seconds();
+      verdict = await this.run.skip({ item: this.view.queue[0].id, reason, time_seconds });
     } catch (e) {
       this.timer.resume();
       this.set({ phase: 'skipping', note: `This skip could not be saved: ${e.message}` });
@@ -390,6 +455,84 @@ export class PrefkitAnnotator extends HTMLElement {
     const out = {};
     for (const input of this.$('dims-rows').querySelectorAll('input:checked')) out[input.dataset.dim] = input.value;
     return out;
+  }
+
+  // ---- simulation ----
+
+  /** The simulated worker's act on the item shown, asked of the core once per item. */
+  simulatedAct() {
+    const item = this.view.queue[0];
+    if (this.sim.act?.item !== item.id) this.sim.act = { item: item.id, ...this.sim.worker.act(this.run.session, item.id) };
+    return this.sim.act;
+  }
+
+  /** Schedules the simulated worker's next step, if it has one (one timer at a time). */
+  simulateSoon() {
+    const v = this.view;
+    if (!this.sim || this.simTimer || v.simulation !== 'running' || !this.isConnected || !SIMULATED.has(v.phase)) return;
+    const wait = this.sim.visual && v.phase === 'item' ? this.sim.pace(this.simulatedAct()) : 0;
+    this.simTimer = setTimeout(() => {
+      this.simTimer = null;
+      this.simulateStep();
+    }, wait);
+  }
+
+  /**
+   * One step of the simulated worker in the current phase: in visual mode
+   * through the controls a person uses, in data-only mode through the
+   * same handlers directly.
+   */
+  simulateStep() {
+    const v = this.view;
+    const sim = this.sim;
+    const $ = this.$;
+    const press = (key) => (this.shadowRoot.activeElement || this).dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true }));
+    switch (v.phase) {
+      case 'item': {
+        const act = this.simulatedAct();
+        if (act.skip !== undefined) {
+          if (sim.visual) press('s');
+          else this.openSkip();
+        } else if (sim.visual) {
+          [...this.shadowRoot.querySelectorAll('button.choice')].find((b) => b.dataset.choice === act.choice).click();
+        } else {
+          this.choose(act.choice);
+        }
+        break;
+      }
+      case 'grace':
+        if (sim.visual) press('Enter');
+        else this.commit();
+        break;
+      case 'skipping': {
+        const reason = this.simulatedAct().skip;
+        const button = [...$('skip-reasons').querySelectorAll('button')].find((b) => b.dataset.reason === reason);
+        if (!sim.visual) {
+          this.sendSkip(reason);
+        } else if (button) {
+          button.click();
+        } else {
+          $('skip-text').value = reason;
+          $('skip-text').dispatchEvent(new Event('input', { bubbles: true }));
+          $('skip-send').click();
+        }
+        break;
+      }
+      case 'feedback':
+        if (sim.visual) $('continue').click();
+        else this.advance();
+        break;
+      case 'done':
+        if (!this.hasAttribute('single-batch') && !v.exhausted) {
+          if (sim.visual) $('message-actions').querySelector('button').click();
+          else this.another();
+          break;
+        }
+        this.set({ simulation: 'finished' });
+        break;
+      default: // exhausted, flagged, expired, error
+        this.set({ simulation: 'finished' });
+    }
   }
 
   // ---- time ----
@@ -488,6 +631,11 @@ export class PrefkitAnnotator extends HTMLElement {
     const was = this.shown;
     const item = ON_ITEM.has(v.phase) ? v.queue[0] : null;
     if (this.getAttribute('state') !== v.phase) this.setAttribute('state', v.phase);
+    if (v.simulation === null) this.removeAttribute('simulation');
+    else if (this.getAttribute('simulation') !== v.simulation) this.setAttribute('simulation', v.simulation);
+    const root = this.shadowRoot.querySelector('.root');
+    root.hidden = Boolean(this.sim && !this.sim.visual);
+    if (root.hidden) return; // data-only: the state attributes, nothing drawn
 
     if (was.guidelines !== v.guidelines) renderMarkdown($('guidelines-body'), v.guidelines);
     $('guidelines').hidden = !v.guidelines;

@@ -133,11 +133,12 @@ export class AnnotatorSession {
   /**
    * @param core    the wasm module
    * @param task    the task JSON (full in open mode, public in blind mode)
-   * @param options {annotator, endpoint, mode, seed, sig, outbox}; `sig` is
-   *                the signature of a signed link, sent with every batch
-   *                request and annotation
+   * @param options {annotator, endpoint, mode, seed, sig, outbox, simulated};
+   *                `sig` is the signature of a signed link, sent with every
+   *                batch request and annotation; `simulated` marks every
+   *                record as a simulated worker's
    */
-  constructor(core, task, { annotator, endpoint, mode, seed, sig, outbox }) {
+  constructor(core, task, { annotator, endpoint, mode, seed, sig, outbox, simulated = false }) {
     this.core = core;
     this.session = seed === null || seed === undefined ? new core.Session(task) : new core.Session(task, seed);
     this.task = this.session.publicTask();
@@ -148,6 +149,7 @@ export class AnnotatorSession {
     this.outbox = outbox;
     this.key = `${this.task.task_id}|${annotator}`;
     this.clientVersion = `prefkit-page/${core.version()}`;
+    this.simulated = simulated;
     this.flagged = false;
     this.journaled = null; // batch_id of the last batch in the journal
   }
@@ -226,6 +228,7 @@ export class AnnotatorSession {
       timestamp: Math.floor(Date.now() / 1000),
       client_version: this.clientVersion,
       task_id: this.task.task_id,
+      ...(this.simulated ? { simulated: true } : {}),
     };
   }
 

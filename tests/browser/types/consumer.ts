@@ -2,10 +2,10 @@
 // dashboard's, as the README shows them, checked by `tsc --strict` against
 // the generated declarations (types.test.mjs).
 import init, {
-  Session, parseLabel, version,
-  type Batch, type Verdict, type Report, type SessionStats, type PublicTask, type Label,
+  Session, SimulatedWorker, parseLabel, version,
+  type Batch, type Verdict, type Report, type SessionStats, type PublicTask, type Label, type SimulatedAct,
 } from '../../../www/pkg/prefkit.js';
-import { report, LiveAgreement } from '../../../www/pkg/prefkit_lab.js';
+import { report, LiveAgreement, simulateCrowd, type SimulatedCrowd } from '../../../www/pkg/prefkit_lab.js';
 
 export async function annotate(task: object, bytes: Uint8Array): Promise<string[]> {
   await init({ module_or_path: bytes });
@@ -43,4 +43,19 @@ export function summarize(jsonl: string, gold: string): (number | null)[] {
     r.agreement.krippendorff_alpha.ordinal, r.dawid_skene?.iterations ?? null,
     snap.agreement.pairwise, live.length, shortLabel.length, version().length,
   ];
+}
+
+export function simulate(task: object): (string | number)[] {
+  const s = new Session(task, 7);
+  const w = new SimulatedWorker({ seed: 3, annotators: [{ id_prefix: 'left', left_bias: 0.8 }] }, 'left-1');
+  const out: (string | number)[] = [w.name];
+  if (!w.abandons()) {
+    for (const item of s.nextBatch(w.name).items) {
+      const act: SimulatedAct = w.act(s, item.id);
+      out.push('choice' in act ? act.choice : act.skip, act.seconds);
+    }
+  }
+  const sim: SimulatedCrowd = simulateCrowd(task, { seed: 1, annotators: [{ count: 3, accuracy: 0.9 }] }, 1764000000);
+  out.push(sim.annotations.length, sim.skips.length, sim.batches, sim.walked_away);
+  return out;
 }
