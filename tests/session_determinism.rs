@@ -4,7 +4,8 @@
 //! build against it, and `tests/wasm_session.rs` checks the WebAssembly
 //! build against the same file. A change here means every seeded session
 //! in use would hand out different batches: regenerate the fixture only
-//! for a deliberate change of the assembly (see `support::batches_for_seed_7`).
+//! for a deliberate change of the assembly (see `support::batches_for_seed_7`),
+//! with `PREFKIT_BLESS=1 cargo test --test session_determinism`.
 
 mod support;
 
@@ -13,13 +14,14 @@ use support::batches_for_seed_7;
 
 #[test]
 fn seed_7_gives_the_batches_recorded_in_the_fixture() {
+    if std::env::var_os("PREFKIT_BLESS").is_some() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/session_seed7.json"
+        );
+        std::fs::write(path, format!("{}\n", batches_for_seed_7())).unwrap();
+        return;
+    }
     let fixture: Value = serde_json::from_str(include_str!("fixtures/session_seed7.json")).unwrap();
     assert_eq!(batches_for_seed_7(), fixture);
-}
-
-/// Prints the fixture: `cargo test --test session_determinism -- --ignored --nocapture`.
-#[test]
-#[ignore = "regenerates the fixture; run by hand after a deliberate change"]
-fn print_the_fixture() {
-    println!("{}", batches_for_seed_7());
 }

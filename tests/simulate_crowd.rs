@@ -8,7 +8,8 @@
 //! `simulateCrowd` in WebAssembly against the same file, and
 //! `tests/cli_simulate.rs` the command line's `--out`. Regenerate it only
 //! for a deliberate change of the crowd model or the session:
-//! `cargo test --test simulate_crowd -- --ignored --nocapture`.
+//! `PREFKIT_BLESS=1 cargo test --test simulate_crowd` (as for the pinned
+//! reports of `tests/published_reports.rs`).
 
 use prefkit::report::{run as report, ReportConfig};
 use prefkit::session::{gold_answers, report_config, Session, Task};
@@ -59,6 +60,14 @@ fn report_of(task: &Task, crowd: &str) -> prefkit::report::Report {
 #[test]
 fn a_seeded_crowd_makes_the_records_of_the_fixture() {
     let sim = run(&fixture_task(), &fixture_crowd(), START).unwrap();
+    if std::env::var_os("PREFKIT_BLESS").is_some() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/simulated_crowd.jsonl"
+        );
+        std::fs::write(path, sim.jsonl()).unwrap();
+        return;
+    }
     assert_eq!(sim.jsonl(), include_str!("fixtures/simulated_crowd.jsonl"));
 }
 
@@ -236,16 +245,4 @@ fn a_page_annotator_named_in_the_crowd_acts_as_that_annotator_of_the_crowd() {
     // An item not handed to the annotator is an error, not a guess.
     let e = page.act_in(&session, "sim-99").unwrap_err();
     assert!(e.to_string().contains("item"), "{e}");
-}
-
-/// Prints the fixture: `cargo test --test simulate_crowd -- --ignored --nocapture`.
-#[test]
-#[ignore = "regenerates the fixture; run by hand after a deliberate change"]
-fn print_the_fixture() {
-    print!(
-        "{}",
-        run(&fixture_task(), &fixture_crowd(), START)
-            .unwrap()
-            .jsonl()
-    );
 }
