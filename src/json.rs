@@ -10,8 +10,9 @@
 //! in text of several lines) and, for a key given twice, the field.
 
 use crate::error::{Error, Location, Result};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Number, Value};
 
 /// A type read from JSON text, checked field by field.
 pub trait FromJson: Sized {
@@ -30,6 +31,86 @@ pub trait FromJson: Sized {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw = serde_json::from_str(text).map_err(|e| error(&e, Self::WHAT))?;
         Self::from_raw(raw)
+    }
+}
+
+/// A JSON value whose objects were read with every key checked: a key
+/// given twice anywhere is refused, naming it (serde_json's own `Value`
+/// would keep the last one, so `{"overlap": 3, "overlap": 1}` would be read
+/// as 1). The form every reader that walks fields by name parses into:
+/// tasks, configs, batches, gold, requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Strict(pub Value);
+
+impl Strict {
+    /// Parses JSON text (a leading byte order mark is ignored).
+    pub fn parse(text: &str, what: &str) -> Result<Value> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        serde_json::from_str::<Strict>(text)
+            .map(|s| s.0)
+            .map_err(|e| error(&e, what))
+    }
+}
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Strict, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+    fn visit_u64<E>(self, n: u64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+    fn visit_f64<E>(self, x: f64) -> std::result::Result<Value, E> {
+        // JSON text holds no NaN or infinity.
+        Ok(Number::from_f64(x).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, s: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+    fn visit_string<E>(self, s: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "field {} given twice; a field may appear only once",
+                    quoted(&key)
+                )));
+            }
+            let Strict(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
     }
 }
 
@@ -98,5 +179,28 @@ mod tests {
         let long = "x".repeat(500_000);
         assert_eq!(quoted(&long), format!("\"{}\"...", "x".repeat(40)));
         assert_eq!(quoted("a\nb\u{200b}"), "\"a\\u{a}b\\u{200b}\"");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_at_any_depth_and_values_read_as_serde_json_reads_them() {
+        let e = Strict::parse(r#"{"config": {"overlap": 3, "overlap": 1}}"#, "task")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "not a valid task: field \"overlap\" given twice; a field may appear only once at column 35"
+        );
+        let e = Strict::parse("[{\"a\": 1}, {\"b\": 2, \"b\": 2}]", "")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("field \"b\" given twice"), "{e}");
+        let text =
+            r#"{"a": [1, -2, 3.5, 1e300, "x", null, true, {"b": {}}], "c": 18446744073709551615}"#;
+        let v: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(Strict::parse(text, "").unwrap(), v);
+        assert_eq!(
+            Strict::parse("\u{feff}{}", "").unwrap(),
+            serde_json::json!({})
+        );
     }
 }

@@ -99,3 +99,46 @@ fn a_min_reliability_outside_0_to_1_is_refused_naming_the_flag_or_the_field() {
     let (code, _, err) = prefkit(&["report", file, "--config", config.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn a_key_given_twice_in_a_task_config_or_gold_file_is_refused_naming_it() {
+    let dir = support::scratch_dir("cli-twice");
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let task = write(
+        "task.json",
+        r#"{"task_id": "t", "examples": [{"id": "e1", "prompt": "p", "response_a": "a", "response_b": "b"}],
+            "config": {"overlap": 3, "overlap": 1}}"#,
+    );
+    let (code, _, err) = support::prefkit(&["batch", "--task", &task, "--annotator", "w"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("field \"overlap\" given twice"), "{err}");
+    let labels = write(
+        "a.jsonl",
+        r#"{"item": "e1", "annotator": "w", "label": "A>"}"#,
+    );
+    let config = write(
+        "config.json",
+        r#"{"min_reliability": 0.5, "min_reliability": 0}"#,
+    );
+    let (code, _, err) = support::prefkit(&["report", &labels, "--config", &config]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("field \"min_reliability\" given twice"),
+        "{err}"
+    );
+    let gold = write(
+        "gold.jsonl",
+        r#"{"item": "e1", "label": "A>", "label": "B>>"}"#,
+    );
+    let (code, _, err) = support::prefkit(&["report", &labels, "--gold", &gold]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("line 1") && err.contains("field \"label\" given twice"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

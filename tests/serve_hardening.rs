@@ -689,3 +689,47 @@ fn with_512_file_descriptors_600_idle_sockets_do_not_starve_normal_requests() {
     assert!(failures.is_empty(), "{failures:?}; server: {err}");
     assert!(err.contains("--max-connections is lowered to 448"), "{err}");
 }
+
+#[test]
+fn a_key_given_twice_is_refused_in_posted_arrays_skips_and_task_uploads_and_nothing_is_stored() {
+    let (_dir, s) = with_task("twice", &task("t", 5, 0), &[]);
+    let json = [("content-type", "application/json")];
+    let url = format!("{}/api/annotations", s.url);
+    let twice_label =
+        r#"{"id":"a-1","item":"ex-0000","annotator":"w1","label":"A>","label":"B>>"}"#;
+    let twice_skip = r#"{"id":"k-1","item":"ex-0001","annotator":"w1","skip":"no","skip":"yes"}"#;
+    for body in [
+        format!("[{twice_label}]"),
+        twice_label.to_string(),
+        twice_skip.to_string(),
+        format!("[{twice_skip}]"),
+    ] {
+        let (status, _, text) = request("POST", &url, &json, &body);
+        assert!(status == 400 || status == 422, "{body}: {status} {text}");
+        let error = json_of(&text)["error"].as_str().unwrap().to_string();
+        assert!(
+            error.contains("given twice") && (error.contains("label") || error.contains("skip")),
+            "{body}: {error}"
+        );
+    }
+    assert_eq!(stored(&s), 0);
+    let auth = format!("Bearer {TOKEN}");
+    let upload = task("t2", 3, 0).to_string().replacen(
+        "\"task_id\":\"t2\"",
+        "\"task_id\":\"t2\",\"task_id\":\"t3\"",
+        1,
+    );
+    assert!(
+        upload.contains("\"t3\""),
+        "the task JSON has its task_id first: {upload}"
+    );
+    let (status, _, text) = request(
+        "POST",
+        &format!("{}/api/tasks", s.url),
+        &[("authorization", &auth), json[0]],
+        &upload,
+    );
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("\\\"task_id\\\" given twice"), "{text}");
+    assert_eq!(get(&agent(), &s, "/api/tasks/t3").0, 404);
+}

@@ -61,8 +61,7 @@ pub fn parse_gold(text: impl AsRef<[u8]>) -> Result<Vec<Gold>> {
             ),
             at: Default::default(),
         })?;
-        let all: Value =
-            serde_json::from_str(text).map_err(|e| crate::json::error(&e, "gold file"))?;
+        let all = crate::json::Strict::parse(text, "gold file")?;
         let all = all.as_array().map(Vec::as_slice).unwrap_or_default();
         return all
             .iter()
@@ -74,9 +73,7 @@ pub fn parse_gold(text: impl AsRef<[u8]>) -> Result<Vec<Gold>> {
     let mut seen: FastMap<String, usize> = FastMap::default();
     for (n, line) in lines(bytes) {
         let g = line
-            .and_then(|text| {
-                serde_json::from_str::<Value>(text).map_err(|e| crate::json::error(&e, ""))
-            })
+            .and_then(|text| crate::json::Strict::parse(text, ""))
             .and_then(|v| gold_from_value(&v, ""))
             .map_err(|e| e.at_line(n))?;
         if let Some(first) = seen.insert(g.item.clone(), n) {

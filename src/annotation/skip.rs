@@ -45,9 +45,9 @@ pub struct Skip {
 /// A skip from JSON text: see [`Skip::from_value`].
 impl crate::json::FromJson for Skip {
     const WHAT: &'static str = "skip";
-    type Raw<'a> = Value;
-    fn from_raw(raw: Value) -> Result<Skip> {
-        Skip::from_value(&raw)
+    type Raw<'a> = super::line::Line<'a>;
+    fn from_raw(raw: super::line::Line<'_>) -> Result<Skip> {
+        raw.check_skip().map(Skip::from)
     }
 }
 

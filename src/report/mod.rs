@@ -107,9 +107,9 @@ impl Default for ReportConfig {
 /// that names them.
 impl crate::json::FromJson for ReportConfig {
     const WHAT: &'static str = "report config";
-    type Raw<'a> = serde_json::Value;
-    fn from_raw(raw: serde_json::Value) -> Result<ReportConfig> {
-        ReportConfig::from_value(&raw)
+    type Raw<'a> = crate::json::Strict;
+    fn from_raw(raw: crate::json::Strict) -> Result<ReportConfig> {
+        ReportConfig::from_value(&raw.0)
     }
 }
 

@@ -74,7 +74,9 @@ pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
             "request body is empty; expected JSON",
         ));
     }
-    serde_json::from_slice(body)
+    // Keys given twice are refused, as in every file prefkit reads.
+    serde_json::from_slice::<prefkit::json::Strict>(body)
+        .map(|s| s.0)
         .map_err(|e| ApiError::bad_request(format!("request body is not valid JSON: {e}")))
 }
 

@@ -177,8 +177,8 @@ fn load_task_file(
     seed: Option<u64>,
 ) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?;
+    let value = prefkit::json::Strict::parse(&text, "task")
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let task =
         admin::new_task(&value, gold_mode, seed).map_err(|e| format!("{}: {e}", path.display()))?;
     let (tx, mut rx) = tokio::sync::oneshot::channel();

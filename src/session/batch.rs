@@ -53,9 +53,9 @@ pub struct Batch {
 /// A batch from JSON text: see [`Batch::from_value`].
 impl crate::json::FromJson for Batch {
     const WHAT: &'static str = "batch";
-    type Raw<'a> = Value;
-    fn from_raw(raw: Value) -> Result<Batch> {
-        Batch::from_value(&raw)
+    type Raw<'a> = crate::json::Strict;
+    fn from_raw(raw: crate::json::Strict) -> Result<Batch> {
+        Batch::from_value(&raw.0)
     }
 }
 

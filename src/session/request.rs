@@ -43,9 +43,9 @@ pub struct SubmitRequest {
 /// A request from JSON text: see [`SubmitRequest::from_value`].
 impl crate::json::FromJson for SubmitRequest {
     const WHAT: &'static str = "request";
-    type Raw<'a> = Value;
-    fn from_raw(raw: Value) -> Result<SubmitRequest> {
-        SubmitRequest::from_value(&raw)
+    type Raw<'a> = crate::json::Strict;
+    fn from_raw(raw: crate::json::Strict) -> Result<SubmitRequest> {
+        SubmitRequest::from_value(&raw.0)
     }
 }
 

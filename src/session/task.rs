@@ -189,9 +189,9 @@ const CONFIG_KEYS: &[&str] = &[
 /// Task JSON text: see [`Task::from_value`].
 impl crate::json::FromJson for Task {
     const WHAT: &'static str = "task";
-    type Raw<'a> = Value;
-    fn from_raw(raw: Value) -> Result<Task> {
-        Task::from_value(&raw)
+    type Raw<'a> = crate::json::Strict;
+    fn from_raw(raw: crate::json::Strict) -> Result<Task> {
+        Task::from_value(&raw.0)
     }
 }
 

@@ -40,9 +40,9 @@ use serde_json::Value;
 /// A crowd from JSON text: see [`CrowdSpec::from_value`].
 impl crate::json::FromJson for CrowdSpec {
     const WHAT: &'static str = "crowd";
-    type Raw<'a> = Value;
-    fn from_raw(raw: Value) -> Result<CrowdSpec> {
-        CrowdSpec::from_value(&raw)
+    type Raw<'a> = crate::json::Strict;
+    fn from_raw(raw: crate::json::Strict) -> Result<CrowdSpec> {
+        CrowdSpec::from_value(&raw.0)
     }
 }
 

@@ -313,8 +313,7 @@ pub(crate) fn read<T: FromJson>(value: JsValue, what: &str) -> Result<T, JsError
 #[cfg(feature = "lab")]
 /// A JS value as a `serde_json::Value`.
 pub(crate) fn json_of(value: JsValue, what: &str) -> Result<serde_json::Value, JsError> {
-    serde_json::from_str(&json_text(&value, what)?)
-        .map_err(|e| JsError::new(&format!("{what} is not valid JSON: {e}")))
+    crate::json::Strict::parse(&json_text(&value, what)?, what).map_err(js_err)
 }
 
 /// `JSON.stringify(value)`, with an error that says why a value has no JSON
