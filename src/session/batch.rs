@@ -388,17 +388,23 @@ fn pick_gold(rng: &mut Pcg32, who: &Annotator, first: u32, n: u32, want: usize) 
     if n == 0 {
         return out;
     }
-    let free = |i: u32, out: &[u32]| !who.slots.contains_key(&i) && !out.contains(&i);
+    // What is already picked, as a set: a scan of `out` would make a batch
+    // of many gold items quadratic in them.
+    let mut picked: crate::map::FastSet<u32> = Default::default();
+    let free = |i: u32, picked: &crate::map::FastSet<u32>| {
+        !who.slots.contains_key(&i) && !picked.contains(&i)
+    };
     for _ in 0..8 * want {
         if out.len() == want {
             return out;
         }
         let i = first + rng.random_range(0..n);
-        if free(i, &out) {
+        if free(i, &picked) {
             out.push(i);
+            picked.insert(i);
         }
     }
-    let mut rest: Vec<u32> = (first..first + n).filter(|&i| free(i, &out)).collect();
+    let mut rest: Vec<u32> = (first..first + n).filter(|&i| free(i, &picked)).collect();
     while out.len() < want && !rest.is_empty() {
         let k = rng.random_range(0..rest.len() as u32) as usize;
         out.push(rest.swap_remove(k));
