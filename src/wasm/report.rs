@@ -354,4 +354,50 @@ impl Collection {
             super::from_js_or_default(config, "timeline config")?;
         to_js(&crate::agreement::timeline::timeline(&self.0, &c))
     }
+
+    /// The annotations of the annotators the report's filter keeps
+    /// (composite at least `config.min_reliability`), as a new collection:
+    /// its `agreement()` and `timeline()` are agreement after filtering.
+    ///
+    /// ```js
+    /// const kept = c.kept({min_reliability: 0.9});
+    /// kept.agreement({}).krippendorff_alpha.ordinal;   // after the filter
+    /// kept.free();
+    /// ```
+    pub fn kept(&self, config: JsValue) -> Result<Collection, JsError> {
+        let (config, _) = config_of(config)?;
+        Ok(Collection(crate::report::filtered::kept(&self.0, &config)))
+    }
+
+    /// Every agreement figure (the report's `agreement`), with its
+    /// intervals when `config.agreement.ci` is set.
+    ///
+    /// ```js
+    /// c.agreement({agreement: {ci: {resamples: 1000}}}).ci.krippendorff_alpha.ordinal;
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Report['agreement']")]
+    pub fn agreement(&self, config: JsValue) -> Result<JsValue, JsError> {
+        let (config, _) = config_of(config)?;
+        to_js(&crate::agreement::compute(&self.0, &config.agreement))
+    }
+
+    /// The interval of Krippendorff's ordinal alpha after `points` evenly
+    /// spaced prefixes, with the bootstrap of `config.agreement.ci`
+    /// (required): `{annotations, lo, hi, level, resamples, method}`.
+    ///
+    /// ```js
+    /// c.band({agreement: {ci: {resamples: 200}}}, 12);
+    /// ```
+    pub fn band(&self, config: JsValue, points: u32) -> Result<JsValue, JsError> {
+        let (config, _) = config_of(config)?;
+        let ci = config
+            .agreement
+            .ci
+            .ok_or_else(|| JsError::new("band: set agreement.ci in the config"))?;
+        to_js(&crate::report::filtered::band(
+            &self.0,
+            &ci,
+            points as usize,
+        ))
+    }
 }
