@@ -27,15 +27,15 @@ export class ActivePanel {
       budget: Math.max(1, Math.round(n('active-budget', 10))),
       weights: { uncertainty: n('active-wu', 0.6), distance: n('active-wd', 0.4) },
       seed: Math.max(0, Math.round(n('active-seed', 0))),
-      // By default an item counts as labelled once it has the target overlap.
-      min_labels: Math.max(1, Math.round(n('active-min-labels', Number(document.getElementById('overlap').value) || 3))),
+      // Empty: the worker counts an item as labelled at the target overlap.
+      min_labels: $('active-min-labels').value === '' ? null : Math.max(1, Math.round(n('active-min-labels', 1))),
+      overlap: Math.max(1, Number($('overlap').value) || 3),
     };
   }
 
   choose() {
     $('active-note').textContent = 'Choosing…';
     const r = this.request();
-    this.minLabels = r.min_labels;
     this.send({ type: 'active-select', request: r });
   }
 
@@ -75,8 +75,9 @@ export class ActivePanel {
   render(m) {
     const s = m.selection;
     const emb = { supplied: 'embeddings from the task', hashed: 'hashed n-gram embeddings of the prompts', none: 'no embeddings needed' }[s.embedding] ?? s.embedding;
-    $('active-note').textContent = `${s.selected.length} chosen by ${s.strategy} from ${s.candidates} unlabelled examples ` +
-      `(${s.labelled_excluded} with ${this.minLabels > 1 ? `${this.minLabels} or more labels` : 'a label'} left out; ${emb}; ${m.ms} ms in the core).` +
+    const least = m.request.min_labels;
+    $('active-note').textContent = `${s.selected.length} chosen by ${s.strategy} from ${s.candidates} candidate examples ` +
+      `(${s.labelled_excluded} with ${least > 1 ? `${least} or more labels` : 'a label'} left out${m.auto ? `: ${m.auto}` : ''}; ${emb}; ${m.ms} ms in the core).` +
       (s.candidates ? '' : ' Every example has enough labels: raise "Labelled at" to choose among the items with the fewest.');
     $('active-export').title = s.selected.length ? '' : 'nothing chosen to export';
     $('active-table').innerHTML = `<thead><tr><th>#</th><th>item</th><th>prompt</th><th>score</th><th>uncertainty</th><th>distance</th><th>why</th></tr></thead>

@@ -4,7 +4,11 @@
 
 import { esc } from './format.js';
 
-const money = (v) => (v == null ? '—' : `$${v.toLocaleString('en-US', { maximumFractionDigits: v < 10 ? 3 : 0, minimumFractionDigits: v < 10 ? 2 : 0 })}`);
+const money = (v) => {
+  if (v == null) return '—';
+  const d = v < 0.1 ? 3 : v < 10 ? 2 : 0;
+  return `$${v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })}`;
+};
 const pairs = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}K` : String(n));
 const NAMES = { human_only: 'People only (gold QA)', hybrid: 'AI judge + human review', ai_only: 'AI judge + spot checks' };
 

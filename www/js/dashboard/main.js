@@ -33,7 +33,9 @@ const ui = {
   result: null,          // the last result: {seq, dataVersion, source, gold, settings, view}
   intervals: null,       // {seq, all, kept, ci} for result.seq
   band: null,            // {seq, all, kept} for result.seq
-  drawn: 0,              // the result seq the charts show
+  drawn: 0,              // the result seq the charts show in full
+  drawing: 0,            // the result seq being drawn
+  bandDrawn: 0,          // the result seq whose interval band is drawn
   error: null,           // {context, message, source}
   stale: null,           // why the shown figures are not the asked-for data, or null
   asked: null,           // the load in progress: {source, skipInvalid}
@@ -272,7 +274,9 @@ function configChanged() {
 $('min-rel').oninput = configChanged;
 $('aggregation').onchange = configChanged;
 $('overlap').onchange = configChanged;
-$('kappa-weighting').onchange = () => { ui.drawn = 0; render(); };
+$('kappa-weighting').onchange = () => {
+  if (ui.result) charts.kappaHeatmap($('plot-kappa'), ui.result.view.heatmap, $('kappa-weighting').value);
+};
 $('confusion-annotator').onchange = askConfusion;
 
 // ---- exports ----
@@ -391,7 +395,8 @@ function render() {
   renderHeadline(r, v);
   renderCounts(v);
   if (ui.cost) renderCost($('cost-out'), ui.cost.response, v);
-  if (ui.drawn !== r.seq || ui.band?.seq === r.seq && ui.bandDrawn !== r.seq) drawCharts(r, v);
+  const bandDue = ui.band?.seq === r.seq && ui.bandDrawn !== r.seq;
+  if ((ui.drawn !== r.seq && ui.drawing !== r.seq) || bandDue) drawCharts(r, v);
 }
 
 /** A value with its interval, and a bar showing both on [-1, 1]. */
@@ -486,7 +491,7 @@ let drawing = 0;
 async function drawCharts(r, v) {
   const mine = ++drawing;
   const firstDraw = ui.drawn !== r.seq;
-  ui.drawn = r.seq;
+  ui.drawing = r.seq;
   if (ui.band?.seq === r.seq) ui.bandDrawn = r.seq;
   const t0 = performance.now();
   const band = ui.band?.seq === r.seq ? ui.band : null;
@@ -527,7 +532,10 @@ async function drawCharts(r, v) {
     await nextFrame();
     if (mine !== drawing) return; // a newer result arrived: draw that instead
   }
+  ui.drawn = r.seq;
+  ui.drawing = 0;
   if (firstDraw) {
+    document.body.dataset.settings = JSON.stringify(r.settings);
     document.body.dataset.seq = String(r.seq);
     const steps_ = Object.entries(v.timing.steps).map(([k, ms]) => `${k} ${ms}`).join(', ');
     if (ui.phase === 'ready') ui.status = `Computed in ${fmt(v.timing.total_ms, 0)} ms (${steps_} ms); drawn in ${fmt(performance.now() - t0, 0)} ms.`;

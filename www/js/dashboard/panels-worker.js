@@ -257,12 +257,25 @@ export function createPanels(ctx) {
 
   let lastSelection = null;
 
+  /**
+   * Labelled: items with at least `min_labels` loaded annotations. Without
+   * one, the target overlap; when every example has it, the examples with
+   * the fewest labels are the candidates (another round on them).
+   */
   function selectRequest(r) {
-    // Labelled: items with at least `min_labels` loaded annotations (1 by default).
     const pairs = annotationPairs();
     const counts = new Map();
     for (const it of pairs.items) counts.set(it, (counts.get(it) ?? 0) + 1);
-    const least = Math.max(1, r.min_labels ?? 1);
+    let least = Math.max(1, r.min_labels ?? r.overlap ?? 1);
+    let auto = null;
+    if (r.min_labels == null) {
+      const have = examples().map((e) => counts.get(e.id) ?? 0);
+      if (have.length && have.every((n) => n >= least)) {
+        const fewest = Math.min(...have);
+        auto = `every example has the target overlap (${least}) or more; choosing among those with the fewest labels (${fewest})`;
+        least = fewest + 1;
+      }
+    }
     const labelled = [...counts].filter(([, n]) => n >= least).map(([it]) => it);
     const candidates = examples().map((e) => {
       const c = { id: e.id, prompt: typeof e.prompt === 'string' ? e.prompt : '' };
@@ -273,12 +286,13 @@ export function createPanels(ctx) {
       if (Array.isArray(emb)) c.embedding = emb;
       return c;
     });
-    return { strategy: r.strategy, budget: r.budget, weights: r.weights, seed: r.seed, examples: candidates, labelled };
+    return { request: { strategy: r.strategy, budget: r.budget, weights: r.weights, seed: r.seed, examples: candidates, labelled },
+      minLabels: least, auto };
   }
 
   function select(r) {
     if (!examples().length) throw new Error('load a task file first: the candidates are its examples');
-    const request = selectRequest(r);
+    const { request, minLabels, auto } = selectRequest(r);
     const t = performance.now();
     const selection = wasm.selectNext(request);
     const byId = new Map(examples().map((e) => [e.id, e]));
@@ -287,7 +301,8 @@ export function createPanels(ctx) {
       type: 'active-selection',
       ms: Math.round(performance.now() - t),
       selection: { ...selection, selected: selection.selected.map((s) => ({ ...s, prompt: String(byId.get(s.id)?.prompt ?? '').slice(0, 120) })) },
-      request,
+      request: { ...r, min_labels: minLabels },
+      auto,
     });
   }
 
