@@ -239,7 +239,7 @@ impl LiveAgreement {
 /// collection and a projection (see `src/cost.rs` for every field).
 ///
 /// ```js
-/// costTable({hourly_rate: 15, seconds_per_pair: 20, target_pairs: 100000});
+/// costTable({hourly_rate: 15, seconds_per_label: 20, overlap: 3, target_pairs: 100000});
 /// ```
 #[wasm_bindgen(js_name = costTable)]
 pub fn cost_table(request: JsValue) -> Result<JsValue, JsError> {
@@ -353,6 +353,25 @@ impl Collection {
         let c: crate::agreement::timeline::TimelineConfig =
             super::from_js_or_default(config, "timeline config")?;
         to_js(&crate::agreement::timeline::timeline(&self.0, &c))
+    }
+
+    /// Every annotation's item and canonical label, in input order:
+    /// `{items: string[], labels: string[]}`.
+    ///
+    /// ```js
+    /// const { items, labels } = c.rows();   // labels[i] is items[i]'s label
+    /// ```
+    pub fn rows(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Rows<'a> {
+            items: Vec<&'a str>,
+            labels: Vec<crate::label::Label>,
+        }
+        let d = &self.0;
+        to_js(&Rows {
+            items: d.rows.iter().map(|r| d.items.name(r.item)).collect(),
+            labels: d.rows.iter().map(|r| r.label).collect(),
+        })
     }
 
     /// The annotations of the annotators the report's filter keeps

@@ -29,6 +29,8 @@ const BAND_POINTS = 12;
 /** The bootstrap of the cards (resamples) and of the band (fewer: one per point). */
 const CI = { level: 0.95, resamples: 1000, seed: 0 };
 const BAND_CI = { level: 0.95, resamples: 200, seed: 0 };
+/** Agreement settings that skip the Cohen pairs: the cards do not show them (the report's are in the heat map). */
+const NO_COHEN = { min_shared: 2 ** 32 - 1 };
 
 const state = {
   collection: null,    // wasm Collection: the parsed data
@@ -282,7 +284,7 @@ async function compute() {
   state.timeline ??= timed('timeline', () => timelineView(c.timeline({ points: TIMELINE_POINTS })));
   state.kept?.free();
   state.kept = timed('filter', () => c.kept(reportConfig));
-  const keptAgreement = timed('kept agreement', () => state.kept.agreement({}));
+  const keptAgreement = timed('kept agreement', () => state.kept.agreement({ agreement: NO_COHEN }));
   const keptTimeline = timed('kept timeline', () => timelineView(state.kept.timeline({ points: TIMELINE_POINTS })));
   state.report = report;
   state.measured = summary.time;
@@ -312,7 +314,7 @@ async function superseded(seq) {
  */
 async function intervals(seq) {
   const version = state.dataVersion;
-  const ci = { agreement: { ci: CI } };
+  const ci = { agreement: { ...NO_COHEN, ci: CI } };
   const band = { agreement: { ci: BAND_CI } };
   if (await superseded(seq)) return;
   progress('bootstrap intervals', 0, 0);
@@ -372,7 +374,7 @@ function exportFile(msg) {
 function cost(request) {
   const req = { ...request };
   if (state.measured) req.measured = state.measured;
-  const measured = state.report ? state.kept?.agreement({}).krippendorff_alpha.ordinal : null;
+  const measured = state.report ? state.kept?.agreement({ agreement: NO_COHEN }).krippendorff_alpha.ordinal : null;
   if (req.human_agreement == null && measured != null) req.human_agreement = measured;
   if (req.judge_agreement == null) req.judge_agreement = panels.judgeAgreement();
   post({ type: 'cost', response: wasm.costTable(req) });
