@@ -49,7 +49,7 @@ const state = {
   report: null,
   timeline: null,      // agreement over time of all annotations, per data version
   measured: null,      // recorded time (summary.time), for the cost model
-  intervals: null,     // {dataVersion, all, band} cached: they do not depend on the slider
+  intervals: null,     // {dataVersion, all, band}: all annotators' intervals, which do not depend on the slider
   liveAbort: null,
   seq: 0,
 };
@@ -76,14 +76,9 @@ function progress(phase, done, total) {
 // replace each other so the worker only ever computes the newest.
 let queue = Promise.resolve();
 let pendingConfig = null;
-let dataWaiting = 0; // loads of new data queued behind the running request
-
-function enqueue(f, data = false) {
-  if (data) dataWaiting++;
-  queue = queue.then(() => { if (data) dataWaiting--; return f(); });
+function enqueue(f) {
+  queue = queue.then(f);
 }
-
-const DATA_MESSAGES = new Set(['load', 'gold', 'task', 'live']);
 
 self.onmessage = (e) => {
   const msg = e.data;
@@ -107,7 +102,7 @@ self.onmessage = (e) => {
     ready.then(() => panels.handle(msg));
     return;
   }
-  enqueue(() => handle(msg), DATA_MESSAGES.has(msg.type));
+  enqueue(() => handle(msg));
 };
 
 async function handle(msg) {
@@ -262,8 +257,9 @@ function timelineView(t) {
 /**
  * The figures of the current data and settings: the report, the summary,
  * agreement over time, and agreement among the annotators the filter keeps;
- * posted at once, then the bootstrap intervals (a second message, so the
- * page has its figures while they run; a newer request cancels them).
+ * posted at once; then the bootstrap intervals come from their own worker
+ * (intervals-worker.js) as later messages, so the page has its figures and
+ * this worker takes the next request while they run.
  */
 async function compute() {
   const seq = ++state.seq;
@@ -294,42 +290,58 @@ async function compute() {
   view.examples = state.examples.size;
   post({ type: 'result', seq, dataVersion: state.dataVersion, source: state.source, gold: state.gold, settings, view });
   panels.dataChanged();
-  // After whatever the page asked meanwhile (the panels' requests).
-  enqueue(() => intervals(seq).catch((err) => post({ type: 'error', context: 'intervals', message: err.message })));
+  requestIntervals(seq);
 }
 
-/**
- * Lets queued messages be seen; true when the figures of `seq` are no
- * longer wanted (newer settings or data are waiting or computed).
- */
-async function superseded(seq) {
-  await new Promise((r) => setTimeout(r, 0));
-  return seq !== state.seq || dataWaiting > 0 || pendingConfig !== null;
-}
+// ---- the bootstrap intervals, in their own worker ----
+
+let intervalWorker = null;
+let intervalSeq = 0; // the seq the interval worker is computing, 0 when idle
 
 /**
- * The bootstrap intervals of the cards (all annotations, cached per data
- * version; the kept ones, per setting) and the ordinal alpha band over
- * time. Each step yields first and stops when a newer request waits.
+ * Asks the interval worker for the intervals of result `seq`: of all
+ * annotations (once per data version; kept here) and of the kept ones, and
+ * the band over time. A worker still busy with older figures is
+ * terminated: a running wasm call cannot be stopped otherwise.
  */
-async function intervals(seq) {
-  const version = state.dataVersion;
-  const ci = { agreement: { ...NO_COHEN, ci: CI } };
-  const band = { agreement: { ci: BAND_CI } };
-  if (await superseded(seq)) return;
-  progress('bootstrap intervals', 0, 0);
-  if (state.intervals?.dataVersion !== version) {
-    state.intervals = { dataVersion: version, all: state.collection.agreement(ci), band: null };
+function requestIntervals(seq) {
+  if (intervalSeq && intervalWorker) {
+    intervalWorker.terminate();
+    intervalWorker = null;
   }
-  if (await superseded(seq)) return;
-  const kept = state.kept.agreement(ci);
-  post({ type: 'intervals', seq, all: agreementCards(state.intervals.all), kept: agreementCards(kept),
-    ci: { ...CI, method: state.intervals.all.ci?.method ?? null } });
-  if (await superseded(seq)) return;
-  state.intervals.band ??= state.collection.band(band, BAND_POINTS);
-  if (await superseded(seq)) return;
-  const keptBand = state.kept.band(band, BAND_POINTS);
-  post({ type: 'band', seq, all: state.intervals.band, kept: keptBand });
+  if (!intervalWorker) {
+    intervalWorker = new Worker(new URL('./intervals-worker.js', import.meta.url), { type: 'module' });
+    intervalWorker.onmessage = (e) => intervalMessage(e.data);
+    intervalWorker.onerror = (e) => {
+      intervalSeq = 0;
+      post({ type: 'error', context: 'intervals', message: e.message || 'the interval worker failed' });
+    };
+  }
+  if (state.intervals?.dataVersion !== state.dataVersion) state.intervals = { dataVersion: state.dataVersion, all: null, band: null };
+  intervalSeq = seq;
+  intervalWorker.postMessage({
+    seq, dataVersion: state.dataVersion, input: state.text ?? state.input, gold: state.goldText || undefined,
+    skipInvalid: state.config.skip_invalid, minReliability: state.config.min_reliability,
+    ci: CI, bandCi: BAND_CI, bandPoints: BAND_POINTS, agreement: NO_COHEN,
+    need: { all: !state.intervals.all, band: !state.intervals.band },
+  });
+}
+
+function intervalMessage(m) {
+  if (m.seq !== state.seq) return; // older figures
+  const cache = state.intervals;
+  if (m.type === 'error') {
+    intervalSeq = 0;
+    post({ type: 'error', context: 'intervals', message: m.message });
+  } else if (m.type === 'intervals') {
+    cache.all ??= m.all;
+    post({ type: 'intervals', seq: m.seq, all: agreementCards(cache.all), kept: agreementCards(m.kept),
+      ci: { ...CI, method: cache.all.ci?.method ?? null } });
+  } else if (m.type === 'band') {
+    intervalSeq = 0;
+    cache.band ??= m.all;
+    post({ type: 'band', seq: m.seq, all: cache.band, kept: m.kept });
+  }
 }
 
 /** The final labels of `method` with the core's confidence: {labels: Map, confidence: Map}. */
