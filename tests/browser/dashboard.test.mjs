@@ -606,6 +606,20 @@ test('a wrong admin token stops the live view and says the token is wrong', { sk
     assert.ok(await page.$eval('#live-status', (el) => el.classList.contains('bad')));
     assert.ok(await page.isDisabled('#live-stop'), 'nothing left to stop');
     await page.close();
+    // Over data already shown, the refused stream marks it as the previous data's.
+    const shownFirst = await browser.newPage();
+    await shownFirst.goto(`${base}/dashboard.html?data=sample/annotations.jsonl`);
+    await waitDrawn(shownFirst);
+    await shownFirst.fill('#live-base', base);
+    await shownFirst.fill('#live-task', task.task_id);
+    await shownFirst.fill('#live-token', 'not-the-token');
+    await shownFirst.click('#live-start');
+    await shownFirst.waitForFunction(() => /stopped/.test(document.getElementById('live-status').textContent));
+    const notes = await shownFirst.$$eval('section.panel .stale-note', (ps) => ps.map((p) => (p.hidden ? null : p.textContent)));
+    assert.equal(notes.length, 8);
+    for (const n of notes) assert.match(n, /^Previous data: following the collector stopped .*sample\/annotations\.jsonl\.$/);
+    assert.equal(await shownFirst.evaluate(() => document.body.dataset.state), 'ready');
+    await shownFirst.close();
   } finally {
     proc.kill('SIGTERM');
   }

@@ -173,7 +173,9 @@ export class JudgePanel {
     for (const b of document.querySelectorAll('[data-judge-export]')) {
       const kind = b.dataset.judgeExport;
       const why = !this.results ? 'no judge results yet'
-        : kind !== 'results' && !this.queues?.[kind] ? `the ${kind.replace('-queue', '')} queue is empty` : '';
+        : kind === 'results' ? ''
+          : !this.queues ? 'the results are not routed yet'
+            : !this.queues[kind] ? `the ${kind.replace('-queue', '')} queue is empty` : '';
       b.disabled = !!why;
       b.title = why;
       b.dataset.why = why;

@@ -126,8 +126,16 @@ worker.onmessage = (e) => {
       break;
     case 'live-status':
       ui.live.status = m.status;
-      if (m.stopped || m.status === 'stopped') ui.live.following = false;
       ui.live.auth = !!m.auth;
+      if (m.stopped || m.status === 'stopped') ui.live.following = false;
+      if (m.stopped && ui.phase === 'loading') {
+        // Following failed before any data came: what is shown is the previous data.
+        ui.phase = ui.result ? 'ready' : 'idle';
+        if (ui.result) {
+          ui.stale = { text: `Previous data: following the collector stopped (${m.status}); these figures are still those of ${ui.result.source?.name ?? 'the earlier data'}.`,
+            dataVersion: ui.result.dataVersion };
+        }
+      }
       break;
     case 'live-tick':
       ui.live.status = `live: ${m.annotations} annotations`;
