@@ -478,6 +478,10 @@ test('the cards and the band show the bootstrap intervals of prefkit report --ci
     assert.deepEqual(ci.split(',').map(Number), get(cards.agreement.ci, key), key);
   }
   assert.match(await page.textContent('#ci-note'), /95% percentile bootstrap over items, 1000 resamples, seed 0/);
+  // After the filter: the interval of the kept annotators' lines alone.
+  const kept = nativeReport(without(cards.filtered.annotators_removed, 'kept-ci.jsonl'), '--ci', '0.95', '--resamples', '1000', '--seed', '0');
+  const keptCi = await page.getAttribute('#cards .card[data-key="krippendorff_alpha.ordinal"] .pair > div:last-child .ci-text', 'data-ci');
+  assert.deepEqual(keptCi.split(',').map(Number), kept.agreement.ci.krippendorff_alpha.ordinal);
   // The band's last point is the whole file's interval with the band's 200 resamples.
   const band = JSON.parse(await page.getAttribute('#plot-timeline', 'data-band'));
   const whole = nativeReport(files.annotations, '--ci', '0.95', '--resamples', '200', '--seed', '0');

@@ -297,6 +297,7 @@ async function compute() {
 
 let intervalWorker = null;
 let intervalSeq = 0; // the seq the interval worker is computing, 0 when idle
+let intervalVersion = -1; // the data version the interval worker holds
 
 /**
  * Asks the interval worker for the intervals of result `seq`: of all
@@ -310,17 +311,22 @@ function requestIntervals(seq) {
     intervalWorker = null;
   }
   if (!intervalWorker) {
+    intervalVersion = -1;
     intervalWorker = new Worker(new URL('./intervals-worker.js', import.meta.url), { type: 'module' });
     intervalWorker.onmessage = (e) => intervalMessage(e.data);
     intervalWorker.onerror = (e) => {
       intervalSeq = 0;
+      intervalVersion = -1;
       post({ type: 'error', context: 'intervals', message: e.message || 'the interval worker failed' });
     };
   }
   if (state.intervals?.dataVersion !== state.dataVersion) state.intervals = { dataVersion: state.dataVersion, all: null, band: null };
   intervalSeq = seq;
+  // The data goes over once per version (a copy: the file's bytes stay here).
+  const fresh = intervalVersion !== state.dataVersion;
+  intervalVersion = state.dataVersion;
   intervalWorker.postMessage({
-    seq, dataVersion: state.dataVersion, input: state.text ?? state.input, gold: state.goldText || undefined,
+    seq, dataVersion: state.dataVersion, input: fresh ? state.text ?? state.input : null, gold: state.goldText || undefined,
     skipInvalid: state.config.skip_invalid, minReliability: state.config.min_reliability,
     ci: CI, bandCi: BAND_CI, bandPoints: BAND_POINTS, agreement: NO_COHEN,
     need: { all: !state.intervals.all, band: !state.intervals.band },
@@ -332,6 +338,7 @@ function intervalMessage(m) {
   const cache = state.intervals;
   if (m.type === 'error') {
     intervalSeq = 0;
+    intervalVersion = -1;
     post({ type: 'error', context: 'intervals', message: m.message });
   } else if (m.type === 'intervals') {
     cache.all ??= m.all;
