@@ -131,7 +131,6 @@ async function handle(msg) {
 function describe(source) {
   if (source.kind === 'file') return { name: source.name ?? source.file?.name ?? 'file', from: 'file' };
   if (source.kind === 'url') return { name: source.url, from: 'URL' };
-  if (source.kind === 'collector') return { name: source.url, from: 'collector' };
   return { name: 'text', from: 'text' };
 }
 
