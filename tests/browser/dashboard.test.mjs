@@ -511,6 +511,25 @@ test('controls that would do nothing are disabled and say why', { skip }, async 
   await page.close();
 });
 
+test('the judge\'s human-queue export is disabled, with the reason, when every verdict is accepted', { skip }, async () => {
+  // Confident verdicts on every example: at threshold 0.5 nothing goes to people.
+  const examples = JSON.parse(data.task).examples;
+  const results = path.join(tmp, 'confident-judge.jsonl');
+  fs.writeFileSync(results, examples.map((e) => JSON.stringify({ item: e.id, label: 'A>', confidence: 0.95 })).join('\n') + '\n');
+  const page = await open('data=/fixtures/annotations.jsonl&task=/fixtures/task.json');
+  await waitDrawn(page);
+  await page.fill('#judge-threshold', '0.5');
+  await page.fill('#judge-spot', '0');
+  await page.setInputFiles('#judge-results-file', results);
+  await page.waitForFunction(() => Number(document.getElementById('judge').dataset.routed) > 0);
+  assert.equal(await page.textContent('[data-queue="human"]'), '0');
+  assert.ok(await page.isDisabled('[data-judge-export="human-queue"]'));
+  assert.equal(await page.getAttribute('[data-judge-export="human-queue"]', 'title'), 'the human queue is empty');
+  assert.match(await page.textContent('#judge-export-why'), /Human queue as a task: the human queue is empty\./);
+  assert.ok(!(await page.isDisabled('[data-judge-export="results"]')));
+  await page.close();
+});
+
 test('what to label next picks items with its defaults, and a task with scores loaded after the annotations switches to hybrid', { skip }, async () => {
   const sample = path.join(WWW, 'sample');
   const page = await open('');
