@@ -6,7 +6,8 @@
 //
 // In:  {seq, dataVersion, input, gold, skipInvalid, minReliability, ci,
 //       bandCi, bandPoints, agreement, need: {all, band}}
-// Out: {type: 'intervals', seq, all?, kept, ci}  then  {type: 'band', seq, all?, kept}
+// Out: {type: 'intervals', seq, all?, kept}  then, when asked, {type: 'band', seq, all}
+//      (the band is of all annotators: it does not depend on the slider)
 //      {type: 'error', seq, message}
 
 import init, * as wasm from '../../pkg/prefkit_lab.js';
@@ -28,9 +29,10 @@ self.onmessage = async (e) => {
     try {
       const ci = { agreement: { ...m.agreement, ci: m.ci } };
       self.postMessage({ type: 'intervals', seq: m.seq, all: m.need.all ? c.agreement(ci) : undefined, kept: kept.agreement(ci) });
-      const band = { agreement: { ...m.agreement, ci: m.bandCi } };
-      self.postMessage({ type: 'band', seq: m.seq, all: m.need.band ? c.band(band, m.bandPoints) : undefined,
-        kept: kept.band(band, m.bandPoints) });
+      if (m.need.band) {
+        const band = { agreement: { ...m.agreement, ci: m.bandCi } };
+        self.postMessage({ type: 'band', seq: m.seq, all: c.band(band, m.bandPoints) });
+      }
     } finally {
       kept.free();
     }

@@ -300,8 +300,8 @@ let intervalVersion = -1; // the data version the interval worker holds
 
 /**
  * Asks the interval worker for the intervals of result `seq`: of all
- * annotations (once per data version; kept here) and of the kept ones, and
- * the band over time. A worker still busy with older figures is
+ * annotations and their band over time (once per data version; kept here)
+ * and of the kept ones. A worker still busy with older figures is
  * terminated: a running wasm call cannot be stopped otherwise.
  */
 function requestIntervals(seq) {
@@ -343,11 +343,16 @@ function intervalMessage(m) {
     cache.all ??= m.all;
     post({ type: 'intervals', seq: m.seq, all: agreementCards(cache.all), kept: agreementCards(m.kept),
       ci: { ...CI, method: cache.all.ci?.method ?? null } });
+    if (cache.band) sendBand(m.seq);
   } else if (m.type === 'band') {
-    intervalSeq = 0;
-    cache.band ??= m.all;
-    post({ type: 'band', seq: m.seq, all: cache.band, kept: m.kept });
+    cache.band = m.all;
+    sendBand(m.seq);
   }
+}
+
+function sendBand(seq) {
+  intervalSeq = 0;
+  post({ type: 'band', seq, all: state.intervals.band });
 }
 
 /** The final labels of `method` with the core's confidence: {labels: Map, confidence: Map}. */
