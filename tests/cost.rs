@@ -2,7 +2,7 @@
 //! projection to a target. Expected values are worked out by hand in the
 //! comments beside them.
 
-use prefkit::cost::{cost_table, CostRequest, MeasuredTime, Tier};
+use prefkit::cost::{cost_table, ApproachInputs, CostRequest, MeasuredTime};
 use prefkit::Dataset;
 
 fn close(a: f64, b: f64) -> bool {
@@ -10,27 +10,98 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 #[test]
-fn the_default_table_prices_each_size_at_each_tier() {
-    let r = cost_table(&CostRequest::default());
-    let names: Vec<&str> = r.table.iter().map(|t| t.tier.name.as_str()).collect();
+fn the_approaches_are_priced_from_the_users_numbers() {
+    // 30 s a label at $18/h is $0.15 a label; with 10% gold $0.1666..., so
+    // people only at overlap 3: $0.50 a pair. The judge: 2 calls x $0.01 =
+    // $0.02; hybrid $0.02 + 0.3 x $0.50 = $0.17; AI only $0.02 + 0.05 x
+    // $0.1666... = $0.028333...
+    let r = cost_table(&CostRequest {
+        hourly_rate: 18.0,
+        inputs: ApproachInputs {
+            seconds_per_label: Some(30.0),
+            gold_share: Some(0.1),
+            ..ApproachInputs::default()
+        },
+        ..CostRequest::default()
+    });
+    let names: Vec<&str> = r.table.iter().map(|t| t.approach.name.as_str()).collect();
     assert_eq!(names, ["human_only", "hybrid", "ai_only"]);
-    let sizes: Vec<u64> = r.table[0].totals.iter().map(|s| s.pairs).collect();
-    assert_eq!(sizes, [10_000, 50_000, 100_000, 500_000, 1_000_000]);
-    // 100,000 pairs x $1.50 = $150,000; 500,000 x $0.25 = $125,000; 1M x $0.02 = $20,000.
-    assert!(close(r.table[0].totals[2].cost, 150_000.0));
-    assert!(close(r.table[1].totals[3].cost, 125_000.0));
-    assert!(close(r.table[2].totals[4].cost, 20_000.0));
+    assert!(close(r.table[0].approach.cost_per_pair, 0.5));
+    assert!(close(r.table[1].approach.cost_per_pair, 0.17));
+    assert!(close(r.table[2].approach.cost_per_pair, 0.02 + 0.05 / 6.0));
+    // 100,000 pairs x $0.50.
+    assert!(close(r.table[0].totals[2].cost, 50_000.0));
+    // Doubling the hourly rate doubles the people's part.
+    let dearer = cost_table(&CostRequest {
+        hourly_rate: 36.0,
+        inputs: ApproachInputs {
+            seconds_per_label: Some(30.0),
+            gold_share: Some(0.1),
+            ..ApproachInputs::default()
+        },
+        ..CostRequest::default()
+    });
+    assert!(close(dearer.table[0].approach.cost_per_pair, 1.0));
 }
 
 #[test]
-fn every_expected_kappa_is_labelled_as_a_planning_assumption() {
-    for tier in Tier::defaults() {
-        assert!(
-            tier.kappa_source.contains("planning assumption"),
-            "{tier:?}"
-        );
-        assert!((0.0..=1.0).contains(&tier.expected_kappa));
+fn unmeasured_kappas_are_labelled_assumptions_and_measured_ones_are_used() {
+    let assumed = cost_table(&CostRequest {
+        inputs: ApproachInputs {
+            seconds_per_label: Some(20.0),
+            ..ApproachInputs::default()
+        },
+        ..CostRequest::default()
+    });
+    for row in &assumed.table {
+        assert!(!row.approach.kappa_measured);
+        assert!(row.approach.kappa_source.contains("assumption"), "{row:?}");
     }
+    let measured = cost_table(&CostRequest {
+        inputs: ApproachInputs {
+            seconds_per_label: Some(20.0),
+            human_agreement: Some(0.8),
+            judge_agreement: Some(0.4),
+            human_review_rate: 0.25,
+            ..ApproachInputs::default()
+        },
+        ..CostRequest::default()
+    });
+    let k: Vec<f64> = measured
+        .table
+        .iter()
+        .map(|t| t.approach.expected_kappa)
+        .collect();
+    // Hybrid: 0.25 x 0.8 + 0.75 x 0.4 = 0.5.
+    assert!(close(k[0], 0.8) && close(k[1], 0.5) && close(k[2], 0.4));
+    assert!(measured.table.iter().all(|t| t.approach.kappa_measured));
+}
+
+#[test]
+fn without_a_time_per_label_the_table_says_what_to_give() {
+    let r = cost_table(&CostRequest::default());
+    assert!(r.table.is_empty());
+    assert!(r.table_reason.unwrap().contains("seconds per label"));
+    // The published figures are there as a labelled reference: 10K pairs at
+    // $2.00 is $20K (kappa 0.72); 1M at $0.25 is $250K (0.62).
+    assert_eq!(r.reference[0].cost, 20_000.0);
+    assert_eq!(r.reference[0].expected_kappa, Some(0.72));
+    assert_eq!(r.reference[3].cost, 250_000.0);
+    assert!(r.reference_source.contains("not computed"));
+}
+
+#[test]
+fn the_seconds_per_label_are_measured_from_the_collection_by_default() {
+    let r = cost_table(&CostRequest {
+        measured: Some(sample()),
+        ..CostRequest::default()
+    });
+    let used = r.used.expect("priced");
+    assert_eq!(used.seconds_source, "measured");
+    assert!(close(
+        used.seconds_per_label,
+        r.measured.expect("measured").seconds_per_annotation
+    ));
 }
 
 #[test]
@@ -172,6 +243,7 @@ fn a_request_with_no_fields_takes_every_default() {
     let request: CostRequest = serde_json::from_str("{}").expect("defaults");
     assert_eq!(request, CostRequest::default());
     let json = serde_json::to_value(cost_table(&request)).expect("serializes");
-    assert!(json["table"][0]["totals"][0]["cost"].is_number());
+    assert!(json["table_reason"].is_string());
+    assert!(json["reference"][0]["cost"].is_number());
     assert!(json["measured"].is_null());
 }

@@ -371,6 +371,7 @@ fn requester_endpoints_need_the_admin_token() {
     for path in [
         "/api/tasks/t/report",
         "/api/tasks/t/annotations.jsonl",
+        "/api/tasks/t/gold.jsonl",
         "/api/tasks/t/events",
     ] {
         let (status, body) = get(&a, &s, path);
@@ -535,6 +536,15 @@ fn the_report_covers_the_stored_annotations_with_the_task_gold() {
         400
     );
     assert_eq!(admin_get(&a, &s, "/api/tasks/zzz/report").0, 404);
+    // The gold the report used, for the dashboard's live view: one line each.
+    let (status, gold) = admin_get(&a, &s, "/api/tasks/t/gold.jsonl");
+    assert_eq!(status, 200, "{gold}");
+    let gold: Vec<Value> = gold.lines().map(json_of).collect();
+    assert_eq!(gold.len(), 4);
+    assert!(gold
+        .iter()
+        .all(|g| g["item"].as_str().unwrap().starts_with("ex-g") && g["label"].is_string()));
+    assert_eq!(admin_get(&a, &s, "/api/tasks/zzz/gold.jsonl").0, 404);
 }
 
 #[test]

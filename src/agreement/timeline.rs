@@ -49,12 +49,7 @@ pub struct Timeline {
 /// The agreement timeline of `data`.
 pub fn timeline(data: &Dataset, config: &TimelineConfig) -> Timeline {
     let n = data.rows.len();
-    let by_timestamp =
-        n > 0 && data.timestamps.len() == n && data.timestamps.iter().all(|t| t.is_finite());
-    let mut order: Vec<usize> = (0..n).collect();
-    if by_timestamp {
-        order.sort_by(|&a, &b| data.timestamps[a].total_cmp(&data.timestamps[b]));
-    }
+    let (order, by_timestamp) = order(data);
     let points = config.points.clamp(1, n.max(1));
     let mut out = Timeline {
         by_timestamp,
@@ -78,6 +73,19 @@ pub fn timeline(data: &Dataset, config: &TimelineConfig) -> Timeline {
         }
     }
     out
+}
+
+/// The rows in the order they were made (see the module's rule), and
+/// whether that is by timestamp.
+pub fn order(data: &Dataset) -> (Vec<usize>, bool) {
+    let n = data.rows.len();
+    let by_timestamp =
+        n > 0 && data.timestamps.len() == n && data.timestamps.iter().all(|t| t.is_finite());
+    let mut order: Vec<usize> = (0..n).collect();
+    if by_timestamp {
+        order.sort_by(|&a, &b| data.timestamps[a].total_cmp(&data.timestamps[b]));
+    }
+    (order, by_timestamp)
 }
 
 fn push(out: &mut Timeline, t: &Tallies, done: u64) {

@@ -54,6 +54,7 @@
 //! `filtered.items_without_label`, so nothing is dropped silently. The
 //! weighted vote weighs each remaining annotator by their composite.
 
+pub mod filtered;
 pub mod labels;
 pub mod live;
 

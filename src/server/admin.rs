@@ -184,6 +184,35 @@ pub async fn progress(
     Ok(json(StatusCode::OK, text))
 }
 
+/// `GET /api/tasks/{task}/gold.jsonl`: the task's gold answers, one
+/// `{"item", "label", "explanation"?}` a line, for the admin token's holder
+/// (the dashboard's live view flags annotators with them, as `/report`
+/// does). Served in blind mode too: the token is the requester's.
+pub async fn gold(
+    State(s): State<AppState>,
+    Path(task): Path<String>,
+) -> Result<Response, ApiError> {
+    let info = s
+        .registry
+        .get(&task)
+        .ok_or_else(|| ApiError::unknown_task(&task))?;
+    let mut text = String::new();
+    for g in info.gold.iter() {
+        let line = serde_json::to_string(g).map_err(|e| {
+            eprintln!("prefkit serve: gold export failed: {e}");
+            ApiError::unavailable()
+        })?;
+        text.push_str(&line);
+        text.push('\n');
+    }
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        Body::from(text),
+    )
+        .into_response())
+}
+
 async fn export_kind(
     State(s): State<AppState>,
     Path(task): Path<String>,

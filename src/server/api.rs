@@ -28,6 +28,7 @@ pub fn router(state: AppState, www: &std::path::Path, cors_origins: &[String]) -
         .route("/api/tasks/{task}/report", get(admin::report))
         .route("/api/tasks/{task}/annotations.jsonl", get(admin::export))
         .route("/api/tasks/{task}/skips.jsonl", get(admin::export_skips))
+        .route("/api/tasks/{task}/gold.jsonl", get(admin::gold))
         .route("/api/tasks/{task}/progress", get(admin::progress))
         .route("/api/tasks/{task}/events", get(admin::events))
         .route_layer(middleware::from_fn_with_state(token, require_admin));

@@ -240,7 +240,7 @@ impl LiveAgreement {
 /// collection and a projection (see `src/cost.rs` for every field).
 ///
 /// ```js
-/// costTable({hourly_rate: 15, seconds_per_pair: 20, target_pairs: 100000});
+/// costTable({hourly_rate: 15, seconds_per_label: 20, overlap: 3, target_pairs: 100000});
 /// ```
 #[wasm_bindgen(js_name = costTable)]
 pub fn cost_table(request: JsValue) -> Result<JsValue, JsError> {
@@ -354,5 +354,70 @@ impl Collection {
         let c: crate::agreement::timeline::TimelineConfig =
             super::from_js_or_default(config, "timeline config")?;
         to_js(&crate::agreement::timeline::timeline(&self.0, &c))
+    }
+
+    /// Every annotation's item and canonical label, in input order:
+    /// `{items: string[], labels: string[]}`.
+    ///
+    /// ```js
+    /// const { items, labels } = c.rows();   // labels[i] is items[i]'s label
+    /// ```
+    pub fn rows(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Rows<'a> {
+            items: Vec<&'a str>,
+            labels: Vec<crate::label::Label>,
+        }
+        let d = &self.0;
+        to_js(&Rows {
+            items: d.rows.iter().map(|r| d.items.name(r.item)).collect(),
+            labels: d.rows.iter().map(|r| r.label).collect(),
+        })
+    }
+
+    /// The annotations of the annotators the report's filter keeps
+    /// (composite at least `config.min_reliability`), as a new collection:
+    /// its `agreement()` and `timeline()` are agreement after filtering.
+    ///
+    /// ```js
+    /// const kept = c.kept({min_reliability: 0.9});
+    /// kept.agreement({}).krippendorff_alpha.ordinal;   // after the filter
+    /// kept.free();
+    /// ```
+    pub fn kept(&self, config: JsValue) -> Result<Collection, JsError> {
+        let (config, _) = config_of(config)?;
+        Ok(Collection(crate::report::filtered::kept(&self.0, &config)))
+    }
+
+    /// Every agreement figure (the report's `agreement`), with its
+    /// intervals when `config.agreement.ci` is set.
+    ///
+    /// ```js
+    /// c.agreement({agreement: {ci: {resamples: 1000}}}).ci.krippendorff_alpha.ordinal;
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Report['agreement']")]
+    pub fn agreement(&self, config: JsValue) -> Result<JsValue, JsError> {
+        let (config, _) = config_of(config)?;
+        to_js(&crate::agreement::compute(&self.0, &config.agreement))
+    }
+
+    /// The interval of Krippendorff's ordinal alpha after `points` evenly
+    /// spaced prefixes, with the bootstrap of `config.agreement.ci`
+    /// (required): `{annotations, lo, hi, level, resamples, method}`.
+    ///
+    /// ```js
+    /// c.band({agreement: {ci: {resamples: 200}}}, 12);
+    /// ```
+    pub fn band(&self, config: JsValue, points: u32) -> Result<JsValue, JsError> {
+        let (config, _) = config_of(config)?;
+        let ci = config
+            .agreement
+            .ci
+            .ok_or_else(|| JsError::new("band: set agreement.ci in the config"))?;
+        to_js(&crate::report::filtered::band(
+            &self.0,
+            &ci,
+            points as usize,
+        ))
     }
 }

@@ -22,10 +22,19 @@ const files = {
   gold: path.join(tmp, 'gold.jsonl'),
   task: path.join(tmp, 'task.json'),
   bad: path.join(tmp, 'bad.jsonl'),
+  liveTask: path.join(tmp, 'live-task.json'),
 };
 fs.writeFileSync(files.annotations, data.annotations);
 fs.writeFileSync(files.gold, data.gold);
 fs.writeFileSync(files.task, data.task);
+// For the collector: the gold items as the task's gold answers.
+{
+  const task = JSON.parse(data.task);
+  const gold = new Map(data.gold.trim().split('\n').map((l) => JSON.parse(l)).map((g) => [g.item, g.label]));
+  task.gold = task.examples.filter((e) => gold.has(e.id)).map((e) => ({ ...e, label: gold.get(e.id) }));
+  task.examples = task.examples.filter((e) => !gold.has(e.id));
+  fs.writeFileSync(files.liveTask, JSON.stringify(task));
+}
 // Line 7 has a label the core does not know.
 const badLines = data.annotations.trimEnd().split('\n');
 badLines[6] = badLines[6].replace(/"label":"[^"]*"/, '"label":"A>>>"');
@@ -99,15 +108,13 @@ async function shown(page) {
 }
 
 async function showAllAlphas(page, expected) {
+  const { cards } = await shown(page);
   for (const metric of ['ordinal', 'nominal', 'interval']) {
-    await page.selectOption('#alpha-metric', metric);
-    const { cards } = await shown(page);
     const key = `krippendorff_alpha.${metric}`;
     const want = num(get(expected.agreement, key));
     if (want === null) assert.equal(cards[key], null, key);
     else assert.ok(Math.abs(cards[key] - want) < 1e-12, `${key}: page ${cards[key]} vs core ${want}`);
   }
-  await page.selectOption('#alpha-metric', 'ordinal');
 }
 
 function assertFigures(s, expected, method) {
@@ -162,27 +169,6 @@ test('the figures shown equal prefkit report on the same file', { skip }, async 
   await page.close();
 });
 
-test('with only the report call the page shows the same figures and labels', { skip }, async () => {
-  // calls=report: no Collection, summary or timeline calls; the worker counts in JavaScript.
-  const expected = nativeReport(files.annotations, '--min-reliability', '0.75');
-  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&calls=report&min_reliability=0.75&aggregation=weighted&overlap=5');
-  await waitDrawn(page);
-  const s = await shown(page);
-  assertFigures(s, expected, 'weighted');
-  const final = [0, 0, 0, 0, 0];
-  const order = ['A>>', 'A>', '=', 'B>', 'B>>'];
-  for (const l of Object.values(expected.labels.weighted)) final[order.indexOf(l)]++;
-  assert.deepEqual(JSON.parse(await page.getAttribute('#plot-labels', 'data-final')), final);
-  const goldItems = new Set(data.gold.trim().split('\n').map((l) => JSON.parse(l).item));
-  const items = new Set(data.annotations.trim().split('\n').map((l) => JSON.parse(l).item));
-  assert.equal(Number(s.counts['items below 5 labels']), [...items].filter((i) => !goldItems.has(i)).length);
-  const labels = (await download(page, 'labels')).trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(Object.fromEntries(labels.map((l) => [l.item, l.label])), expected.labels.weighted);
-  const last = JSON.parse(await page.getAttribute('#plot-timeline', 'data-last'));
-  if (last) assert.equal(last.pairwise, expected.agreement.pairwise); // needs LiveAgreement in the module
-  await page.close();
-});
-
 test('a JSON array gives the same figures as the JSONL file', { skip }, async () => {
   const expected = nativeReport(files.annotations);
   const page = await open('data=/fixtures/annotations.json&gold=/fixtures/gold.jsonl');
@@ -214,9 +200,11 @@ test('the slider and aggregation choice change the figures as the core says', { 
   for (const [threshold, method] of [['0.9', 'dawid_skene'], ['0.3', 'weighted'], ['0.75', 'majority']]) {
     await page.$eval('#min-rel', (el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }, threshold);
     await page.selectOption('#aggregation', method);
-    seq = await waitDrawn(page, seq);
-    // The page may draw once for the slider and again for the choice: wait until it settles.
-    await page.waitForTimeout(400);
+    // Drawn from exactly these settings (each drawn result names its own).
+    await page.waitForFunction(([t, m]) => {
+      const s = JSON.parse(document.body.dataset.settings ?? '{}');
+      return document.body.dataset.state === 'ready' && s.min_reliability === Number(t) && s.aggregation === m;
+    }, [threshold, method]);
     seq = await page.evaluate(() => Number(document.body.dataset.seq));
     const expected = nativeReport(files.annotations, '--min-reliability', threshold);
     const s = await shown(page);
@@ -296,22 +284,6 @@ test('exports parse and match the core', { skip }, async () => {
   await page.close();
 });
 
-test('majority confidence is the same from the core and from the JavaScript count', { skip }, async () => {
-  // Two implementations of one definition: the share of the kept labels on the label's side.
-  const query = 'data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&min_reliability=0.75&aggregation=majority';
-  const get = async (extra) => {
-    const page = await open(query + extra);
-    await waitDrawn(page);
-    const out = (await download(page, 'labels')).trim().split('\n').map((l) => JSON.parse(l));
-    await page.close();
-    return new Map(out.map((l) => [l.item, l.confidence]));
-  };
-  const core = await get('');
-  const counted = await get('&calls=report');
-  assert.equal(core.size, counted.size);
-  for (const [item, c] of core) assert.ok(Math.abs(c - counted.get(item)) < 1e-6, `${item}: ${c} vs ${counted.get(item)}`);
-});
-
 test('a bad line is named and the rest loads when asked', { skip }, async () => {
   const page = await open('data=/fixtures/bad.jsonl&gold=/fixtures/gold.jsonl');
   await page.waitForSelector('#error:not([hidden])');
@@ -325,12 +297,10 @@ test('a bad line is named and the rest loads when asked', { skip }, async () => 
   const s = await shown(page);
   assertFigures(s, expected, 'majority');
   assert.equal(Number(s.counts['skipped lines']), 1);
-  // The list of skipped lines names it, when the module gives the list (Collection.skipped).
+  // The list of skipped lines names it.
   const listed = await page.$$eval('#skipped li', (lis) => lis.map((li) => li.textContent));
-  if (/get skipped\(\)/.test(fs.readFileSync(path.join(WWW, 'pkg', 'prefkit_lab.js'), 'utf8'))) {
-    assert.equal(listed.length, 1);
-    assert.match(listed[0], /line 7/);
-  }
+  assert.equal(listed.length, 1);
+  assert.match(listed[0], /line 7/);
   await page.close();
 });
 
@@ -347,19 +317,10 @@ test('items below the target overlap are counted', { skip }, async () => {
   await page.close();
 });
 
-function costMissing() {
-  if (skip) return skip;
-  const glue = fs.readFileSync(path.join(WWW, 'pkg', 'prefkit_lab.js'), 'utf8');
-  return /costTable/.test(glue) ? false : 'the wasm module has no costTable export yet';
-}
-
-test('the cost panel shows the core cost model and this collection', { skip: costMissing() }, async () => {
+test('the cost panel prices the approaches from the hourly rate and this collection, beside the reference', { skip }, async () => {
   const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl');
   await waitDrawn(page);
-  await page.waitForSelector('#cost-out table');
-  // $1.50 a pair x 100,000 pairs.
-  assert.equal(await page.textContent('tr[data-tier="human_only"] td[data-pairs="100000"]'), '$150,000');
-  assert.match(await page.textContent('#cost-out'), /planning assumption/);
+  await page.waitForSelector('#cost-out tr[data-approach="human_only"]');
   // Measured: every annotation has a time; paid at the default $15 an hour, over the non-gold items.
   const rows = data.annotations.trim().split('\n').map((l) => JSON.parse(l));
   const goldItems = new Set(data.gold.trim().split('\n').map((l) => JSON.parse(l).item));
@@ -368,7 +329,26 @@ test('the cost panel shows the core cost model and this collection', { skip: cos
   const perPair = (seconds / 3600) * 15 / pairs;
   assert.equal(await page.textContent('[data-cost="per-pair"]'), `$${perPair.toFixed(2)}`);
   const goldSeconds = rows.filter((a) => goldItems.has(a.item)).reduce((s, a) => s + a.time_seconds, 0);
-  assert.match(await page.textContent('[data-cost="gold-share"]'), new RegExp(`^${(100 * goldSeconds / seconds).toFixed(1)}%`));
+  const goldShare = goldSeconds / seconds;
+  assert.match(await page.textContent('[data-cost="gold-share"]'), new RegExp(`^${(100 * goldShare).toFixed(1)}%`));
+  // People only: overlap x measured seconds a label x rate, over the labels not spent on gold.
+  const perLabel = seconds / rows.length;
+  const people = async () => Number(await page.getAttribute('tr[data-approach="human_only"] td[data-per-pair]', 'data-per-pair'));
+  const want = (rate) => (3 * perLabel * rate) / 3600 / (1 - goldShare);
+  assert.ok(Math.abs(await people() - want(15)) < 1e-9, `${await people()} vs ${want(15)}`);
+  // Its expected agreement is this collection's ordinal alpha after the filter, marked as measured;
+  // the judge's is an assumption until the judge panel has measured one.
+  const alpha = Number(await page.getAttribute('#cards .card[data-key="krippendorff_alpha.ordinal"] .value.kept', 'data-kept'));
+  const kappa = await page.$eval('tr[data-approach="human_only"] td[data-kappa]', (td) => [Number(td.dataset.kappa), td.dataset.measured]);
+  assert.deepEqual(kappa, [alpha, 'true']);
+  assert.equal(await page.getAttribute('tr[data-approach="ai_only"] td[data-kappa]', 'data-measured'), 'false');
+  // The hourly rate moves the table.
+  await page.fill('#hourly', '30');
+  await page.waitForFunction((w) => Math.abs(Number(document.querySelector('tr[data-approach="human_only"] td[data-per-pair]')
+    ?.dataset.perPair) - w) < 1e-9, want(30));
+  // The published figures, labelled as such: 10K pairs for $20,000 at kappa 0.72.
+  assert.match(await page.textContent('#cost-reference tr[data-reference="10000"]'), /\$20,000.*0\.72/s);
+  assert.match(await page.textContent('#cost-out'), /published planning figures/);
   await screenshot(page, 'dashboard-cost');
   await page.close();
 });
@@ -385,22 +365,222 @@ function collectorMissing() {
   }
 }
 
-test('the live stream from the collector updates the figures', { skip: collectorMissing() }, async () => {
-  const token = 'dashboard-test-token';
-  const task = JSON.parse(data.task);
+test('a failed load marks every panel as the previous data and keeps its figures', { skip }, async () => {
+  const expected = nativeReport(files.annotations);
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&task=/fixtures/task.json');
+  const seq = await waitDrawn(page);
+  const marks = () => page.$$eval('section.panel', (els) => els.map((el) => ({
+    id: el.id, stale: el.classList.contains('stale'),
+    note: el.querySelector('.stale-note').hidden ? null : el.querySelector('.stale-note').textContent,
+  })));
+  assert.ok((await marks()).every((m) => !m.stale && m.note === null));
+  await page.fill('#url', `${server.url}/fixtures/missing.jsonl`);
+  await page.click('#url-form button[type=submit]');
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#error-text'), /missing\.jsonl.*HTTP 404/);
+  const after = await marks();
+  assert.equal(after.length, 8);
+  for (const m of after) {
+    assert.ok(m.stale, `${m.id} is marked`);
+    assert.match(m.note, /^Previous data: the annotations from .*missing\.jsonl could not be loaded; these figures are still those of .*annotations\.jsonl\.$/, m.id);
+  }
+  // The figures are the previous file's, and the inputs still name it.
+  assertFigures(await shown(page), expected, 'majority');
+  assert.match(await page.textContent('#source-annotations'), /fixtures\/annotations\.jsonl \(URL\)$/);
+  // A bad file (a refused line) is the same: nothing of it replaces the previous data.
+  await page.fill('#url', `${server.url}/fixtures/bad.jsonl`);
+  await page.click('#url-form button[type=submit]');
+  await page.waitForFunction(() => /line 7/.test(document.getElementById('error-text').textContent));
+  assert.ok((await marks()).every((m) => m.stale));
+  assertFigures(await shown(page), expected, 'majority');
+  // Loading good data clears the marks.
+  await page.fill('#url', `${server.url}/fixtures/annotations.json`);
+  await page.click('#url-form button[type=submit]');
+  await waitDrawn(page, seq);
+  assert.ok((await marks()).every((m) => !m.stale && m.note === null));
+  assert.match(await page.textContent('#source-annotations'), /fixtures\/annotations\.json \(URL\)$/);
+  await page.close();
+});
+
+test('a computation in progress greys the panels it will replace', { skip }, async () => {
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl');
+  const seq = await waitDrawn(page);
+  // The slider's move greys every panel at once, before the worker answers.
+  const pending = await page.evaluate(() => {
+    const el = document.getElementById('min-rel');
+    el.value = '0.8';
+    el.dispatchEvent(new Event('input'));
+    return [...document.querySelectorAll('section.panel')].map((s) => [s.id, s.classList.contains('pending'), s.getAttribute('aria-busy')]);
+  });
+  assert.equal(pending.length, 8);
+  for (const [id, grey, busy] of pending) assert.ok(grey && busy === 'true', `${id} greyed while computing`);
+  await waitDrawn(page, seq);
+  assert.ok(await page.$$eval('section.panel', (els) => els.every((s) => !s.classList.contains('pending'))));
+  await page.close();
+});
+
+/** The fixture without the annotations of `removed` annotators, as a file. */
+function without(removed, name) {
+  const out = path.join(tmp, name);
+  const gone = new Set(removed);
+  fs.writeFileSync(out, data.annotations.trim().split('\n').filter((l) => !gone.has(JSON.parse(l).annotator)).join('\n') + '\n');
+  return out;
+}
+
+test('agreement after the reliability filter equals prefkit report on the kept annotators alone, card by card and over time', { skip }, async () => {
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl');
+  let seq = await waitDrawn(page);
+  for (const threshold of ['0.6', '0.9']) {
+    if (threshold !== '0.6') {
+      await page.$eval('#min-rel', (el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }, threshold);
+      await page.waitForFunction((t) => JSON.parse(document.body.dataset.settings).min_reliability === Number(t), threshold);
+      seq = await page.evaluate(() => Number(document.body.dataset.seq));
+    }
+    const all = nativeReport(files.annotations, '--min-reliability', threshold);
+    assert.ok(all.filtered.annotators_removed.length > 0, `someone is below ${threshold}`);
+    const kept = nativeReport(without(all.filtered.annotators_removed, `kept-${threshold}.jsonl`));
+    const cards = await page.$$eval('#cards .card', (cs) => Object.fromEntries(cs.map((c) => [c.dataset.key,
+      [c.querySelector('.value[data-value]').dataset.value, c.querySelector('.value.kept').dataset.kept]])));
+    for (const key of ['pairwise', 'pairwise_directional', 'fleiss_kappa', 'krippendorff_alpha.ordinal', 'krippendorff_alpha.nominal']) {
+      assert.equal(Number(cards[key][0]), num(get(all.agreement, key)), `${key} of all at ${threshold}`);
+      assert.equal(Number(cards[key][1]), num(get(kept.agreement, key)), `${key} after the filter at ${threshold}`);
+    }
+    const last = JSON.parse(await page.getAttribute('#plot-timeline', 'data-last'));
+    assert.equal(last.kept_alpha_ordinal, kept.agreement.krippendorff_alpha.ordinal);
+    assert.equal(last.alpha_ordinal, all.agreement.krippendorff_alpha.ordinal);
+  }
+  await page.close();
+});
+
+test('the headline card is ordinal alpha, says why, and the others are marked as supporting', { skip }, async () => {
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl');
+  await waitDrawn(page);
+  assert.equal(await page.getAttribute('#hero', 'data-key'), 'krippendorff_alpha.ordinal');
+  assert.match(await page.textContent('#hero .hero-title'), /Krippendorff's alpha \(ordinal\)\s*headline/i);
+  const why = await page.textContent('#why');
+  assert.match(why, /Headline for 5-point ordinal labels/);
+  assert.match(why, /near miss/);
+  const tags = await page.$$eval('#cards .card', (cs) => cs.map((c) => [c.dataset.key, c.querySelector('.tag').textContent]));
+  for (const [key, tag] of tags) assert.equal(tag, key === 'krippendorff_alpha.ordinal' ? 'headline' : 'supporting', key);
+  // The headline comes first on the page.
+  const order = await page.$$eval('#hero, #cards, #plots', (els) => els.map((e) => e.getBoundingClientRect().top));
+  assert.ok(order[0] < order[1] && order[1] < order[2]);
+  await page.close();
+});
+
+test('the cards and the band show the bootstrap intervals of prefkit report --ci', { skip }, async () => {
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl');
+  const seq = await waitDrawn(page);
+  await page.waitForFunction((s) => document.body.dataset.band === String(s), seq);
+  const cards = nativeReport(files.annotations, '--ci', '0.95', '--resamples', '1000', '--seed', '0');
+  for (const key of ['pairwise', 'fleiss_kappa', 'krippendorff_alpha.ordinal']) {
+    const ci = await page.getAttribute(`#cards .card[data-key="${key}"] .pair > div:first-child .ci-text`, 'data-ci');
+    assert.deepEqual(ci.split(',').map(Number), get(cards.agreement.ci, key), key);
+  }
+  assert.match(await page.textContent('#ci-note'), /95% percentile bootstrap over items, 1000 resamples, seed 0/);
+  // After the filter: the interval of the kept annotators' lines alone.
+  const kept = nativeReport(without(cards.filtered.annotators_removed, 'kept-ci.jsonl'), '--ci', '0.95', '--resamples', '1000', '--seed', '0');
+  const keptCi = await page.getAttribute('#cards .card[data-key="krippendorff_alpha.ordinal"] .pair > div:last-child .ci-text', 'data-ci');
+  assert.deepEqual(keptCi.split(',').map(Number), kept.agreement.ci.krippendorff_alpha.ordinal);
+  // The band's last point is the whole file's interval with the band's 200 resamples.
+  const band = JSON.parse(await page.getAttribute('#plot-timeline', 'data-band'));
+  const whole = nativeReport(files.annotations, '--ci', '0.95', '--resamples', '200', '--seed', '0');
+  assert.deepEqual(band.last, whole.agreement.ci.krippendorff_alpha.ordinal);
+  assert.equal(band.resamples, 200);
+  assert.match(await page.textContent('#band-note'), /200 resamples each/);
+  await page.close();
+});
+
+test('controls that would do nothing are disabled and say why', { skip }, async () => {
+  const page = await open('');
+  await page.waitForFunction(() => document.body.dataset.state === 'idle');
+  for (const kind of ['labels', 'dpo', 'csv']) {
+    assert.ok(await page.isDisabled(`[data-export="${kind}"]`), `${kind} export without data`);
+    assert.equal(await page.getAttribute(`[data-export="${kind}"]`, 'title'), 'load annotations first');
+  }
+  assert.ok(await page.isDisabled('#live-stop'));
+  assert.ok(await page.isDisabled('#active-run'));
+  assert.match(await page.getAttribute('#active-run', 'title'), /load a task file/);
+  await page.fill('#url', `${server.url}/fixtures/annotations.jsonl`);
+  await page.click('#url-form button[type=submit]');
+  await waitDrawn(page);
+  // With data but no task: DPO pairs cannot be written, and the page says so.
+  assert.ok(!(await page.isDisabled('[data-export="labels"]')));
+  assert.ok(await page.isDisabled('[data-export="dpo"]'));
+  assert.match(await page.textContent('#export-why'), /DPO pairs: load the task file first/);
+  await page.close();
+});
+
+test('the judge\'s human-queue export is disabled, with the reason, when every verdict is accepted', { skip }, async () => {
+  // Confident verdicts on every example: at threshold 0.5 nothing goes to people.
+  const examples = JSON.parse(data.task).examples;
+  const results = path.join(tmp, 'confident-judge.jsonl');
+  fs.writeFileSync(results, examples.map((e) => JSON.stringify({ item: e.id, label: 'A>', confidence: 0.95 })).join('\n') + '\n');
+  const page = await open('data=/fixtures/annotations.jsonl&task=/fixtures/task.json');
+  await waitDrawn(page);
+  await page.fill('#judge-threshold', '0.5');
+  await page.fill('#judge-spot', '0');
+  await page.setInputFiles('#judge-results-file', results);
+  await page.waitForFunction(() => Number(document.getElementById('judge').dataset.routed) > 0);
+  assert.equal(await page.textContent('[data-queue="human"]'), '0');
+  assert.ok(await page.isDisabled('[data-judge-export="human-queue"]'));
+  assert.equal(await page.getAttribute('[data-judge-export="human-queue"]', 'title'), 'the human queue is empty');
+  assert.match(await page.textContent('#judge-export-why'), /Human queue as a task: the human queue is empty\./);
+  assert.ok(!(await page.isDisabled('[data-judge-export="results"]')));
+  await page.close();
+});
+
+test('what to label next picks items with its defaults, and a task with scores loaded after the annotations switches to hybrid', { skip }, async () => {
+  const sample = path.join(WWW, 'sample');
+  const page = await open('');
+  await page.waitForFunction(() => document.body.dataset.state === 'idle');
+  await page.setInputFiles('#file', path.join(sample, 'annotations.jsonl'));
+  await waitDrawn(page);
+  assert.equal(await page.inputValue('#active-strategy'), 'diversity', 'no task: no scores');
+  await page.setInputFiles('#task-file', path.join(sample, 'task.json'));
+  await page.waitForFunction(() => document.getElementById('active-strategy').value === 'hybrid');
+  assert.match(await page.textContent('#source-task'), /^task\.json \(file\)$/);
+  assert.ok(!(await page.isDisabled('#active-run')));
+  await page.click('#active-run');
+  await page.waitForFunction(() => document.getElementById('active').dataset.selected !== undefined);
+  const picked = Number(await page.getAttribute('#active', 'data-selected'));
+  assert.ok(picked > 0, `picked ${picked}`);
+  await page.close();
+});
+
+test('at 800 px the page does not scroll sideways and the headline comes first', { skip }, async () => {
+  const page = await browser.newPage({ viewport: { width: 800, height: 900 } });
+  await page.goto(`${server.url}/dashboard.html?data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&task=/fixtures/task.json`);
+  await waitDrawn(page);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 800);
+  const top = await page.$$eval('#hero, #cards, #plots', (els) => els.map((e) => e.getBoundingClientRect().top));
+  assert.ok(top[0] < top[1] && top[1] < top[2]);
+  await page.close();
+});
+
+const token = 'dashboard-test-token';
+
+/** A real collector serving www/ and the fixture task; {base, proc}. */
+async function startCollector(db) {
   // Port 0: the collector picks a free port and prints "listening on URL" first.
-  const proc = spawn(BIN, ['serve', '--db', path.join(tmp, 'live.sqlite'), '--www', WWW,
-    '--addr', '127.0.0.1:0', '--admin-token', token, '--task', files.task], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const base = await new Promise((resolve, reject) => {
-      let out = '';
-      proc.stdout.on('data', (chunk) => {
-        out += chunk;
-        const m = out.match(/listening on (\S+)/);
-        if (m) resolve(m[1].replace(/\/+$/, ''));
-      });
-      proc.on('exit', (code) => reject(new Error(`prefkit serve exited with ${code}: ${out}`)));
+  const proc = spawn(BIN, ['serve', '--db', path.join(tmp, db), '--www', WWW,
+    '--addr', '127.0.0.1:0', '--admin-token', token, '--task', files.liveTask], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (\S+)/);
+      if (m) resolve(m[1].replace(/\/+$/, ''));
     });
+    proc.on('exit', (code) => reject(new Error(`prefkit serve exited with ${code}: ${out}`)));
+  });
+  return { base, proc };
+}
+
+test('the live stream from the collector updates the figures and flags as its report does', { skip: collectorMissing() }, async () => {
+  const task = JSON.parse(data.task);
+  const { base, proc } = await startCollector('live.sqlite');
+  try {
     const lines = data.annotations.trim().split('\n').map((l) => ({ ...JSON.parse(l), task_id: task.task_id }));
     const post = (batch) => fetch(`${base}/api/annotations`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
@@ -415,7 +595,7 @@ test('the live stream from the collector updates the figures', { skip: collector
     seq = await page.evaluate(() => Number(document.body.dataset.seq));
     const all = path.join(tmp, 'live.jsonl');
     fs.writeFileSync(all, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    assertFigures(await shown(page), nativeReport(all, 'no-gold'), 'majority');
+    assertFigures(await shown(page), nativeReport(all), 'majority');
     // The job's progress comes from the collector's progress endpoint.
     const progress = await (await fetch(`${base}/api/tasks/${task.task_id}/progress`,
       { headers: { authorization: `Bearer ${token}` } })).json();
@@ -423,8 +603,46 @@ test('the live stream from the collector updates the figures', { skip: collector
       === `${p.complete} of ${p.items} items complete, ${p.leased} held by annotators, `
         + `${p.open} waiting; ${p.labels} labels, ${p.skips} skips`, progress, { timeout: 10_000 });
     assert.ok(progress.labels > 0);
+    // The gold answers come from the collector, so the flags are the collector's report's.
+    assert.equal(await page.getAttribute('#source-gold', 'data-from'), 'collector');
+    const report = await (await fetch(`${base}/api/tasks/${task.task_id}/report`,
+      { headers: { authorization: `Bearer ${token}` } })).json();
+    const flagged = report.annotators.filter((a) => a.flagged).map((a) => a.id).sort();
+    assert.ok(flagged.length > 0, 'the fixture has annotators the collector flags');
+    const shownFlagged = await page.$$eval('#annotator-table tbody tr.flagged', (trs) => trs.map((tr) => tr.dataset.id).sort());
+    assert.deepEqual(shownFlagged, flagged);
     await screenshot(page, 'dashboard-live');
     await page.close();
+  } finally {
+    proc.kill('SIGTERM');
+  }
+});
+
+test('a wrong admin token stops the live view and says the token is wrong', { skip: collectorMissing() }, async () => {
+  const task = JSON.parse(data.task);
+  const { base, proc } = await startCollector('wrong-token.sqlite');
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${base}/dashboard.html?live=${encodeURIComponent(base)}&task_id=${task.task_id}&token=not-the-token`);
+    await page.waitForFunction(() => /stopped/.test(document.getElementById('live-status').textContent));
+    assert.match(await page.textContent('#live-status'), /refused the admin token \(HTTP 401\); check the token/);
+    assert.ok(await page.$eval('#live-status', (el) => el.classList.contains('bad')));
+    assert.ok(await page.isDisabled('#live-stop'), 'nothing left to stop');
+    await page.close();
+    // Over data already shown, the refused stream marks it as the previous data's.
+    const shownFirst = await browser.newPage();
+    await shownFirst.goto(`${base}/dashboard.html?data=sample/annotations.jsonl`);
+    await waitDrawn(shownFirst);
+    await shownFirst.fill('#live-base', base);
+    await shownFirst.fill('#live-task', task.task_id);
+    await shownFirst.fill('#live-token', 'not-the-token');
+    await shownFirst.click('#live-start');
+    await shownFirst.waitForFunction(() => /stopped/.test(document.getElementById('live-status').textContent));
+    const notes = await shownFirst.$$eval('section.panel .stale-note', (ps) => ps.map((p) => (p.hidden ? null : p.textContent)));
+    assert.equal(notes.length, 8);
+    for (const n of notes) assert.match(n, /^Previous data: following the collector stopped .*sample\/annotations\.jsonl\.$/);
+    assert.equal(await shownFirst.evaluate(() => document.body.dataset.state), 'ready');
+    await shownFirst.close();
   } finally {
     proc.kill('SIGTERM');
   }

@@ -26,27 +26,76 @@ function message(el, text) {
 
 const fmt = (v) => (v == null ? '—' : v.toFixed(3));
 
-/** Pairwise agreement, Fleiss' kappa and ordinal alpha against annotations so far. */
-export function timeline(el, t) {
-  // The last point, for tests and for readers of the DOM.
-  const last = t.x.length - 1;
+/**
+ * Pairwise agreement, Fleiss' kappa and ordinal alpha as the collection
+ * grew, for all annotators and (dashed) for those the reliability filter
+ * keeps, against the share of the annotations made so far (point k of n is
+ * k/n of each set); with `band`, the ordinal alpha interval of all
+ * annotators shaded, drawn straight between the points where it was
+ * computed.
+ */
+export function timeline(el, t, band) {
+  const n = t.x.length;
+  const share = (k, len) => (100 * (k + 1)) / len;
+  const last = n - 1;
+  const kept = t.kept;
   el.dataset.last = JSON.stringify(last < 0 ? null : {
     annotations: t.x[last], pairwise: t.pairwise[last], fleiss_kappa: t.fleiss[last], alpha_ordinal: t.alpha[last],
+    kept_alpha_ordinal: kept.alpha[kept.alpha.length - 1] ?? null,
   });
-  if (!t.x.length) {
-    message(el, 'No agreement-over-time data (needs Collection.timeline or LiveAgreement in the wasm module).');
+  if (!n) {
+    message(el, 'No annotations yet.');
     return;
   }
-  put(el, {
-    scales: { x: { time: false }, y: { range: [-0.2, 1] } },
-    axes: [{ label: 'annotations' }, { label: 'agreement' }],
-    series: [
-      { label: 'annotations' },
-      { label: 'pairwise', stroke: COLORS.pairwise, width: 2, value: (u, v) => fmt(v) },
-      { label: "Fleiss' κ", stroke: COLORS.fleiss, width: 2, value: (u, v) => fmt(v) },
-      { label: 'α ordinal', stroke: COLORS.alpha, width: 2, value: (u, v) => fmt(v) },
-    ],
-  }, [t.x, t.pairwise, t.fleiss, t.alpha]);
+  // Every series on the grid of all annotations' points (the kept set has
+  // as many points unless it is smaller).
+  const xs = t.x.map((_, k) => share(k, n));
+  const onGrid = (values, len) => xs.map((x) => {
+    const k = Math.round((x * len) / 100) - 1;
+    return k >= 0 && k < len && Math.abs(share(k, len) - x) < 1e-9 ? values[k] : null;
+  });
+  const keptAlpha = onGrid(kept.alpha, kept.alpha.length);
+  const series = [
+    { label: 'share of annotations (%)', value: (u, v) => (v == null ? '—' : `${v.toFixed(0)}%`) },
+    { label: 'pairwise', stroke: COLORS.pairwise, width: 1.5, value: (u, v) => fmt(v) },
+    { label: "Fleiss' κ", stroke: COLORS.fleiss, width: 1.5, value: (u, v) => fmt(v) },
+    { label: 'α ordinal', stroke: COLORS.alpha, width: 2.5, value: (u, v) => fmt(v) },
+    { label: 'α ordinal after filter', stroke: COLORS.alpha, dash: [6, 4], width: 2, spanGaps: true, value: (u, v) => fmt(v) },
+  ];
+  const data = [xs, t.pairwise, t.fleiss, t.alpha, keptAlpha];
+  const opts = {
+    scales: { x: { time: false, range: [0, 100] }, y: { range: [-0.2, 1] } },
+    axes: [{ label: 'annotations made (%)' }, { label: 'agreement' }],
+    series,
+  };
+  if (band && band.all.annotations.length) {
+    // The band's points lie on the grid: point j of m is at (j+1)/m.
+    const m = band.all.annotations.length;
+    const at = (values) => {
+      const pts = values.map((v, j) => [share(j, m), v]).filter(([, v]) => v != null);
+      return xs.map((x) => {
+        for (let i = 1; i < pts.length; i++) {
+          if (x <= pts[i][0] + 1e-9 && x >= pts[i - 1][0] - 1e-9) {
+            const [x0, y0] = pts[i - 1];
+            const [x1, y1] = pts[i];
+            return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+          }
+        }
+        return pts.length && Math.abs(x - pts[0][0]) < 1e-9 ? pts[0][1] : null;
+      });
+    };
+    series.push(
+      { label: 'α interval high', stroke: 'rgba(207,34,46,0.25)', width: 1, value: (u, v) => fmt(v) },
+      { label: 'α interval low', stroke: 'rgba(207,34,46,0.25)', width: 1, value: (u, v) => fmt(v) },
+    );
+    data.push(at(band.all.hi), at(band.all.lo));
+    opts.bands = [{ series: [5, 6], fill: 'rgba(207,34,46,0.12)' }];
+    el.dataset.band = JSON.stringify({ points: m, resamples: band.all.resamples, level: band.all.level,
+      last: [band.all.lo[m - 1], band.all.hi[m - 1]] });
+  } else {
+    delete el.dataset.band;
+  }
+  put(el, opts, data);
 }
 
 /** Share of each label: all raw labels beside the final labels of the chosen method. */
@@ -210,7 +259,7 @@ export async function warmUp() {
     return e;
   };
   const steps = [
-    () => timeline(el(), { x: [1, 2], pairwise: [0.5, 0.6], fleiss: [0.4, 0.5], alpha: [0.3, 0.4] }),
+    () => timeline(el(), { x: [1, 2], pairwise: [0.5, 0.6], fleiss: [0.4, 0.5], alpha: [0.3, 0.4], kept: { alpha: [0.4, 0.5] } }),
     () => labelDistribution(el(), [1, 2, 3, 2, 1], { dist: [1, 1, 1, 1, 1], count: 5 }, 'majority'),
     () => goldVsTime(el(), [{ id: 'a', gold_accuracy: 0.5, avg_time_seconds: 3, flagged: false }]),
   ];

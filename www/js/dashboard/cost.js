@@ -1,27 +1,41 @@
-// Draws the core's cost answer (`costTable`): the tier table, this
-// collection's measured cost and the projection. Rendering only.
+// Draws the core's cost answer (`costTable`, src/cost/): the three
+// approaches priced from the form's numbers, the published reference rows,
+// this collection's measured cost and the projection. Rendering only.
 
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-const money = (v) => (v == null ? '—' : `$${v.toLocaleString('en-US', { maximumFractionDigits: v < 10 ? 2 : 0, minimumFractionDigits: v < 10 ? 2 : 0 })}`);
+import { esc } from './format.js';
+
+const money = (v) => {
+  if (v == null) return '—';
+  const d = v < 0.1 ? 3 : v < 10 ? 2 : 0;
+  return `$${v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })}`;
+};
 const pairs = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}K` : String(n));
-const NAMES = { human_only: 'Human only (gold QA)', hybrid: 'Hybrid: AI + human review', ai_only: 'AI only' };
+const NAMES = { human_only: 'People only (gold QA)', hybrid: 'AI judge + human review', ai_only: 'AI judge + spot checks' };
 
-export function renderCost(el, r, reason, view) {
-  if (!r) {
-    el.innerHTML = `<p class="muted">Cost model unavailable: ${esc(reason ?? 'no answer')}.</p>`;
-    return;
-  }
+export function renderCost(el, r, view) {
   const sizes = r.table[0]?.totals.map((t) => t.pairs) ?? [];
-  const measuredAlpha = view?.headline?.find((h) => h.key === 'krippendorff_alpha.ordinal')?.value;
-  const rows = r.table.map((t) => `<tr data-tier="${esc(t.tier.name)}"><th scope="row">${esc(NAMES[t.tier.name] ?? t.tier.name)}</th>
-    <td class="num">${money(t.tier.cost_per_pair)}</td>
-    ${t.totals.map((s) => `<td class="num" data-pairs="${s.pairs}">${money(s.cost)}</td>`).join('')}
-    <td class="num">${t.tier.expected_kappa.toFixed(2)}*</td></tr>`).join('');
-  const sources = [...new Set(r.table.map((t) => t.tier.kappa_source))];
-  let html = `<table class="cost-table"><thead><tr><th>Approach</th><th>per pair</th>
-    ${sizes.map((s) => `<th>${pairs(s)} pairs</th>`).join('')}<th>expected κ</th></tr></thead><tbody>${rows}</tbody></table>
-    <p class="muted">* Expected kappas are ${esc(sources.join('; '))}.
-    ${measuredAlpha == null ? '' : `This collection's measured ordinal alpha: <strong>${measuredAlpha.toFixed(3)}</strong>.`}</p>`;
+  const u = r.used;
+  let html = '';
+  if (r.table.length) {
+    const rows = r.table.map((t) => {
+      const a = t.approach;
+      return `<tr data-approach="${esc(a.name)}"><th scope="row">${esc(NAMES[a.name] ?? a.name)}<div class="muted small">${esc(a.basis)}</div></th>
+        <td class="num" data-per-pair="${a.cost_per_pair}">${money(a.cost_per_pair)}</td>
+        ${t.totals.map((s) => `<td class="num" data-pairs="${s.pairs}">${money(s.cost)}</td>`).join('')}
+        <td class="num" data-kappa="${a.expected_kappa}" data-measured="${a.kappa_measured}">${a.expected_kappa.toFixed(2)}${a.kappa_measured ? '' : '*'}
+          <div class="muted small">${esc(a.kappa_source)}</div></td></tr>`;
+    }).join('');
+    html += `<table class="cost-table"><thead><tr><th>Approach</th><th>per pair</th>
+      ${sizes.map((s) => `<th>${pairs(s)} pairs</th>`).join('')}<th>expected agreement</th></tr></thead><tbody>${rows}</tbody></table>
+      <p class="muted small">Priced at ${u.seconds_per_label.toFixed(1)} s a label (${esc(u.seconds_source)}), gold share
+      ${(100 * u.gold_share).toFixed(1)}% (${esc(u.gold_source)}). * a planning assumption: no measured figure for it yet.</p>`;
+  } else {
+    html += `<p class="muted" data-cost="table-reason">Approaches not priced: ${esc(r.table_reason ?? '')}.</p>`;
+  }
+  html += `<h3>Reference</h3><table class="cost-table reference" id="cost-reference"><thead><tr><th>pairs</th><th>approach</th><th>cost</th><th>per pair</th><th>κ</th></tr></thead><tbody>
+    ${r.reference.map((x) => `<tr data-reference="${x.pairs}"><td class="num">${pairs(x.pairs)}</td><td>${esc(x.approach)}</td><td class="num">${money(x.cost)}</td>
+      <td class="num">${money(x.cost_per_pair)}</td><td class="num">${x.expected_kappa == null ? '—' : x.expected_kappa.toFixed(2)}</td></tr>`).join('')}
+    </tbody></table><p class="muted small">Reference: ${esc(r.reference_source)}.</p>`;
   const m = r.measured;
   html += m
     ? `<h3>This collection</h3><dl class="counts">
@@ -33,11 +47,12 @@ export function renderCost(el, r, reason, view) {
     : `<p class="muted">Measured cost: ${esc(r.measured_reason ?? '')}.</p>`;
   const p = r.projection;
   html += p
-    ? `<h3>To ${p.target_pairs.toLocaleString('en-US')} pairs</h3><dl class="counts">
+    ? `<h3>To ${p.target_pairs.toLocaleString('en-US')} pairs at this collection's rate</h3><dl class="counts">
       <div><dt>pairs left</dt><dd>${p.remaining_pairs.toLocaleString('en-US')}</dd></div>
       <div><dt>cost</dt><dd data-cost="projection">${money(p.cost)}</dd></div>
       <div><dt>annotation hours</dt><dd>${p.annotation_hours.toFixed(1)}</dd></div>
       <div><dt>calendar days</dt><dd data-cost="days">${p.days.toFixed(1)}</dd></div></dl>`
     : `<p class="muted">Projection: ${esc(r.projection_reason ?? '')}.</p>`;
   el.innerHTML = html;
+  el.dataset.alpha = String(view?.kept?.find((h) => h.key === 'krippendorff_alpha.ordinal')?.value ?? '');
 }

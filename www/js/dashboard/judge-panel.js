@@ -145,7 +145,8 @@ export class JudgePanel {
           (m.errors ? `; ${m.errors} failed (${m.errorSample.join('; ')}); Resume asks them again` : '') + '.';
         $('judge-progress').max = Math.max(1, m.total);
         $('judge-progress').value = m.results;
-        for (const b of document.querySelectorAll('[data-judge-export]')) b.disabled = !m.results;
+        this.results = m.results;
+        this.setExports();
         break;
       }
       case 'judge-routing':
@@ -165,6 +166,22 @@ export class JudgePanel {
         }
         break;
     }
+  }
+
+  /** Each export is enabled only when it would write something, else says why not. */
+  setExports() {
+    for (const b of document.querySelectorAll('[data-judge-export]')) {
+      const kind = b.dataset.judgeExport;
+      const why = !this.results ? 'no judge results yet'
+        : kind === 'results' ? ''
+          : !this.queues ? 'the results are not routed yet'
+            : !this.queues[kind] ? `the ${kind.replace('-queue', '')} queue is empty` : '';
+      b.disabled = !!why;
+      b.title = why;
+      b.dataset.why = why;
+    }
+    const off = [...document.querySelectorAll('[data-judge-export]')].filter((b) => b.dataset.why && this.results);
+    $('judge-export-why').textContent = off.map((b) => `${b.textContent.replace(/ \(.*\)$/, '')}: ${b.dataset.why}.`).join(' ');
   }
 
   /** Runs one request through the host page's function and posts the answer back. */
@@ -227,6 +244,8 @@ export class JudgePanel {
           <p class="muted">${esc(humanNote)}</p></div>
       </div>
       <h3>Judge against people</h3>${agreement}${calibration}`;
+    this.queues = { 'human-queue': m.humanQueue.length, 'expert-queue': m.expertQueue.length };
+    this.setExports();
     document.getElementById('judge').dataset.routed = String((Number(document.getElementById('judge').dataset.routed) || 0) + 1);
   }
 }

@@ -14,7 +14,6 @@
 //               active-selection, leaderboard, panel-error, export
 
 import { JudgeRequestError, JudgeRun, endpointCaller, toJsonl } from '../judge.js';
-import { canonicalizer } from './scan.js';
 
 export const PANEL_MESSAGES = new Set(['judge-run', 'judge-cancel', 'judge-call-result', 'judge-route', 'judge-export', 'judge-load',
   'active-select', 'active-export', 'leaderboard']);
@@ -22,7 +21,7 @@ export const PANEL_MESSAGES = new Set(['judge-run', 'judge-cancel', 'judge-call-
 const finite = (v) => typeof v === 'number' && Number.isFinite(v);
 
 /**
- * ctx: {wasm, state, post, finalLabels(method), allText()}; `state.task` is
+ * ctx: {wasm, state, post, finalLabels(method)}; `state.task` is
  * the loaded task object, `state.dataVersion` changes with the annotations.
  */
 export function createPanels(ctx) {
@@ -54,34 +53,10 @@ export function createPanels(ctx) {
 
   const hasAnnotations = () => !!(state.report);
 
-  /**
-   * Every loaded annotation as (item, canonical label), in file order: one
-   * JSON.parse a line, the canonical label from the core (checkAnnotation,
-   * cached per label/swapped/label_order). Lines the core would refuse are
-   * left out (they were skipped on load, or the load failed).
-   */
+  /** Every loaded annotation as (item, canonical label), in file order, from the core. */
   function annotationPairs() {
     if (cache.pairs && cache.pairsVersion === state.dataVersion) return cache.pairs;
-    const text = state.report ? ctx.allText() : '';
-    const canonical = canonicalizer(wasm);
-    const items = [];
-    const labels = [];
-    let pos = 0;
-    while (pos < text.length) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = text.length;
-      const line = text.slice(pos, end);
-      pos = end + 1;
-      if (!line.trim()) continue;
-      try {
-        const a = JSON.parse(line);
-        if (typeof a.item !== 'string' || typeof a.annotator !== 'string') continue;
-        const label = canonical(a);
-        items.push(a.item);
-        labels.push(label);
-      } catch { /* a bad line: the core skipped it */ }
-    }
-    cache.pairs = { items, labels };
+    cache.pairs = state.collection ? state.collection.rows() : { items: [], labels: [] };
     cache.pairsVersion = state.dataVersion;
     return cache.pairs;
   }
@@ -120,10 +95,11 @@ export function createPanels(ctx) {
         if (label) { router.addHuman(id, label); humanUsed++; }
       }
       judge.queues = { human: router.humanQueue(), expert: router.expertQueue() };
+      judge.agreement = router.agreement();
       post({
         type: 'judge-routing',
         summary: router.summary(),
-        agreement: router.agreement(),
+        agreement: judge.agreement,
         calibration: router.calibration(judge.bins),
         humanQueue: { length: judge.queues.human.length, head: judge.queues.human.slice(0, 20) },
         expertQueue: { length: judge.queues.expert.length, head: judge.queues.expert.slice(0, 20) },
@@ -281,12 +257,25 @@ export function createPanels(ctx) {
 
   let lastSelection = null;
 
+  /**
+   * Labelled: items with at least `min_labels` loaded annotations. Without
+   * one, the target overlap; when every example has it, the examples with
+   * the fewest labels are the candidates (another round on them).
+   */
   function selectRequest(r) {
-    // Labelled: items with at least `min_labels` loaded annotations (1 by default).
     const pairs = annotationPairs();
     const counts = new Map();
     for (const it of pairs.items) counts.set(it, (counts.get(it) ?? 0) + 1);
-    const least = Math.max(1, r.min_labels ?? 1);
+    let least = Math.max(1, r.min_labels ?? r.overlap ?? 1);
+    let auto = null;
+    if (r.min_labels == null) {
+      const have = examples().map((e) => counts.get(e.id) ?? 0);
+      if (have.length && have.every((n) => n >= least)) {
+        const fewest = Math.min(...have);
+        auto = `every example has the target overlap (${least}) or more; choosing among those with the fewest labels (${fewest})`;
+        least = fewest + 1;
+      }
+    }
     const labelled = [...counts].filter(([, n]) => n >= least).map(([it]) => it);
     const candidates = examples().map((e) => {
       const c = { id: e.id, prompt: typeof e.prompt === 'string' ? e.prompt : '' };
@@ -297,12 +286,13 @@ export function createPanels(ctx) {
       if (Array.isArray(emb)) c.embedding = emb;
       return c;
     });
-    return { strategy: r.strategy, budget: r.budget, weights: r.weights, seed: r.seed, examples: candidates, labelled };
+    return { request: { strategy: r.strategy, budget: r.budget, weights: r.weights, seed: r.seed, examples: candidates, labelled },
+      minLabels: least, auto };
   }
 
   function select(r) {
     if (!examples().length) throw new Error('load a task file first: the candidates are its examples');
-    const request = selectRequest(r);
+    const { request, minLabels, auto } = selectRequest(r);
     const t = performance.now();
     const selection = wasm.selectNext(request);
     const byId = new Map(examples().map((e) => [e.id, e]));
@@ -311,7 +301,8 @@ export function createPanels(ctx) {
       type: 'active-selection',
       ms: Math.round(performance.now() - t),
       selection: { ...selection, selected: selection.selected.map((s) => ({ ...s, prompt: String(byId.get(s.id)?.prompt ?? '').slice(0, 120) })) },
-      request,
+      request: { ...r, min_labels: minLabels },
+      auto,
     });
   }
 
@@ -381,5 +372,8 @@ export function createPanels(ctx) {
     }
   }
 
-  return { handle, dataChanged };
+  /** The judge's Cohen's kappa against people from the last routing, or null (for the cost model). */
+  const judgeAgreement = () => judge.agreement?.kappa_5 ?? null;
+
+  return { handle, dataChanged, judgeAgreement };
 }

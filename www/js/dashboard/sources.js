@@ -93,10 +93,15 @@ export function toJsonl(text) {
   return arr.map((a) => JSON.stringify(a)).join('\n');
 }
 
+/** A refused token: following the stream again cannot help. */
+export class AuthError extends Error {}
+
 /**
  * Follows a server-sent event stream with fetch (so the bearer token goes
  * in a header), reconnecting with backoff and Last-Event-ID until `signal`
- * aborts. A 401/403 with the header is retried once with `?token=`.
+ * aborts. A 401/403 with the header is retried once with `?token=` (for
+ * proxies that drop the header); a second one rejects with an AuthError
+ * and stops: a wrong token does not become right by reconnecting.
  * `fromId` is sent as the first Last-Event-ID: the collector then replays
  * every stored annotation after it ("0": all of them) before new ones.
  * A `lagged` event (the server dropped events for a slow reader) makes it
@@ -117,9 +122,12 @@ export async function streamEvents(url, headers, signal, handlers, fromId = null
         target += (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token);
       }
       const res = await fetch(target, { headers: h, signal, cache: 'no-store' });
-      if ((res.status === 401 || res.status === 403) && !useQuery) {
-        useQuery = true;
-        continue;
+      if (res.status === 401 || res.status === 403) {
+        if (!useQuery) {
+          useQuery = true;
+          continue;
+        }
+        throw new AuthError(`the collector refused the admin token (HTTP ${res.status})`);
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       handlers.status('connected');
@@ -152,6 +160,7 @@ export async function streamEvents(url, headers, signal, handlers, fromId = null
       handlers.status('disconnected; reconnecting');
     } catch (err) {
       if (signal.aborted) break;
+      if (err instanceof AuthError) throw err;
       handlers.status(`stream error (${err.message}); reconnecting`);
     }
     await new Promise((r) => setTimeout(r, delay));

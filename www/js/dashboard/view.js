@@ -1,10 +1,12 @@
-// Turns the core's report (issue 2 shape) and summary into the small view
-// model the page draws. Selection and reshaping only: every figure is the
-// core's. Runs in the worker so the page receives kilobytes, not the whole
-// report (whose label maps have one entry per item).
+// Turns the core's report, summary and agreement of the kept annotators
+// into the small view model the page draws. Selection and reshaping only:
+// every figure is the core's (shapes as in types/ and src/report/mod.rs).
+// Runs in the worker so the page receives kilobytes, not the whole report.
 
 import { number } from './exports.js';
-import { LABELS } from './scan.js';
+
+/** The report's label order (the rows and columns of the confusion matrices). */
+const LABELS = ['A>>', 'A>', '=', 'B>', 'B>>'];
 
 const HEATMAP_MAX = 30;
 
@@ -23,30 +25,40 @@ function get(obj, path) {
   return v;
 }
 
-/** {band, action} for a figure from report.agreement.interpretation, whatever its nesting. */
+/** Band, range, action and interval note of a figure (keyed by its dotted name), or null. */
 function interpretation(agreement, path) {
-  // Keyed by the figure's dotted name: "fleiss_kappa", "krippendorff_alpha.ordinal".
-  const interp = agreement?.interpretation ?? {};
-  const entry = interp[path] ?? get(interp, path);
-  if (!entry) return null;
-  if (typeof entry === 'string') return { band: entry, range: null, action: null };
-  return { band: entry.band ?? null, range: entry.range ?? null, action: entry.action ?? null };
+  const i = agreement.interpretation[path];
+  return i ? { band: i.band, range: i.range, action: i.action, interval_note: i.interval_note ?? null } : null;
 }
 
-function reason(agreement, path, raw) {
-  if (raw && typeof raw === 'object' && raw.reason) return raw.reason;
-  const u = agreement?.undefined ?? {};
-  return u[path] ?? get(u, path) ?? null;
+/** Why a figure is null (`undefined`, keyed like `interpretation`). */
+function reason(agreement, path) {
+  return agreement.undefined[path] ?? null;
 }
 
 const CONFUSION_CHOICES = 100;
 
-export function viewModel(report, summary, timeline, config, aggregation) {
-  const ag = report.agreement ?? {};
-  const headline = METRICS.map(([path, title]) => {
+/**
+ * The agreement figures of one AgreementReport as cards: value, band and
+ * action, the reason when undefined, and the bootstrap interval when the
+ * report has one (`ci`).
+ */
+export function agreementCards(ag) {
+  return METRICS.map(([path, title]) => {
     const raw = get(ag, path);
-    return { key: path, title, value: number(raw), reason: reason(ag, path, raw), interpretation: interpretation(ag, path) };
+    const interval = ag.ci ? get(ag.ci, path) : undefined;
+    return {
+      key: path, title, value: number(raw), reason: reason(ag, path), interpretation: interpretation(ag, path),
+      ci: Array.isArray(interval) ? interval : null,
+      ci_reason: ag.ci ? (ag.ci.undefined?.[path] ?? (interval === null ? 'undefined on too many resamples' : null)) : null,
+    };
   });
+}
+
+export function viewModel(report, summary, timeline, keptAgreement, keptTimeline, config, aggregation) {
+  const ag = report.agreement ?? {};
+  const headline = agreementCards(ag);
+  const kept = agreementCards(keptAgreement);
 
   // Final label counts: from the core's label_counts when it sent no label maps.
   const finals = {};
@@ -86,17 +98,21 @@ export function viewModel(report, summary, timeline, config, aggregation) {
   const ll = ds.log_likelihood;
   const filtered = report.filtered ?? {};
   return {
-    counts: report.counts ?? {},
-    skipped: (report.skipped ?? report.counts?.skipped_lines ?? []).slice?.(0, 20) ?? [],
+    counts: report.counts,
+    skipped: [],
     headline,
+    kept,
     overlap: {
       target: summary.overlap, lacking: summary.items_below_overlap, needed: summary.labels_needed,
       sample: summary.below_overlap.map((c) => [c.item, c.labels]), items: summary.items,
     },
     labelDist: { raw: Array.from(summary.label_counts), final: finals },
-    timeline,
+    timeline: { ...timeline, kept: keptTimeline },
     annotators,
-    heatmap: { ids: top, pairs, total_pairs: cohen.length },
+    // Pairs sharing enough items: those listed plus those the core counted
+    // but did not list (agreement.cohen_kappa_truncated).
+    heatmap: { ids: top, pairs, total_pairs: cohen.length + (ag.cohen_kappa_truncated?.pairs_not_listed ?? 0),
+      truncated: ag.cohen_kappa_truncated?.reason ?? null },
     // Matrices are sent on request; the menu lists the flagged annotators,
     // then those with most labels (a table click adds any other).
     confusion_all: Object.keys(ds.confusion ?? {}),

@@ -1,6 +1,7 @@
 // The dashboard's worker: holds the data, makes every call into the wasm
-// core, and sends the page small view models to draw. Nothing here touches
-// the DOM; nothing on the page calls wasm.
+// core (the lab module built from the same commit), and sends the page
+// small view models to draw. Nothing here touches the DOM; nothing on the
+// page calls wasm.
 //
 // Messages in:  {type: 'load' | 'gold' | 'task', source, skipInvalid}
 //               {type: 'config', config}   {type: 'live', base, task, token}
@@ -8,40 +9,53 @@
 //               {type: 'cost', request}
 //               the judge, what-to-label-next and leaderboard panels' messages
 //               (panels-worker.js)
-// Messages out: {type: 'ready' | 'progress' | 'result' | 'error' | 'export' |
-//                'cost' | 'live-status' | 'live-progress'}
+// Messages out: {type: 'ready' | 'progress' | 'result' | 'intervals' | 'error' |
+//                'input' | 'export' | 'cost' | 'live-status' | 'live-progress'}
+//
+// A load replaces the data only once the core has read all of it: a load
+// that fails leaves the previous data (and the page marks what it shows as
+// the previous data's). Every result carries `seq`, the data it was
+// computed from (`source`, `dataVersion`) and the settings.
 
 import init, * as wasm from '../../pkg/prefkit_lab.js';
-import { isJsonArray, readBytes, readSource, streamEvents, toJsonl } from './sources.js';
-import { scan, summaryFromScan, TIMELINE_POINTS } from './scan.js';
+import { isJsonArray, readBytes, readSource, streamEvents, toJsonl, AuthError } from './sources.js';
 import { annotatorsCsv, dpoJsonl, labelsJsonl } from './exports.js';
-import { viewModel } from './view.js';
+import { viewModel, agreementCards } from './view.js';
 import { createPanels, PANEL_MESSAGES } from './panels-worker.js';
 
+/** Points of the agreement-over-time chart, and of its interval band. */
+const TIMELINE_POINTS = 120;
+const BAND_POINTS = 12;
+/** The bootstrap of the cards (resamples) and of the band (fewer: one per point). */
+const CI = { level: 0.95, resamples: 1000, seed: 0 };
+const BAND_CI = { level: 0.95, resamples: 200, seed: 0 };
+/** Agreement settings that skip the Cohen pairs: the cards do not show them (the report's are in the heat map). */
+const NO_COHEN = { min_shared: 2 ** 32 - 1 };
+
 const state = {
-  text: '',            // all annotations, JSONL (decoded from `bytes` only when needed)
-  bytes: null,         // the loaded JSONL file as bytes, handed to Collection as it is
-  bytesOk: true,       // whether this module's Collection takes bytes
-  liveLines: [],       // annotations received live, not yet joined into text
+  collection: null,    // wasm Collection: the parsed data
+  kept: null,          // wasm Collection: the annotations the reliability filter keeps
+  source: null,        // {name, from} of the data in `collection`
+  input: null,         // the data as read (bytes or JSONL text), to read again with new gold
+  text: null,          // live: every annotation received, JSONL
   ids: new Set(),      // ids received live (the stream may repeat the backfill)
   goldText: undefined,
+  gold: null,          // {name, from} of the gold answers
   examples: new Map(), // item -> {prompt, response_a, response_b}, from the task file
   task: null,          // the task file as loaded (for the judge and active-learning panels)
-  dataVersion: 0,      // changes whenever the annotations do
+  dataVersion: 0,      // changes whenever the annotations or gold do
   config: { min_reliability: 0.6, overlap: 3, skip_invalid: false },
   aggregation: 'majority',
   report: null,
-  scan: null,          // JavaScript pass over the data, only where the module lacks a call
-  collection: null,    // wasm Collection: the parsed data, when the module has the class
-  timeline: null,      // agreement over time from the core, per data set
+  timeline: null,      // agreement over time of all annotations, per data version
   measured: null,      // recorded time (summary.time), for the cost model
+  intervals: null,     // {dataVersion, all, band}: all annotators' intervals, which do not depend on the slider
   liveAbort: null,
   seq: 0,
-  basic: false,        // use only report() (the issue's API), as with an older module
 };
 
 const ready = init().then(() => {
-  post({ type: 'ready', version: wasm.version(), exports: Object.keys(wasm).sort() });
+  post({ type: 'ready', version: wasm.version() });
 }, (err) => {
   const message = `could not start the wasm module (${err?.message ?? err}); is www/pkg/ built (scripts/build-wasm.sh)?`;
   post({ type: 'error', context: 'wasm', message });
@@ -52,7 +66,7 @@ function post(msg) {
   self.postMessage(msg);
 }
 
-const panels = createPanels({ wasm, state, post, finalLabels: (m) => finalLabels(m), allText: () => allText() });
+const panels = createPanels({ wasm, state, post, finalLabels: (m) => finalLabels(m) });
 
 function progress(phase, done, total) {
   post({ type: 'progress', phase, done, total });
@@ -62,6 +76,9 @@ function progress(phase, done, total) {
 // replace each other so the worker only ever computes the newest.
 let queue = Promise.resolve();
 let pendingConfig = null;
+function enqueue(f) {
+  queue = queue.then(f);
+}
 
 self.onmessage = (e) => {
   const msg = e.data;
@@ -69,7 +86,7 @@ self.onmessage = (e) => {
     const first = pendingConfig === null;
     pendingConfig = msg;
     if (!first) return;
-    queue = queue.then(() => {
+    enqueue(() => {
       const m = pendingConfig;
       pendingConfig = null;
       return handle(m);
@@ -85,7 +102,7 @@ self.onmessage = (e) => {
     ready.then(() => panels.handle(msg));
     return;
   }
-  queue = queue.then(() => handle(msg));
+  enqueue(() => handle(msg));
 };
 
 async function handle(msg) {
@@ -95,7 +112,7 @@ async function handle(msg) {
       case 'load': return await load(msg);
       case 'gold': return await loadGold(msg);
       case 'task': return await loadTask(msg);
-      case 'config': return recompute(msg);
+      case 'config': return await recompute(msg);
       case 'live': return startLive(msg);
       case 'export': return exportFile(msg);
       case 'confusion':
@@ -105,39 +122,79 @@ async function handle(msg) {
         if (PANEL_MESSAGES.has(msg.type)) return await panels.handle(msg);
     }
   } catch (err) {
-    post({ type: 'error', context: msg.type, message: err?.message ?? String(err) });
+    post({ type: 'error', context: msg.type, message: err?.message ?? String(err), source: msg.source ? describe(msg.source) : null,
+      refusedLine: !!err?.refusedLine });
   }
 }
 
+/** What the page says a source is: its file name or URL. */
+function describe(source) {
+  if (source.kind === 'file') return { name: source.name ?? source.file?.name ?? 'file', from: 'file' };
+  if (source.kind === 'url') return { name: source.url, from: 'URL' };
+  return { name: 'text', from: 'text' };
+}
+
+/** A Collection of `input` (bytes or text) with the current gold. */
+function newCollection(input) {
+  return new wasm.Collection(input, state.goldText || undefined, { skip_invalid: state.config.skip_invalid });
+}
+
 async function load(msg) {
-  state.liveAbort?.abort();
+  const source = describe(msg.source);
   const bytes = await readBytes(msg.source, (done, total) => progress('reading', done, total));
-  if (isJsonArray(bytes)) {
-    state.text = toJsonl(new TextDecoder().decode(bytes));
-    state.bytes = null;
-  } else {
-    state.text = null;
-    state.bytes = bytes;
-  }
-  state.liveLines = [];
-  state.ids.clear();
+  const input = isJsonArray(bytes) ? toJsonl(new TextDecoder().decode(bytes)) : bytes;
+  const skip = state.config.skip_invalid;
   state.config.skip_invalid = !!msg.skipInvalid;
-  state.basic = msg.calls === 'report';
+  progress('reading the annotations', 0, 0);
+  let collection;
+  try {
+    collection = newCollection(input);
+  } catch (err) {
+    state.config.skip_invalid = skip;
+    // The core refused a line: the page offers to skip the bad lines.
+    throw Object.assign(new Error(err.message), { refusedLine: !msg.skipInvalid });
+  }
+  state.liveAbort?.abort();
+  state.text = null;
+  state.ids.clear();
+  state.input = input;
+  replaceData(collection, source);
   if (msg.config) applyConfig(msg.config);
-  state.scan = null;
+  post({ type: 'input', which: 'annotations', ...source });
+  await compute();
+}
+
+/** Makes `collection` the data; frees the previous one. */
+function replaceData(collection, source) {
+  state.collection?.free();
+  state.collection = collection;
+  state.source = source;
+  state.dataVersion++;
   state.timeline = null;
-  compute({ fresh: true, source: msg.source.name ?? msg.source.url ?? 'text' });
+  state.intervals = null;
 }
 
 async function loadGold(msg) {
   const raw = await readSource(msg.source, (done, total) => progress('reading gold', done, total));
+  const before = [state.goldText, state.gold];
   state.goldText = toJsonl(raw);
-  state.scan = null;
-  if (hasData()) compute({ fresh: true });
+  state.gold = describe(msg.source);
+  try {
+    await reparse();
+  } catch (err) {
+    // The core refused the gold: the previous gold stays.
+    [state.goldText, state.gold] = before;
+    throw err;
+  }
+  post({ type: 'input', which: 'gold', ...state.gold });
 }
 
-function hasData() {
-  return !!(state.text || state.bytes || state.liveLines.length);
+/** Reads the current data again (with new gold) and recomputes. */
+async function reparse() {
+  const input = state.text ?? state.input;
+  if (input === null || input === '') return;
+  replaceData(newCollection(input), state.source);
+  await compute();
 }
 
 async function loadTask(msg) {
@@ -148,26 +205,31 @@ async function loadTask(msg) {
   } catch (err) {
     throw new Error(`task file: not JSON (${err.message})`);
   }
+  if (!task || typeof task !== 'object' || Array.isArray(task)) throw new Error('task file: expected a JSON object with "examples"');
   state.examples = new Map();
-  state.task = task && typeof task === 'object' ? task : null;
+  state.task = task;
   for (const list of [task.examples, task.gold]) {
     for (const ex of Array.isArray(list) ? list : []) {
       if (ex && typeof ex.id === 'string') state.examples.set(ex.id, ex);
     }
   }
+  const source = describe(msg.source);
+  post({ type: 'input', which: 'task', ...source });
+  if (task.config && Number.isFinite(task.config.overlap)) state.config.overlap = task.config.overlap;
+  post({ type: 'task', task_id: task.task_id ?? null, examples: state.examples.size, overlap: state.config.overlap });
   // The task's gold answers count as gold unless a gold file was given.
   if (state.goldText === undefined && Array.isArray(task.gold) && task.gold.length) {
     state.goldText = task.gold
       .filter((g) => g && g.id && g.label)
       .map((g) => JSON.stringify({ item: g.id, label: g.label, explanation: g.explanation }))
       .join('\n');
-    state.scan = null;
+    state.gold = { name: `${source.name} (its gold)`, from: source.from };
+    post({ type: 'input', which: 'gold', ...state.gold });
+    await reparse();
+  } else if (state.collection) {
+    await compute();
   }
-  if (task.config && Number.isFinite(task.config.overlap)) state.config.overlap = task.config.overlap;
-  post({ type: 'task', task_id: task.task_id ?? null, examples: state.examples.size,
-    overlap: state.config.overlap });
-  if (hasData()) compute({ fresh: true });
-  else panels.dataChanged();
+  panels.dataChanged();
 }
 
 function applyConfig(c) {
@@ -176,38 +238,32 @@ function applyConfig(c) {
   if (typeof c.aggregation === 'string') state.aggregation = c.aggregation;
 }
 
-function recompute(msg) {
+async function recompute(msg) {
   applyConfig(msg.config ?? {});
-  if (hasData()) compute({ fresh: false });
+  if (state.collection) await compute();
 }
 
-function allText() {
-  if (state.text === null) state.text = state.bytes ? new TextDecoder().decode(state.bytes) : '';
-  if (state.liveLines.length) {
-    state.text += (state.text && !state.text.endsWith('\n') ? '\n' : '') + state.liveLines.join('\n');
-    state.liveLines = [];
-  }
-  return state.text;
+/** A core timeline ({annotations, pairwise, fleiss_kappa, krippendorff_alpha_ordinal}) as chart series. */
+function timelineView(t) {
+  return {
+    x: Array.from(t.annotations),
+    pairwise: Array.from(t.pairwise),
+    fleiss: Array.from(t.fleiss_kappa),
+    alpha: Array.from(t.krippendorff_alpha_ordinal),
+  };
 }
 
 /**
- * The report, the summary and the agreement timeline from the core, then
- * the view model. Uses the coarsest calls the module has: a parsed
- * `Collection` (parse once, recompute on every slider move), else
- * `report()` + `summary()` + `agreementTimeline()`; whatever is missing is
- * filled by one JavaScript pass (scan.js) over the data, once per data set.
+ * The figures of the current data and settings: the report, the summary,
+ * agreement over time, and agreement among the annotators the filter keeps;
+ * posted at once; then the bootstrap intervals come from their own worker
+ * (intervals-worker.js) as later messages, so the page has its figures and
+ * this worker takes the next request while they run.
  */
-function compute({ fresh }) {
+async function compute() {
   const seq = ++state.seq;
-  if (fresh) state.dataVersion++;
   const t0 = performance.now();
   progress('computing the report', 0, 0);
-  const gold = state.goldText || undefined;
-  const reportConfig = { min_reliability: state.config.min_reliability };
-  const summaryConfig = { overlap: state.config.overlap };
-  let report;
-  let summary = null;
-  let timeline = null;
   const timing = {};
   const timed = (name, f) => {
     const t = performance.now();
@@ -215,167 +271,135 @@ function compute({ fresh }) {
     timing[name] = Math.round(performance.now() - t);
     return out;
   };
-  if (typeof wasm.Collection === 'function' && !state.basic) {
-    if (fresh || !state.collection) {
-      state.collection?.free();
-      state.collection = null;
-      state.collection = timed('parse', () => newCollection(gold));
-      state.timeline = null;
-    }
-    // Without the label maps when the module can give them later (labels()):
-    // a quarter of a million items each is seconds of object building.
-    const lean = typeof state.collection.labels === 'function';
-    report = timed('report', () => state.collection.report(reportConfig, lean ? { labels: false } : undefined));
-    summary = timed('summary', () => state.collection.summary(summaryConfig));
-    if (!state.timeline && typeof state.collection.timeline === 'function') {
-      state.timeline = timed('timeline', () => timelineView(state.collection.timeline({ points: TIMELINE_POINTS }), 'core'));
-    }
-    timeline = state.timeline;
-  } else {
-    // The core's ReportConfig refuses unknown fields: skip_invalid only when set.
-    const text = allText();
-    report = timed('report', () => wasm.report(text, gold,
-      state.config.skip_invalid ? { ...reportConfig, skip_invalid: true } : reportConfig));
-    state.collection?.free();
-    state.collection = null;
-    if (typeof wasm.summary === 'function' && !state.basic) {
-      summary = wasm.summary(text, gold, state.config.skip_invalid ? { ...summaryConfig, skip_invalid: true } : summaryConfig);
-    }
-    if (typeof wasm.agreementTimeline === 'function' && !state.basic) {
-      if (fresh || !state.timeline) {
-        state.timeline = timelineView(wasm.agreementTimeline(text, { points: TIMELINE_POINTS,
-          skip_invalid: state.config.skip_invalid }), 'core');
-      }
-      timeline = state.timeline;
-    }
-  }
-  const tReport = performance.now() - t0;
+  const c = state.collection;
+  const settings = { min_reliability: state.config.min_reliability, overlap: state.config.overlap, aggregation: state.aggregation };
+  const reportConfig = { min_reliability: state.config.min_reliability };
+  const report = timed('report', () => c.report(reportConfig, { labels: false }));
+  const summary = timed('summary', () => c.summary({ overlap: state.config.overlap }));
+  state.timeline ??= timed('timeline', () => timelineView(c.timeline({ points: TIMELINE_POINTS })));
+  state.kept?.free();
+  state.kept = timed('filter', () => c.kept(reportConfig));
+  const keptAgreement = timed('kept agreement', () => state.kept.agreement({ agreement: NO_COHEN }));
+  const keptTimeline = timed('kept timeline', () => timelineView(state.kept.timeline({ points: TIMELINE_POINTS })));
   state.report = report;
-  if (!summary || !timeline) {
-    if (fresh || !state.scan) {
-      state.scan = timed('scan', () => scan(wasm, allText(), state.goldText, {
-        progress: (done, total) => progress('counting labels and agreement over time', done, total),
-        skipInvalid: state.config.skip_invalid,
-        timeline: !timeline,
-      }));
-    }
-    summary ??= summaryFromScan(state.scan, state.config.overlap);
-    timeline ??= state.scan.timeline;
-  }
   state.measured = summary.time;
-  const view = timed('view', () => viewModel(report, summary, timeline, state.config, state.aggregation));
-  // Which lines were skipped: the core's list when the module gives it.
-  if (!view.skipped.length && state.collection && 'skipped' in state.collection) {
-    view.skipped = (state.collection.skipped ?? []).slice(0, 20);
-  }
-  view.timing = { report_ms: tReport, total_ms: performance.now() - t0, steps: timing };
+  const view = timed('view', () => viewModel(report, summary, state.timeline, keptAgreement, keptTimeline, state.config, state.aggregation));
+  view.skipped = (c.skipped ?? []).slice(0, 20);
+  view.timing = { total_ms: performance.now() - t0, steps: timing };
   view.examples = state.examples.size;
-  post({ type: 'result', seq, view });
+  post({ type: 'result', seq, dataVersion: state.dataVersion, source: state.source, gold: state.gold, settings, view });
   panels.dataChanged();
+  requestIntervals(seq);
 }
 
+// ---- the bootstrap intervals, in their own worker ----
+
+let intervalWorker = null;
+let intervalSeq = 0; // the seq the interval worker is computing, 0 when idle
+let intervalVersion = -1; // the data version the interval worker holds
+
 /**
- * A Collection of the loaded data: from the file's bytes when the module
- * takes them (no decoding to a string and back), else from the text.
+ * Asks the interval worker for the intervals of result `seq`: of all
+ * annotations and their band over time (once per data version; kept here)
+ * and of the kept ones. A worker still busy with older figures is
+ * terminated: a running wasm call cannot be stopped otherwise.
  */
-function newCollection(gold) {
-  const options = { skip_invalid: state.config.skip_invalid };
-  if (state.bytes && state.bytesOk) {
-    try {
-      return new wasm.Collection(state.bytes, gold, options);
-    } catch (err) {
-      // A module that reads text only refuses the type; an error about a
-      // line is about the data and stands.
-      const m = err?.message ?? '';
-      if (/line \d/.test(m) || !/expected JSONL text|invalid type|expected a (string|sequence)/i.test(m)) throw err;
-      state.bytesOk = false;
-    }
+function requestIntervals(seq) {
+  if (intervalSeq && intervalWorker) {
+    intervalWorker.terminate();
+    intervalWorker = null;
   }
-  return new wasm.Collection(allText(), gold, options);
+  if (!intervalWorker) {
+    intervalVersion = -1;
+    intervalWorker = new Worker(new URL('./intervals-worker.js', import.meta.url), { type: 'module' });
+    intervalWorker.onmessage = (e) => intervalMessage(e.data);
+    intervalWorker.onerror = (e) => {
+      intervalSeq = 0;
+      intervalVersion = -1;
+      post({ type: 'error', context: 'intervals', message: e.message || 'the interval worker failed' });
+    };
+  }
+  if (state.intervals?.dataVersion !== state.dataVersion) state.intervals = { dataVersion: state.dataVersion, all: null, band: null };
+  intervalSeq = seq;
+  // The data goes over once per version (a copy: the file's bytes stay here).
+  const fresh = intervalVersion !== state.dataVersion;
+  intervalVersion = state.dataVersion;
+  intervalWorker.postMessage({
+    seq, dataVersion: state.dataVersion, input: fresh ? state.text ?? state.input : null, gold: state.goldText || undefined,
+    skipInvalid: state.config.skip_invalid, minReliability: state.config.min_reliability,
+    ci: CI, bandCi: BAND_CI, bandPoints: BAND_POINTS, agreement: NO_COHEN,
+    need: { all: !state.intervals.all, band: !state.intervals.band },
+  });
 }
 
-/** A core timeline ({annotations, pairwise, fleiss_kappa, krippendorff_alpha_ordinal}) as chart series. */
-function timelineView(t, source) {
-  return {
-    x: Array.from(t.annotations ?? []),
-    pairwise: Array.from(t.pairwise ?? []),
-    fleiss: Array.from(t.fleiss_kappa ?? []),
-    alpha: Array.from(t.krippendorff_alpha_ordinal ?? []),
-    source,
-  };
+function intervalMessage(m) {
+  if (m.seq !== state.seq) return; // older figures
+  const cache = state.intervals;
+  if (m.type === 'error') {
+    intervalSeq = 0;
+    intervalVersion = -1;
+    post({ type: 'error', context: 'intervals', message: m.message });
+  } else if (m.type === 'intervals') {
+    cache.all ??= m.all;
+    post({ type: 'intervals', seq: m.seq, all: agreementCards(cache.all), kept: agreementCards(m.kept),
+      ci: { ...CI, method: cache.all.ci?.method ?? null } });
+    if (cache.band) sendBand(m.seq);
+  } else if (m.type === 'band') {
+    cache.band = m.all;
+    sendBand(m.seq);
+  }
 }
 
-/**
- * The final labels of `method` ({labels: Map | object, confidence: Map | null}):
- * asked of the core (with its confidence) when the module has
- * Collection.labels(), else taken from the report.
- */
+function sendBand(seq) {
+  intervalSeq = 0;
+  post({ type: 'band', seq, all: state.intervals.band });
+}
+
+/** The final labels of `method` with the core's confidence: {labels: Map, confidence: Map}. */
 function finalLabels(method) {
-  if (state.collection && typeof state.collection.labels === 'function') {
-    const text = state.collection.labels({ min_reliability: state.config.min_reliability }, method);
-    const labels = new Map();
-    const confidence = new Map();
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      const l = JSON.parse(line);
-      labels.set(l.item, l.label);
-      if (typeof l.confidence === 'number') confidence.set(l.item, l.confidence);
-    }
-    return { labels, confidence: confidence.size ? confidence : null };
+  const text = state.collection.labels({ min_reliability: state.config.min_reliability }, method);
+  const labels = new Map();
+  const confidence = new Map();
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const l = JSON.parse(line);
+    labels.set(l.item, l.label);
+    confidence.set(l.item, l.confidence);
   }
-  const labels = state.report?.labels?.[method] ?? null;
-  return { labels, confidence: null };
-}
-
-/**
- * Confidence of each final label: the core's when it sent one; else the
- * share of the reliable annotators' labels on the label's side, counted
- * here (also for Dawid-Skene, whose posteriors the plain report lacks).
- */
-function confidenceFor(final) {
-  if (final.confidence) return { map: final.confidence, source: 'core' };
-  if (!state.scan) {
-    state.scan = scan(wasm, allText(), state.goldText, {
-      progress: (done, total) => progress('vote shares', done, total),
-      skipInvalid: state.config.skip_invalid,
-      timeline: false,
-    });
-  }
-  return { map: state.scan.voteShare(state.report, final.labels, state.config), source: 'vote share' };
+  return { labels, confidence };
 }
 
 function exportFile(msg) {
   if (!state.report) throw new Error('load annotations first');
   const method = state.aggregation;
-  const final = msg.kind === 'csv' ? null : finalLabels(method);
-  const labels = final?.labels;
-  if (!labels && msg.kind !== 'csv') {
-    throw new Error(`no ${method} labels: ${state.report.undefined?.[method] ?? 'the core gave none'}`);
-  }
-  if (msg.kind === 'labels') {
-    const conf = confidenceFor(final);
-    const text = labelsJsonl(labels, conf.map, method, state.config.min_reliability);
-    post({ type: 'export', kind: msg.kind, filename: `labels-${method}.jsonl`, text, mime: 'application/x-ndjson',
-      note: `confidence: ${conf.source}` });
-  } else if (msg.kind === 'dpo') {
-    if (!state.examples.size) throw new Error('load the task file first: DPO pairs need the prompt and response texts');
-    const conf = confidenceFor(final);
-    const out = dpoJsonl(labels, conf.map, state.examples, !!msg.includeTies);
-    post({ type: 'export', kind: msg.kind, filename: `dpo-${method}.jsonl`, text: out.text,
-      mime: 'application/x-ndjson', note: `${out.written} pairs; ${out.ties} ties ${msg.includeTies ? 'included' : 'left out'}; ${out.missing} labelled items not in the task file; weight: ${conf.source}` });
-  } else if (msg.kind === 'csv') {
+  if (msg.kind === 'csv') {
     post({ type: 'export', kind: msg.kind, filename: 'annotators.csv',
       text: annotatorsCsv(state.report.annotators ?? []), mime: 'text/csv' });
+    return;
+  }
+  const final = finalLabels(method);
+  if (!final.labels.size) {
+    throw new Error(`no ${method} labels: ${state.report.undefined?.[method] ?? 'every annotator is below the minimum reliability'}`);
+  }
+  if (msg.kind === 'labels') {
+    const text = labelsJsonl(final.labels, final.confidence, method, state.config.min_reliability);
+    post({ type: 'export', kind: msg.kind, filename: `labels-${method}.jsonl`, text, mime: 'application/x-ndjson',
+      note: 'confidence: core' });
+  } else if (msg.kind === 'dpo') {
+    if (!state.examples.size) throw new Error('load the task file first: DPO pairs need the prompt and response texts');
+    const out = dpoJsonl(final.labels, final.confidence, state.examples, !!msg.includeTies);
+    post({ type: 'export', kind: msg.kind, filename: `dpo-${method}.jsonl`, text: out.text,
+      mime: 'application/x-ndjson', note: `${out.written} pairs; ${out.ties} ties ${msg.includeTies ? 'included' : 'left out'}; ${out.missing} labelled items not in the task file; weight: core confidence` });
   }
 }
 
+/** The cost model: the page's numbers plus this collection's measured time and agreement. */
 function cost(request) {
-  if (typeof wasm.costTable !== 'function') {
-    post({ type: 'cost', response: null, reason: 'this build of the wasm module has no costTable export yet' });
-    return;
-  }
   const req = { ...request };
   if (state.measured) req.measured = state.measured;
+  const measured = state.report ? state.kept?.agreement({ agreement: NO_COHEN }).krippendorff_alpha.ordinal : null;
+  if (req.human_agreement == null && measured != null) req.human_agreement = measured;
+  if (req.judge_agreement == null) req.judge_agreement = panels.judgeAgreement();
   post({ type: 'cost', response: wasm.costTable(req) });
 }
 
@@ -387,37 +411,76 @@ async function startLive({ base, task, token }) {
   state.liveAbort = abort;
   const root = base.replace(/\/+$/, '');
   const auth = { Authorization: `Bearer ${token}` };
-  const url = `${root}/api/tasks/${encodeURIComponent(task)}/events`;
-  state.text = '';
-  state.bytes = null;
-  state.liveLines = [];
-  state.ids.clear();
-  state.scan = null;
+  const api = `${root}/api/tasks/${encodeURIComponent(task)}`;
   post({ type: 'live-status', status: 'connecting' });
+  // The gold answers from the collector (the admin token's holder may have
+  // them), so annotators are flagged as the collector's /report flags them.
+  // A gold file loaded on the page takes precedence.
+  if (!state.gold || state.gold.from === 'collector') {
+    let res;
+    try {
+      res = await fetch(`${api}/gold.jsonl`, { headers: auth, signal: abort.signal });
+    } catch (err) {
+      post({ type: 'live-status', status: `could not reach the collector (${err.message})`, stopped: true });
+      return;
+    }
+    if (res.status === 401 || res.status === 403) {
+      post({ type: 'live-status', status: `stopped: the collector refused the admin token (HTTP ${res.status}); check the token`, stopped: true, auth: true });
+      return;
+    }
+    if (res.status === 404) {
+      post({ type: 'live-status', status: `stopped: the collector has no task "${task}" (HTTP 404)`, stopped: true });
+      return;
+    }
+    if (res.ok) {
+      state.goldText = await res.text();
+      state.gold = { name: `${api}/gold.jsonl`, from: 'collector' };
+      post({ type: 'input', which: 'gold', ...state.gold });
+    }
+  }
+  state.text = '';
+  state.input = null;
+  state.ids.clear();
+  const source = { name: `${api}/events`, from: 'collector' };
+  post({ type: 'input', which: 'annotations', ...source });
   let timer = null;
+  let fresh = 0;
   const schedule = () => {
     if (timer) return;
     timer = setTimeout(() => {
       timer = null;
-      queue = queue.then(() => compute({ fresh: true }))
-        .catch((err) => post({ type: 'error', context: 'live', message: err.message }));
+      enqueue(async () => {
+        if (abort.signal.aborted && !fresh) return;
+        fresh = 0;
+        try {
+          replaceData(newCollection(state.text), source);
+          await compute();
+        } catch (err) {
+          post({ type: 'error', context: 'live', message: err.message });
+        }
+      });
     }, 500);
   };
   // From id 0: the collector replays every stored annotation, then streams
-  // new ones. Not awaited: the stream runs beside the request queue, and
-  // each burst of annotations queues one recomputation (at most 2 a second).
-  followProgress(`${root}/api/tasks/${encodeURIComponent(task)}/progress`, auth, abort.signal);
-  streamEvents(url, auth, abort.signal, {
+  // new ones. Each burst of annotations queues one recomputation (at most 2
+  // a second).
+  followProgress(`${api}/progress`, auth, abort.signal);
+  streamEvents(`${api}/events`, auth, abort.signal, {
     status: (status) => post({ type: 'live-status', status }),
     data: (data) => {
       let n = 0;
       for (const line of splitEvent(data)) if (accept(line)) n++;
       if (n) {
+        fresh += n;
         post({ type: 'live-tick', annotations: state.ids.size });
         schedule();
       }
     },
-  }, '0').catch((err) => post({ type: 'error', context: 'live', message: err.message }));
+  }, '0').catch((err) => {
+    abort.abort();
+    const auth = err instanceof AuthError;
+    post({ type: 'live-status', status: auth ? `stopped: ${err.message}; check the token` : `stopped: ${err.message}`, stopped: true, auth });
+  });
 }
 
 /** How often the job's progress is asked for while following a collector. */
@@ -432,7 +495,7 @@ async function followProgress(url, headers, signal) {
   while (!signal.aborted) {
     try {
       const res = await fetch(url, { headers, signal });
-      if (res.status === 404) return;
+      if (res.status === 404 || res.status === 401 || res.status === 403) return;
       if (res.ok) post({ type: 'live-progress', progress: await res.json() });
     } catch {
       if (signal.aborted) return;
@@ -446,33 +509,25 @@ async function followProgress(url, headers, signal) {
 
 /**
  * An event's annotations as JSON lines. The collector sends
- * {"seq", "annotation", "verdict"}; a bare annotation or an array of them
- * is accepted too.
+ * {"seq", "annotation", "verdict"} (docs/collector.md).
  */
 function splitEvent(data) {
   let v;
   try {
     v = JSON.parse(data);
   } catch {
-    return [data.trim()];
+    return [];
   }
-  const list = Array.isArray(v) ? v : [v];
-  return list.map((e) => JSON.stringify(e && typeof e.annotation === 'object' ? e.annotation : e));
+  return [JSON.stringify(v?.annotation ?? v)];
 }
 
 /** Adds one annotation line unless its id was seen; returns whether it was new. */
 function accept(line) {
-  let obj;
-  try {
-    obj = JSON.parse(line);
-  } catch {
-    post({ type: 'error', context: 'live', message: `stream: not JSON: ${line.slice(0, 80)}` });
-    return false;
-  }
+  const obj = JSON.parse(line);
   if (obj.id !== undefined) {
     if (state.ids.has(obj.id)) return false;
     state.ids.add(obj.id);
   }
-  state.liveLines.push(line);
+  state.text += `${line}\n`;
   return true;
 }

@@ -2,60 +2,25 @@
 //! pairs costs under each way of labelling them, what this collection has
 //! cost so far, and what reaching a target will cost and how long it takes.
 //!
-//! The published tiers are planning figures for RLHF preference data:
-//! human-only labelling costs about $2.00 a pair at 10K pairs and $1.50 at
-//! 100K with gold-question QA; a hybrid (AI labels, human review) about
-//! $0.40 at 500K; AI primary with human spot checks and active learning
-//! about $0.25 at 1M; AI only about $0.02. The table uses one price per
-//! tier ([`Tier::defaults`]): human-only $1.50, hybrid $0.25, AI-only $0.02.
-//!
-//! The `expected_kappa` of each tier is a **planning assumption**, not a
-//! measurement: the kappa a team should budget for before it has its own
-//! pilot. Replace it with the pilot's measured alpha as soon as there is one
-//! (the dashboard shows this collection's measured figure beside it).
+//! The three approaches (people only, an AI judge with human review, an AI
+//! judge alone with spot checks) are priced from the user's numbers: hourly
+//! rate, seconds per label (measured from this collection by default), gold
+//! share, overlap, judge price per call, spot-check and human-review rates
+//! ([`approaches`]). The expected agreement of each approach is this
+//! collection's measured figure where there is one, and a labelled planning
+//! assumption otherwise. The published planning figures are shown beside
+//! them as a reference, with their source ([`reference`]).
 //!
 //! Everything here is plain arithmetic on plain data; undefined figures
 //! (no labelled pair, no time recorded, no annotator) are `None` with a
 //! reason, never NaN.
 
+pub mod approaches;
+
+pub use approaches::{approaches, reference, Approach, ApproachInputs, ReferenceRow};
+
 use crate::dataset::Dataset;
 use serde::{Deserialize, Serialize};
-
-/// One way of labelling pairs, with its price and expected agreement.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tier {
-    /// Short name shown in the table ("human_only", "hybrid", "ai_only").
-    pub name: String,
-    /// US dollars per labelled pair.
-    pub cost_per_pair: f64,
-    /// The agreement (Cohen/Fleiss kappa) a plan should assume for this tier.
-    pub expected_kappa: f64,
-    /// Where `expected_kappa` comes from, shown next to it.
-    pub kappa_source: String,
-}
-
-const ASSUMPTION: &str = "planning assumption; replace with your pilot's measured alpha";
-
-impl Tier {
-    /// Human-only $1.50, hybrid $0.25, AI-only $0.02 a pair, each with its
-    /// assumed kappa: 0.70 (trained annotators with gold QA, the
-    /// "substantial" band), 0.65 (AI labels reviewed by humans), 0.50 (an
-    /// AI judge alone, "moderate"). The kappas are assumptions for
-    /// planning, labelled as such in `kappa_source`.
-    pub fn defaults() -> Vec<Tier> {
-        let tier = |name: &str, cost_per_pair, expected_kappa| Tier {
-            name: name.to_string(),
-            cost_per_pair,
-            expected_kappa,
-            kappa_source: ASSUMPTION.to_string(),
-        };
-        vec![
-            tier("human_only", 1.50, 0.70),
-            tier("hybrid", 0.25, 0.65),
-            tier("ai_only", 0.02, 0.50),
-        ]
-    }
-}
 
 /// Annotation time recorded in a collection, the input of the measured cost.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -111,8 +76,9 @@ impl MeasuredTime {
 pub struct CostRequest {
     /// Collection sizes (pairs) for the table.
     pub sizes: Vec<u64>,
-    /// Tiers of the table.
-    pub tiers: Vec<Tier>,
+    /// The user's numbers that price the approaches.
+    #[serde(flatten)]
+    pub inputs: ApproachInputs,
     /// Annotator pay, US dollars per hour of annotation time.
     pub hourly_rate: f64,
     /// This collection's recorded time; `None` leaves out the measured cost.
@@ -129,7 +95,7 @@ impl Default for CostRequest {
     fn default() -> Self {
         CostRequest {
             sizes: vec![10_000, 50_000, 100_000, 500_000, 1_000_000],
-            tiers: Tier::defaults(),
+            inputs: ApproachInputs::default(),
             hourly_rate: 15.0,
             measured: None,
             target_pairs: None,
@@ -139,10 +105,10 @@ impl Default for CostRequest {
     }
 }
 
-/// One row of the table: a tier and its total at each size.
+/// One row of the table: an approach and its total at each size.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TierTotals {
-    pub tier: Tier,
+pub struct ApproachTotals {
+    pub approach: Approach,
     /// `(pairs, US dollars)` in the order of `CostRequest::sizes`.
     pub totals: Vec<SizeCost>,
 }
@@ -190,7 +156,18 @@ pub struct Projection {
 /// The cost panel's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CostResponse {
-    pub table: Vec<TierTotals>,
+    /// The approaches priced from the request, with totals at each size;
+    /// empty when they cannot be priced (see `table_reason`).
+    pub table: Vec<ApproachTotals>,
+    /// Why `table` is empty, when it is.
+    pub table_reason: Option<String>,
+    /// The seconds per label and gold share the table used, and where
+    /// each came from.
+    pub used: Option<approaches::Used>,
+    /// The published planning figures, for reference (not computed).
+    pub reference: Vec<ReferenceRow>,
+    /// Where the reference rows come from.
+    pub reference_source: String,
     pub measured: Option<MeasuredCost>,
     /// Why `measured` is `None`, when it is.
     pub measured_reason: Option<String>,
@@ -199,33 +176,44 @@ pub struct CostResponse {
     pub projection_reason: Option<String>,
 }
 
-/// Computes the table, the measured cost and the projection.
+/// Computes the approaches' table, the measured cost and the projection.
 pub fn cost_table(request: &CostRequest) -> CostResponse {
-    let table = request
-        .tiers
-        .iter()
-        .map(|tier| TierTotals {
-            tier: tier.clone(),
-            totals: request
-                .sizes
-                .iter()
-                .map(|&pairs| SizeCost {
-                    pairs,
-                    cost: pairs as f64 * tier.cost_per_pair,
-                })
-                .collect(),
-        })
-        .collect();
     let (measured, measured_reason) = match measured_cost(request) {
         Ok(m) => (Some(m), None),
         Err(reason) => (None, Some(reason)),
     };
+    let (table, used, table_reason) =
+        match approaches(&request.inputs, request.hourly_rate, measured.as_ref()) {
+            Ok((list, used)) => {
+                let table = list
+                    .into_iter()
+                    .map(|approach| ApproachTotals {
+                        totals: request
+                            .sizes
+                            .iter()
+                            .map(|&pairs| SizeCost {
+                                pairs,
+                                cost: pairs as f64 * approach.cost_per_pair,
+                            })
+                            .collect(),
+                        approach,
+                    })
+                    .collect();
+                (table, Some(used), None)
+            }
+            Err(reason) => (Vec::new(), None, Some(reason)),
+        };
     let (projection, projection_reason) = match project(request, measured.as_ref()) {
         Ok(p) => (Some(p), None),
         Err(reason) => (None, Some(reason)),
     };
+    let (reference, reference_source) = reference();
     CostResponse {
         table,
+        table_reason,
+        used,
+        reference,
+        reference_source: reference_source.to_string(),
         measured,
         measured_reason,
         projection,
@@ -233,7 +221,7 @@ pub fn cost_table(request: &CostRequest) -> CostResponse {
     }
 }
 
-fn finite_non_negative(x: f64) -> bool {
+pub(crate) fn finite_non_negative(x: f64) -> bool {
     x.is_finite() && x >= 0.0
 }
 
