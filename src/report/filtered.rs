@@ -48,6 +48,12 @@ pub fn kept(d: &Dataset, config: &ReportConfig) -> Dataset {
         gold: d.gold.clone(),
         skipped: Vec::new(),
         timestamps: Vec::new(),
+        skips: d
+            .skips
+            .iter()
+            .filter(|s| keep.get(s.annotator as usize).copied().unwrap_or(false))
+            .copied()
+            .collect(),
     };
     if d.timestamps.len() == d.rows.len() {
         out.timestamps = d
@@ -109,6 +115,7 @@ pub fn band(d: &Dataset, ci: &CiConfig, points: usize) -> Band {
         gold: Vec::new(),
         skipped: Vec::new(),
         timestamps: Vec::new(),
+        skips: Vec::new(),
     };
     let mut taken = 0;
     for k in 1..=points {
