@@ -22,14 +22,14 @@ test('a csv has a header line and crlf line ends', () => {
 
 test('annotator csv flattens position bias and straight lining', () => {
   const text = annotatorsCsv([{
-    id: 'w,1', total: 5, gold_total: 0, gold_correct: 0, gold_accuracy: null, majority_agreement: 0.5,
+    id: 'w,1', total: 5, skips: 1, skip_rate: 1 / 6, gold_total: 0, gold_correct: 0, gold_accuracy: null, majority_agreement: 0.5,
     avg_time_seconds: 3, speed_penalty: 0.6, composite: 0.47, flagged: false,
     position_bias: { left: 3, decided: 4, share_left: 0.75, p_value: 0.625 },
     straight_lining: { longest_run: 2, top_label: 'A>', top_share: 0.4 },
   }]);
   const [header, row] = text.trim().split('\r\n');
-  assert.equal(header, 'id,total,gold_total,gold_correct,gold_accuracy,majority_agreement,avg_time_seconds,speed_penalty,composite,flagged,position_bias_left,position_bias_decided,position_bias_share_left,position_bias_p_value,straight_lining_longest_run,straight_lining_top_label,straight_lining_top_share');
-  assert.equal(row, '"w,1",5,0,0,,0.5,3,0.6,0.47,false,3,4,0.75,0.625,2,A>,0.4');
+  assert.equal(header, 'id,total,skips,skip_rate,gold_total,gold_correct,gold_accuracy,majority_agreement,avg_time_seconds,speed_penalty,composite,flagged,position_bias_left,position_bias_decided,position_bias_share_left,position_bias_p_value,straight_lining_longest_run,straight_lining_top_label,straight_lining_top_share');
+  assert.equal(row, '"w,1",5,1,0.16666666666666666,0,0,,0.5,3,0.6,0.47,false,3,4,0.75,0.625,2,A>,0.4');
 });
 
 const examples = new Map([

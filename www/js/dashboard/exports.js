@@ -20,6 +20,8 @@ export function toCsv(rows, columns) {
 export const ANNOTATOR_COLUMNS = [
   ['id', (a) => a.id],
   ['total', (a) => a.total],
+  ['skips', (a) => a.skips],
+  ['skip_rate', (a) => a.skip_rate],
   ['gold_total', (a) => a.gold_total],
   ['gold_correct', (a) => a.gold_correct],
   ['gold_accuracy', (a) => a.gold_accuracy],

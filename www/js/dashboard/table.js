@@ -5,6 +5,8 @@
 export const COLUMNS = [
   ['id', 'annotator', 'text'],
   ['total', 'labels', 'int'],
+  ['skips', 'skips', 'int'],
+  ['skip_rate', 'skip rate', 'frac'],
   ['gold_total', 'gold', 'int'],
   ['gold_accuracy', 'gold accuracy', 'frac'],
   ['majority_agreement', 'majority agreement', 'frac'],
