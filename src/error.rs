@@ -10,6 +10,9 @@ pub struct Location {
     pub line: Option<usize>,
     /// The field at fault (`label`, `time_seconds`, `config.batch_size`, ...).
     pub field: Option<String>,
+    /// The input was an array of records, not a file: `line` is the
+    /// 1-based element, written `annotation #N`.
+    pub element: bool,
 }
 
 /// Every failure the core reports. Messages are meant for the person who
@@ -52,14 +55,25 @@ pub enum Error {
     Rejected(String),
 }
 
+/// "line N" in a file, "annotation #N" in an array of records.
+fn place(at: &Location, l: usize) -> String {
+    if at.element {
+        format!("annotation #{l}")
+    } else {
+        format!("line {l}")
+    }
+}
+
 fn line_prefix(at: &Location) -> String {
-    at.line.map(|l| format!("line {l}: ")).unwrap_or_default()
+    at.line
+        .map(|l| format!("{}: ", place(at, l)))
+        .unwrap_or_default()
 }
 
 fn prefix(at: &Location) -> String {
     match (at.line, &at.field) {
-        (Some(l), Some(f)) => format!("line {l}, field \"{f}\": "),
-        (Some(l), None) => format!("line {l}: "),
+        (Some(l), Some(f)) => format!("{}, field \"{f}\": ", place(at, l)),
+        (Some(l), None) => format!("{}: ", place(at, l)),
         (None, Some(f)) => format!("field \"{f}\": "),
         (None, None) => String::new(),
     }
@@ -71,8 +85,8 @@ impl Error {
         Error::InvalidField {
             message: message.to_string(),
             at: Location {
-                line: None,
                 field: Some(field.into()),
+                ..Location::default()
             },
         }
     }
@@ -81,8 +95,8 @@ impl Error {
     pub fn missing(field: impl Into<String>) -> Self {
         Error::MissingField {
             at: Location {
-                line: None,
                 field: Some(field.into()),
+                ..Location::default()
             },
         }
     }
@@ -110,6 +124,15 @@ impl Error {
             | Error::DuplicateLabel { at, .. } => Some(at),
             Error::Empty { .. } | Error::Rejected(_) => None,
         }
+    }
+
+    /// The same error, its line read as the 1-based element of an array of
+    /// records ("annotation #3" rather than "line 3").
+    pub fn in_array(mut self) -> Self {
+        if let Some(at) = self.location_mut() {
+            at.element = true;
+        }
+        self
     }
 
     /// The same error, placed on 1-based line `line`.
@@ -149,6 +172,12 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "line 4, field \"time_seconds\": must be finite and not negative, got -3"
+        );
+        let e = Error::invalid("label", "unknown").at_line(3).in_array();
+        assert_eq!(e.to_string(), "annotation #3, field \"label\": unknown");
+        assert_eq!(
+            Error::missing("item").at_line(2).in_array().to_string(),
+            "annotation #2: missing required field \"item\""
         );
     }
 }

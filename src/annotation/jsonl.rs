@@ -94,7 +94,7 @@ pub(crate) struct Read {
     pub items: Interner,
     /// Annotator names, likewise.
     pub annotators: Interner,
-    /// Lines skipped with `skip_invalid` (empty otherwise).
+    /// Lines skipped with `skip_invalid` (empty otherwise), each with why.
     pub skipped: Vec<Skipped>,
     /// Skip records, in file order.
     pub skips: Vec<SkipAt>,
@@ -246,10 +246,7 @@ fn guard<'a>(
         });
         match result {
             Ok(()) => accepted = true,
-            Err(e) if skip_invalid => out.skipped.push(Skipped {
-                line: n,
-                error: e.at_line(n).to_string(),
-            }),
+            Err(e) if skip_invalid => out.skipped.push(Skipped::new(n, e)),
             Err(e) => return Err(e.at_line(n)),
         }
     }
@@ -277,8 +274,8 @@ fn claim<'m, 'a>(
             id: first.key().to_string(),
             first_line: *first.get() as usize,
             at: Location {
-                line: None,
                 field: Some("id".into()),
+                ..Location::default()
             },
         }),
     }

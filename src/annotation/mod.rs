@@ -138,6 +138,31 @@ pub struct Skipped {
     pub line: usize,
     /// Why it was skipped.
     pub error: String,
+    /// The error itself, for [`Skipped::in_array`].
+    #[serde(skip)]
+    pub(crate) cause: crate::error::Error,
+}
+
+impl Skipped {
+    /// The line `line` left out for `cause` (placed on that line).
+    pub(crate) fn new(line: usize, cause: crate::error::Error) -> Skipped {
+        let cause = cause.at_line(line);
+        Skipped {
+            line,
+            error: cause.to_string(),
+            cause,
+        }
+    }
+
+    /// The same, for input that was an array of records: "annotation #N".
+    pub(crate) fn in_array(self) -> Skipped {
+        let cause = self.cause.in_array();
+        Skipped {
+            line: self.line,
+            error: cause.to_string(),
+            cause,
+        }
+    }
 }
 
 /// What [`parse_jsonl`] read.
@@ -258,6 +283,25 @@ mod tests {
         assert!(p.skipped[1]
             .error
             .contains("already labelled item \"x\" on line 1"));
+    }
+
+    #[test]
+    fn records_from_an_array_are_named_by_element_in_errors_and_skipped_lines() {
+        let lines = "{\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\"}\n{\"item\":\"y\",\"annotator\":\"w\",\"label\":\"?\"}\n";
+        let e = crate::Dataset::parse_elements(lines, false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("annotation #2, field \"label\": unknown label"),
+            "{e}"
+        );
+        let d = crate::Dataset::parse_elements(lines, true).unwrap();
+        assert_eq!(d.skipped[0].line, 2);
+        assert!(d.skipped[0]
+            .error
+            .starts_with("annotation #2, field \"label\""));
+        let d = crate::Dataset::parse_jsonl(lines, true).unwrap();
+        assert!(d.skipped[0].error.starts_with("line 2, field \"label\""));
     }
 
     #[test]

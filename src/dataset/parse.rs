@@ -41,4 +41,13 @@ impl Dataset {
         }
         Ok(d)
     }
+
+    /// [`Dataset::parse_jsonl`] of an array of records written one a line
+    /// (as the wasm modules take them): errors and skipped lines say
+    /// `annotation #N` (1-based) instead of `line N`.
+    pub fn parse_elements(lines: impl AsRef<[u8]>, skip_invalid: bool) -> Result<Dataset> {
+        let mut d = Dataset::parse_jsonl(lines, skip_invalid).map_err(|e| e.in_array())?;
+        d.skipped = d.skipped.into_iter().map(|s| s.in_array()).collect();
+        Ok(d)
+    }
 }

@@ -47,13 +47,12 @@ fn dataset_of(input: JsValue, gold: JsValue, skip_invalid: bool) -> Result<Datas
     let gold = gold_of(gold)?;
     let array = js_sys::Array::is_array(&input);
     let text = text_of(&input, "annotations")?;
-    let mut d = Dataset::parse_jsonl(text, skip_invalid).map_err(|e| {
-        let m = e.to_string();
-        JsError::new(&match m.strip_prefix("line ") {
-            Some(rest) if array => format!("annotation #{rest}"),
-            _ => m,
-        })
-    })?;
+    let mut d = if array {
+        Dataset::parse_elements(text, skip_invalid)
+    } else {
+        Dataset::parse_jsonl(text, skip_invalid)
+    }
+    .map_err(js_err)?;
     d.set_gold(&gold);
     Ok(d)
 }
@@ -73,16 +72,24 @@ fn config_of(config: JsValue) -> Result<(ReportConfig, bool), JsError> {
         return Ok((ReportConfig::default(), false));
     }
     let mut v = options(config, "config")?;
-    let mut skip = false;
-    if let Some(map) = v.as_object_mut() {
-        if let Some(s) = map.remove("skip_invalid") {
-            skip = s
-                .as_bool()
-                .ok_or_else(|| JsError::new("config.skip_invalid: expected true or false"))?;
-        }
-    }
+    let skip = skip_invalid(&mut v, "config")?;
     let c = ReportConfig::from_value(&v).map_err(js_err)?;
     Ok((c, skip))
+}
+
+/// Takes `skip_invalid` (true or false, default false) out of an options
+/// object: the one reader of that option, for `report()` and `Collection`.
+fn skip_invalid(options: &mut serde_json::Value, what: &str) -> Result<bool, JsError> {
+    match options
+        .as_object_mut()
+        .and_then(|m| m.remove("skip_invalid"))
+    {
+        None | Some(serde_json::Value::Null) => Ok(false),
+        Some(serde_json::Value::Bool(b)) => Ok(b),
+        Some(_) => Err(JsError::new(&format!(
+            "{what}.skip_invalid: expected true or false"
+        ))),
+    }
 }
 
 /// Agreement, annotator reliability and final labels: the same JSON object
@@ -271,13 +278,8 @@ impl Collection {
         options: Option<js_sys::Object>,
     ) -> Result<Collection, JsError> {
         let gold = arg(gold);
-        let o = super::options(arg(options), "collection options")?;
-        let skip = match o.get("skip_invalid") {
-            None | Some(serde_json::Value::Null) => false,
-            Some(v) => v.as_bool().ok_or_else(|| {
-                JsError::new("collection options.skip_invalid: expected true or false")
-            })?,
-        };
+        let mut o = super::options(arg(options), "collection options")?;
+        let skip = skip_invalid(&mut o, "collection options")?;
         let d = dataset_of(input, gold, skip)?;
         Ok(Collection(d))
     }
