@@ -15,6 +15,12 @@
 //! kappa       = 1 - sum_ij w_ij C_ij / sum_ij w_ij E_ij
 //! ```
 //!
+//! With repeated ratings (`allow_repeats`), each annotator's *first* label
+//! on an item (in input order) is the one compared: Cohen's table has one
+//! observation per item and pair, and the later ratings are measured by
+//! the annotator's self-consistency instead. This equals scikit-learn's
+//! `cohen_kappa_score` on the two vectors of first ratings.
+//!
 //! The weights use the label codes 0..4 whether or not a category is used
 //! (as scikit-learn does when `labels` lists all five). Undefined when the
 //! denominator is 0, that is when both annotators gave one and the same
@@ -146,8 +152,46 @@ fn listing_by(data: &Dataset, limits: impl FnOnce(usize) -> Limits) -> CohenList
             (rank[row.annotator as usize], row.label.index() as u8)
         })
         .collect();
+    let (item_off, labels) = first_ratings(&item_off, labels, names.len());
     let limits = limits(labels.len());
     pairs_from_groups(names, &by_name, &item_off, &labels, &limits)
+}
+
+/// Labels grouped by item (as [`pairs_from_groups`] takes them) with only
+/// the first label of each annotator on each item: with repeated ratings
+/// (`allow_repeats`), Cohen's kappa compares each annotator's first rating
+/// of an item, so that each item is one observation of the pair, as in
+/// Cohen's table. Linear in the labels; the input is returned unchanged
+/// when no annotator rated an item twice.
+pub(crate) fn first_ratings(
+    item_off: &[u32],
+    labels: Vec<(u32, u8)>,
+    annotators: usize,
+) -> (Vec<u32>, Vec<(u32, u8)>) {
+    // `last[r]` = 1 + the item where annotator rank `r` was last seen.
+    let mut last = vec![0u32; annotators];
+    let mut out_off = Vec::with_capacity(item_off.len());
+    let mut out = Vec::new();
+    let mut repeated = false;
+    out_off.push(0);
+    for (item, w) in item_off.windows(2).enumerate() {
+        for &(r, c) in labels.get(w[0] as usize..w[1] as usize).unwrap_or(&[]) {
+            match last.get_mut(r as usize) {
+                Some(seen) if *seen == item as u32 + 1 => repeated = true,
+                Some(seen) => {
+                    *seen = item as u32 + 1;
+                    out.push((r, c));
+                }
+                None => out.push((r, c)),
+            }
+        }
+        out_off.push(out.len() as u32);
+    }
+    if repeated {
+        (out_off, out)
+    } else {
+        (item_off.to_vec(), labels)
+    }
 }
 
 /// Annotator ids sorted by name, and each id's rank in that order.
@@ -230,8 +274,9 @@ type Found = ((u64, u32, u32), [u32; K * K]);
 /// 4. the pairs with `min_shared` shared items or more are kept, at most
 ///    `max_pairs` of them: the most shared items first, ties by `(a, b)`.
 ///
-/// Assumes one label per (item, annotator), as [`Dataset::parse_jsonl`]
-/// ensures; a repeated label would be compared as another shared item.
+/// Assumes one label per (item, annotator): [`first_ratings`] keeps the
+/// first of repeated ratings; a repeated label would otherwise be compared
+/// as another shared item.
 pub(crate) fn pairs_from_groups(
     names: &[String],
     by_name: &[u32],
@@ -644,19 +689,24 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_label_is_never_its_own_pair() {
+    fn a_repeated_rating_counts_once_with_its_first_label() {
         let data = Dataset::from_labels(&[
             ("x", "w1", Label::ABetter),
-            ("x", "w1", Label::Tie),
             ("x", "w2", Label::Tie),
+            ("x", "w1", Label::Tie),
+            ("y", "w2", Label::BBetter),
+            ("y", "w1", Label::BBetter),
+            ("y", "w2", Label::Tie),
         ]);
         let got = listing(&data, UNBOUNDED);
         assert_eq!(got.pairs.len(), 1);
-        assert_eq!(
-            (got.pairs[0].a.as_str(), got.pairs[0].b.as_str()),
-            ("w1", "w2")
-        );
-        assert_eq!(got.pairs[0].n, 2);
+        let p = &got.pairs[0];
+        assert_eq!((p.a.as_str(), p.b.as_str(), p.n), ("w1", "w2", 2));
+        // The first ratings only: x (A>, =) and y (B>, B>).
+        let mut c = [0u32; K * K];
+        c[Label::ABetter.index() * K + Label::Tie.index()] = 1;
+        c[Label::BBetter.index() * K + Label::BBetter.index()] = 1;
+        assert_eq!(p.unweighted, cohen_kappa(&c, Weights::Unweighted));
     }
 
     #[test]

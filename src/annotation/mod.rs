@@ -27,6 +27,7 @@ pub mod line;
 mod scalar;
 
 pub use gold::{parse_gold, Gold};
+pub use jsonl::ReadOptions;
 pub use line::{MAX_DIMENSIONS, MAX_ID_BYTES, MAX_TIMESTAMP, MAX_TIME_SECONDS};
 
 use crate::error::Result;
@@ -160,7 +161,7 @@ pub fn parse_annotations_jsonl(
 ) -> Result<Parsed<Annotation>> {
     let mut records = Vec::new();
     let mut lines = Vec::new();
-    let read = jsonl::read(text.as_ref(), skip_invalid, |n, a, _, _| {
+    let read = jsonl::read(text.as_ref(), ReadOptions::skipping(skip_invalid), |n, a, _, _| {
         records.push(Annotation::from(a));
         lines.push(n);
         Ok(())

@@ -70,6 +70,8 @@ export interface ReportConfig {
   };
   aggregation?: { dawid_skene?: { max_iterations?: number; tolerance?: number; eps?: number; hold_gold?: boolean } };
   min_reliability?: number;
+  /** Accept a second label by the same annotator on the same item (a repeated rating). */
+  allow_repeats?: boolean;
   /** Skip bad lines (listed in `skipped`) instead of throwing. */
   skip_invalid?: boolean;
 }
@@ -101,6 +103,8 @@ export interface AnnotatorStats {
   speed_penalty: number | null; composite: number; flagged: boolean;
   position_bias: { left: number; decided: number; share_left: number | null; p_value: number | null };
   straight_lining: { longest_run: number; top_label: Label | null; top_share: number | null };
+  /** Agreement with themselves over pairs of their own labels on an item (with `allow_repeats`); null without a repeated item. */
+  self_consistency: { exact: number; directional: number; count: number } | null;
   /** Why a figure above is null. */
   reasons?: string[];
 }

@@ -3,7 +3,7 @@
 //! computes a report; its session keeps its own live figures).
 
 use super::{arg, js_err, options, to_js, GoldArg, ReportConfigArg};
-use crate::annotation::{parse_gold, Annotation, Gold};
+use crate::annotation::{parse_gold, Annotation, Gold, ReadOptions};
 use crate::dataset::Dataset;
 use crate::report::{LiveReport, ReportConfig};
 use serde::Serialize;
@@ -43,11 +43,11 @@ fn text_of(input: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
 /// Annotations with every check of `prefkit report`, and their gold
 /// answers. For arrays, errors say `annotation #N` (1-based) instead of
 /// `line N`.
-fn dataset_of(input: JsValue, gold: JsValue, skip_invalid: bool) -> Result<Dataset, JsError> {
+fn dataset_of(input: JsValue, gold: JsValue, options: ReadOptions) -> Result<Dataset, JsError> {
     let gold = gold_of(gold)?;
     let array = js_sys::Array::is_array(&input);
     let text = text_of(&input, "annotations")?;
-    let mut d = Dataset::parse_jsonl(text, skip_invalid).map_err(|e| {
+    let mut d = Dataset::parse_jsonl_with(text, options).map_err(|e| {
         let m = e.to_string();
         JsError::new(&match m.strip_prefix("line ") {
             Some(rest) if array => format!("annotation #{rest}"),
@@ -104,7 +104,11 @@ pub fn report(
     config: Option<ReportConfigArg>,
 ) -> Result<JsValue, JsError> {
     let (config, skip) = config_of(arg(config))?;
-    let d = dataset_of(annotations, arg(gold), skip)?;
+    let options = ReadOptions {
+        skip_invalid: skip,
+        allow_repeats: config.allow_repeats,
+    };
+    let d = dataset_of(annotations, arg(gold), options)?;
     let report = crate::report::run(&d, &config);
     to_js(&WithSkipped {
         report: &report,
@@ -134,7 +138,11 @@ pub fn report_json(
     config: Option<ReportConfigArg>,
 ) -> Result<String, JsError> {
     let (config, skip) = config_of(arg(config))?;
-    let d = dataset_of(annotations, arg(gold), skip)?;
+    let options = ReadOptions {
+        skip_invalid: skip,
+        allow_repeats: config.allow_repeats,
+    };
+    let d = dataset_of(annotations, arg(gold), options)?;
     serde_json::to_string(&crate::report::run(&d, &config))
         .map_err(|e| JsError::new(&e.to_string()))
 }
@@ -195,7 +203,11 @@ impl LiveAgreement {
     #[wasm_bindgen(js_name = addJsonl)]
     pub fn add_jsonl(&mut self, text: &str) -> Result<u32, JsError> {
         let mut n = 0;
-        let read = crate::annotation::jsonl::read(text.as_bytes(), false, |_, a, _, _| {
+        let options = ReadOptions {
+            skip_invalid: false,
+            allow_repeats: self.0.config().allow_repeats,
+        };
+        let read = crate::annotation::jsonl::read(text.as_bytes(), options, |_, a, _, _| {
             n += 1;
             self.0.add(&crate::Annotation::from(a))
         });
@@ -262,7 +274,8 @@ pub struct Collection(Dataset);
 #[wasm_bindgen]
 impl Collection {
     /// Reads annotations (JSONL text, its UTF-8 bytes or an array of
-    /// objects) and optional gold; `options.skip_invalid` skips bad lines.
+    /// objects) and optional gold; `options.skip_invalid` skips bad lines,
+    /// `options.allow_repeats` accepts repeated ratings.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | Annotation[]")] input: JsValue,
@@ -271,13 +284,19 @@ impl Collection {
     ) -> Result<Collection, JsError> {
         let gold = arg(gold);
         let o = super::options(arg(options), "collection options")?;
-        let skip = match o.get("skip_invalid") {
-            None | Some(serde_json::Value::Null) => false,
+        let flag = |key: &str| match o.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(false),
             Some(v) => v.as_bool().ok_or_else(|| {
-                JsError::new("collection options.skip_invalid: expected true or false")
-            })?,
+                JsError::new(&format!(
+                    "collection options.{key}: expected true or false"
+                ))
+            }),
         };
-        let d = dataset_of(input, gold, skip)?;
+        let options = ReadOptions {
+            skip_invalid: flag("skip_invalid")?,
+            allow_repeats: flag("allow_repeats")?,
+        };
+        let d = dataset_of(input, gold, options)?;
         Ok(Collection(d))
     }
 
