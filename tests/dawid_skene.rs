@@ -229,7 +229,10 @@ fn the_patient_data_with_clinician_one_rating_three_times_matches_crowd_kit() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference/");
     let text = std::fs::read_to_string(format!("{dir}ds_patients_repeated.jsonl")).unwrap();
     let e = Dataset::parse_jsonl(&text, false).unwrap_err().to_string();
-    assert!(e.starts_with("line 2: annotator \"1\" already labelled item \"patient-01\" on line 1"), "{e}");
+    assert!(
+        e.starts_with("line 2: annotator \"1\" already labelled item \"patient-01\" on line 1"),
+        "{e}"
+    );
     assert!(e.contains("allow_repeats"), "{e}");
 }
 

@@ -109,8 +109,17 @@ fn agreement_with_repeats_equals_krippendorff_statsmodels_and_scikit_learn() {
         assert!(!expected.is_empty(), "{name}: a pair to compare");
         assert_eq!(r.cohen_kappa.len(), expected.len(), "{name}");
         for (ours, theirs) in r.cohen_kappa.iter().zip(expected) {
-            assert_eq!((ours.a.as_str(), ours.b.as_str()), (theirs["a"].as_str().unwrap(), theirs["b"].as_str().unwrap()));
-            assert_eq!(ours.n, theirs["n"].as_u64().unwrap(), "{name} {}-{}", ours.a, ours.b);
+            assert_eq!(
+                (ours.a.as_str(), ours.b.as_str()),
+                (theirs["a"].as_str().unwrap(), theirs["b"].as_str().unwrap())
+            );
+            assert_eq!(
+                ours.n,
+                theirs["n"].as_u64().unwrap(),
+                "{name} {}-{}",
+                ours.a,
+                ours.b
+            );
             close(ours.unweighted, &theirs["unweighted"], name);
             close(ours.linear, &theirs["linear"], name);
             close(ours.quadratic, &theirs["quadratic"], name);
@@ -132,12 +141,17 @@ fn self_consistency_equals_a_plain_count_over_pairs_of_own_ratings() {
                     close(Some(s.exact), &e["exact"], name);
                     close(Some(s.directional), &e["directional"], name);
                 }
-                (None, None) => assert!(a.reasons.iter().any(|r| r.starts_with("self_consistency"))),
+                (None, None) => {
+                    assert!(a.reasons.iter().any(|r| r.starts_with("self_consistency")))
+                }
                 (ours, theirs) => panic!("{name} {}: {ours:?} vs {theirs:?}", a.id),
             }
         }
         assert_eq!(
-            annotators.iter().filter(|a| a.self_consistency.is_some()).count(),
+            annotators
+                .iter()
+                .filter(|a| a.self_consistency.is_some())
+                .count(),
             expected.len(),
             "{name}"
         );
@@ -152,7 +166,11 @@ fn the_live_report_with_repeats_equals_the_batch_report_label_by_label() {
     let mut live = LiveReport::new(config.clone(), &[]).unwrap();
     let mut agreement = LiveAgreement::with_repeats(true);
     for r in &d.rows {
-        let a = Annotation::new(d.items.name(r.item), d.annotators.name(r.annotator), r.label);
+        let a = Annotation::new(
+            d.items.name(r.item),
+            d.annotators.name(r.annotator),
+            r.label,
+        );
         live.add(&a).unwrap();
         agreement.add(&a.item, &a.annotator, a.label).unwrap();
     }
@@ -170,7 +188,11 @@ fn the_live_report_with_repeats_equals_the_batch_report_label_by_label() {
     // Without allow_repeats the live state refuses the first repeat.
     let mut strict = LiveReport::new(ReportConfig::default(), &[]).unwrap();
     let refused = d.rows.iter().find_map(|r| {
-        let a = Annotation::new(d.items.name(r.item), d.annotators.name(r.annotator), r.label);
+        let a = Annotation::new(
+            d.items.name(r.item),
+            d.annotators.name(r.annotator),
+            r.label,
+        );
         strict.add(&a).err()
     });
     assert!(refused.unwrap().to_string().contains("allow_repeats"));

@@ -305,17 +305,27 @@ mod tests {
         for skip_invalid in [false, true] {
             let mut kept = Vec::new();
             let parsed = raw_lines(&text).map(|(n, l)| parse(n, l));
-            let r = guard(&text, parsed, ReadOptions::skipping(skip_invalid), |n, a, _, _| {
-                kept.push((n, Annotation::from(a)));
-                Ok(())
-            });
+            let r = guard(
+                &text,
+                parsed,
+                ReadOptions::skipping(skip_invalid),
+                |n, a, _, _| {
+                    kept.push((n, Annotation::from(a)));
+                    Ok(())
+                },
+            );
             let one = summary(r, &kept);
             for chunk in [1, 3, 64] {
                 let mut kept = Vec::new();
-                let r = read_parallel(&text, ReadOptions::skipping(skip_invalid), chunk, |n, a, _, _| {
-                    kept.push((n, Annotation::from(a)));
-                    Ok(())
-                });
+                let r = read_parallel(
+                    &text,
+                    ReadOptions::skipping(skip_invalid),
+                    chunk,
+                    |n, a, _, _| {
+                        kept.push((n, Annotation::from(a)));
+                        Ok(())
+                    },
+                );
                 assert_eq!(
                     one,
                     summary(r, &kept),

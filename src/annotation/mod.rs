@@ -161,11 +161,15 @@ pub fn parse_annotations_jsonl(
 ) -> Result<Parsed<Annotation>> {
     let mut records = Vec::new();
     let mut lines = Vec::new();
-    let read = jsonl::read(text.as_ref(), ReadOptions::skipping(skip_invalid), |n, a, _, _| {
-        records.push(Annotation::from(a));
-        lines.push(n);
-        Ok(())
-    })?;
+    let read = jsonl::read(
+        text.as_ref(),
+        ReadOptions::skipping(skip_invalid),
+        |n, a, _, _| {
+            records.push(Annotation::from(a));
+            lines.push(n);
+            Ok(())
+        },
+    )?;
     Ok(Parsed {
         records,
         lines,

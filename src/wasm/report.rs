@@ -287,9 +287,7 @@ impl Collection {
         let flag = |key: &str| match o.get(key) {
             None | Some(serde_json::Value::Null) => Ok(false),
             Some(v) => v.as_bool().ok_or_else(|| {
-                JsError::new(&format!(
-                    "collection options.{key}: expected true or false"
-                ))
+                JsError::new(&format!("collection options.{key}: expected true or false"))
             }),
         };
         let options = ReadOptions {
