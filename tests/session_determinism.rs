@@ -23,3 +23,11 @@ fn seed_7_gives_the_batches_recorded_in_the_fixture() {
 fn print_the_fixture() {
     println!("{}", batches_for_seed_7());
 }
+
+/// Prints the fixture of the session with repeats:
+/// `cargo test --test session_determinism -- --ignored --nocapture`.
+#[test]
+#[ignore = "regenerates the fixture; run by hand after a deliberate change"]
+fn print_the_repeats_fixture() {
+    println!("{}", support::batches_with_repeats_seed_7());
+}

@@ -160,14 +160,17 @@ impl Session {
         let regular_share = (config.batch_size as usize).saturating_sub(gold_share);
         let randomize = config.randomize_order;
         let until = now + config.lease_seconds;
+        let repeat_places = self.repeat_places(a, regular_share);
+        let repeats = self.draw_repeats(a, repeat_places);
+        let new_share = regular_share - repeats.len();
         let who = &mut self.annotators[a as usize];
-        let regular = self
-            .pool
-            .take(regular_share, |i| who.slots.contains_key(&i));
-        if regular.is_empty() {
+        let regular = self.pool.take(new_share, |i| who.slots.contains_key(&i));
+        if regular.is_empty() && (new_share > 0 || repeats.is_empty()) {
+            // Not shown after all: the repeats stay due.
+            who.repeatable.extend(repeats);
             return Ok(empty(false, true));
         }
-        let exhausted = regular.len() < regular_share;
+        let exhausted = regular.len() < new_share;
         let first_gold = self.task.examples.len() as u32;
         let gold = pick_gold(
             &mut self.rng,
@@ -176,31 +179,34 @@ impl Session {
             self.task.gold.len() as u32,
             gold_share,
         );
-        let mut chosen = regular;
-        chosen.extend(gold);
+        // (item, shown again?)
+        let mut chosen: Vec<(u32, bool)> = regular.into_iter().map(|i| (i, false)).collect();
+        chosen.extend(gold.into_iter().map(|i| (i, false)));
+        chosen.extend(repeats.into_iter().map(|i| (i, true)));
         shuffle(&mut chosen, &mut self.rng);
         let b = who.batches.len() as u32;
         let mut order = Vec::with_capacity(chosen.len());
-        for &i in &chosen {
+        for &(i, repeat) in &chosen {
             let swapped = randomize && self.rng.random_range(0..2u32) == 1;
-            who.slots.insert(
-                i,
-                Slot::Open {
-                    swapped,
-                    batch: b,
-                    until,
-                },
-            );
-            self.leases.add(a, i, until);
-            if i < first_gold {
-                self.pool.bump(i);
+            let slot = Slot::Open {
+                swapped,
+                batch: b,
+                until,
+            };
+            // A repeat takes no lease and no overlap slot (repeat.rs).
+            who.set_slot(i, repeat, slot);
+            if !repeat {
+                self.leases.add(a, i, until);
+                if i < first_gold {
+                    self.pool.bump(i);
+                }
             }
             order.push((i, swapped));
         }
         who.batches.push(BatchState {
             done: 0,
             total: chosen.len() as u32,
-            items: chosen,
+            items: chosen.into_iter().map(|(i, _)| i).collect(),
             until,
         });
         self.changes += 1;
@@ -228,8 +234,8 @@ impl Session {
         let items: Vec<BatchItem> = state
             .items
             .iter()
-            .filter_map(|i| match who.slots.get(i) {
-                Some(Slot::Open { swapped, .. }) => Some(self.show(*i, *swapped)),
+            .filter_map(|&i| match who.open_in(i, b as u32) {
+                Some((Slot::Open { swapped, .. }, _)) => Some(self.show(i, *swapped)),
                 _ => None,
             })
             .collect();
@@ -253,20 +259,33 @@ impl Session {
     /// and un-flips them with the batch's `swapped`). Items unknown to this
     /// session's task are accepted as they come. Refused, with nothing
     /// changed: an item twice in the batch, or an item the annotator was
-    /// already given, answered or skipped. In a `resumed` batch (the
-    /// collector giving back a batch the annotator holds, after a reload)
-    /// items already held here are left as they are and the others adopted.
+    /// already given, answered or skipped, unless the task shows items
+    /// again (`repeat_fraction`) and it is the first showing of an item the
+    /// annotator answered: that item is adopted as its repeat. In a
+    /// `resumed` batch (the collector giving back a batch the annotator
+    /// holds, after a reload) items already held here are left as they are
+    /// and the others adopted.
     pub fn adopt_batch(&mut self, mut batch: Batch) -> Result<()> {
         let a = self.annotator_mut(&batch.annotator)?;
         let who = &self.annotators[a as usize];
         if batch.resumed {
             batch.items.retain(|it| {
-                !self
-                    .index
-                    .get(&it.id)
-                    .is_some_and(|i| who.slots.contains_key(i))
+                !self.index.get(&it.id).is_some_and(|i| {
+                    who.repeats.contains_key(i)
+                        || (who.slots.contains_key(i) && !self.may_repeat_on_the_spot(a, *i, None))
+                })
             });
         }
+        // Items answered before that come back as repeats.
+        let repeats: Vec<bool> = batch
+            .items
+            .iter()
+            .map(|it| {
+                self.index
+                    .get(&it.id)
+                    .is_some_and(|&i| self.may_repeat_on_the_spot(a, i, None))
+            })
+            .collect();
         let mut seen: FastMap<&str, ()> = FastMap::default();
         for (k, it) in batch.items.iter().enumerate() {
             if seen.insert(it.id.as_str(), ()).is_some() {
@@ -276,7 +295,7 @@ impl Session {
                 ));
             }
             let held = self.index.get(&it.id).and_then(|i| who.slots.get(i));
-            if let Some(slot) = held {
+            if let (Some(slot), false) = (held, repeats[k]) {
                 let how = match slot {
                     Slot::Open { .. } | Slot::Lapsed { .. } => "was given it in an earlier batch",
                     Slot::Done(_) => "has answered it",
@@ -291,7 +310,7 @@ impl Session {
         let b = who.batches.len() as u32;
         let first_gold = self.task.examples.len() as u32;
         let mut opened = Vec::with_capacity(batch.items.len());
-        for it in &batch.items {
+        for (it, &repeat) in batch.items.iter().zip(&repeats) {
             let i = match self.index.get(&it.id) {
                 Some(&i) => i,
                 None => {
@@ -305,10 +324,10 @@ impl Session {
                     i
                 }
             };
-            if i < first_gold {
+            if i < first_gold && !repeat {
                 self.pool.bump(i);
             }
-            opened.push((i, it.swapped));
+            opened.push((i, it.swapped, repeat));
         }
         let who = &mut self.annotators[a as usize];
         who.flagged |= batch.flagged;
@@ -326,19 +345,19 @@ impl Session {
         who.batches.push(BatchState {
             done: 0,
             total: opened.len() as u32,
-            items: opened.iter().map(|&(i, _)| i).collect(),
+            items: opened.iter().map(|&(i, _, _)| i).collect(),
             until,
         });
-        for (i, swapped) in opened {
-            who.slots.insert(
-                i,
-                Slot::Open {
-                    swapped,
-                    batch: b,
-                    until,
-                },
-            );
-            if until.is_finite() {
+        for (i, swapped, repeat) in opened {
+            let slot = Slot::Open {
+                swapped,
+                batch: b,
+                until,
+            };
+            who.set_slot(i, repeat, slot);
+            if repeat {
+                who.repeatable.retain(|&r| r != i);
+            } else if until.is_finite() {
                 self.leases.add(a, i, until);
             }
         }
@@ -407,7 +426,7 @@ fn pick_gold(rng: &mut Pcg32, who: &Annotator, first: u32, n: u32, want: usize) 
 }
 
 /// Fisher-Yates with 32-bit draws (the same on 32- and 64-bit targets).
-fn shuffle(v: &mut [u32], rng: &mut Pcg32) {
+fn shuffle<T>(v: &mut [T], rng: &mut Pcg32) {
     for i in (1..v.len()).rev() {
         let j = rng.random_range(0..=i as u32) as usize;
         v.swap(i, j);

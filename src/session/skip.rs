@@ -182,7 +182,8 @@ impl Session {
             self.assign(a, i, false)?;
         }
         let who = &self.annotators[a as usize];
-        let (open, batch) = match who.slots.get(&i) {
+        let repeat = who.is_repeat(i, Some(&skip.id));
+        let (open, batch) = match who.slot(i, repeat) {
             Some(Slot::Skipped(v)) => {
                 let mut v = (**v).clone();
                 v.duplicate = true;
@@ -199,7 +200,8 @@ impl Session {
             None => return Err(self.not_open(a, &skip.item)),
         };
         let kind = self.items[i as usize].kind;
-        if open && matches!(kind, Kind::Regular(_)) {
+        // A repeat holds no overlap slot: nothing goes back to the pool.
+        if open && !repeat && matches!(kind, Kind::Regular(_)) {
             self.pool.release(i);
         }
         let config = &self.task.config;
@@ -218,8 +220,7 @@ impl Session {
             duplicate: false,
         };
         self.ids.insert(verdict.skip.id.clone(), (a, i));
-        who.slots
-            .insert(i, Slot::Skipped(Box::new(verdict.clone())));
+        who.set_slot(i, repeat, Slot::Skipped(Box::new(verdict.clone())));
         self.changes += 1;
         Ok(verdict)
     }

@@ -149,6 +149,8 @@ export interface PublicTask {
   config: {
     batch_size: number; fast_seconds: number; randomize_order: boolean; gold_feedback: boolean;
     lease_seconds: number; skip_reasons: string[];
+    /** Share of answered items shown again later; absent when 0. */
+    repeat_fraction?: number;
   };
 }
 /** One pair as the page shows it; gold and regular items look alike. */
