@@ -346,3 +346,98 @@ fn the_95_percent_interval_covers_the_true_alpha_of_simulated_crowds_near_95_per
         );
     }
 }
+
+/// The dataset of the independent bootstrap reference, and its units
+/// (items with two or more labels, in item order) by name.
+fn reference_data() -> (Dataset, Vec<String>) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/reference/bootstrap_data.jsonl"
+    );
+    let d = Dataset::parse_jsonl(std::fs::read_to_string(path).unwrap(), false).unwrap();
+    let counts = d.item_counts();
+    let units = (0..d.items.len())
+        .filter(|&i| counts[i].iter().sum::<u32>() >= 2)
+        .map(|i| d.items.name(i as u32).to_string())
+        .collect();
+    (d, units)
+}
+
+/// The resample indices of `seed`, as the report draws them.
+fn reference_draws(seed: u64, resamples: u32, units: usize) -> Vec<Vec<usize>> {
+    let mut draws = Draws::new(seed, units);
+    (0..resamples)
+        .map(|_| {
+            let mut one = Vec::with_capacity(units);
+            draws.resample(|u| one.push(u));
+            one
+        })
+        .collect()
+}
+
+/// Prints the resample indices for tests/reference/bootstrap_reference.py,
+/// which runs it: `cargo test --test agreement_intervals -- --ignored
+/// --exact print_the_bootstrap_draws --nocapture`.
+#[test]
+#[ignore = "prints the draws for the reference script"]
+fn print_the_bootstrap_draws() {
+    let (_, units) = reference_data();
+    let (seed, resamples) = (2007, 200);
+    let draws = reference_draws(seed, resamples, units.len());
+    let out =
+        serde_json::json!({"seed": seed, "resamples": resamples, "units": units, "draws": draws});
+    println!("DRAWS {out}");
+}
+
+/// The item bootstrap against independent code: for the same resample
+/// indices (written by [`print_the_bootstrap_draws`]),
+/// tests/reference/bootstrap_reference.py computes each resample's alpha
+/// with the `krippendorff` package (each drawn item a column of its own),
+/// pairwise agreement and Fleiss' kappa with plain loops, and the 2.5% and
+/// 97.5% quantiles with numpy's default (linear, Hyndman & Fan 7). The
+/// report's intervals equal them to 1e-9.
+#[test]
+fn the_item_bootstrap_equals_the_krippendorff_package_on_the_same_resamples() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/reference/bootstrap_reference.json"
+    );
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (d, units) = reference_data();
+    assert_eq!(expected["units"], serde_json::json!(units));
+    let seed = expected["seed"].as_u64().unwrap();
+    let resamples = expected["resamples"].as_u64().unwrap() as u32;
+    // The fixture's indices are still the ones the report draws.
+    assert_eq!(
+        expected["draws"],
+        serde_json::json!(reference_draws(seed, resamples, units.len()))
+    );
+    let r = intervals(
+        &d,
+        CiConfig {
+            level: expected["level"].as_f64().unwrap(),
+            resamples,
+            seed,
+            ..CiConfig::default()
+        },
+    );
+    let c = ci(&r);
+    let k = &c.krippendorff_alpha;
+    let ours = [
+        ("pairwise", c.pairwise),
+        ("pairwise_directional", c.pairwise_directional),
+        ("fleiss_kappa", c.fleiss_kappa),
+        ("nominal", k.nominal),
+        ("ordinal", k.ordinal),
+        ("interval", k.interval),
+    ];
+    for (name, interval) in ours {
+        let [lo, hi] = interval.unwrap_or_else(|| panic!("{name} has no interval"));
+        let theirs = &expected["intervals"][name];
+        for (x, y) in [(lo, &theirs[0]), (hi, &theirs[1])] {
+            let y = y.as_f64().unwrap();
+            assert!((x - y).abs() <= 1e-9, "{name}: {x} vs {y}");
+        }
+    }
+}
