@@ -80,10 +80,10 @@ fn parse(n: usize, line: &[u8]) -> Parsed<'_> {
     (n, parsed)
 }
 
-/// How [`read`] treats bad lines and repeated labels.
+/// How the reader treats bad lines and repeated labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ReadOptions {
-    /// Record a bad line in [`Read::skipped`] and go on, instead of failing.
+    /// Record a bad line as skipped and go on, instead of failing.
     pub skip_invalid: bool,
     /// Accept a second label by the same annotator on the same item (a
     /// repeated rating, as in a test-retest check). A second annotation

@@ -186,7 +186,7 @@ impl Session {
     /// The A/B order in which item `item` was handed to `annotator`, while
     /// it is handed out (open or lapsed) or answered: for the answer with
     /// annotation id `id`, which may be to the item's repeat (see
-    /// [`super::repeat`]).
+    /// "Repeats" in the module docs of [`crate::session`]).
     pub fn handed_out(&self, annotator: &str, item: &str, id: Option<&str>) -> Option<bool> {
         let &a = self.annotator_index.get(annotator)?;
         let &i = self.index.get(item)?;
