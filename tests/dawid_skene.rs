@@ -199,12 +199,12 @@ fn agrees_with_crowd_kit(data: &str, gold: Option<&str>, reference: &str) {
 }
 
 /// The patient data of Dawid & Skene (1979), Table 1 (45 patients, 5
-/// clinicians, 4 classes; doi:10.2307/2346806). prefkit keeps one label per
-/// annotator and item, so clinician 1's three ratings are three annotators
-/// ("1a", "1b", "1c"); the classes 1-4 are the labels A>>, A>, =, B>. This
-/// is not the paper's model (there the three ratings share one confusion
-/// matrix), so the paper's estimates are not expected; crowd-kit's fit of
-/// the same mapping is.
+/// clinicians, 4 classes; doi:10.2307/2346806) with clinician 1's three
+/// ratings as three annotators ("1a", "1b", "1c"); the classes 1-4 are the
+/// labels A>>, A>, =, B>. This is not the paper's model (there the three
+/// ratings share one confusion matrix: see the test with repeats below),
+/// so the paper's estimates are not expected; crowd-kit's fit of the same
+/// mapping is.
 #[test]
 fn the_dawid_skene_patient_data_fit_matches_crowd_kit() {
     agrees_with_crowd_kit("ds_patients.jsonl", None, "ds_patients_crowdkit.json");

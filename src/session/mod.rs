@@ -73,6 +73,7 @@
 //! on the assembly path is a vector, so a seed gives the same batches
 //! natively and in WebAssembly.
 
+mod adopt;
 mod batch;
 mod gold;
 mod lease;
