@@ -201,3 +201,36 @@ fn a_repeat_fraction_outside_zero_to_one_is_refused_by_name() {
     assert!(e.contains("config.repeat_fraction"), "{e}");
     assert!(e.contains("[0, 1]"), "{e}");
 }
+
+#[test]
+fn a_page_session_adopts_the_repeats_of_a_blind_batch_and_both_sides_measure_the_same() {
+    let config = json!({"batch_size": 10, "overlap": 1, "repeat_fraction": 0.5});
+    let mut server = Session::new(task(80, 4, config), Some(6)).unwrap();
+    let public = serde_json::to_value(server.public_task()).unwrap();
+    assert_eq!(public["config"]["repeat_fraction"], 0.5);
+    let mut page = Session::new(
+        prefkit::session::Task::from_value(&public).unwrap(),
+        Some(1),
+    )
+    .unwrap();
+    for b in 0..4 {
+        let batch = server.next_batch("w1", 0.0).unwrap();
+        page.adopt_batch(batch.clone()).unwrap();
+        for it in &batch.items {
+            let shown = right_answer(&it.id).unflip(it.swapped);
+            let id = format!("w1/{b}/{}", it.id);
+            let on_page = page
+                .submit(request(&id, "w1", &it.id, shown, 10.0))
+                .unwrap();
+            let on_server = server.record(on_page.annotation.clone()).unwrap();
+            assert_eq!(on_page.annotation.label, right_answer(&it.id));
+            assert_eq!(on_server.annotation, on_page.annotation);
+        }
+    }
+    let (p, s) = (page.stats(), server.stats());
+    let sc = s.report.annotators[0]
+        .self_consistency
+        .expect("repeats answered");
+    assert!(sc.count > 0 && sc.exact == 1.0);
+    assert_eq!(p.report.annotators[0].self_consistency, Some(sc));
+}
