@@ -164,7 +164,8 @@ impl LiveAgreement {
     /// annotators are matched by name. Unless `self` allows repeats, the
     /// shards must not both hold a label by the same annotator on the same
     /// item; if they do, nothing changes and the error names the first such
-    /// label.
+    /// label. With repeats, the labels of `other` come after those of
+    /// `self`, which decides whose rating is first for Cohen's kappa.
     ///
     /// The labels of `other` are replayed through [`LiveAgreement::add`]
     /// item by item (time `O(labels of other)`), because an item may hold
