@@ -171,7 +171,7 @@ proptest! {
                 prop_assert_eq!(state.snapshot(&config), compute(&dataset(&s[..=n]), &config));
             }
         }
-        let mut shards = vec![LiveAgreement::with_repeats(true), LiveAgreement::with_repeats(true)];
+        let mut shards = [LiveAgreement::with_repeats(true), LiveAgreement::with_repeats(true)];
         for (n, t) in s.iter().enumerate() {
             let (i, w, l) = names(t);
             shards[shard_of[n]].add(&i, &w, l).unwrap();
