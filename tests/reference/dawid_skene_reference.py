@@ -92,18 +92,23 @@ def write_jsonl(path, records):
             f.write(json.dumps(r) + "\n")
 
 
+def write_and_fit(rows, name):
+    """Writes `rows` as <name>.jsonl and crowd-kit's fit as <name>_crowdkit.json."""
+    write_jsonl(os.path.join(OUT, f"{name}.jsonl"), rows)
+    df = pd.DataFrame(
+        [(r["item"], r["annotator"], LABELS.index(r["label"])) for r in rows],
+        columns=["task", "worker", "label"],
+    )
+    with open(os.path.join(OUT, f"{name}_crowdkit.json"), "w") as f:
+        json.dump(fit(df), f, indent=1)
+
+
 def patients():
     rows = []
     for p, ratings in enumerate(PATIENTS, start=1):
         for rater, cls in zip(RATERS, ratings):
             rows.append({"item": f"patient-{p:02d}", "annotator": rater, "label": LABELS[cls - 1]})
-    write_jsonl(os.path.join(OUT, "ds_patients.jsonl"), rows)
-    df = pd.DataFrame(
-        [(r["item"], r["annotator"], LABELS.index(r["label"])) for r in rows],
-        columns=["task", "worker", "label"],
-    )
-    with open(os.path.join(OUT, "ds_patients_crowdkit.json"), "w") as f:
-        json.dump(fit(df), f, indent=1)
+    write_and_fit(rows, "ds_patients")
 
 
 def patients_repeated():
@@ -115,13 +120,7 @@ def patients_repeated():
                 "id": f"p{p:02d}-{k}", "item": f"patient-{p:02d}",
                 "annotator": rater[0], "label": LABELS[cls - 1],
             })
-    write_jsonl(os.path.join(OUT, "ds_patients_repeated.jsonl"), rows)
-    df = pd.DataFrame(
-        [(r["item"], r["annotator"], LABELS.index(r["label"])) for r in rows],
-        columns=["task", "worker", "label"],
-    )
-    with open(os.path.join(OUT, "ds_patients_repeated_crowdkit.json"), "w") as f:
-        json.dump(fit(df), f, indent=1)
+    write_and_fit(rows, "ds_patients_repeated")
 
 
 def seeded():

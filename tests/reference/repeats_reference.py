@@ -30,7 +30,6 @@ import itertools
 import json
 import pathlib
 import sys
-import warnings
 
 import numpy as np
 import sklearn
@@ -104,24 +103,16 @@ def self_consistency(rows):
 
 
 def expected(name, rows):
-    p, pd, pairs = ref.pairwise(rows)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        f, source = ref.fleiss(rows)
-    return {
-        "name": name,
-        "annotations": rows,
-        "pairs": pairs,
-        "pairwise": p,
-        "pairwise_directional": pd,
-        "fleiss_kappa": f,
-        "fleiss_source": source,
-        "krippendorff_alpha": {
-            lvl: ref.alpha(as_coders(rows), lvl) for lvl in ["nominal", "ordinal", "interval"]
-        },
-        "cohen_kappa": ref.cohen(first_ratings(rows)),
-        "self_consistency": self_consistency(rows),
+    """agreement_reference's figures, with alpha, Cohen's kappa and
+    self-consistency taken as the header says (pairwise agreement and
+    Fleiss' kappa already count every rating of an item)."""
+    out = ref.expected(name, rows)
+    out["krippendorff_alpha"] = {
+        lvl: ref.alpha(as_coders(rows), lvl) for lvl in ["nominal", "ordinal", "interval"]
     }
+    out["cohen_kappa"] = ref.cohen(first_ratings(rows))
+    out["self_consistency"] = self_consistency(rows)
+    return out
 
 
 def main():
