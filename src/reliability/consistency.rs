@@ -18,7 +18,6 @@
 
 use crate::dataset::Dataset;
 use crate::label::K;
-use crate::map::FastMap;
 use serde::Serialize;
 
 /// Agreement of one annotator with themselves over their repeated items.
@@ -73,22 +72,38 @@ impl Pairs {
 pub(crate) const NO_REPEATS: &str =
     "self_consistency: no item labelled twice by this annotator (see allow_repeats)";
 
-/// Self-consistency pair counts of every annotator of `d`, by annotator id.
+/// Self-consistency pair counts of every annotator of `d`, by annotator id:
+/// each annotator's rows in turn, their label counts per item kept in a
+/// scratch table indexed by item (two passes over the rows, no hashing).
 pub(crate) fn pairs(d: &Dataset) -> Vec<Pairs> {
-    let mut cells: FastMap<(u32, u32), [u32; K]> = FastMap::default();
-    let mut repeated = false;
-    for r in &d.rows {
-        let n = cells.entry((r.annotator, r.item)).or_insert([0; K]);
-        repeated |= n.iter().any(|&x| x > 0);
-        n[r.label.index()] += 1;
-    }
     let mut out = vec![Pairs::default(); d.annotators.len()];
-    if !repeated {
-        return out;
-    }
-    for ((a, _), n) in &cells {
-        if let Some(p) = out.get_mut(*a as usize) {
-            p.add(Pairs::of(n));
+    let (offsets, order) = d.rows_by_annotator();
+    // `owner[i]` = 1 + the annotator whose counts `cell[i]` holds.
+    let mut owner = vec![0u32; d.items.len()];
+    let mut cell = vec![[0u32; K]; d.items.len()];
+    let mut items: Vec<u32> = Vec::new();
+    for (a, w) in offsets.windows(2).enumerate() {
+        let stamp = a as u32 + 1;
+        items.clear();
+        for &r in order.get(w[0] as usize..w[1] as usize).unwrap_or(&[]) {
+            let Some(row) = d.rows.get(r as usize) else {
+                continue;
+            };
+            let i = row.item as usize;
+            let (Some(o), Some(n)) = (owner.get_mut(i), cell.get_mut(i)) else {
+                continue;
+            };
+            if *o != stamp {
+                *o = stamp;
+                *n = [0; K];
+                items.push(row.item);
+            }
+            n[row.label.index()] += 1;
+        }
+        if let Some(p) = out.get_mut(a) {
+            for &i in &items {
+                p.add(Pairs::of(&cell[i as usize]));
+            }
         }
     }
     out
@@ -117,6 +132,21 @@ mod tests {
         }
         assert_eq!((p.exact, p.directional, p.all), (exact, directional, all));
         assert_eq!((exact, directional, all), (1, 3, 3));
+    }
+
+    #[test]
+    fn each_annotator_counts_only_their_own_repeats() {
+        let d = Dataset::from_labels(&[
+            ("x", "w1", Label::Tie),
+            ("x", "w2", Label::Tie),
+            ("x", "w1", Label::BBetter),
+            ("y", "w2", Label::ABetter),
+            ("y", "w2", Label::AMuchBetter),
+            ("y", "w2", Label::ABetter),
+        ]);
+        let p = pairs(&d);
+        assert_eq!((p[0].exact, p[0].directional, p[0].all), (0, 0, 1));
+        assert_eq!((p[1].exact, p[1].directional, p[1].all), (1, 3, 3));
     }
 
     #[test]
