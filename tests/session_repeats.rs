@@ -234,3 +234,41 @@ fn a_page_session_adopts_the_repeats_of_a_blind_batch_and_both_sides_measure_the
     assert!(sc.count > 0 && sc.exact == 1.0);
     assert_eq!(p.report.annotators[0].self_consistency, Some(sc));
 }
+
+#[test]
+fn on_the_spot_a_second_answer_under_a_new_id_is_a_repeat_only_when_the_task_shows_items_again() {
+    use prefkit::Annotation;
+    let label = |id: &str, l| Annotation {
+        id: Some(id.to_string()),
+        ..Annotation::new("e1", "w1", l)
+    };
+    let skip = |id: &str| {
+        Skip::from_value(
+            &json!({"id": id, "item": "e1", "annotator": "w1", "skip": "I can't judge this"}),
+        )
+        .unwrap()
+    };
+    for repeat_fraction in [0.0, 0.5] {
+        let config = json!({"overlap": 1, "repeat_fraction": repeat_fraction});
+        let mut s = Session::new(task(5, 0, config), Some(1)).unwrap();
+        s.record_assigning(label("a", prefkit::Label::ABetter))
+            .unwrap();
+        let second = s.record_assigning(label("b", prefkit::Label::Tie));
+        if repeat_fraction > 0.0 {
+            assert!(!second.unwrap().duplicate);
+            // The repeat is answered: a third label has no place.
+            assert!(s.skip_assigning(skip("c")).is_err());
+        } else {
+            let e = second.unwrap_err().to_string();
+            assert!(e.contains("a different label"), "{e}");
+            assert!(s.skip_assigning(skip("c")).is_err());
+        }
+    }
+    // A skip of the repeat, on the spot.
+    let config = json!({"overlap": 1, "repeat_fraction": 0.5});
+    let mut s = Session::new(task(5, 0, config), Some(1)).unwrap();
+    s.record_assigning(label("a", prefkit::Label::ABetter))
+        .unwrap();
+    assert!(!s.skip_assigning(skip("c")).unwrap().duplicate);
+    assert_eq!(s.times_handed_out("e1"), Some(1));
+}

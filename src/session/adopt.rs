@@ -73,6 +73,7 @@ impl Session {
                         kind: Kind::External,
                     });
                     self.answers.push(0);
+                    self.repeated.push(0);
                     self.index.insert(it.id.clone(), i);
                     i
                 }

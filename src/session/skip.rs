@@ -180,6 +180,8 @@ impl Session {
         let (a, i) = self.locate(&skip.annotator, &skip.item, Some(&skip.id))?;
         if assigning && !self.annotators[a as usize].slots.contains_key(&i) {
             self.assign(a, i, false)?;
+        } else if assigning && self.may_repeat_on_the_spot(a, i, Some(&skip.id)) {
+            self.assign_repeat(a, i, false)?;
         }
         let who = &self.annotators[a as usize];
         let repeat = who.is_repeat(i, Some(&skip.id));
