@@ -38,8 +38,9 @@ pub enum Error {
         first_line: usize,
         at: Location,
     },
-    /// The same annotator labelled the same item twice (under two ids).
-    #[error("{}annotator \"{annotator}\" already labelled item \"{item}\" on line {first_line}", prefix(.at))]
+    /// The same annotator labelled the same item twice (under two ids),
+    /// and repeated ratings are not allowed.
+    #[error("{}annotator \"{annotator}\" already labelled item \"{item}\" on line {first_line}; to accept repeated ratings by the same annotator, set allow_repeats (prefkit report --allow-repeats)", prefix(.at))]
     DuplicateLabel {
         annotator: String,
         item: String,

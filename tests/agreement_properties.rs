@@ -147,3 +147,45 @@ proptest! {
         prop_assert!(same_up_to_rounding(&r, &m), "{:?}\n{:?}", r, m);
     }
 }
+
+/// Random streams in which an annotator may label an item again
+/// (`allow_repeats`).
+fn stream_with_repeats() -> impl Strategy<Value = Vec<Triple>> {
+    prop::collection::vec((0u8..8, 0u8..4, 0u8..5), 0..80)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn with_repeats_the_live_state_equals_the_batch_computation_and_shards_merge(
+        s in stream_with_repeats(),
+        shard_of in prop::collection::vec(0usize..2, 80),
+    ) {
+        let config = AgreementConfig { min_shared: 1, ci: None };
+        let mut state = LiveAgreement::with_repeats(true);
+        for (n, t) in s.iter().enumerate() {
+            let (i, w, l) = names(t);
+            state.add(&i, &w, l).unwrap();
+            if n % 5 == 0 || n + 1 == s.len() {
+                prop_assert_eq!(state.snapshot(&config), compute(&dataset(&s[..=n]), &config));
+            }
+        }
+        let mut shards = [LiveAgreement::with_repeats(true), LiveAgreement::with_repeats(true)];
+        for (n, t) in s.iter().enumerate() {
+            let (i, w, l) = names(t);
+            shards[shard_of[n]].add(&i, &w, l).unwrap();
+        }
+        let mut merged = shards[0].clone();
+        merged.merge(&shards[1]).unwrap();
+        // Counted figures equal the batch's; Cohen's kappa takes each
+        // annotator's first rating, which depends on the order of arrival,
+        // and the merge appends the second shard after the first.
+        prop_assert_eq!(merged.len(), s.len());
+        let m = merged.snapshot(&config);
+        let b = compute(&dataset(&s), &config);
+        prop_assert_eq!(m.pairs, b.pairs);
+        prop_assert!(near(m.krippendorff_alpha.ordinal, b.krippendorff_alpha.ordinal));
+        prop_assert!(near(m.fleiss_kappa, b.fleiss_kappa));
+    }
+}

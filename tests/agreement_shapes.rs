@@ -1,7 +1,7 @@
 //! Agreement on data of extreme shapes (many labels on one item, many
 //! annotators sharing many items, one annotator everywhere): every figure
 //! equals an independent recomputation, and the Cohen listing keeps to its
-//! bounds (see `src/agreement/cohen.rs`). No timing here: `prefkit bench
+//! bounds (see `src/agreement/cohen/mod.rs`). No timing here: `prefkit bench
 //! shapes` prints the numbers.
 
 use prefkit::agreement::live::LiveAgreement;

@@ -157,7 +157,12 @@ fn items_without_votes_get_no_label() {
 fn agrees_with_crowd_kit(data: &str, gold: Option<&str>, reference: &str) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference/");
     let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).unwrap();
-    let mut d = Dataset::parse_jsonl(read(data), false).unwrap();
+    // With allow_repeats, so that the repeated patient data reads too.
+    let options = prefkit::annotation::ReadOptions {
+        skip_invalid: false,
+        allow_repeats: true,
+    };
+    let mut d = Dataset::parse_jsonl_with(read(data), options).unwrap();
     if let Some(g) = gold {
         d.set_gold(&prefkit::annotation::parse_gold(read(g)).unwrap());
     }
@@ -194,15 +199,41 @@ fn agrees_with_crowd_kit(data: &str, gold: Option<&str>, reference: &str) {
 }
 
 /// The patient data of Dawid & Skene (1979), Table 1 (45 patients, 5
-/// clinicians, 4 classes; doi:10.2307/2346806). prefkit keeps one label per
-/// annotator and item, so clinician 1's three ratings are three annotators
-/// ("1a", "1b", "1c"); the classes 1-4 are the labels A>>, A>, =, B>. This
-/// is not the paper's model (there the three ratings share one confusion
-/// matrix), so the paper's estimates are not expected; crowd-kit's fit of
-/// the same mapping is.
+/// clinicians, 4 classes; doi:10.2307/2346806) with clinician 1's three
+/// ratings as three annotators ("1a", "1b", "1c"); the classes 1-4 are the
+/// labels A>>, A>, =, B>. This is not the paper's model (there the three
+/// ratings share one confusion matrix: see the test with repeats below),
+/// so the paper's estimates are not expected; crowd-kit's fit of the same
+/// mapping is.
 #[test]
 fn the_dawid_skene_patient_data_fit_matches_crowd_kit() {
     agrees_with_crowd_kit("ds_patients.jsonl", None, "ds_patients_crowdkit.json");
+}
+
+/// The same patient data as the paper models it (Dawid, A. P. & Skene,
+/// A. M. (1979). Maximum likelihood estimation of observer error-rates
+/// using the EM algorithm. Applied Statistics 28(1):20-28,
+/// doi:10.2307/2346806, Table 1): clinician 1's three ratings of each
+/// patient are repeated ratings by one annotator "1", who has one
+/// confusion matrix, read with `allow_repeats`. Every label enters the EM
+/// (315 labels, 5 annotators), as in crowd-kit's `DawidSkene`, whose fit
+/// of the same rows (tests/reference/dawid_skene_reference.py,
+/// crowd-kit 1.4.2) is expected.
+#[test]
+fn the_patient_data_with_clinician_one_rating_three_times_matches_crowd_kit() {
+    agrees_with_crowd_kit(
+        "ds_patients_repeated.jsonl",
+        None,
+        "ds_patients_repeated_crowdkit.json",
+    );
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/reference/");
+    let text = std::fs::read_to_string(format!("{dir}ds_patients_repeated.jsonl")).unwrap();
+    let e = Dataset::parse_jsonl(&text, false).unwrap_err().to_string();
+    assert!(
+        e.starts_with("line 2: annotator \"1\" already labelled item \"patient-01\" on line 1"),
+        "{e}"
+    );
+    assert!(e.contains("allow_repeats"), "{e}");
 }
 
 #[test]

@@ -659,3 +659,46 @@ fn a_blind_batch_handed_out_before_a_restart_can_be_answered_after_it() {
         assert!(!next.contains(&&it["id"]), "item handed out twice");
     }
 }
+
+#[test]
+fn a_task_that_shows_items_again_takes_a_second_label_and_reports_self_consistency() {
+    let mut t = task("t", 4, 0);
+    t["config"]["repeat_fraction"] = json!(0.5);
+    let (_dir, s) = with_task("repeats", &t, &[]);
+    let a = agent();
+    let mut batch = Vec::new();
+    for i in 0..4 {
+        let item = format!("ex-{i:04}");
+        batch.push(annotation(&format!("w1-{i}"), &item, "w1", "A>"));
+        batch.push(annotation(&format!("w2-{i}"), &item, "w2", "A>"));
+    }
+    // w1 labels two items again: once the same, once not.
+    batch.push(annotation("w1-0-again", "ex-0000", "w1", "A>"));
+    batch.push(annotation("w1-1-again", "ex-0001", "w1", "B>"));
+    let (status, body) = post(&a, &s, "/api/annotations", &Value::Array(batch).to_string());
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json_of(&body)["stored"], 10, "{body}");
+    let (status, body) = admin_get(&a, &s, "/api/tasks/t/report");
+    assert_eq!(status, 200, "{body}");
+    let r = json_of(&body);
+    assert_eq!(r["counts"]["annotations"], 10);
+    let w1 = &r["annotators"][0];
+    assert_eq!(w1["id"], "w1");
+    assert_eq!(
+        w1["self_consistency"],
+        json!({"exact": 0.5, "directional": 0.5, "count": 2})
+    );
+    assert!(r["annotators"][1]["self_consistency"].is_null());
+    // The same report as `prefkit report --allow-repeats` of the export.
+    let dir = temp_dir("repeats-export");
+    let file = dir.join("export.jsonl");
+    let lines: Vec<String> = export(&a, &s, "t").iter().map(Value::to_string).collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
+        .args(["report", file.to_str().unwrap(), "--allow-repeats"])
+        .output()
+        .unwrap();
+    let batch: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(batch["agreement"], r["agreement"]);
+    assert_eq!(batch["annotators"], r["annotators"]);
+}

@@ -59,7 +59,7 @@ fn wrong_fields_are_named_in_the_message() {
         (with(base.clone(), "config", json!({"batch_size": 2.5})),
          "field \"config.batch_size\": expected a positive integer, got 2.5"),
         (with(base.clone(), "config", json!({"batchsize": 10})),
-         "field \"config.batchsize\": unknown key; expected one of batch_size, gold_fraction, overlap, min_gold_for_flag, min_gold_accuracy, gold_match, fast_seconds, randomize_order, gold_feedback, seed, lease_seconds, skip_reasons, max_labels_per_item"),
+         "field \"config.batchsize\": unknown key; expected one of batch_size, gold_fraction, overlap, min_gold_for_flag, min_gold_accuracy, gold_match, fast_seconds, randomize_order, gold_feedback, seed, lease_seconds, skip_reasons, max_labels_per_item, repeat_fraction"),
         (with(base.clone(), "config", json!({"gold_fraction": 1.0})),
          "field \"config.gold_fraction\": expected a number in [0, 1), got 1.0"),
         (with(base.clone(), "config", json!({"min_gold_accuracy": "high"})),

@@ -104,6 +104,30 @@ fn published_examples_give_the_same_report_bytes_as_native() {
 }
 
 #[wasm_bindgen_test]
+fn bootstrap_intervals_in_the_browser_equal_the_native_ones_for_the_same_seed() {
+    // Pinned natively by tests/published_reports.rs: 1,000 resamples, seed
+    // 7, and the 1979 patient data read with allow_repeats from the same
+    // settings object.
+    let config = obj(include_str!("fixtures/published/config_ci.json"));
+    for (input, native) in [
+        (
+            include_str!("fixtures/published/krippendorff_2011.jsonl"),
+            include_str!("fixtures/published/krippendorff_2011.ci.report.json"),
+        ),
+        (
+            include_str!("fixtures/reference/ds_patients_repeated.jsonl"),
+            include_str!("fixtures/published/dawid_skene_1979_repeated.ci.report.json"),
+        ),
+    ] {
+        let ours = api::report_json(JsValue::from(input), None, some(config.clone()))
+            .map_err(message)
+            .unwrap();
+        assert!(ours.contains("\"ci\":{\"level\":0.95,\"resamples\":1000,\"seed\":7"));
+        assert_same(&ours, native.trim_end());
+    }
+}
+
+#[wasm_bindgen_test]
 fn report_takes_an_array_as_well_as_jsonl_and_gives_the_same_figures() {
     let (input, _) = published!("krippendorff_2011");
     let lines: Vec<&str> = input.lines().collect();

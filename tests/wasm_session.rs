@@ -17,6 +17,13 @@ fn seed_7_gives_the_native_batches_in_webassembly() {
 }
 
 #[wasm_bindgen_test]
+fn seed_7_with_repeats_gives_the_native_batches_in_webassembly() {
+    let fixture: Value =
+        serde_json::from_str(include_str!("fixtures/session_repeats_seed7.json")).unwrap();
+    assert_eq!(support::batches_with_repeats_seed_7(), fixture);
+}
+
+#[wasm_bindgen_test]
 fn a_session_without_a_seed_takes_entropy_from_the_browser_or_node() {
     let s = Session::new(support::task(20, 0, json!({})), None).unwrap();
     let t = Session::new(support::task(20, 0, json!({})), None).unwrap();

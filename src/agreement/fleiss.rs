@@ -16,6 +16,13 @@
 //! formula and equals statsmodels' `fleiss_kappa(table, method="fleiss")`.
 //! Undefined (`Err` with the reason) when no item has two labels or when all
 //! those labels are one category (`P_e = 1`).
+//!
+//! **Repeated ratings** (`allow_repeats`): every rating is one of the item's
+//! `n_i` ratings, whoever gave it, so a repeat adds to `n_i` and to `n_ij`
+//! (Fleiss counts ratings per subject, not raters). Fleiss' `n` need not be
+//! equal across items (the formula above is per item); with equal `n_i`,
+//! repeats included, it equals statsmodels' `fleiss_kappa` on the table of
+//! all ratings (tests/repeats.rs).
 
 use super::tally::Tallies;
 use super::{no_pairs_reason, single_category_reason, Figure};

@@ -26,6 +26,13 @@
 //! Time is linear in the number of labels: the coincidences come from the
 //! per-size integer tallies (see [`super::tally`]). Undefined when no unit
 //! has two values or all pairable values are one category.
+//!
+//! **Repeated ratings** (`allow_repeats`): the coincidences pair all the
+//! values of a unit, whoever gave them, so `m_u` counts every value,
+//! repeats included, and a repeat is paired with the other values of its
+//! unit (the annotator's own earlier value too). This equals the
+//! `krippendorff` package given each repeat as the value of another coder
+//! (tests/repeats.rs).
 
 use super::tally::Tallies;
 use super::{no_pairs_reason, single_category_reason, Figure};

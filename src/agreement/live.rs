@@ -45,6 +45,9 @@ pub struct LiveAgreement {
     /// Label counts per item id.
     counts: Vec<[u32; K]>,
     tallies: Tallies,
+    /// Whether a second label by the same annotator on an item is taken in
+    /// (`allow_repeats`) rather than refused.
+    allow_repeats: bool,
 }
 
 impl LiveAgreement {
@@ -53,10 +56,21 @@ impl LiveAgreement {
         Self::default()
     }
 
-    /// The state of every annotation in `data`, in row order. Fails like
-    /// [`LiveAgreement::add`] on a second label by the same annotator.
+    /// An empty state that takes in repeated ratings (a second label by
+    /// the same annotator on the same item) when `allow_repeats` is set, as
+    /// the report's `allow_repeats` does; [`LiveAgreement::new`] refuses them.
+    pub fn with_repeats(allow_repeats: bool) -> Self {
+        LiveAgreement {
+            allow_repeats,
+            ..Self::default()
+        }
+    }
+
+    /// The state of every annotation in `data`, in row order, taking
+    /// repeated ratings in (a dataset holds them only when read with
+    /// `allow_repeats`).
     pub fn from_dataset(data: &Dataset) -> Result<Self> {
-        let mut live = LiveAgreement::new();
+        let mut live = LiveAgreement::with_repeats(true);
         for r in &data.rows {
             live.add(
                 data.items.name(r.item),
@@ -86,18 +100,20 @@ impl LiveAgreement {
     /// Takes in the canonical (un-flipped) `label` that `annotator` gave
     /// `item`. Time `O(1)` amortized.
     ///
-    /// A second label from the same annotator on the same item is refused
-    /// with [`Error::Rejected`] and leaves the state unchanged: agreement
-    /// counts one judgement per annotator and item, and a correction must
-    /// replace the first label upstream, not add to it.
+    /// Unless the state allows repeats ([`LiveAgreement::with_repeats`]), a
+    /// second label from the same annotator on the same item is refused
+    /// with [`Error::Rejected`] and leaves the state unchanged: a correction
+    /// must replace the first label upstream, not add to it. Repeats, when
+    /// allowed, count as the batch report counts them ([`super`]).
     pub fn add(&mut self, item: &str, annotator: &str, label: Label) -> Result<()> {
         let known_item = self.items.get(item);
         let known_annotator = self.annotators.get(annotator);
-        if let (Some(it), Some(an)) = (known_item, known_annotator) {
+        if let (Some(it), Some(an), false) = (known_item, known_annotator, self.allow_repeats) {
             if self.seen.contains(&(it, an)) {
                 return Err(Error::Rejected(format!(
                     "annotator \"{annotator}\" already labelled item \"{item}\"; \
-                     only one label per annotator and item counts towards agreement"
+                     only one label per annotator and item counts towards agreement \
+                     unless allow_repeats is set"
                 )));
             }
         }
@@ -107,7 +123,9 @@ impl LiveAgreement {
             self.counts.resize(it as usize + 1, [0; K]);
         }
         self.rows.push((it, an, label));
-        self.seen.insert((it, an));
+        if !self.allow_repeats {
+            self.seen.insert((it, an));
+        }
         let n = &mut self.counts[it as usize];
         self.tallies.remove_unit(n);
         n[label.index()] += 1;
@@ -128,6 +146,7 @@ impl LiveAgreement {
                 (rank[a as usize], l.index() as u8)
             })
             .collect();
+        let (item_off, labels) = cohen::first_ratings(&item_off, labels, names.len());
         let limits = cohen::Limits::of(config, labels.len());
         let cohen = cohen::pairs_from_groups(names, &by_name, &item_off, &labels, &limits);
         report(&self.tallies, cohen)
@@ -142,9 +161,11 @@ impl LiveAgreement {
 
     /// Adds the labels of `other` (a state built from another shard of the
     /// data) so that `self` becomes the state of the union. Items and
-    /// annotators are matched by name. The shards must not both hold a label
-    /// by the same annotator on the same item; if they do, nothing changes
-    /// and the error names the first such label.
+    /// annotators are matched by name. Unless `self` allows repeats, the
+    /// shards must not both hold a label by the same annotator on the same
+    /// item; if they do, nothing changes and the error names the first such
+    /// label. With repeats, the labels of `other` come after those of
+    /// `self`, which decides whose rating is first for Cohen's kappa.
     ///
     /// The labels of `other` are replayed through [`LiveAgreement::add`]
     /// item by item (time `O(labels of other)`), because an item may hold
@@ -155,7 +176,11 @@ impl LiveAgreement {
         for &r in &order {
             let (it, b, _) = other.rows[r as usize];
             let (item, annotator) = (other.items.name(it), other.annotators.name(b));
-            if let (Some(i), Some(a)) = (self.items.get(item), self.annotators.get(annotator)) {
+            if let (Some(i), Some(a), false) = (
+                self.items.get(item),
+                self.annotators.get(annotator),
+                self.allow_repeats,
+            ) {
                 if self.seen.contains(&(i, a)) {
                     return Err(Error::Rejected(format!(
                         "cannot merge: both shards hold a label by annotator \"{annotator}\" on item \"{item}\""
@@ -179,6 +204,8 @@ struct Stored {
     items: Vec<String>,
     annotators: Vec<String>,
     labels: Vec<(u32, u32, Label)>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    allow_repeats: bool,
 }
 
 impl Serialize for LiveAgreement {
@@ -190,6 +217,7 @@ impl Serialize for LiveAgreement {
             items: self.items.names().to_vec(),
             annotators: self.annotators.names().to_vec(),
             labels,
+            allow_repeats: self.allow_repeats,
         }
         .serialize(s)
     }
@@ -199,7 +227,7 @@ impl<'de> Deserialize<'de> for LiveAgreement {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         use serde::de::Error as _;
         let stored = Stored::deserialize(d)?;
-        let mut live = LiveAgreement::new();
+        let mut live = LiveAgreement::with_repeats(stored.allow_repeats);
         for name in &stored.items {
             live.items.intern(name);
         }

@@ -9,6 +9,26 @@
 //! Figures that cannot be computed are `None` (JSON `null`) and their
 //! reason is in [`AgreementReport::undefined`]; nothing is NaN.
 //!
+//! # Repeated ratings
+//!
+//! A dataset read with `allow_repeats` may hold several labels by one
+//! annotator on one item. Each coefficient counts them by its own
+//! definition (checked against krippendorff, statsmodels and scikit-learn
+//! in tests/repeats.rs):
+//!
+//! - Krippendorff's alpha: the coincidences pair all values of a unit, so
+//!   `m_u` counts every label ([`krippendorff`]);
+//! - raw pairwise agreement: every pair of labels on an item, the
+//!   annotator's own pairs included (its pairs are alpha's) ([`pairwise`]);
+//! - Fleiss' kappa: every label is one of the item's `n_i` ratings
+//!   ([`fleiss`]);
+//! - Cohen's kappa: each annotator's first label on an item, one
+//!   observation per item of the pair's table ([`cohen`]);
+//! - bootstrap intervals resample items, each with all its labels.
+//!
+//! Agreement of annotators with themselves is in each annotator's
+//! `self_consistency` ([`crate::reliability::SelfConsistency`]).
+//!
 //! ```
 //! use prefkit::agreement::{compute, AgreementConfig};
 //! use prefkit::Dataset;

@@ -15,6 +15,12 @@
 //! averaged by item; see Artstein & Poesio (2008), "Inter-coder agreement for
 //! computational linguistics", Computational Linguistics 34(4):555-596,
 //! doi:10.1162/coli.07-034-R2, section 2.
+//!
+//! **Repeated ratings** (`allow_repeats`): `n_i` counts every label on the
+//! item, so two labels by the same annotator form a pair like any other, as
+//! in Krippendorff's coincidences; the figure is then the observed agreement
+//! among all ratings of an item. How an annotator agrees with themselves
+//! alone is their `self_consistency` ([`crate::reliability::SelfConsistency`]).
 
 use super::tally::Tallies;
 use crate::label::{Label, K};

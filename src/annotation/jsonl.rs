@@ -6,7 +6,8 @@
 //! not UTF-8 is refused (or skipped) with its number like any other bad
 //! line. Each line is parsed into a [`Line`] and checked on its own; then,
 //! in file order, the one duplicate guard refuses a second annotation with
-//! the same id, and the same annotator labelling the same item twice.
+//! the same id, and (unless repeats are allowed) the same annotator
+//! labelling the same item twice.
 //! Natively, for big inputs, a second thread parses lines ahead while this
 //! one checks, guards and keeps them; the order, the first error and
 //! `skip_invalid` work the same.
@@ -88,6 +89,27 @@ pub(crate) struct SkipAt {
     pub skip: Skip,
 }
 
+/// How the reader treats bad lines and repeated labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReadOptions {
+    /// Record a bad line as skipped and go on, instead of failing.
+    pub skip_invalid: bool,
+    /// Accept a second label by the same annotator on the same item (a
+    /// repeated rating, as in a test-retest check). A second annotation
+    /// with the same id is refused all the same.
+    pub allow_repeats: bool,
+}
+
+impl ReadOptions {
+    /// Bad lines skipped or not; repeats refused.
+    pub fn skipping(skip_invalid: bool) -> Self {
+        ReadOptions {
+            skip_invalid,
+            allow_repeats: false,
+        }
+    }
+}
+
 /// What [`read`] leaves besides the annotations it handed on.
 pub(crate) struct Read {
     /// Item names, interned in order of first appearance.
@@ -107,15 +129,15 @@ pub(crate) struct Read {
 /// is set: then the line is recorded in [`Read::skipped`] and reading goes on.
 pub(crate) fn read<'a>(
     bytes: &'a [u8],
-    skip_invalid: bool,
+    options: ReadOptions,
     keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
 ) -> Result<Read> {
     #[cfg(not(target_arch = "wasm32"))]
     if bytes.len() >= PARALLEL_MIN_BYTES {
-        return read_parallel(bytes, skip_invalid, CHUNK_LINES, keep);
+        return read_parallel(bytes, options, CHUNK_LINES, keep);
     }
     let parsed = raw_lines(bytes).map(|(n, line)| parse(n, line));
-    guard(bytes, parsed, skip_invalid, keep)
+    guard(bytes, parsed, options, keep)
 }
 
 /// Two threads parse alternate chunks of `chunk` lines while this one
@@ -125,7 +147,7 @@ pub(crate) fn read<'a>(
 #[cfg(not(target_arch = "wasm32"))]
 fn read_parallel<'a>(
     bytes: &'a [u8],
-    skip_invalid: bool,
+    options: ReadOptions,
     chunk: usize,
     keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
 ) -> Result<Read> {
@@ -156,17 +178,17 @@ fn read_parallel<'a>(
         let chunks = (0..)
             .map_while(|k: usize| receivers[k % 2].recv().ok())
             .flatten();
-        guard(bytes, chunks, skip_invalid, keep)
+        guard(bytes, chunks, options, keep)
     })
 }
 
 /// Checks each parsed line, then the duplicate guard refuses a second
-/// annotation with the same id, and an annotator labelling the same item
-/// twice, naming the first line.
+/// annotation with the same id, and (unless `allow_repeats`) an annotator
+/// labelling the same item twice, naming the first line.
 fn guard<'a>(
     bytes: &'a [u8],
     lines: impl Iterator<Item = Parsed<'a>>,
-    skip_invalid: bool,
+    options: ReadOptions,
     mut keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
 ) -> Result<Read> {
     // One line, one annotation at most: reserving up front saves the
@@ -216,7 +238,8 @@ fn guard<'a>(
             let it = out.items.get(&a.item);
             let an = out.annotators.get(&a.annotator);
             if let (Some(it), Some(an)) = (it, an) {
-                if let Some(&first) = seen.get(&pair(it, an)) {
+                let repeat = seen.get(&pair(it, an)).filter(|_| !options.allow_repeats);
+                if let Some(&first) = repeat {
                     return Err(Error::DuplicateLabel {
                         annotator: a.annotator.into_owned(),
                         item: a.item.into_owned(),
@@ -238,7 +261,9 @@ fn guard<'a>(
             let it = it.unwrap_or_else(|| out.items.add(&a.item));
             let an = an.unwrap_or_else(|| out.annotators.add(&a.annotator));
             keep(n, a, it, an)?;
-            seen.insert(pair(it, an), n as u32);
+            if !options.allow_repeats {
+                seen.insert(pair(it, an), n as u32);
+            }
             if let Some(v) = id {
                 v.insert(n as u32);
             }
@@ -246,7 +271,7 @@ fn guard<'a>(
         });
         match result {
             Ok(()) => accepted = true,
-            Err(e) if skip_invalid => out.skipped.push(Skipped::new(n, e)),
+            Err(e) if options.skip_invalid => out.skipped.push(Skipped::new(n, e)),
             Err(e) => return Err(e.at_line(n)),
         }
     }
@@ -347,17 +372,27 @@ mod tests {
         for skip_invalid in [false, true] {
             let mut kept = Vec::new();
             let parsed = raw_lines(&text).map(|(n, l)| parse(n, l));
-            let r = guard(&text, parsed, skip_invalid, |n, a, _, _| {
-                kept.push((n, Annotation::from(a)));
-                Ok(())
-            });
+            let r = guard(
+                &text,
+                parsed,
+                ReadOptions::skipping(skip_invalid),
+                |n, a, _, _| {
+                    kept.push((n, Annotation::from(a)));
+                    Ok(())
+                },
+            );
             let one = summary(r, &kept);
             for chunk in [1, 3, 64] {
                 let mut kept = Vec::new();
-                let r = read_parallel(&text, skip_invalid, chunk, |n, a, _, _| {
-                    kept.push((n, Annotation::from(a)));
-                    Ok(())
-                });
+                let r = read_parallel(
+                    &text,
+                    ReadOptions::skipping(skip_invalid),
+                    chunk,
+                    |n, a, _, _| {
+                        kept.push((n, Annotation::from(a)));
+                        Ok(())
+                    },
+                );
                 assert_eq!(
                     one,
                     summary(r, &kept),
@@ -365,7 +400,7 @@ mod tests {
                 );
             }
         }
-        let e = read_parallel(&text, false, 2, |_, _, _, _| Ok(()))
+        let e = read_parallel(&text, ReadOptions::default(), 2, |_, _, _, _| Ok(()))
             .err()
             .map(|e| e.to_string());
         assert!(e.unwrap().starts_with("line 12, field \"label\""));

@@ -28,6 +28,7 @@ mod scalar;
 mod skip;
 
 pub use gold::{parse_gold, Gold};
+pub use jsonl::ReadOptions;
 pub use line::{MAX_DIMENSIONS, MAX_ID_BYTES, MAX_TIMESTAMP, MAX_TIME_SECONDS};
 pub use skip::Skip;
 
@@ -190,11 +191,15 @@ pub fn parse_annotations_jsonl(
 ) -> Result<Parsed<Annotation>> {
     let mut records = Vec::new();
     let mut lines = Vec::new();
-    let read = jsonl::read(text.as_ref(), skip_invalid, |n, a, _, _| {
-        records.push(Annotation::from(a));
-        lines.push(n);
-        Ok(())
-    })?;
+    let read = jsonl::read(
+        text.as_ref(),
+        ReadOptions::skipping(skip_invalid),
+        |n, a, _, _| {
+            records.push(Annotation::from(a));
+            lines.push(n);
+            Ok(())
+        },
+    )?;
     Ok(Parsed {
         records,
         lines,
@@ -288,14 +293,14 @@ mod tests {
     #[test]
     fn records_from_an_array_are_named_by_element_in_errors_and_skipped_lines() {
         let lines = "{\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\"}\n{\"item\":\"y\",\"annotator\":\"w\",\"label\":\"?\"}\n";
-        let e = crate::Dataset::parse_elements(lines, false)
+        let e = crate::Dataset::parse_elements(lines, ReadOptions::skipping(false))
             .unwrap_err()
             .to_string();
         assert!(
             e.starts_with("annotation #2, field \"label\": unknown label"),
             "{e}"
         );
-        let d = crate::Dataset::parse_elements(lines, true).unwrap();
+        let d = crate::Dataset::parse_elements(lines, ReadOptions::skipping(true)).unwrap();
         assert_eq!(d.skipped[0].line, 2);
         assert!(d.skipped[0]
             .error

@@ -122,7 +122,7 @@ enum Command {
         /// Gold answers: JSONL of {"item", "label"} (or a JSON array of them).
         #[arg(long)]
         gold: Option<std::path::PathBuf>,
-        /// JSON settings (agreement, reliability, aggregation, min_reliability); unknown fields are refused.
+        /// JSON settings (agreement, reliability, aggregation, min_reliability, allow_repeats); unknown fields are refused.
         #[arg(long)]
         config: Option<std::path::PathBuf>,
         /// Least composite reliability for an annotator's labels to be aggregated (default 0.6).
@@ -131,6 +131,9 @@ enum Command {
         /// Skip bad lines (they are counted in counts.skipped and listed on stderr) instead of stopping.
         #[arg(long)]
         skip_invalid: bool,
+        /// Accept repeated ratings: a second label by the same annotator on the same item (allow_repeats).
+        #[arg(long)]
+        allow_repeats: bool,
         /// Bootstrap intervals of the agreement figures at this level (e.g. 0.95), in agreement.ci.
         #[arg(long)]
         ci: Option<f64>,
@@ -361,6 +364,7 @@ pub fn main() -> ExitCode {
             config,
             min_reliability,
             skip_invalid,
+            allow_repeats,
             ci,
             resamples,
             seed,
@@ -371,6 +375,7 @@ pub fn main() -> ExitCode {
             config: config.as_deref(),
             min_reliability,
             skip_invalid,
+            allow_repeats,
             ci,
             resamples,
             seed,

@@ -1,10 +1,12 @@
 //! `prefkit report FILE [--gold FILE] [--config FILE] [--min-reliability X]
-//! [--skip-invalid] [--ci LEVEL [--resamples B] [--seed S]] [--pretty]`:
+//! [--skip-invalid] [--allow-repeats] [--ci LEVEL [--resamples B] [--seed S]] [--pretty]`:
 //! agreement, reliability and final labels of a JSONL annotation file,
 //! printed as one JSON object. `--ci` adds bootstrap intervals
 //! (`agreement.ci`); the flags override `agreement.ci` of the config file.
+//! `--allow-repeats` sets `allow_repeats`: a second label by the same
+//! annotator on the same item is read as a repeated rating.
 
-use prefkit::annotation::parse_gold;
+use prefkit::annotation::{parse_gold, ReadOptions};
 use prefkit::report::{self, ReportConfig};
 use prefkit::{Dataset, FromJson};
 use std::io::Write;
@@ -17,6 +19,7 @@ pub struct Options<'a> {
     pub config: Option<&'a Path>,
     pub min_reliability: Option<f64>,
     pub skip_invalid: bool,
+    pub allow_repeats: bool,
     pub ci: Option<f64>,
     pub resamples: Option<u32>,
     pub seed: Option<u64>,
@@ -47,8 +50,13 @@ pub fn run(o: &Options) -> Result<(), String> {
         }
         ci.check().map_err(|e| format!("--ci: {e}"))?;
     }
+    config.allow_repeats |= o.allow_repeats;
     let text = super::read_jsonl(o.file)?;
-    let mut data = Dataset::parse_jsonl(&text, o.skip_invalid)
+    let options = ReadOptions {
+        skip_invalid: o.skip_invalid,
+        allow_repeats: config.allow_repeats,
+    };
+    let mut data = Dataset::parse_jsonl_with(&text, options)
         .map_err(|e| format!("{}: {e}", o.file.display()))?;
     drop(text);
     for s in &data.skipped {

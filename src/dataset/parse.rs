@@ -1,7 +1,7 @@
 //! [`Dataset::parse_jsonl`]: JSONL annotations straight into a dataset.
 
 use super::Dataset;
-use crate::annotation::jsonl;
+use crate::annotation::{jsonl, ReadOptions};
 use crate::error::Result;
 
 impl Dataset {
@@ -9,12 +9,20 @@ impl Dataset {
     /// with the one reader and its checks and messages
     /// ([`crate::annotation::jsonl`]); skip records go to [`Dataset::skips`].
     pub fn parse_jsonl(text: impl AsRef<[u8]>, skip_invalid: bool) -> Result<Dataset> {
+        Dataset::parse_jsonl_with(text, ReadOptions::skipping(skip_invalid))
+    }
+
+    /// [`Dataset::parse_jsonl`] with every reading option: with
+    /// `allow_repeats`, a second label by the same annotator on the same
+    /// item is kept as another row (see [`crate::agreement`] for how each
+    /// figure counts it).
+    pub fn parse_jsonl_with(text: impl AsRef<[u8]>, options: ReadOptions) -> Result<Dataset> {
         let bytes = text.as_ref();
         let mut d = Dataset::new();
         // One line, one row at most.
         d.rows
             .reserve(memchr::memchr_iter(b'\n', bytes).count() + 1);
-        let read = jsonl::read(bytes, skip_invalid, |_, a, item, annotator| {
+        let read = jsonl::read(bytes, options, |_, a, item, annotator| {
             d.push_ids(
                 item,
                 annotator,
@@ -42,11 +50,11 @@ impl Dataset {
         Ok(d)
     }
 
-    /// [`Dataset::parse_jsonl`] of an array of records written one a line
+    /// [`Dataset::parse_jsonl_with`] of an array of records written one a line
     /// (as the wasm modules take them): errors and skipped lines say
     /// `annotation #N` (1-based) instead of `line N`.
-    pub fn parse_elements(lines: impl AsRef<[u8]>, skip_invalid: bool) -> Result<Dataset> {
-        let mut d = Dataset::parse_jsonl(lines, skip_invalid).map_err(|e| e.in_array())?;
+    pub fn parse_elements(lines: impl AsRef<[u8]>, options: ReadOptions) -> Result<Dataset> {
+        let mut d = Dataset::parse_jsonl_with(lines, options).map_err(|e| e.in_array())?;
         d.skipped = d.skipped.into_iter().map(|s| s.in_array()).collect();
         Ok(d)
     }

@@ -24,6 +24,8 @@ pub struct Live {
     gold: FastMap<String, Label>,
     /// Items (by id) whose gold has been looked up.
     gold_checked: usize,
+    /// Whether repeated ratings are taken in (`allow_repeats`).
+    allow_repeats: bool,
 }
 
 impl Live {
@@ -35,8 +37,16 @@ impl Live {
         }
     }
 
-    /// Adds one annotation (canonical label). The same annotator labelling
-    /// the same item twice is refused and changes nothing.
+    /// The same state taking in repeated ratings (a second label by the
+    /// same annotator on the same item) when `allow_repeats` is set.
+    pub fn with_repeats(mut self, allow_repeats: bool) -> Live {
+        self.allow_repeats = allow_repeats;
+        self
+    }
+
+    /// Adds one annotation (canonical label). Unless repeats are allowed,
+    /// the same annotator labelling the same item twice is refused and
+    /// changes nothing.
     pub fn add(&mut self, a: &Annotation) -> Result<()> {
         self.check_new(&a.item, &a.annotator)?;
         self.add_checked(a);
@@ -68,15 +78,20 @@ impl Live {
         self.tallies[a].skip(gold);
     }
 
-    /// Refuses an (item, annotator) pair already present.
+    /// Refuses an (item, annotator) pair already present, unless repeats
+    /// are allowed.
     pub fn check_new(&self, item: &str, annotator: &str) -> Result<()> {
+        if self.allow_repeats {
+            return Ok(());
+        }
         if let (Some(i), Some(a)) = (
             self.data.items.get(item),
             self.data.annotators.get(annotator),
         ) {
             if self.seen.contains(&(i, a)) {
                 return Err(Error::Rejected(format!(
-                    "annotator \"{annotator}\" already labelled item \"{item}\""
+                    "annotator \"{annotator}\" already labelled item \"{item}\"; \
+                     to accept repeated ratings, set allow_repeats"
                 )));
             }
         }

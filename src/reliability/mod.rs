@@ -33,12 +33,14 @@
 //!
 //! Undefined figures are `None` (JSON `null`), with the reason in `reasons`.
 
+mod consistency;
 pub mod live;
 pub mod position;
 pub mod tally;
 #[cfg(test)]
 mod tests;
 
+pub use consistency::SelfConsistency;
 pub use live::Live;
 pub use position::PositionBias;
 pub use tally::{AnnotatorTally, Runs};
@@ -256,6 +258,9 @@ pub struct AnnotatorStats {
     pub position_bias: PositionBias,
     /// Clicking the same label again and again.
     pub straight_lining: StraightLining,
+    /// Agreement with themselves on items they labelled more than once
+    /// (with `allow_repeats`); `null` when they have none.
+    pub self_consistency: Option<SelfConsistency>,
     /// Why a figure above is `null`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
@@ -325,13 +330,19 @@ pub(crate) fn finish(
     config: &ReliabilityConfig,
 ) -> Vec<AnnotatorStats> {
     let agreement = majority_agreement(d, config);
+    let repeats = consistency::pairs(d);
     tallies
         .iter()
         .enumerate()
         .map(|(a, t)| {
             let name = d.annotators.names().get(a).cloned().unwrap_or_default();
             let (agree, counted) = agreement.get(a).copied().unwrap_or((0, 0));
-            stats(name, t, agree, counted, config)
+            let mut s = stats(name, t, agree, counted, config);
+            s.self_consistency = repeats.get(a).and_then(|p| p.finish());
+            if s.self_consistency.is_none() {
+                s.reasons.push(consistency::NO_REPEATS.to_string());
+            }
+            s
         })
         .collect()
 }
@@ -340,7 +351,9 @@ fn ratio(a: u32, b: u32) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
-/// One annotator's figures from their tally and majority counts.
+/// One annotator's figures from their tally and majority counts
+/// (`self_consistency` needs their labels by item: `None` here, filled in
+/// from the dataset by the report).
 pub fn stats(
     id: String,
     t: &AnnotatorTally,
@@ -418,6 +431,7 @@ pub fn stats(
             top_label,
             top_share,
         },
+        self_consistency: None,
         reasons,
     }
 }

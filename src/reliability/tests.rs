@@ -94,7 +94,9 @@ fn the_hand_made_fixture_gives_the_hand_computed_figures() {
     assert!(close(w3.composite, 0.4 * 0.5 + 0.3 * 1.0 + 0.3 * 0.5));
     // Flag: 6 gold answers, accuracy 0 < 0.6.
     assert!(!w1.flagged && w2.flagged && !w3.flagged);
-    assert_eq!(w3.reasons.len(), 2, "{:?}", w3.reasons);
+    // No gold, no time, and no item labelled twice.
+    assert_eq!(w3.reasons.len(), 3, "{:?}", w3.reasons);
+    assert_eq!(w3.self_consistency, None);
 }
 
 #[test]

@@ -38,14 +38,15 @@ impl LiveReport {
     pub fn new(config: ReportConfig, gold: &[Gold]) -> Result<LiveReport> {
         config.check()?;
         Ok(LiveReport {
+            reliability: Live::new(gold).with_repeats(config.allow_repeats),
+            agreement: LiveAgreement::with_repeats(config.allow_repeats),
             config,
-            reliability: Live::new(gold),
-            agreement: LiveAgreement::new(),
         })
     }
 
     /// Adds one annotation (canonical label). A second label by the same
-    /// annotator on the same item is refused and changes nothing.
+    /// annotator on the same item is refused and changes nothing, unless
+    /// the config has `allow_repeats`.
     pub fn add(&mut self, a: &Annotation) -> Result<()> {
         // Both states take the same annotations, so the agreement state's
         // check of the (item, annotator) pair, made before it changes

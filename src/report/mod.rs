@@ -26,6 +26,11 @@
 //!  "undefined": {"dawid_skene": "<reason>"}}
 //! ```
 //!
+//! With `"allow_repeats": true` a second label by the same annotator on the
+//! same item is read as another rating (a duplicate annotation id is still
+//! refused); each annotator row then says how well they agree with
+//! themselves (`self_consistency`).
+//!
 //! Settings come from a JSON file whose every part is optional; unknown
 //! fields are refused by name:
 //!
@@ -43,7 +48,7 @@
 //! let e = ReportConfig::from_json(r#"{"min_relability": 0.5}"#).unwrap_err();
 //! assert_eq!(
 //!     e.to_string(),
-//!     "field \"min_relability\": unknown key; expected one of agreement, reliability, aggregation, min_reliability"
+//!     "field \"min_relability\": unknown key; expected one of agreement, reliability, aggregation, min_reliability, allow_repeats"
 //! );
 //! ```
 //!
@@ -91,6 +96,12 @@ pub struct ReportConfig {
     pub aggregation: AggregationConfig,
     /// Least composite reliability for an annotator's labels to be aggregated. Default 0.6.
     pub min_reliability: f64,
+    /// Accept a second label by the same annotator on the same item (a
+    /// repeated rating) instead of refusing the file. Default false. See
+    /// [`crate::agreement`] for how each figure counts repeats, and
+    /// [`crate::reliability::SelfConsistency`] for each annotator's
+    /// agreement with themselves.
+    pub allow_repeats: bool,
 }
 
 impl Default for ReportConfig {
@@ -100,6 +111,7 @@ impl Default for ReportConfig {
             reliability: ReliabilityConfig::default(),
             aggregation: AggregationConfig::default(),
             min_reliability: 0.6,
+            allow_repeats: false,
         }
     }
 }
@@ -120,7 +132,13 @@ impl ReportConfig {
     /// (`aggregation.dawid_skene.max_iter`), then [`Self::check`] runs.
     pub fn from_value(value: &serde_json::Value) -> Result<ReportConfig> {
         let f = Fields::new(value, "")?;
-        f.only(&["agreement", "reliability", "aggregation", "min_reliability"])?;
+        f.only(&[
+            "agreement",
+            "reliability",
+            "aggregation",
+            "min_reliability",
+            "allow_repeats",
+        ])?;
         let part = |key: &str| f.get(key).map(|v| Fields::new(v, key)).transpose();
         let d = ReportConfig::default();
         let config = ReportConfig {
@@ -148,6 +166,7 @@ impl ReportConfig {
                 None => d.aggregation,
             },
             min_reliability: f.number_or("min_reliability", d.min_reliability)?,
+            allow_repeats: f.bool_or("allow_repeats", d.allow_repeats)?,
         };
         config.check()?;
         Ok(config)

@@ -118,7 +118,10 @@ pub async fn report(
         .registry
         .get(&task)
         .ok_or_else(|| ApiError::unknown_task(&task))?;
-    let mut config = ReportConfig::default();
+    let mut config = ReportConfig {
+        allow_repeats: info.allow_repeats,
+        ..ReportConfig::default()
+    };
     if let Some(t) = q.get("min_reliability") {
         config.min_reliability = t.parse::<f64>().map_err(|_| {
             ApiError::bad_request(format!(
@@ -144,7 +147,11 @@ pub async fn report(
             Dataset::from_annotations(&[], &[])
         } else {
             // Every stored record was checked on the way in.
-            Dataset::parse_jsonl(&text, true).map_err(|e| StoreError(e.to_string()))?
+            let options = prefkit::annotation::ReadOptions {
+                skip_invalid: true,
+                allow_repeats: config.allow_repeats,
+            };
+            Dataset::parse_jsonl_with(&text, options).map_err(|e| StoreError(e.to_string()))?
         };
         data.set_gold(&info.gold);
         let report = prefkit::report::run(&data, &config);

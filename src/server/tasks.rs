@@ -43,6 +43,9 @@ pub struct TaskInfo {
     pub public: String,
     /// The gold answers, for the report.
     pub gold: Vec<Gold>,
+    /// The task shows items again (`config.repeat_fraction`), so its
+    /// report reads repeated ratings (`allow_repeats`).
+    pub allow_repeats: bool,
 }
 
 /// The state that changes as annotations arrive: owned by the writer.
@@ -83,6 +86,7 @@ pub fn load(stored: &StoredTask) -> Result<(TaskInfo, TaskSession), Error> {
         gold_mode,
         public,
         gold,
+        allow_repeats: task.config.repeat_fraction > 0.0,
     };
     let session = Session::new(task, Some(stored.seed))?;
     Ok((info, TaskSession { session, gold_mode }))
@@ -168,7 +172,10 @@ impl TaskSession {
         if self.gold_mode != GoldMode::Blind {
             return;
         }
-        let Some(swapped) = self.session.handed_out(&a.annotator, &a.item) else {
+        let Some(swapped) = self
+            .session
+            .handed_out(&a.annotator, &a.item, a.id.as_deref())
+        else {
             return;
         };
         if swapped == a.swapped {

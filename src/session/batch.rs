@@ -1,10 +1,9 @@
-//! Batches: assembling them ([`Session::next_batch`]) and taking over one
-//! assembled elsewhere ([`Session::adopt_batch`]).
+//! Batches: assembling them ([`Session::next_batch`]); taking over one
+//! assembled elsewhere ([`Session::adopt_batch`]) is in `adopt.rs`.
 
-use super::{Annotator, BatchState, Item, Kind, Session, Slot};
+use super::{Annotator, BatchState, Kind, Session, Slot};
 use crate::error::{Error, Result};
 use crate::fields::{shown, Fields};
-use crate::map::FastMap;
 use rand::Rng;
 use rand_pcg::Pcg32;
 use serde::Serialize;
@@ -160,14 +159,17 @@ impl Session {
         let regular_share = (config.batch_size as usize).saturating_sub(gold_share);
         let randomize = config.randomize_order;
         let until = now + config.lease_seconds;
+        let repeat_places = self.repeat_places(a, regular_share);
+        let repeats = self.draw_repeats(a, repeat_places);
+        let new_share = regular_share - repeats.len();
         let who = &mut self.annotators[a as usize];
-        let regular = self
-            .pool
-            .take(regular_share, |i| who.slots.contains_key(&i));
-        if regular.is_empty() {
+        let regular = self.pool.take(new_share, |i| who.slots.contains_key(&i));
+        if regular.is_empty() && (new_share > 0 || repeats.is_empty()) {
+            // Not shown after all: the repeats stay due.
+            who.repeatable.extend(repeats);
             return Ok(empty(false, true));
         }
-        let exhausted = regular.len() < regular_share;
+        let exhausted = regular.len() < new_share;
         let first_gold = self.task.examples.len() as u32;
         let gold = pick_gold(
             &mut self.rng,
@@ -176,31 +178,34 @@ impl Session {
             self.task.gold.len() as u32,
             gold_share,
         );
-        let mut chosen = regular;
-        chosen.extend(gold);
+        // (item, shown again?)
+        let mut chosen: Vec<(u32, bool)> = regular.into_iter().map(|i| (i, false)).collect();
+        chosen.extend(gold.into_iter().map(|i| (i, false)));
+        chosen.extend(repeats.into_iter().map(|i| (i, true)));
         shuffle(&mut chosen, &mut self.rng);
         let b = who.batches.len() as u32;
         let mut order = Vec::with_capacity(chosen.len());
-        for &i in &chosen {
+        for &(i, repeat) in &chosen {
             let swapped = randomize && self.rng.random_range(0..2u32) == 1;
-            who.slots.insert(
-                i,
-                Slot::Open {
-                    swapped,
-                    batch: b,
-                    until,
-                },
-            );
-            self.leases.add(a, i, until);
-            if i < first_gold {
-                self.pool.bump(i);
+            let slot = Slot::Open {
+                swapped,
+                batch: b,
+                until,
+            };
+            // A repeat takes no lease and no overlap slot (repeat.rs).
+            who.set_slot(i, repeat, slot);
+            if !repeat {
+                self.leases.add(a, i, until);
+                if i < first_gold {
+                    self.pool.bump(i);
+                }
             }
             order.push((i, swapped));
         }
         who.batches.push(BatchState {
             done: 0,
             total: chosen.len() as u32,
-            items: chosen,
+            items: chosen.into_iter().map(|(i, _)| i).collect(),
             until,
         });
         self.changes += 1;
@@ -228,8 +233,8 @@ impl Session {
         let items: Vec<BatchItem> = state
             .items
             .iter()
-            .filter_map(|i| match who.slots.get(i) {
-                Some(Slot::Open { swapped, .. }) => Some(self.show(*i, *swapped)),
+            .filter_map(|&i| match who.open_in(i, b as u32) {
+                Some((Slot::Open { swapped, .. }, _)) => Some(self.show(i, *swapped)),
                 _ => None,
             })
             .collect();
@@ -245,104 +250,6 @@ impl Session {
             resumed: true,
             lease_until: Some(state.until),
         })
-    }
-
-    /// Takes over a batch assembled elsewhere (the "blind" collector mode:
-    /// the server holds the gold and assembles batches; the page's session,
-    /// built from the public task, only checks answers against the batch
-    /// and un-flips them with the batch's `swapped`). Items unknown to this
-    /// session's task are accepted as they come. Refused, with nothing
-    /// changed: an item twice in the batch, or an item the annotator was
-    /// already given, answered or skipped. In a `resumed` batch (the
-    /// collector giving back a batch the annotator holds, after a reload)
-    /// items already held here are left as they are and the others adopted.
-    pub fn adopt_batch(&mut self, mut batch: Batch) -> Result<()> {
-        let a = self.annotator_mut(&batch.annotator)?;
-        let who = &self.annotators[a as usize];
-        if batch.resumed {
-            batch.items.retain(|it| {
-                !self
-                    .index
-                    .get(&it.id)
-                    .is_some_and(|i| who.slots.contains_key(i))
-            });
-        }
-        let mut seen: FastMap<&str, ()> = FastMap::default();
-        for (k, it) in batch.items.iter().enumerate() {
-            if seen.insert(it.id.as_str(), ()).is_some() {
-                return Err(Error::invalid(
-                    format!("items[{k}].id"),
-                    format!("item \"{}\" is twice in the batch", it.id),
-                ));
-            }
-            let held = self.index.get(&it.id).and_then(|i| who.slots.get(i));
-            if let Some(slot) = held {
-                let how = match slot {
-                    Slot::Open { .. } | Slot::Lapsed { .. } => "was given it in an earlier batch",
-                    Slot::Done(_) => "has answered it",
-                    Slot::Skipped(_) => "has skipped it",
-                };
-                return Err(Error::Rejected(format!(
-                    "cannot adopt the batch: annotator \"{}\" {how} (item \"{}\")",
-                    batch.annotator, it.id
-                )));
-            }
-        }
-        let b = who.batches.len() as u32;
-        let first_gold = self.task.examples.len() as u32;
-        let mut opened = Vec::with_capacity(batch.items.len());
-        for it in &batch.items {
-            let i = match self.index.get(&it.id) {
-                Some(&i) => i,
-                None => {
-                    let i = self.items.len() as u32;
-                    self.items.push(Item {
-                        id: it.id.clone(),
-                        kind: Kind::External,
-                    });
-                    self.answers.push(0);
-                    self.index.insert(it.id.clone(), i);
-                    i
-                }
-            };
-            if i < first_gold {
-                self.pool.bump(i);
-            }
-            opened.push((i, it.swapped));
-        }
-        let who = &mut self.annotators[a as usize];
-        who.flagged |= batch.flagged;
-        self.changes += 1;
-        if opened.is_empty() {
-            return Ok(());
-        }
-        // The batch's lease, as the assembling side set it (a batch
-        // journaled by the page and adopted again after a reload); without
-        // one the items stay open until answered or skipped.
-        let until = batch
-            .lease_until
-            .filter(|t| t.is_finite())
-            .unwrap_or(f64::INFINITY);
-        who.batches.push(BatchState {
-            done: 0,
-            total: opened.len() as u32,
-            items: opened.iter().map(|&(i, _)| i).collect(),
-            until,
-        });
-        for (i, swapped) in opened {
-            who.slots.insert(
-                i,
-                Slot::Open {
-                    swapped,
-                    batch: b,
-                    until,
-                },
-            );
-            if until.is_finite() {
-                self.leases.add(a, i, until);
-            }
-        }
-        Ok(())
     }
 
     /// Item `i` as the page shows it.
@@ -413,7 +320,7 @@ fn pick_gold(rng: &mut Pcg32, who: &Annotator, first: u32, n: u32, want: usize) 
 }
 
 /// Fisher-Yates with 32-bit draws (the same on 32- and 64-bit targets).
-fn shuffle(v: &mut [u32], rng: &mut Pcg32) {
+fn shuffle<T>(v: &mut [T], rng: &mut Pcg32) {
     for i in (1..v.len()).rev() {
         let j = rng.random_range(0..=i as u32) as usize;
         v.swap(i, j);

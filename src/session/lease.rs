@@ -164,7 +164,9 @@ impl Session {
         };
         for (i, &answers) in self.answers.iter().take(n).enumerate() {
             o.labels += u64::from(answers);
-            if answers >= overlap {
+            // Answers to repeats fill no overlap slot.
+            let first = answers.saturating_sub(self.repeated.get(i).copied().unwrap_or(0));
+            if first >= overlap {
                 o.complete += 1;
             } else if leased[i] {
                 o.leased += 1;

@@ -57,6 +57,14 @@
 //! assert_eq!(verdict.annotation.label, prefkit::Label::ABetter);
 //! ```
 //!
+//! ## Repeats
+//!
+//! With `config.repeat_fraction` above 0, that share of the regular items
+//! an annotator answered is shown to them once more, in a later batch, A/B
+//! order drawn again (see `repeat.rs` for the rules): a repeat is no new
+//! overlap slot, and the live statistics give each annotator's
+//! `self_consistency`.
+//!
 //! Randomness: one `Pcg32` (PCG-XSH-RR 64/32 from `rand_pcg`: a small,
 //! fast generator; shuffling batches needs no cryptographic stream) seeded
 //! with the seed given to
@@ -65,11 +73,13 @@
 //! on the assembly path is a vector, so a seed gives the same batches
 //! natively and in WebAssembly.
 
+mod adopt;
 mod batch;
 mod gold;
 mod lease;
 mod pool;
 mod public;
+mod repeat;
 mod request;
 mod rubric;
 mod skip;
@@ -163,6 +173,14 @@ struct Annotator {
     name: String,
     /// Items handed out to or answered by this annotator (lookups only).
     slots: FastMap<u32, Slot>,
+    /// Items shown to this annotator a second time (`repeat_fraction`;
+    /// see `repeat.rs`), by item.
+    repeats: FastMap<u32, Slot>,
+    /// Regular items answered and not yet shown again, in answer order
+    /// (kept only when the task shows items again).
+    repeatable: Vec<u32>,
+    /// Regular items answered (first showings).
+    answered_regular: u32,
     batches: Vec<BatchState>,
     /// The batch that collects items assigned on demand by `record_assigning`.
     on_demand: Option<u32>,
@@ -234,8 +252,10 @@ pub struct Session {
     /// Live leases, soonest to run out first.
     leases: Leases,
     /// Answers taken per item (indices into `items`; gold and external
-    /// items are counted too).
+    /// items are counted too), repeats included.
     answers: Vec<u32>,
+    /// Of those, answers to repeats (not counted toward `overlap`).
+    repeated: Vec<u32>,
     /// Calls that changed the state so far.
     changes: u64,
 }
@@ -275,6 +295,7 @@ impl Session {
             live: stats::live_report(&task)?,
             leases: Leases::default(),
             answers: vec![0; n_items],
+            repeated: vec![0; n_items],
             changes: 0,
             pool: Pool::new(task.examples.len() as u32, task.config.overlap),
             task,

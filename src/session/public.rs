@@ -9,7 +9,8 @@
 //! - drops every example's `metadata` (gold pairs have none, so its presence
 //!   would mark them);
 //! - keeps only `batch_size`, `fast_seconds`, `randomize_order`,
-//!   `gold_feedback`, `lease_seconds` and `skip_reasons` of the config. The
+//!   `gold_feedback`, `lease_seconds`, `skip_reasons` and `repeat_fraction`
+//!   of the config (the page's session must take repeated items). The
 //!   seed is withheld above all: with it the page could replay the
 //!   generator and tell where the gold sits.
 //!
@@ -52,6 +53,13 @@ pub struct PublicConfig {
     pub lease_seconds: f64,
     /// Reasons the page suggests for a skip.
     pub skip_reasons: Vec<String>,
+    /// Share of answered items shown again later (written only when set).
+    #[serde(skip_serializing_if = "no_repeats")]
+    pub repeat_fraction: f64,
+}
+
+fn no_repeats(fraction: &f64) -> bool {
+    *fraction == 0.0
 }
 
 /// A task with its secrets removed.
@@ -108,6 +116,7 @@ impl Task {
                 gold_feedback: self.config.gold_feedback,
                 lease_seconds: self.config.lease_seconds,
                 skip_reasons: self.config.skip_reasons.clone(),
+                repeat_fraction: self.config.repeat_fraction,
             },
         }
     }

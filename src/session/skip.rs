@@ -78,9 +78,12 @@ impl Session {
         let (a, i) = self.locate(&skip.annotator, &skip.item, Some(&skip.id))?;
         if assigning && !self.annotators[a as usize].slots.contains_key(&i) {
             self.assign(a, i, false)?;
+        } else if assigning && self.may_repeat_on_the_spot(a, i, Some(&skip.id)) {
+            self.assign_repeat(a, i, false)?;
         }
         let who = &self.annotators[a as usize];
-        let (open, batch) = match who.slots.get(&i) {
+        let repeat = who.is_repeat(i, Some(&skip.id));
+        let (open, batch) = match who.slot(i, repeat) {
             Some(Slot::Skipped(v)) => {
                 let mut v = (**v).clone();
                 v.duplicate = true;
@@ -97,7 +100,8 @@ impl Session {
             None => return Err(self.not_open(a, &skip.item)),
         };
         let kind = self.items[i as usize].kind;
-        if open && matches!(kind, Kind::Regular(_)) {
+        // A repeat holds no overlap slot: nothing goes back to the pool.
+        if open && !repeat && matches!(kind, Kind::Regular(_)) {
             self.pool.release(i);
         }
         let config = &self.task.config;
@@ -117,8 +121,7 @@ impl Session {
             duplicate: false,
         };
         self.ids.insert(verdict.skip.id.clone(), (a, i));
-        who.slots
-            .insert(i, Slot::Skipped(Box::new(verdict.clone())));
+        who.set_slot(i, repeat, Slot::Skipped(Box::new(verdict.clone())));
         self.changes += 1;
         Ok(verdict)
     }

@@ -27,6 +27,8 @@ pub fn report_config(task: &Task) -> ReportConfig {
             flag_gold_accuracy_below: c.min_gold_accuracy,
             ..ReliabilityConfig::default()
         },
+        // Items shown again give repeated ratings, read as such.
+        allow_repeats: c.repeat_fraction > 0.0,
         ..ReportConfig::default()
     }
 }
@@ -100,8 +102,7 @@ impl Session {
         for a in &self.annotators {
             if a.skips > 0 {
                 let answered = a
-                    .slots
-                    .values()
+                    .all_slots()
                     .filter(|s| matches!(s, super::Slot::Done(_)))
                     .count() as f64;
                 let skips = f64::from(a.skips);
@@ -112,8 +113,7 @@ impl Session {
                 });
             }
             open += a
-                .slots
-                .values()
+                .all_slots()
                 .filter(|s| matches!(s, super::Slot::Open { .. }))
                 .count() as u64;
             batches += a.batches.len() as u64 - u64::from(a.on_demand.is_some());

@@ -4,7 +4,7 @@
 
 use super::request::SubmitRequest;
 use super::verdict::{stored, GoldFeedback, Verdict};
-use super::{BatchState, Kind, Session, Slot};
+use super::{Kind, Session, Slot};
 use crate::annotation::line::{check_id, check_time_seconds};
 use crate::annotation::Annotation;
 use crate::error::{Error, Result};
@@ -30,7 +30,8 @@ impl Session {
             None => self.task.rubric.overall(&req.dimensions)?,
         };
         let (a, i) = self.locate(&req.annotator, &req.item, Some(&req.id))?;
-        let swapped = match self.annotators[a as usize].slots.get(&i) {
+        let who = &self.annotators[a as usize];
+        let swapped = match who.slot(i, who.is_repeat(i, Some(&req.id))) {
             Some(Slot::Done(d)) => d.1.annotation.swapped,
             Some(slot) => match slot.handed_out() {
                 Some((swapped, _)) => swapped,
@@ -99,6 +100,9 @@ impl Session {
             }
             self.check_cap(i, &annotation.item, true)?;
             self.assign(a, i, annotation.swapped)?;
+        } else if assigning && self.may_repeat_on_the_spot(a, i, annotation.id.as_deref()) {
+            self.check_cap(i, &annotation.item, true)?;
+            self.assign_repeat(a, i, annotation.swapped)?;
         }
         self.finish(a, i, annotation)
     }
@@ -153,24 +157,7 @@ impl Session {
             self.pool.bump(i);
         }
         let who = &mut self.annotators[a as usize];
-        let b = match who.on_demand {
-            Some(b) => b,
-            None => {
-                who.batches.push(BatchState {
-                    done: 0,
-                    total: 0,
-                    items: Vec::new(),
-                    until: f64::INFINITY,
-                });
-                let b = who.batches.len() as u32 - 1;
-                who.on_demand = Some(b);
-                b
-            }
-        };
-        if let Some(state) = who.batches.get_mut(b as usize) {
-            state.total += 1;
-            state.items.push(i);
-        }
+        let b = who.on_demand_item(i);
         who.slots.insert(
             i,
             Slot::Open {
@@ -198,11 +185,14 @@ impl Session {
     }
 
     /// The A/B order in which item `item` was handed to `annotator`, while
-    /// it is handed out (open or lapsed) or answered.
-    pub fn handed_out(&self, annotator: &str, item: &str) -> Option<bool> {
+    /// it is handed out (open or lapsed) or answered: for the answer with
+    /// annotation id `id`, which may be to the item's repeat (see
+    /// "Repeats" in the module docs of [`crate::session`]).
+    pub fn handed_out(&self, annotator: &str, item: &str, id: Option<&str>) -> Option<bool> {
         let &a = self.annotator_index.get(annotator)?;
         let &i = self.index.get(item)?;
-        match self.annotators.get(a as usize)?.slots.get(&i)? {
+        let who = self.annotators.get(a as usize)?;
+        match who.slot(i, who.is_repeat(i, id))? {
             Slot::Done(d) => Some(d.1.annotation.swapped),
             slot => slot.handed_out().map(|h| h.0),
         }
@@ -256,12 +246,14 @@ impl Session {
         ))
     }
 
-    /// Records an answer to item `i` held by annotator `a` (open or done).
+    /// Records an answer to item `i` held by annotator `a` (open or done),
+    /// or to its repeat (see [`super::repeat`]).
     fn finish(&mut self, a: u32, i: u32, annotation: Annotation) -> Result<Verdict> {
         let regular = matches!(self.items[i as usize].kind, Kind::Regular(_));
         let who = &mut self.annotators[a as usize];
         let on_the_spot = who.on_demand.is_some();
-        let (batch, late) = match who.slots.get(&i) {
+        let repeat = who.is_repeat(i, annotation.id.as_deref());
+        let (batch, late) = match who.slot(i, repeat) {
             Some(Slot::Open { batch, .. }) => (*batch, false),
             Some(Slot::Lapsed { batch, .. }) => (*batch, true),
             Some(Slot::Done(d)) if d.0 == annotation.label => {
@@ -286,7 +278,15 @@ impl Session {
         if let Some(n) = self.answers.get_mut(i as usize) {
             *n += 1;
         }
-        if late && regular {
+        if repeat {
+            if let Some(n) = self.repeated.get_mut(i as usize) {
+                *n += 1;
+            }
+        } else if regular {
+            let repeats_on = self.task.config.repeat_fraction > 0.0;
+            self.annotators[a as usize].answered(i, repeats_on);
+        }
+        if late && regular && !repeat {
             // The lease ran out and the item went back to the pool: this
             // label is one more than the lease promised.
             self.pool.bump(i);
@@ -323,8 +323,9 @@ impl Session {
         if let Some(id) = &verdict.annotation.id {
             self.ids.insert(id.clone(), (a, i));
         }
-        who.slots.insert(
+        who.set_slot(
             i,
+            repeat,
             Slot::Done(Box::new((verdict.annotation.label, stored(&verdict)))),
         );
         Ok(verdict)

@@ -8,7 +8,8 @@
 //!  "gold": [{"id", "prompt", "response_a", "response_b", "label", "explanation"}],
 //!  "config": {"batch_size": 50, "gold_fraction": 0.10, "overlap": 3,
 //!             "min_gold_for_flag": 5, "min_gold_accuracy": 0.60, "gold_match": "directional",
-//!             "fast_seconds": 5.0, "randomize_order": true, "gold_feedback": false, "seed": null}}
+//!             "fast_seconds": 5.0, "randomize_order": true, "gold_feedback": false, "seed": null,
+//!             "repeat_fraction": 0}}
 //! ```
 //!
 //! Only `examples` is required. Unknown keys are refused by name at every
@@ -96,6 +97,13 @@ pub struct TaskConfig {
     /// and items assigned on the spot (open-mode collector, replay) have no
     /// limit, since there the pages choose the items.
     pub max_labels_per_item: Option<u32>,
+    /// Share of an annotator's answered regular items shown to them once
+    /// more, in a later batch (never the one they were first in), with the
+    /// A/B order drawn again: a test-retest check whose figures are each
+    /// annotator's `self_consistency` in the live statistics. Default 0
+    /// (none); in `[0, 1]`. A repeat is no new overlap slot (see the
+    /// session's module docs).
+    pub repeat_fraction: f64,
 }
 
 /// Longest skip reason, in characters.
@@ -120,6 +128,7 @@ impl Default for TaskConfig {
                 "The text is broken or missing".to_string(),
             ],
             max_labels_per_item: None,
+            repeat_fraction: 0.0,
         }
     }
 }
@@ -184,6 +193,7 @@ const CONFIG_KEYS: &[&str] = &[
     "lease_seconds",
     "skip_reasons",
     "max_labels_per_item",
+    "repeat_fraction",
 ];
 
 /// Task JSON text: see [`Task::from_value`].
@@ -402,5 +412,6 @@ fn config_from_value(value: &Value) -> Result<TaskConfig> {
         lease_seconds,
         skip_reasons,
         max_labels_per_item,
+        repeat_fraction: c.number_in("repeat_fraction", d.repeat_fraction, 0.0, 1.0, false)?,
     })
 }

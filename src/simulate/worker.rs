@@ -293,7 +293,7 @@ impl Worker {
     /// mode holds no gold: there every item is answered against the hidden
     /// truth). An item not handed to this annotator is an error.
     pub fn act_in(&mut self, session: &Session, item: &str) -> Result<Act> {
-        let swapped = session.handed_out(&self.name, item).ok_or_else(|| {
+        let swapped = session.handed_out(&self.name, item, None).ok_or_else(|| {
             Error::invalid(
                 "item",
                 format!(

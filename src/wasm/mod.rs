@@ -74,6 +74,8 @@ export interface ReportConfig {
   };
   aggregation?: { dawid_skene?: { max_iterations?: number; tolerance?: number; eps?: number; hold_gold?: boolean } };
   min_reliability?: number;
+  /** Accept a second label by the same annotator on the same item (a repeated rating). */
+  allow_repeats?: boolean;
   /** Skip bad lines (listed in `skipped`) instead of throwing. */
   skip_invalid?: boolean;
 }
@@ -109,6 +111,8 @@ export interface AnnotatorStats {
   speed_penalty: number | null; composite: number; flagged: boolean;
   position_bias: { left: number; decided: number; share_left: number | null; p_value: number | null };
   straight_lining: { longest_run: number; top_label: Label | null; top_share: number | null };
+  /** Agreement with themselves over pairs of their own labels on an item (with `allow_repeats`); null without a repeated item. */
+  self_consistency: { exact: number; directional: number; count: number } | null;
   /** Why a figure above is null. */
   reasons?: string[];
 }
@@ -154,6 +158,8 @@ export interface PublicTask {
   config: {
     batch_size: number; fast_seconds: number; randomize_order: boolean; gold_feedback: boolean;
     lease_seconds: number; skip_reasons: string[];
+    /** Share of answered items shown again later; absent when 0. */
+    repeat_fraction?: number;
   };
 }
 /** One pair as the page shows it; gold and regular items look alike. */

@@ -3,7 +3,7 @@
 //! computes a report; its session keeps its own live figures).
 
 use super::{arg, js_err, options, to_js, GoldArg, ReportConfigArg};
-use crate::annotation::{parse_gold, Annotation, Gold};
+use crate::annotation::{parse_gold, Annotation, Gold, ReadOptions};
 use crate::dataset::Dataset;
 use crate::report::{LiveReport, ReportConfig};
 use serde::Serialize;
@@ -43,14 +43,14 @@ fn text_of(input: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
 /// Annotations with every check of `prefkit report`, and their gold
 /// answers. For arrays, errors say `annotation #N` (1-based) instead of
 /// `line N`.
-fn dataset_of(input: JsValue, gold: JsValue, skip_invalid: bool) -> Result<Dataset, JsError> {
+fn dataset_of(input: JsValue, gold: JsValue, options: ReadOptions) -> Result<Dataset, JsError> {
     let gold = gold_of(gold)?;
     let array = js_sys::Array::is_array(&input);
     let text = text_of(&input, "annotations")?;
     let mut d = if array {
-        Dataset::parse_elements(text, skip_invalid)
+        Dataset::parse_elements(text, options)
     } else {
-        Dataset::parse_jsonl(text, skip_invalid)
+        Dataset::parse_jsonl_with(text, options)
     }
     .map_err(js_err)?;
     d.set_gold(&gold);
@@ -72,22 +72,20 @@ fn config_of(config: JsValue) -> Result<(ReportConfig, bool), JsError> {
         return Ok((ReportConfig::default(), false));
     }
     let mut v = options(config, "config")?;
-    let skip = skip_invalid(&mut v, "config")?;
+    let skip = flag(&mut v, "skip_invalid", "config")?;
     let c = ReportConfig::from_value(&v).map_err(js_err)?;
     Ok((c, skip))
 }
 
-/// Takes `skip_invalid` (true or false, default false) out of an options
-/// object: the one reader of that option, for `report()` and `Collection`.
-fn skip_invalid(options: &mut serde_json::Value, what: &str) -> Result<bool, JsError> {
-    match options
-        .as_object_mut()
-        .and_then(|m| m.remove("skip_invalid"))
-    {
+/// Takes a reading option (`skip_invalid`, `allow_repeats`: true or false,
+/// default false) out of an options object: the one reader of those
+/// options, for `report()` and `Collection`.
+fn flag(options: &mut serde_json::Value, key: &str, what: &str) -> Result<bool, JsError> {
+    match options.as_object_mut().and_then(|m| m.remove(key)) {
         None | Some(serde_json::Value::Null) => Ok(false),
         Some(serde_json::Value::Bool(b)) => Ok(b),
         Some(_) => Err(JsError::new(&format!(
-            "{what}.skip_invalid: expected true or false"
+            "{what}.{key}: expected true or false"
         ))),
     }
 }
@@ -111,7 +109,11 @@ pub fn report(
     config: Option<ReportConfigArg>,
 ) -> Result<JsValue, JsError> {
     let (config, skip) = config_of(arg(config))?;
-    let d = dataset_of(annotations, arg(gold), skip)?;
+    let options = ReadOptions {
+        skip_invalid: skip,
+        allow_repeats: config.allow_repeats,
+    };
+    let d = dataset_of(annotations, arg(gold), options)?;
     let report = crate::report::run(&d, &config);
     to_js(&WithSkipped {
         report: &report,
@@ -141,7 +143,11 @@ pub fn report_json(
     config: Option<ReportConfigArg>,
 ) -> Result<String, JsError> {
     let (config, skip) = config_of(arg(config))?;
-    let d = dataset_of(annotations, arg(gold), skip)?;
+    let options = ReadOptions {
+        skip_invalid: skip,
+        allow_repeats: config.allow_repeats,
+    };
+    let d = dataset_of(annotations, arg(gold), options)?;
     serde_json::to_string(&crate::report::run(&d, &config))
         .map_err(|e| JsError::new(&e.to_string()))
 }
@@ -203,7 +209,11 @@ impl LiveAgreement {
     #[wasm_bindgen(js_name = addJsonl)]
     pub fn add_jsonl(&mut self, text: &str) -> Result<u32, JsError> {
         let mut n = 0;
-        let read = crate::annotation::jsonl::read(text.as_bytes(), false, |_, a, _, _| {
+        let options = ReadOptions {
+            skip_invalid: false,
+            allow_repeats: self.0.config().allow_repeats,
+        };
+        let read = crate::annotation::jsonl::read(text.as_bytes(), options, |_, a, _, _| {
             n += 1;
             self.0.add(&crate::Annotation::from(a))
         });
@@ -270,7 +280,8 @@ pub struct Collection(Dataset);
 #[wasm_bindgen]
 impl Collection {
     /// Reads annotations (JSONL text, its UTF-8 bytes or an array of
-    /// objects) and optional gold; `options.skip_invalid` skips bad lines.
+    /// objects) and optional gold; `options.skip_invalid` skips bad lines,
+    /// `options.allow_repeats` accepts repeated ratings.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | Annotation[]")] input: JsValue,
@@ -279,8 +290,11 @@ impl Collection {
     ) -> Result<Collection, JsError> {
         let gold = arg(gold);
         let mut o = super::options(arg(options), "collection options")?;
-        let skip = skip_invalid(&mut o, "collection options")?;
-        let d = dataset_of(input, gold, skip)?;
+        let options = ReadOptions {
+            skip_invalid: flag(&mut o, "skip_invalid", "collection options")?,
+            allow_repeats: flag(&mut o, "allow_repeats", "collection options")?,
+        };
+        let d = dataset_of(input, gold, options)?;
         Ok(Collection(d))
     }
 

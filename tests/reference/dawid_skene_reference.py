@@ -3,6 +3,11 @@
 Writes, under tests/fixtures/reference/:
   ds_patients.jsonl          the patient data of Dawid & Skene (1979), Table 1
   ds_patients_crowdkit.json  crowd-kit's DawidSkene fit of it
+  ds_patients_repeated.jsonl, ds_patients_repeated_crowdkit.json
+                             the same data as the paper models it: clinician
+                             1's three ratings of each patient are repeated
+                             ratings by one annotator "1" (read with
+                             allow_repeats), and crowd-kit's fit of it
   ds_seeded.jsonl, ds_seeded_gold.jsonl   a seeded synthetic dataset
   ds_seeded_crowdkit.json    crowd-kit's fit of it, gold held (true_labels)
   ds_dense.jsonl, ds_dense_crowdkit.json   40 items labelled by 24 annotators
@@ -16,12 +21,18 @@ Writes, under tests/fixtures/reference/:
                              script with `prefkit bench data` (same bytes).
 
 Run from the repository root:  python3 tests/reference/dawid_skene_reference.py
+[PART ...], PART one of patients, patients_repeated, seeded, dense, crowds
+(all of them by default).
 Needs numpy, pandas and crowd-kit (checked with crowd-kit 1.4.2). CI does
 not run this; the tests read the files it wrote.
 
-Mapping to prefkit's data model (one label per annotator and item): the
-paper's clinician 1 rated every patient three times; the three ratings are
-treated as three annotators "1a", "1b", "1c". Clinicians 2-5 are "2".."5".
+Mapping to prefkit's data model: the paper's clinician 1 rated every
+patient three times. In ds_patients.jsonl (one label per annotator and
+item) the three ratings are three annotators "1a", "1b", "1c"; in
+ds_patients_repeated.jsonl they are three ratings by annotator "1", as in
+the paper, where they share one confusion matrix (crowd-kit, given the
+three rows, sums them in its M-step and E-step as the paper does).
+Clinicians 2-5 are "2".."5".
 The four classes 1-4 become the labels A>>, A>, =, B> (codes 0-3).
 """
 
@@ -81,18 +92,35 @@ def write_jsonl(path, records):
             f.write(json.dumps(r) + "\n")
 
 
+def write_and_fit(rows, name):
+    """Writes `rows` as <name>.jsonl and crowd-kit's fit as <name>_crowdkit.json."""
+    write_jsonl(os.path.join(OUT, f"{name}.jsonl"), rows)
+    df = pd.DataFrame(
+        [(r["item"], r["annotator"], LABELS.index(r["label"])) for r in rows],
+        columns=["task", "worker", "label"],
+    )
+    with open(os.path.join(OUT, f"{name}_crowdkit.json"), "w") as f:
+        json.dump(fit(df), f, indent=1)
+
+
 def patients():
     rows = []
     for p, ratings in enumerate(PATIENTS, start=1):
         for rater, cls in zip(RATERS, ratings):
             rows.append({"item": f"patient-{p:02d}", "annotator": rater, "label": LABELS[cls - 1]})
-    write_jsonl(os.path.join(OUT, "ds_patients.jsonl"), rows)
-    df = pd.DataFrame(
-        [(r["item"], r["annotator"], LABELS.index(r["label"])) for r in rows],
-        columns=["task", "worker", "label"],
-    )
-    with open(os.path.join(OUT, "ds_patients_crowdkit.json"), "w") as f:
-        json.dump(fit(df), f, indent=1)
+    write_and_fit(rows, "ds_patients")
+
+
+def patients_repeated():
+    rows = []
+    for p, ratings in enumerate(PATIENTS, start=1):
+        for k, (rater, cls) in enumerate(zip(RATERS, ratings)):
+            # The annotation ids tell the three ratings of clinician 1 apart.
+            rows.append({
+                "id": f"p{p:02d}-{k}", "item": f"patient-{p:02d}",
+                "annotator": rater[0], "label": LABELS[cls - 1],
+            })
+    write_and_fit(rows, "ds_patients_repeated")
 
 
 def seeded():
@@ -208,9 +236,17 @@ def crowds():
             json.dump(out, f, separators=(",", ":"))
 
 
+PARTS = {
+    "patients": patients,
+    "patients_repeated": patients_repeated,
+    "seeded": seeded,
+    "dense": dense,
+    "crowds": crowds,
+}
+
 if __name__ == "__main__":
+    import sys
+
     os.makedirs(OUT, exist_ok=True)
-    patients()
-    seeded()
-    dense()
-    crowds()
+    for part in sys.argv[1:] or list(PARTS):
+        PARTS[part]()

@@ -131,6 +131,29 @@ pub fn batches_for_seed_7() -> Value {
     Value::Array(batches)
 }
 
+/// Six batches of annotator w1 on a 60-item task with 4 gold, batch size
+/// 8, `repeat_fraction` 0.5, seed 7, each answered (`=`, a new id per
+/// answer) before the next is asked for, as `[[id, swapped], ...]` per
+/// batch: the content of `tests/fixtures/session_repeats_seed7.json`,
+/// checked natively and in WebAssembly.
+pub fn batches_with_repeats_seed_7() -> Value {
+    let config = json!({"batch_size": 8, "repeat_fraction": 0.5});
+    let mut s = Session::new(task(60, 4, config), Some(7)).expect("a session");
+    let mut batches = Vec::new();
+    for k in 0..6 {
+        let b = s.next_batch("w1", 0.0).expect("a batch");
+        for it in &b.items {
+            let id = format!("w1/{k}/{}", it.id);
+            s.submit(request(&id, "w1", &it.id, Label::Tie, 10.0))
+                .expect("accepted");
+        }
+        batches.push(Value::Array(
+            b.items.iter().map(|i| json!([i.id, i.swapped])).collect(),
+        ));
+    }
+    Value::Array(batches)
+}
+
 /// A fresh folder for one test's files: `<temp>/prefkit-<name>-<pid>`.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn scratch_dir(name: &str) -> std::path::PathBuf {

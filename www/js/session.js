@@ -164,7 +164,13 @@ export class AnnotatorSession {
     const db = await openDb();
     const batches = await request(db.transaction('batches').objectStore('batches').index('key').getAll(this.key));
     const entries = await this.outbox.entries(this.key);
-    const byItem = new Map(entries.map((e) => [e.submission.item, e]));
+    // An item shown again (the task's repeat_fraction) has two entries:
+    // the first belongs to its first batch, the next to its repeat.
+    const byItem = new Map();
+    for (const e of entries) {
+      if (!byItem.has(e.submission.item)) byItem.set(e.submission.item, []);
+      byItem.get(e.submission.item).push(e);
+    }
     let current = null;
     let finished = new Set();
     let progress = null;
@@ -173,7 +179,7 @@ export class AnnotatorSession {
       finished = new Set();
       progress = { done: 0, total: batch.items.length };
       for (const item of batch.items) {
-        const e = byItem.get(item.id);
+        const e = byItem.get(item.id)?.shift();
         if (!e) continue;
         try {
           const verdict = 'skip' in e.submission ? this.session.skip(e.submission) : this.session.submit(e.submission);

@@ -1,202 +1,17 @@
-//! Dawid & Skene's maximum-likelihood estimate of each item's true label
-//! and each annotator's confusion matrix, by EM.
-//!
-//! A. P. Dawid and A. M. Skene (1979), "Maximum Likelihood Estimation of
-//! Observer Error-Rates Using the EM Algorithm", Journal of the Royal
-//! Statistical Society, Series C (Applied Statistics) 28(1), 20-28,
-//! doi:10.2307/2346806.
-//!
-//! The paper's notation: items `i`, annotators ("observers") `k`, classes
-//! `j, l`; `T_ij` the probability that item `i` is of class `j`; `p_j` the
-//! class priors; `pi_jl^(k)` the probability that annotator `k` answers
-//! `l` when the true class is `j`; `n_il^(k)` is 1 when annotator `k`
-//! labelled item `i` as `l` (prefkit allows one label per annotator and
-//! item).
-//!
-//! * M-step (paper eq. 2.3, 2.4):
-//!   `pi_jl^(k) = sum_i T_ij n_il^(k) / sum_l sum_i T_ij n_il^(k)`,
-//!   `p_j = sum_i T_ij / I`.
-//! * E-step (paper eq. 2.5):
-//!   `T_ij = p_j prod_k prod_l (pi_jl^(k))^(n_il^(k)) / sum_q (same with q)`.
-//!
-//! As crowd-kit's `DawidSkene` does it: the start is the majority vote as
-//! vote shares (`T_ij` = share of item `i`'s labels that are `j`), then
-//! the M-step; products are sums of logs, shifted by their maximum before
-//! exponentiating; counts and priors are clipped below at [`EPS`] so no
-//! log is of zero. A confusion entry for a label the annotator never used
-//! is 0 and is never looked up (crowd-kit leaves such rows out).
-//!
-//! The classes are the labels that occur in the data (or as a held gold
-//! label): a label nobody used has prior 0 and posterior 0, as in
-//! crowd-kit, which has no column for it. (Giving such a class a prior of
-//! EPS instead lets it soak up items whose labels disagree a lot, since
-//! its confusion columns stay uniform.)
-//!
-//! The run stops as crowd-kit's does: after each E-step and M-step the
-//! loss is crowd-kit's evidence lower bound per annotation,
-//!
-//! ```text
-//! ELBO = [ sum_i sum_j T_ij (m_i ln p_j + sum_k ln pi_{j, l_ik}^(k))
-//!          - sum_i sum_j T'_ij ln T'_ij ] / N,   T' = max(T, EPS)
-//! ```
-//!
-//! (`m_i` labels on item `i`, `N` labels in all, `j` over the classes in
-//! play; the prior enters once per label, as crowd-kit's
-//! `_evidence_lower_bound` adds `ln p` to every label's row), evaluated at
-//! the new posteriors and the parameters of the M-step that follows them;
-//! EM stops when it grows by less than [`Config::tolerance`] (the first
-//! iteration is compared with minus infinity), or after
-//! [`Config::max_iterations`]. With `hold_gold: false` the labels and
-//! posteriors are crowd-kit's `DawidSkene(n_iter, tol).fit(data)` (to
-//! rounding; crowd-kit's `probas_` also carry the EPS clip of its loss, so
-//! its entries below EPS read EPS, which prefkit's do not).
-//!
-//! Differences from crowd-kit, on purpose: items with a gold label are
-//! held at it by default (`T` is one-hot at the gold label in every
-//! E-step, crowd-kit's `true_labels`); the reported `log_likelihood` is
-//! the observed-data log-likelihood
-//! `log L = sum_i log sum_j p_j prod_k pi_{j, l_ik}^(k)` (with `j` fixed to
-//! the gold class for gold items) of the parameters entering each
-//! iteration, which EM never decreases, kept beside crowd-kit's loss as a
-//! diagnostic; ties between equal posteriors follow [`super::pick`]
-//! (crowd-kit's `idxmax` takes the lowest label code).
-//!
-//! Layout: rows are grouped by item (CSR); each observation is one `u32`
-//! key `annotator * 5 + label` into a flat table of `[f64; 5]` rows (the
-//! log-confusion of that annotator and answer, over true classes), so both
-//! steps are straight passes over flat arrays.
+//! The EM state of [`super::fit_votes`] over flat arrays, and its steps
+//! (the formulas are in the docs of [`super`]).
 
 // Loops over the five classes index several arrays at once, as the
 // paper's formulas do; iterator chains would hide that.
 #![allow(clippy::needless_range_loop)]
 
-use super::{pick, Votes};
-use crate::dataset::{group, Dataset};
-use crate::error::{Error, Result};
+use super::{Config, Fit, EPS, LINEAR_MAX_LABELS};
+use crate::aggregate::{pick, Votes};
+use crate::dataset::group;
 use crate::label::{Label, K};
-use serde::Serialize;
-
-/// Items with at most this many labels have their E-step products formed
-/// directly rather than as sums of logs (see `Em::e_step`).
-pub const LINEAR_MAX_LABELS: usize = 16;
-
-/// Lower clip of counts and priors before taking logs (crowd-kit's `_EPS`).
-pub const EPS: f64 = 1e-10;
-
-/// Most EM iterations a config may ask for: each is a pass over every
-/// annotation, so a larger number would let a few bytes of settings cost
-/// hours (crowd-kit's default is 100, this crate's 50).
-pub const MAX_ITERATIONS: u32 = 10_000;
-
-/// Hyperparameters of the EM run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Config {
-    /// Most EM iterations (E-step then M-step). Default 100 (crowd-kit's
-    /// `n_iter`), at most [`MAX_ITERATIONS`] in a config.
-    pub max_iterations: u32,
-    /// Stop when the loss (crowd-kit's evidence lower bound per
-    /// annotation) grows by less than this. Default 1e-5 (crowd-kit's `tol`).
-    pub tolerance: f64,
-    /// Clip for counts and priors. Default [`EPS`].
-    pub eps: f64,
-    /// Hold items with a gold label at it. Default true.
-    pub hold_gold: bool,
-}
-
-impl Config {
-    /// Reads the `aggregation.dawid_skene` part of a config file.
-    pub(crate) fn read(f: &crate::fields::Fields) -> Result<Self> {
-        f.only(&["max_iterations", "tolerance", "eps", "hold_gold"])?;
-        let d = Config::default();
-        Ok(Config {
-            max_iterations: f.u32_or("max_iterations", d.max_iterations, 0)?,
-            tolerance: f.number_or("tolerance", d.tolerance)?,
-            eps: f.number_or("eps", d.eps)?,
-            hold_gold: f.bool_or("hold_gold", d.hold_gold)?,
-        })
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            max_iterations: 100,
-            tolerance: 1e-5,
-            eps: EPS,
-            hold_gold: true,
-        }
-    }
-}
-
-/// The result of an EM run. Vectors are indexed by item id or annotator id.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Fit {
-    /// Most probable label by item id (`None` for items without a label).
-    /// Ties between equal posteriors follow [`super::pick`].
-    pub labels: Vec<Option<Label>>,
-    /// Posterior `T_i` over the five labels by item id.
-    pub posteriors: Vec<Option<[f64; K]>>,
-    /// `confusion[k][j][l] = pi_jl^(k)`: annotator `k`, true label `j`
-    /// (row), answer `l` (column). Rows sum to 1 over the labels the
-    /// annotator used.
-    pub confusion: Vec<[[f64; K]; K]>,
-    /// Class priors `p_j`.
-    pub priors: [f64; K],
-    /// Observed-data log-likelihood (natural log) of the parameters that
-    /// entered each iteration; the first is that of the majority-vote start.
-    pub log_likelihood: Vec<f64>,
-    /// crowd-kit's loss after each iteration: the evidence lower bound per
-    /// annotation (see the module docs), on which the run stops.
-    pub loss_history: Vec<f64>,
-    /// EM iterations run.
-    pub iterations: u32,
-    /// Whether the tolerance was met before the iteration cap.
-    pub converged: bool,
-}
-
-/// Runs Dawid-Skene EM on every row of a dataset.
-pub fn fit(config: &Config, d: &Dataset) -> Result<Fit> {
-    fit_votes(config, &Votes::of(d))
-}
-
-/// Runs Dawid-Skene EM on a view of votes.
-pub fn fit_votes(config: &Config, v: &Votes) -> Result<Fit> {
-    if v.rows.is_empty() {
-        return Err(Error::Empty {
-            what: "the input of Dawid-Skene".into(),
-            hint: "it needs at least one annotation".into(),
-        });
-    }
-    if !v.in_range() {
-        return Err(Error::Rejected(
-            "Dawid-Skene: a row refers to an item or annotator outside the view".into(),
-        ));
-    }
-    let mut em = Em::new(config, v);
-    em.start();
-    em.accumulate();
-    em.normalize();
-    let (mut history, mut loss_history) = (Vec::new(), Vec::new());
-    let (mut iterations, mut converged) = (0, false);
-    let mut loss = f64::NEG_INFINITY;
-    let n_obs = v.rows.len() as f64;
-    for it in 1..=config.max_iterations {
-        history.push(em.e_step());
-        em.normalize();
-        let new_loss = em.evidence_lower_bound() / n_obs;
-        loss_history.push(new_loss);
-        iterations = it;
-        if new_loss - loss < config.tolerance {
-            converged = true;
-            break;
-        }
-        loss = new_loss;
-    }
-    Ok(em.finish(history, loss_history, iterations, converged))
-}
 
 /// EM state over flat arrays.
-struct Em {
+pub(super) struct Em {
     eps: f64,
     /// CSR offsets of observations by item.
     offsets: Vec<u32>,
@@ -226,7 +41,7 @@ struct Em {
 }
 
 impl Em {
-    fn new(config: &Config, v: &Votes) -> Em {
+    pub(super) fn new(config: &Config, v: &Votes) -> Em {
         let (offsets, order) = group(v.n_items, v.rows.iter().map(|r| r.item));
         let mut key = Vec::with_capacity(order.len());
         let mut used = vec![false; v.n_annotators * K];
@@ -280,7 +95,7 @@ impl Em {
     }
 
     /// Majority vote as vote shares; gold items one-hot.
-    fn start(&mut self) {
+    pub(super) fn start(&mut self) {
         for (i, w) in self.offsets.windows(2).enumerate() {
             let obs = &self.key[w[0] as usize..w[1] as usize];
             if obs.is_empty() {
@@ -301,7 +116,7 @@ impl Em {
 
     /// Adds `T_i` of every item to the class sums and to the counts of
     /// the annotators' answers (the sums of paper eq. 2.3 and 2.4).
-    fn accumulate(&mut self) {
+    pub(super) fn accumulate(&mut self) {
         self.sum = [0.0; K];
         for c in &mut self.counts {
             *c = [0.0; K];
@@ -321,7 +136,7 @@ impl Em {
 
     /// Paper eq. 2.3 and 2.4 from the accumulated sums, with counts and
     /// priors clipped at `eps`.
-    fn normalize(&mut self) {
+    pub(super) fn normalize(&mut self) {
         let n = self.n_active.max(1) as f64;
         for j in 0..K {
             let (p, lp) = if self.classes[j] {
@@ -367,7 +182,7 @@ impl Em {
     /// an `exp` per class and item. Likewise the log-likelihood multiplies
     /// item likelihoods together and takes a log only when the product
     /// falls below 1e-150.
-    fn e_step(&mut self) -> f64 {
+    pub(super) fn e_step(&mut self) -> f64 {
         self.sum = [0.0; K];
         for c in &mut self.counts {
             *c = [0.0; K];
@@ -446,7 +261,7 @@ impl Em {
     /// expected complete-data log-likelihood under `T` with the current
     /// parameters, the prior counted once per label, plus the entropy of
     /// `T` clipped at `eps`; over the classes in play only.
-    fn evidence_lower_bound(&self) -> f64 {
+    pub(super) fn evidence_lower_bound(&self) -> f64 {
         let (mut joint, mut entropy) = (0.0, 0.0);
         for (w, t) in self.offsets.windows(2).zip(&self.t) {
             let obs = &self.key[w[0] as usize..w[1] as usize];
@@ -470,7 +285,7 @@ impl Em {
         joint + entropy
     }
 
-    fn finish(
+    pub(super) fn finish(
         self,
         log_likelihood: Vec<f64>,
         loss_history: Vec<f64>,
