@@ -85,7 +85,7 @@ impl LiveReport {
             self.agreement.snapshot(&self.config.agreement),
             self.reliability.snapshot(&self.config.reliability),
             &self.config,
-            false,
+            None,
         )
     }
 

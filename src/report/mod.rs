@@ -314,8 +314,19 @@ pub struct Report {
 pub fn run(d: &Dataset, config: &ReportConfig) -> Report {
     let agreement = agreement::compute(d, &config.agreement);
     let annotators = reliability::compute(d, &config.reliability);
-    build(d, agreement, annotators, config, true)
+    build(
+        d,
+        agreement,
+        annotators,
+        config,
+        Some(dawid_skene::fit_votes),
+    )
 }
+
+/// How [`build`] fits Dawid-Skene, if it does: passed in, so that a build
+/// without it (the live report, the annotator's wasm module) links none of it.
+pub(crate) type FitDawidSkene =
+    fn(&dawid_skene::Config, &Votes) -> crate::error::Result<dawid_skene::Fit>;
 
 /// The report from its computed parts (shared by [`run`] and [`LiveReport`]).
 pub(crate) fn build(
@@ -323,7 +334,7 @@ pub(crate) fn build(
     agreement: AgreementReport,
     annotators: Vec<AnnotatorStats>,
     config: &ReportConfig,
-    with_dawid_skene: bool,
+    fit_dawid_skene: Option<FitDawidSkene>,
 ) -> Report {
     let mut undefined = LiteMap::new();
     let names: Arc<[String]> = d.items.names().into();
@@ -346,14 +357,8 @@ pub(crate) fn build(
         })
         .map(|i| d.items.name(i as u32).to_string())
         .collect();
-    let (ds_labels, dawid_skene) = if !with_dawid_skene {
-        undefined.insert(
-            "dawid_skene".to_string(),
-            "not computed in the live report; run the full report".to_string(),
-        );
-        (None, None)
-    } else {
-        match dawid_skene::fit_votes(&config.aggregation.dawid_skene, &votes) {
+    let (ds_labels, dawid_skene) = if let Some(fit_votes) = fit_dawid_skene {
+        match fit_votes(&config.aggregation.dawid_skene, &votes) {
             Ok(fit) => {
                 // Inserted in name order so that each insert appends: in
                 // input order a sorted vector map moves half its entries per
@@ -398,6 +403,12 @@ pub(crate) fn build(
                 (None, None)
             }
         }
+    } else {
+        undefined.insert(
+            "dawid_skene".to_string(),
+            "not computed in the live report; run the full report".to_string(),
+        );
+        (None, None)
     };
     let gold_items = (0..d.items.len())
         .filter(|&i| {

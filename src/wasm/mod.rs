@@ -11,6 +11,7 @@ mod judge;
 #[cfg(feature = "lab")]
 mod report;
 mod session;
+#[cfg(feature = "lab")]
 mod simulate;
 
 #[cfg(feature = "lab")]
@@ -20,6 +21,7 @@ pub use judge::*;
 #[cfg(feature = "lab")]
 pub use report::*;
 pub use session::*;
+#[cfg(feature = "lab")]
 pub use simulate::*;
 
 #[cfg(feature = "lab")]

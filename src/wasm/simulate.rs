@@ -1,5 +1,7 @@
-//! Simulated annotators: one for the element's simulation mode (in both
-//! modules), a whole crowd for tests and dashboards (the lab module).
+//! Simulated annotators, in the requester's module only (a crowd page never
+//! ships simulation code; the element loads that module in its `simulate`
+//! mode): one worker for the element, a whole crowd for tests and
+//! dashboards.
 
 use super::{read, seed_arg, to_js, Session};
 use crate::simulate::{Act, CrowdSpec, Worker};
@@ -123,7 +125,6 @@ struct Shown<'a> {
     seconds: f64,
 }
 
-#[cfg(feature = "lab")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SIMULATE_CROWD: &str = r#"
 /** `simulateCrowd()`: a whole crowd's records, as `prefkit simulate --out` writes them. */
@@ -146,7 +147,6 @@ export interface SimulatedCrowd {
 ///                                   {id_prefix: "left", count: 2, left_bias: 0.8}]}, 1764000000);
 /// report(sim.annotations, goldText).annotators;   // the left-biased two stand out
 /// ```
-#[cfg(feature = "lab")]
 #[wasm_bindgen(js_name = simulateCrowd, unchecked_return_type = "SimulatedCrowd")]
 pub fn simulate_crowd(
     #[wasm_bindgen(unchecked_param_type = "object | string")] task: JsValue,

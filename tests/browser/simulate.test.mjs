@@ -57,7 +57,7 @@ async function hostPage(context, base, name, attrs) {
  */
 async function expected(page, task, seed, annotator) {
   return page.evaluate(async ([task, seed, annotator, crowd]) => {
-    const core = await import('/pkg/prefkit.js');
+    const core = await import('/pkg/prefkit_lab.js');
     await core.default();
     const session = new core.Session(task, seed);
     const batch = session.nextBatch(annotator);

@@ -58,12 +58,14 @@ async function realResults() {
   const live = new lab.LiveAgreement();
   for (const line of jsonl.split('\n').slice(0, 40)) if (line.trim()) live.add(JSON.parse(line));
   out.snapshot = ['Report', live.snapshot()];
-  // A simulated worker's acts (choices and skips) in the annotator's module.
-  const sim = new pk.Session(flaggingTask(), 5);
-  const worker = new pk.SimulatedWorker({ seed: 2, annotators: [{ skip: 0.5 }] }, 'w3');
-  out.acts = ['SimulatedAct[]', sim.nextBatch('w3').items.map((it) => worker.act(sim, it.id))];
-  // A whole simulated crowd in the dashboard's module.
-  const labOut = { crowd: ['SimulatedCrowd', lab.simulateCrowd(flaggingTask(), { seed: 1, annotators: [{ count: 3, skip: 0.2 }] }, 1764000000)] };
+  // A simulated worker's acts (choices and skips) and a whole simulated
+  // crowd, in the requester's module (which the element loads to simulate).
+  const sim = new lab.Session(flaggingTask(), 5);
+  const worker = new lab.SimulatedWorker({ seed: 2, annotators: [{ skip: 0.5 }] }, 'w3');
+  const labOut = {
+    acts: ['SimulatedAct[]', sim.nextBatch('w3').items.map((it) => worker.act(sim, it.id))],
+    crowd: ['SimulatedCrowd', lab.simulateCrowd(flaggingTask(), { seed: 1, annotators: [{ count: 3, skip: 0.2 }] }, 1764000000)],
+  };
   return { out, labOut, verdicts };
 }
 
@@ -83,11 +85,12 @@ test('the declarations describe every result the annotator module returns', asyn
   assert.equal(out.empty[1].batch_id, null);
   assert.ok(out.report[1].skipped.length === 1 && out.report[1].dawid_skene !== null);
   assert.equal(out.snapshot[1].dawid_skene, null);
-  assert.ok(out.acts[1].some((a) => a.skip) && out.acts[1].some((a) => a.choice), 'choices and skips');
+  assert.ok(labOut.acts[1].some((a) => a.skip) && labOut.acts[1].some((a) => a.choice), 'choices and skips');
   assert.ok(labOut.crowd[1].annotations.includes('"simulated":true'));
   const names = [...new Set(Object.values(out).map(([t]) => t.replace('[]', '')))];
   const lines = [`import type { ${names.join(', ')} } from '../../../www/pkg/prefkit.js';`];
-  lines.push(`import type { ${Object.values(labOut).map(([t]) => t).join(', ')} } from '../../../www/pkg/prefkit_lab.js';`);
+  const labNames = [...new Set(Object.values(labOut).map(([t]) => t.replace('[]', '')))];
+  lines.push(`import type { ${labNames.join(', ')} } from '../../../www/pkg/prefkit_lab.js';`);
   for (const [name, [type, value]] of [...Object.entries(out), ...Object.entries(labOut)]) {
     lines.push(`export const ${name}: ${type} = ${JSON.stringify(value, null, 1)};`);
   }

@@ -37,7 +37,8 @@
 //                         of accuracy 0.8;
 //   simulate-seed         replaces the crowd's seed.
 // Every decision (choice, skip, seconds, walking away) is the core's
-// SimulatedWorker; every record it makes says `"simulated": true`, and its
+// SimulatedWorker, in the requester's module (pkg/prefkit_lab.js), which the
+// element loads instead of the annotator's only when `simulate` is set; every record it makes says `"simulated": true`, and its
 // `time_seconds` is the simulated time, not the wall clock. The worker goes
 // on to further batches unless `single-batch` is set. The host's
 // `simulation` attribute says `running`, `walked-away` (it left a batch
@@ -225,7 +226,7 @@ export class PrefkitAnnotator extends HTMLElement {
       throw new LoadError(`simulate="${simulate}" is not a simulation mode.`, { hint: 'Use simulate="data-only" or simulate="visual", or leave the attribute out.' });
     }
     const pace = simulatePace(attr('simulate-speed'));
-    const [core, task] = await Promise.all([loadCore(), loadTask({ task: attr('task'), endpoint: this.endpoint }, document.baseURI)]);
+    const [core, task] = await Promise.all([loadCore({ simulate: simulate !== null }), loadTask({ task: attr('task'), endpoint: this.endpoint }, document.baseURI)]);
     const annotator = attr('annotator') || randomAnnotator();
     this.run = new AnnotatorSession(core, task, {
       annotator,

@@ -7,17 +7,25 @@
 
 import { openDb, request, done } from './idb.js';
 
-let corePromise = null;
+const loaded = new Map();
 
-/** Loads and initialises the wasm module once. */
-export function loadCore() {
-  if (!corePromise) {
-    corePromise = (async () => {
-      // A literal specifier, so bundlers (Vite, webpack) see the module and
-      // ship its wasm beside it; the URL is only for the message.
-      const url = new URL('../pkg/prefkit.js', import.meta.url).href;
+/**
+ * Loads and initialises the wasm module once: the annotator's module, or
+ * with `simulate` the requester's (`prefkit_lab.js`), which alone carries
+ * the simulated worker, so a crowd page never ships simulation code. Both
+ * hold the same `Session`.
+ */
+export function loadCore({ simulate = false } = {}) {
+  const key = simulate ? 'lab' : 'annotator';
+  if (!loaded.has(key)) {
+    // Literal specifiers, so bundlers (Vite, webpack) see the modules and
+    // ship their wasm beside them; the URL is only for the message.
+    const [url, load] = simulate
+      ? [new URL('../pkg/prefkit_lab.js', import.meta.url).href, () => import('../pkg/prefkit_lab.js')]
+      : [new URL('../pkg/prefkit.js', import.meta.url).href, () => import('../pkg/prefkit.js')];
+    const promise = (async () => {
       try {
-        const mod = await import('../pkg/prefkit.js');
+        const mod = await load();
         await mod.default();
         return mod;
       } catch (e) {
@@ -26,9 +34,10 @@ export function loadCore() {
         });
       }
     })();
-    corePromise.catch(() => { corePromise = null; });
+    promise.catch(() => loaded.delete(key));
+    loaded.set(key, promise);
   }
-  return corePromise;
+  return loaded.get(key);
 }
 
 /** The collector's base URL: the endpoint without its /api/annotations path. */

@@ -2,10 +2,13 @@
 // dashboard's, as the README shows them, checked by `tsc --strict` against
 // the generated declarations (types.test.mjs).
 import init, {
-  Session, SimulatedWorker, parseLabel, version,
-  type Batch, type Verdict, type Report, type SessionStats, type PublicTask, type Label, type SimulatedAct,
+  Session, parseLabel, version,
+  type Batch, type Verdict, type Report, type SessionStats, type PublicTask, type Label,
 } from '../../../www/pkg/prefkit.js';
-import { report, LiveAgreement, simulateCrowd, type SimulatedCrowd } from '../../../www/pkg/prefkit_lab.js';
+import {
+  report, LiveAgreement, simulateCrowd, Session as LabSession, SimulatedWorker,
+  type SimulatedCrowd, type SimulatedAct,
+} from '../../../www/pkg/prefkit_lab.js';
 
 export async function annotate(task: object, bytes: Uint8Array): Promise<string[]> {
   await init({ module_or_path: bytes });
@@ -46,7 +49,7 @@ export function summarize(jsonl: string, gold: string): (number | null)[] {
 }
 
 export function simulate(task: object): (string | number)[] {
-  const s = new Session(task, 7);
+  const s = new LabSession(task, 7);
   const w = new SimulatedWorker({ seed: 3, annotators: [{ id_prefix: 'left', left_bias: 0.8 }] }, 'left-1');
   const out: (string | number)[] = [w.name];
   if (!w.abandons()) {
