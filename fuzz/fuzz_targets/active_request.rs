@@ -12,9 +12,6 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = prefkit_fuzz::text(data) else {
         return;
     };
-    if text.len() > prefkit_fuzz::MAX_LEN {
-        return;
-    }
     if let Ok(req) = serde_json::from_str::<SelectRequest>(text) {
         if let Ok(sel) = select(&req) {
             prefkit_fuzz::assert_finite("selection", &sel);

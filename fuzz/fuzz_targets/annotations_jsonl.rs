@@ -11,9 +11,6 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = prefkit_fuzz::text(data) else {
         return;
     };
-    if text.len() > prefkit_fuzz::MAX_LEN {
-        return;
-    }
     for skip in [false, true] {
         let owned = parse_annotations_jsonl(text, skip);
         let interned = Dataset::parse_jsonl(text, skip);

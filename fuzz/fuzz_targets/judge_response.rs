@@ -14,9 +14,6 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = prefkit_fuzz::text(data) else {
         return;
     };
-    if text.len() > prefkit_fuzz::MAX_LEN {
-        return;
-    }
     if let Ok(r) = ChatResponse::from_json(text) {
         let j = assess(&r);
         assert!(

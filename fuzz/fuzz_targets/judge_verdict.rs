@@ -12,9 +12,6 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = prefkit_fuzz::text(data) else {
         return;
     };
-    if text.len() > prefkit_fuzz::MAX_LEN {
-        return;
-    }
     let regions = thinking_regions(text);
     let mut last = 0;
     for &(start, end) in &regions {

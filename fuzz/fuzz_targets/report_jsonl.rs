@@ -15,9 +15,6 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = prefkit_fuzz::text(data) else {
         return;
     };
-    if text.len() > prefkit_fuzz::MAX_LEN {
-        return;
-    }
     let mut parts = text.splitn(3, "\n---\n");
     let annotations = parts.next().unwrap_or("");
     let gold = parts.next().map(parse_gold).and_then(Result::ok);

@@ -37,9 +37,6 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = prefkit_fuzz::text(data) else {
         return;
     };
-    if text.len() > prefkit_fuzz::MAX_LEN {
-        return;
-    }
     let mut s = Session::new(task().clone(), Some(7)).expect("a session");
     let first = s.next_batch("w1", 0.0).expect("a batch");
     let _ = s.next_batch("w2", 0.0).expect("a batch");

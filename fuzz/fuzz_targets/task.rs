@@ -12,9 +12,6 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = prefkit_fuzz::text(data) else {
         return;
     };
-    if text.len() > prefkit_fuzz::MAX_LEN {
-        return;
-    }
     let Ok(task) = Task::from_json(text) else {
         return;
     };

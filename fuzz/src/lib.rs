@@ -87,8 +87,12 @@ fn walk(v: &Value, path: &mut String) {
 }
 
 /// The input as text, or `None` when it is not UTF-8 (every reader takes
-/// `&str`; the wasm boundary and `fs::read_to_string` guarantee UTF-8).
+/// `&str`; the wasm boundary and `fs::read_to_string` guarantee UTF-8) or
+/// longer than [`MAX_LEN`].
 pub fn text(data: &[u8]) -> Option<&str> {
+    if data.len() > MAX_LEN {
+        return None;
+    }
     std::str::from_utf8(data).ok()
 }
 
