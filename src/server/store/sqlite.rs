@@ -1,140 +1,14 @@
-//! Storage behind the collector: a small [`Store`] trait (the one writer)
-//! and [`Reader`] trait (any number of readers), with their SQLite
-//! implementation. Another database can be added by implementing both.
-//!
-//! Everything that changes a task's session is an event with a global
-//! sequence number: an annotation, or a batch handed to an annotator (blind
-//! mode). Replaying the events in order through fresh sessions rebuilds the
-//! exact state the server had before a restart.
+//! The SQLite store: one file in WAL mode, for one collector process.
 
+use super::{Event, Kind, Reader, Readers, Result, Store, StoreError, Stored, StoredTask};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// A storage failure. Its text is for the server log only: clients are
-/// told "storage unavailable", never the SQL or the file path.
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError(e.to_string())
     }
-}
-
-pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// A task as stored: its JSON text and how the collector runs it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredTask {
-    pub id: String,
-    /// `open` or `blind`.
-    pub gold_mode: String,
-    pub seed: u64,
-    /// The task JSON as uploaded (canonical form).
-    pub task: String,
-}
-
-/// What a stored record is: a label, or a skip ("I can't judge this").
-/// Both share one table and one id space, so an id is a label or a skip,
-/// never both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Label,
-    Skip,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Label => "label",
-            Kind::Skip => "skip",
-        }
-    }
-}
-
-/// One stored event, in commit order.
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A label or a skip.
-    Annotation {
-        task: String,
-        kind: Kind,
-        record: String,
-        verdict: String,
-    },
-    /// A batch handed out at time `at` (Unix seconds; `None` in databases
-    /// written before leases, replayed at time 0).
-    Batch {
-        task: String,
-        annotator: String,
-        at: Option<f64>,
-        batch: String,
-    },
-}
-
-/// A stored annotation's canonical record and the verdict it was given.
-#[derive(Debug, Clone)]
-pub struct Stored {
-    pub record: String,
-    pub verdict: String,
-}
-
-/// The writing side. One value of it lives in the writer thread; every
-/// change happens between [`Store::begin`] and [`Store::commit`], and
-/// reads made in between see the changes not yet committed.
-pub trait Store: Send {
-    fn tasks(&mut self) -> Result<Vec<StoredTask>>;
-    /// Calls `f` with every event in commit order.
-    fn replay(&mut self, f: &mut dyn FnMut(Event)) -> Result<()>;
-    /// The highest sequence number used so far (0 for an empty store).
-    fn last_seq(&mut self) -> Result<i64>;
-    fn begin(&mut self) -> Result<()>;
-    fn find(&mut self, id: &str) -> Result<Option<Stored>>;
-    fn put_annotation(
-        &mut self,
-        seq: i64,
-        id: &str,
-        task: &str,
-        kind: Kind,
-        stored: &Stored,
-    ) -> Result<()>;
-    fn put_batch(
-        &mut self,
-        seq: i64,
-        task: &str,
-        annotator: &str,
-        at: f64,
-        batch: &str,
-    ) -> Result<()>;
-    fn put_task(&mut self, task: &StoredTask) -> Result<()>;
-    /// Makes everything since [`Store::begin`] durable; returns only after it is.
-    fn commit(&mut self) -> Result<()>;
-    fn rollback(&mut self);
-    /// A way to open independent readers (each with its own connection).
-    fn readers(&self) -> Readers;
-}
-
-/// Opens a [`Reader`]; shared by the request handlers.
-pub type Readers = std::sync::Arc<dyn Fn() -> Result<Box<dyn Reader>> + Send + std::marker::Sync>;
-
-/// The reading side, for exports, reports and the event stream.
-pub trait Reader: Send {
-    /// Calls `f(seq, record, verdict)` for each record of `kind` of `task`
-    /// with a sequence number above `after`, in order.
-    fn annotations(
-        &mut self,
-        task: &str,
-        kind: Kind,
-        after: i64,
-        f: &mut dyn FnMut(i64, &str, &str),
-    ) -> Result<()>;
 }
 
 /// How hard SQLite works to make a commit durable.
@@ -265,34 +139,41 @@ impl Store for SqliteStore {
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
     }
 
-    fn replay(&mut self, f: &mut dyn FnMut(Event)) -> Result<()> {
+    fn task_count(&mut self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM tasks", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    fn replay(&mut self, after: i64, f: &mut dyn FnMut(i64, Event)) -> Result<()> {
         let mut st = self.conn.prepare(
-            "SELECT seq, task, record, verdict, NULL, kind, NULL FROM annotations
-             UNION ALL SELECT seq, task, batch, NULL, annotator, NULL, at FROM batches
+            "SELECT seq, task, record, verdict, NULL, kind, NULL FROM annotations WHERE seq > ?1
+             UNION ALL SELECT seq, task, batch, NULL, annotator, NULL, at FROM batches WHERE seq > ?1
              ORDER BY 1",
         )?;
-        let mut rows = st.query([])?;
+        let mut rows = st.query([after])?;
         while let Some(r) = rows.next()? {
             let task: String = r.get(1)?;
             let text: String = r.get(2)?;
             let annotator: Option<String> = r.get(4)?;
-            f(match annotator {
-                None => Event::Annotation {
-                    task,
-                    kind: match r.get::<_, String>(5)?.as_str() {
-                        "skip" => Kind::Skip,
-                        _ => Kind::Label,
+            f(
+                r.get(0)?,
+                match annotator {
+                    None => Event::Annotation {
+                        task,
+                        kind: Kind::parse(&r.get::<_, String>(5)?),
+                        record: text,
+                        verdict: r.get(3)?,
                     },
-                    record: text,
-                    verdict: r.get(3)?,
+                    Some(annotator) => Event::Batch {
+                        task,
+                        annotator,
+                        at: r.get(6)?,
+                        batch: text,
+                    },
                 },
-                Some(annotator) => Event::Batch {
-                    task,
-                    annotator,
-                    at: r.get(6)?,
-                    batch: text,
-                },
-            });
+            );
         }
         Ok(())
     }
@@ -456,7 +337,7 @@ mod tests {
         assert_eq!(s.tasks().unwrap(), vec![task]);
         assert_eq!(s.last_seq().unwrap(), 2);
         let mut seen = Vec::new();
-        s.replay(&mut |e| seen.push(e)).unwrap();
+        s.replay(0, &mut |_, e| seen.push(e)).unwrap();
         assert!(
             matches!(&seen[0], Event::Batch { annotator, at, .. } if annotator == "w1" && *at == Some(100.0))
         );
