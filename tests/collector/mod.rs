@@ -1,7 +1,9 @@
 //! What the end-to-end tests of `prefkit serve` share: a real server
 //! process on an ephemeral port, a real SQLite file in a temporary
-//! directory, real HTTP.
+//! directory (or a real PostgreSQL cluster, see [`pg`]), real HTTP.
 #![allow(dead_code)]
+
+pub mod pg;
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
@@ -81,10 +83,25 @@ impl Server {
     /// Starts `prefkit serve`, or returns its exit code and stderr if it
     /// stops before listening.
     pub fn try_start(dir: &Path, args: &[&str]) -> Result<Server, (Option<i32>, String)> {
+        Server::try_start_on(dir.join("db.sqlite").as_os_str(), dir, args)
+    }
+
+    /// Starts `prefkit serve` on the database `db` (a file or a URL),
+    /// serving `dir/www`.
+    pub fn start_on(db: &str, dir: &Path, args: &[&str]) -> Server {
+        Server::try_start_on(db.as_ref(), dir, args)
+            .unwrap_or_else(|(code, err)| panic!("prefkit serve exited with {code:?}: {err}"))
+    }
+
+    pub fn try_start_on(
+        db: &std::ffi::OsStr,
+        dir: &Path,
+        args: &[&str],
+    ) -> Result<Server, (Option<i32>, String)> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_prefkit"))
             .arg("serve")
             .arg("--db")
-            .arg(dir.join("db.sqlite"))
+            .arg(db)
             .arg("--www")
             .arg(dir.join("www"))
             .args(["--addr", "127.0.0.1:0", "--admin-token", TOKEN])
