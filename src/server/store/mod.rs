@@ -109,8 +109,6 @@ pub trait Store: Send {
     /// Calls `f` with every event whose sequence number is above `after`,
     /// in commit order.
     fn replay(&mut self, after: i64, f: &mut dyn FnMut(i64, Event)) -> Result<()>;
-    /// The highest sequence number used so far (0 for an empty store).
-    fn last_seq(&mut self) -> Result<i64>;
     fn begin(&mut self) -> Result<()>;
     fn find(&mut self, id: &str) -> Result<Option<Stored>>;
     fn put_annotation(

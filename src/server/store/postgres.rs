@@ -243,14 +243,6 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    fn last_seq(&mut self) -> Result<i64> {
-        let (st, client) = self.statement(
-            "SELECT GREATEST(COALESCE((SELECT MAX(seq) FROM annotations), 0),
-                             COALESCE((SELECT MAX(seq) FROM batches), 0))",
-        )?;
-        Ok(client.query_one(&st, &[])?.try_get(0)?)
-    }
-
     fn begin(&mut self) -> Result<()> {
         let client = self.client()?;
         client.batch_execute(&format!(

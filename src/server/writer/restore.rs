@@ -101,7 +101,9 @@ impl Writer {
         for info in infos {
             self.registry.insert(info);
         }
-        self.seq = last.max(self.store.last_seq()?);
+        // The last event replayed, not the store's last: another process
+        // may have stored more since, which the next catch-up applies.
+        self.seq = last;
         self.stale = false;
         Ok(restored)
     }

@@ -22,9 +22,6 @@ impl Store for Flaky {
     fn replay(&mut self, after: i64, f: &mut dyn FnMut(i64, Event)) -> Result<(), StoreError> {
         self.inner.replay(after, f)
     }
-    fn last_seq(&mut self) -> Result<i64, StoreError> {
-        self.inner.last_seq()
-    }
     fn begin(&mut self) -> Result<(), StoreError> {
         self.inner.begin()
     }
