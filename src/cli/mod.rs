@@ -4,6 +4,7 @@
 mod active;
 mod batch;
 mod bench;
+mod bench_db;
 mod bench_serve;
 mod bench_session;
 mod bench_shapes;
@@ -273,6 +274,14 @@ enum BenchCommand {
         /// SQLite durability of the server: full or normal.
         #[arg(long, default_value = "full", value_parser = ["normal", "full"])]
         sync: String,
+        /// Run against PostgreSQL instead of SQLite: a postgres:// URL whose user may create
+        /// databases (each phase creates a fresh one and drops it after).
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
+        /// Collector processes on the one database (more than 1 needs --postgres); client c
+        /// posts to process c mod N.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+        instances: u32,
     },
 }
 
@@ -449,12 +458,16 @@ pub fn main() -> ExitCode {
             batch,
             dir,
             sync,
+            postgres,
+            instances,
         }) => bench_serve::run(&bench_serve::Options {
             clients,
             annotations,
             batch,
             dir,
             sync,
+            postgres,
+            instances: instances as usize,
         }),
     };
     match result {
