@@ -203,3 +203,58 @@ fn an_annotation_stored_through_one_process_reaches_the_other_processes_event_st
         assert_eq!(ids, ["e-3", "e-4"]);
     }
 }
+
+#[test]
+fn two_processes_started_at_once_on_an_empty_database_migrate_once_and_store_the_task_once() {
+    let pg = Cluster::start("at-once");
+    let db = pg.database("prefkit");
+    let dir = temp_dir("at-once");
+    let file = task_file(&dir, &task("t", 10, 0));
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| Server::start_on(&db, &dir, &["--task", &file]));
+        let b = scope.spawn(|| Server::start_on(&db, &dir, &["--task", &file]));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let http = agent();
+    for s in [&a, &b] {
+        let (status, body) = get(&http, s, "/api/tasks");
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(json_of(&body)["tasks"][0]["id"], "t");
+    }
+    let mut c = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let count =
+        |c: &mut postgres::Client, sql: &str| c.query_one(sql, &[]).unwrap().get::<_, i64>(0);
+    assert_eq!(count(&mut c, "SELECT COUNT(*) FROM prefkit_migrations"), 1);
+    assert_eq!(count(&mut c, "SELECT COUNT(*) FROM tasks"), 1);
+}
+
+#[test]
+fn a_task_uploaded_through_one_process_is_served_by_the_other_at_once() {
+    let pg = Cluster::start("upload");
+    let db = pg.database("prefkit");
+    let dir = temp_dir("upload");
+    let a = Server::start_on(&db, &dir, &[]);
+    let b = Server::start_on(&db, &dir, &[]);
+    let http = agent();
+    let (status, body) = call(
+        &http,
+        "POST",
+        &format!("{}/api/tasks?gold_mode=blind&seed=4", a.url),
+        Some(&task("t", 12, 2).to_string()),
+        true,
+    );
+    assert_eq!(status, 201, "{body}");
+    // No waiting: the other process catches up when it meets the new id.
+    let (status, batch) = get(&http, &b, "/api/tasks/t/batch?annotator=w1");
+    assert_eq!(status, 200, "{batch}");
+    let item = json_of(&batch)["items"][0].clone();
+    let id = item["id"].as_str().unwrap();
+    let mut rec = annotation("x-1", id, "w1", "A>");
+    rec["swapped"] = item["swapped"].clone();
+    assert_eq!(post(&http, &a, "/api/annotations", &rec.to_string()).0, 201);
+    assert_eq!(
+        get(&http, &b, "/api/tasks/nope").0,
+        404,
+        "an unknown task is still 404"
+    );
+}

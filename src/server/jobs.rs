@@ -92,8 +92,9 @@ pub enum Job {
     },
     /// Catch up with what other processes stored (a shared store only):
     /// sent every [`SYNC_EVERY`] so their annotations reach this process's
-    /// event streams and their tasks its task list.
-    Sync,
+    /// event streams and their tasks its task list, and by a request that
+    /// names a task this process does not know yet (answered once caught up).
+    Sync(Option<Reply<()>>),
 }
 
 /// How often a process on a shared store catches up while idle.

@@ -126,7 +126,7 @@ pub fn run(config: Config) -> Result<(), String> {
                 while !sync.is_closed() {
                     std::thread::sleep(jobs::SYNC_EVERY);
                     // A full queue is busy catching up already.
-                    let _ = sync.try_send(writer::Job::Sync);
+                    let _ = sync.try_send(writer::Job::Sync(None));
                 }
             })
             .map_err(|e| format!("cannot start the sync thread: {e}"))?;
@@ -148,6 +148,7 @@ pub fn run(config: Config) -> Result<(), String> {
         seed: config.seed,
         annotator_secret: config.annotator_secret.clone().map(String::into_bytes),
         refuse_simulated: config.refuse_simulated,
+        shared,
     });
     let app = api::router(shared, &config.www, &config.cors_origins);
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -97,8 +97,8 @@ enum Pending {
         Result<Option<StoredTask>, ApiError>,
         Option<TaskInfo>,
     ),
-    /// A job nobody waits for ([`Job::Sync`]).
-    Nothing,
+    /// A catch-up, which a request may wait for.
+    Synced(Option<Reply<()>>),
 }
 
 impl Writer {
@@ -159,7 +159,7 @@ impl Writer {
                 pending.push(Pending::failed(job));
                 continue;
             }
-            applied |= !matches!(job, Job::Sync | Job::Progress { .. });
+            applied |= !matches!(job, Job::Sync(_) | Job::Progress { .. });
             let (p, e) = self.apply(job, &mut live);
             pending.push(p);
             failure = e;
@@ -172,7 +172,7 @@ impl Writer {
         if let Err(e) = committed {
             // An idle catch-up that fails says nothing new while the
             // database is down; a request that fails is logged.
-            if pending.iter().any(|p| !matches!(p, Pending::Nothing)) {
+            if pending.iter().any(|p| !matches!(p, Pending::Synced(None))) {
                 eprintln!("prefkit serve: storage error, group rolled back: {e}");
             }
             self.store.rollback();
@@ -239,7 +239,7 @@ impl Writer {
                 };
                 (Pending::AddTask(reply, answer, info), failed)
             }
-            Job::Sync => (Pending::Nothing, None),
+            Job::Sync(reply) => (Pending::Synced(reply), None),
         }
     }
 
@@ -307,7 +307,7 @@ impl Pending {
             Job::Batch { reply, .. } => Pending::Batch(reply, Err(e())),
             Job::Progress { reply, .. } => Pending::Progress(reply, Err(e())),
             Job::AddTask { reply, .. } => Pending::AddTask(reply, Err(e()), None),
-            Job::Sync => Pending::Nothing,
+            Job::Sync(reply) => Pending::Synced(reply),
         }
     }
 
@@ -317,7 +317,7 @@ impl Pending {
             Pending::Annotate(reply, r) => drop(reply.send(r)),
             Pending::Batch(reply, r) => drop(reply.send(r)),
             Pending::Progress(reply, r) => drop(reply.send(r)),
-            Pending::Nothing => {}
+            Pending::Synced(reply) => drop(reply.map(|r| r.send(Ok(())))),
             Pending::AddTask(reply, r, added) => {
                 if let Some(info) = added {
                     registry.insert(info);
@@ -333,7 +333,7 @@ impl Pending {
             Pending::Batch(reply, _) => drop(reply.send(Err(e))),
             Pending::Progress(reply, _) => drop(reply.send(Err(e))),
             Pending::AddTask(reply, _, _) => drop(reply.send(Err(e))),
-            Pending::Nothing => {}
+            Pending::Synced(reply) => drop(reply.map(|r| r.send(Err(e)))),
         }
     }
 }
