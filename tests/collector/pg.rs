@@ -2,6 +2,9 @@
 //! directory, a server on a free port of 127.0.0.1, stopped and removed
 //! when dropped. PostgreSQL refuses to run as root, so as root (CI) its
 //! commands run as the `postgres` user, which owns the directory.
+//!
+//! Self-contained, so the store's own tests (`src/server/store/tests.rs`)
+//! run their suite on the same kind of cluster.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -61,7 +64,7 @@ fn free_port() -> u16 {
 }
 
 pub struct Cluster {
-    dir: super::Dir,
+    dir: PathBuf,
     bin: PathBuf,
     pub port: u16,
 }
@@ -69,11 +72,18 @@ pub struct Cluster {
 impl Cluster {
     /// Creates and starts a cluster (about 2 s).
     pub fn start(name: &str) -> Cluster {
-        let dir = super::temp_dir(&format!("pg-{name}"));
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "prefkit-pg-{}-{}-{name}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
         if is_root() {
             let ok = Command::new("chown")
                 .args(["-R", "postgres:"])
-                .arg(&dir.0)
+                .arg(&dir)
                 .status()
                 .expect("chown");
             assert!(ok.success(), "chown the cluster's directory to postgres");
@@ -156,5 +166,6 @@ impl Drop for Cluster {
         let _ = command(&self.bin.join("pg_ctl"))
             .args(["-D", &self.data(), "-m", "immediate", "-w", "stop"])
             .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -12,6 +12,8 @@
 
 mod postgres;
 mod sqlite;
+#[cfg(test)]
+mod tests;
 
 pub use self::postgres::{config as postgres_config, PostgresStore};
 pub use sqlite::{Durability, SqliteStore};
