@@ -17,7 +17,9 @@
 //! released by `COMMIT`, `ROLLBACK` or the connection's end, so a killed
 //! process never holds it.
 
-use super::{Event, Kind, Reader, Readers, Result, Store, StoreError, Stored, StoredTask};
+mod reader;
+
+use super::{Event, Kind, Readers, Result, Store, StoreError, Stored, StoredTask};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls, Statement};
 use std::collections::HashMap;
@@ -102,6 +104,10 @@ pub struct PostgresStore {
     client: Option<Client>,
     statements: HashMap<&'static str, Statement>,
     pool: Arc<Mutex<Vec<Client>>>,
+    /// Between `begin` and `commit`/`rollback`: a lost connection is then
+    /// an error, never silently replaced (a new one would run the rest of
+    /// the group outside the transaction and its lock).
+    in_transaction: bool,
 }
 
 impl PostgresStore {
@@ -113,14 +119,20 @@ impl PostgresStore {
             client: None,
             statements: HashMap::new(),
             pool: Arc::new(Mutex::new(Vec::new())),
+            in_transaction: false,
         };
         migrate(store.client()?)?;
         Ok(store)
     }
 
-    /// The connection, opened again if it was lost.
+    /// The connection, opened again if it was lost outside a transaction.
     fn client(&mut self) -> Result<&mut Client> {
         if self.client.as_ref().map_or(true, Client::is_closed) {
+            if self.in_transaction {
+                return Err(StoreError(
+                    "the connection was lost during the transaction".into(),
+                ));
+            }
             self.statements.clear();
             self.client = None;
             self.client = Some(self.config.connect(NoTls)?);
@@ -244,10 +256,12 @@ impl Store for PostgresStore {
     }
 
     fn begin(&mut self) -> Result<()> {
+        self.in_transaction = false;
         let client = self.client()?;
         client.batch_execute(&format!(
             "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
         ))?;
+        self.in_transaction = true;
         Ok(())
     }
 
@@ -316,10 +330,12 @@ impl Store for PostgresStore {
 
     fn commit(&mut self) -> Result<()> {
         self.client()?.batch_execute("COMMIT")?;
+        self.in_transaction = false;
         Ok(())
     }
 
     fn rollback(&mut self) {
+        self.in_transaction = false;
         // A lost connection rolled back by itself; nothing to do then.
         if let Some(client) = self.client.as_mut().filter(|c| !c.is_closed()) {
             if client.batch_execute("ROLLBACK").is_err() {
@@ -329,71 +345,10 @@ impl Store for PostgresStore {
     }
 
     fn readers(&self) -> Readers {
-        let config = self.config.clone();
-        let pool = self.pool.clone();
-        Arc::new(move || {
-            let pooled = pool.lock().ok().and_then(|mut p| p.pop());
-            let client = match pooled.filter(|c| !c.is_closed()) {
-                Some(c) => c,
-                None => config.connect(NoTls)?,
-            };
-            Ok(Box::new(PostgresReader {
-                client: Some(client),
-                pool: pool.clone(),
-            }) as Box<dyn Reader>)
-        })
+        reader::readers(self.config.clone(), self.pool.clone())
     }
 
     fn shared(&self) -> bool {
         true
-    }
-}
-
-/// Readers' connections kept for the next reader.
-const POOL_SIZE: usize = 8;
-
-/// A reader's connection, back to the pool when dropped.
-pub struct PostgresReader {
-    client: Option<Client>,
-    pool: Arc<Mutex<Vec<Client>>>,
-}
-
-impl Drop for PostgresReader {
-    fn drop(&mut self) {
-        if let Some(client) = self.client.take().filter(|c| !c.is_closed()) {
-            if let Ok(mut pool) = self.pool.lock() {
-                if pool.len() < POOL_SIZE {
-                    pool.push(client);
-                }
-            }
-        }
-    }
-}
-
-impl Reader for PostgresReader {
-    fn annotations(
-        &mut self,
-        task: &str,
-        kind: Kind,
-        after: i64,
-        f: &mut dyn FnMut(i64, &str, &str),
-    ) -> Result<()> {
-        let client = self
-            .client
-            .as_mut()
-            .ok_or_else(|| StoreError("no connection".into()))?;
-        let st = client.prepare(
-            "SELECT seq, record, verdict FROM annotations \
-             WHERE task = $1 AND kind = $2 AND seq > $3 ORDER BY seq",
-        )?;
-        let kind = kind.as_str();
-        let params: [&(dyn postgres::types::ToSql + Sync); 3] = [&task, &kind, &after];
-        let mut rows = client.query_raw(&st, params)?;
-        while let Some(r) = rows.next()? {
-            let record: &str = r.try_get(1)?;
-            let verdict: &str = r.try_get(2)?;
-            f(r.try_get(0)?, record, verdict);
-        }
-        Ok(())
     }
 }
