@@ -21,26 +21,6 @@ fn on_postgres(name: &str, t: &Value, args: &[&str]) -> (Cluster, Dir, String, S
     (pg, dir, db, s)
 }
 
-/// Runs `prefkit report` on files, as a requester would on the export.
-pub fn offline_report(dir: &std::path::Path, labels: &str, gold: &str) -> Value {
-    let (file, gold_file) = (dir.join("export.jsonl"), dir.join("gold.jsonl"));
-    std::fs::write(&file, labels).unwrap();
-    std::fs::write(&gold_file, gold).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .arg("report")
-        .arg(&file)
-        .arg("--gold")
-        .arg(&gold_file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json_of(&String::from_utf8_lossy(&out.stdout))
-}
-
 #[test]
 fn on_postgres_a_retry_is_answered_with_the_first_verdict_a_conflict_is_refused_and_the_export_and_report_match(
 ) {

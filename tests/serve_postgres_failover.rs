@@ -8,7 +8,6 @@ mod collector;
 
 use collector::pg::Cluster;
 use collector::*;
-use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, RwLock};
@@ -203,24 +202,4 @@ fn a_killed_process_and_a_restarted_database_lose_nothing_store_nothing_twice_an
         assert_eq!(json_of(&report), offline);
     }
     eprintln!("statuses seen: {statuses:?}");
-}
-
-/// Runs `prefkit report` on the export and gold, as a requester would.
-fn offline_report(dir: &std::path::Path, labels: &str, gold: &str) -> Value {
-    let (file, gold_file) = (dir.join("export.jsonl"), dir.join("gold.jsonl"));
-    std::fs::write(&file, labels).unwrap();
-    std::fs::write(&gold_file, gold).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .arg("report")
-        .arg(&file)
-        .arg("--gold")
-        .arg(&gold_file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json_of(&String::from_utf8_lossy(&out.stdout))
 }

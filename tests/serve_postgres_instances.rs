@@ -7,7 +7,6 @@ mod collector;
 use collector::pg::Cluster;
 use collector::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
 fn task_file(dir: &Dir, t: &Value) -> String {
@@ -131,26 +130,6 @@ fn a_worker_whose_requests_alternate_between_two_processes_gets_the_batches_verd
     assert!(on_two
         .iter()
         .all(|(item, n)| item.starts_with("ex-g") || *n <= 3));
-}
-
-/// Reads `want` events of task `t` from `s` after `last`, sending each on `tx`.
-fn read_events(s: &Server, last: &str, want: usize, tx: std::sync::mpsc::Sender<Value>) {
-    let req = ureq::http::Request::builder()
-        .uri(format!("{}/api/tasks/t/events?token={TOKEN}", s.url))
-        .header("last-event-id", last)
-        .body(())
-        .unwrap();
-    let res = agent().run(req).unwrap();
-    assert_eq!(res.status().as_u16(), 200);
-    let mut lines = BufReader::new(res.into_body().into_reader()).lines();
-    let mut n = 0;
-    while n < want {
-        let line = lines.next().expect("stream open").unwrap();
-        if let Some(data) = line.strip_prefix("data: ") {
-            tx.send(json_of(data)).unwrap();
-            n += 1;
-        }
-    }
 }
 
 #[test]

@@ -231,3 +231,43 @@ pub fn annotation(id: &str, item: &str, annotator: &str, label: &str) -> Value {
     json!({"id": id, "task_id": "t", "item": item, "annotator": annotator, "label": label,
         "time_seconds": 9.5, "swapped": false, "label_order": "canonical"})
 }
+
+/// Runs `prefkit report` on files, as a requester would on the export.
+pub fn offline_report(dir: &std::path::Path, labels: &str, gold: &str) -> Value {
+    let (file, gold_file) = (dir.join("export.jsonl"), dir.join("gold.jsonl"));
+    std::fs::write(&file, labels).unwrap();
+    std::fs::write(&gold_file, gold).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
+        .arg("report")
+        .arg(&file)
+        .arg("--gold")
+        .arg(&gold_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_of(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// Reads `want` events of task `t` from `s` after `last`, sending each on `tx`.
+pub fn read_events(s: &Server, last: &str, want: usize, tx: std::sync::mpsc::Sender<Value>) {
+    let req = ureq::http::Request::builder()
+        .uri(format!("{}/api/tasks/t/events?token={TOKEN}", s.url))
+        .header("last-event-id", last)
+        .body(())
+        .unwrap();
+    let res = agent().run(req).unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let mut lines = BufReader::new(res.into_body().into_reader()).lines();
+    let mut n = 0;
+    while n < want {
+        let line = lines.next().expect("stream open").unwrap();
+        if let Some(data) = line.strip_prefix("data: ") {
+            tx.send(json_of(data)).unwrap();
+            n += 1;
+        }
+    }
+}

@@ -87,6 +87,39 @@ pub enum Event {
     },
 }
 
+/// One row of a store's replay query, which reads annotations and batches
+/// as one list in sequence order: `seq, task, record or batch, verdict,
+/// annotator, kind, at`, where only a batch has an annotator.
+pub(crate) struct EventRow {
+    pub seq: i64,
+    pub task: String,
+    pub text: String,
+    pub verdict: Option<String>,
+    pub annotator: Option<String>,
+    pub kind: Option<String>,
+    pub at: Option<f64>,
+}
+
+impl EventRow {
+    pub fn into_event(self) -> (i64, Event) {
+        let event = match self.annotator {
+            None => Event::Annotation {
+                task: self.task,
+                kind: Kind::parse(self.kind.as_deref().unwrap_or("label")),
+                record: self.text,
+                verdict: self.verdict.unwrap_or_default(),
+            },
+            Some(annotator) => Event::Batch {
+                task: self.task,
+                annotator,
+                at: self.at,
+                batch: self.text,
+            },
+        };
+        (self.seq, event)
+    }
+}
+
 /// A stored annotation's canonical record and the verdict it was given.
 #[derive(Debug, Clone)]
 pub struct Stored {

@@ -1,6 +1,8 @@
 //! The SQLite store: one file in WAL mode, for one collector process.
 
-use super::{Event, Kind, Reader, Readers, Result, Store, StoreError, Stored, StoredTask};
+use super::{
+    Event, EventRow, Kind, Reader, Readers, Result, Store, StoreError, Stored, StoredTask,
+};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -154,26 +156,17 @@ impl Store for SqliteStore {
         )?;
         let mut rows = st.query([after])?;
         while let Some(r) = rows.next()? {
-            let task: String = r.get(1)?;
-            let text: String = r.get(2)?;
-            let annotator: Option<String> = r.get(4)?;
-            f(
-                r.get(0)?,
-                match annotator {
-                    None => Event::Annotation {
-                        task,
-                        kind: Kind::parse(&r.get::<_, String>(5)?),
-                        record: text,
-                        verdict: r.get(3)?,
-                    },
-                    Some(annotator) => Event::Batch {
-                        task,
-                        annotator,
-                        at: r.get(6)?,
-                        batch: text,
-                    },
-                },
-            );
+            let (seq, event) = EventRow {
+                seq: r.get(0)?,
+                task: r.get(1)?,
+                text: r.get(2)?,
+                verdict: r.get(3)?,
+                annotator: r.get(4)?,
+                kind: r.get(5)?,
+                at: r.get(6)?,
+            }
+            .into_event();
+            f(seq, event);
         }
         Ok(())
     }

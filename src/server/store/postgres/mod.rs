@@ -19,7 +19,7 @@
 
 mod reader;
 
-use super::{Event, Kind, Readers, Result, Store, StoreError, Stored, StoredTask};
+use super::{Event, EventRow, Kind, Readers, Result, Store, StoreError, Stored, StoredTask};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls, Statement};
 use std::collections::HashMap;
@@ -195,25 +195,16 @@ fn migrate(client: &mut Client) -> Result<()> {
 }
 
 fn event(row: &postgres::Row) -> Result<(i64, Event)> {
-    let seq: i64 = row.try_get(0)?;
-    let task: String = row.try_get(1)?;
-    let text: String = row.try_get(2)?;
-    let annotator: Option<String> = row.try_get(4)?;
-    let event = match annotator {
-        None => Event::Annotation {
-            task,
-            kind: Kind::parse(&row.try_get::<_, String>(5)?),
-            record: text,
-            verdict: row.try_get(3)?,
-        },
-        Some(annotator) => Event::Batch {
-            task,
-            annotator,
-            at: row.try_get(6)?,
-            batch: text,
-        },
-    };
-    Ok((seq, event))
+    Ok(EventRow {
+        seq: row.try_get(0)?,
+        task: row.try_get(1)?,
+        text: row.try_get(2)?,
+        verdict: row.try_get(3)?,
+        annotator: row.try_get(4)?,
+        kind: row.try_get(5)?,
+        at: row.try_get(6)?,
+    }
+    .into_event())
 }
 
 impl Store for PostgresStore {
