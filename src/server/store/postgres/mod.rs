@@ -62,6 +62,9 @@ CREATE TABLE batches (
 
 /// Longest a connection attempt may take before the request is answered 503.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Longest sent data may go unacknowledged, and a connection idle before
+/// it is probed, before the connection is given up.
+const DEAD_PEER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest one statement may run (a lock wait included) before it fails.
 const STATEMENT_TIMEOUT_MS: u32 = 20_000;
 
@@ -88,6 +91,15 @@ pub fn config(url: &str) -> std::result::Result<Config, String> {
     }
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    // A database that vanishes from the network (no reset, no answer)
+    // fails the connection within seconds instead of the kernel's
+    // retransmission time, so requests get 503 rather than hang.
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(DEAD_PEER_TIMEOUT);
+    }
+    if config.get_keepalives_idle() > DEAD_PEER_TIMEOUT {
+        config.keepalives_idle(DEAD_PEER_TIMEOUT);
     }
     let options = format!(
         "{} -c statement_timeout={STATEMENT_TIMEOUT_MS}",
