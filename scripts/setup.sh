@@ -2,7 +2,7 @@
 # Installs what prefkit's build and tests need on a fresh Debian machine with
 # Rust, Node and Python. Every step skips itself when already done.
 #   scripts/setup.sh          toolchain for building the wasm module
-#   scripts/setup.sh --test   also Chromium, ChromeDriver and the npm packages
+#   scripts/setup.sh --test   also Chromium, ChromeDriver, PostgreSQL and the npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -59,6 +59,13 @@ if [[ $with_test == 1 ]]; then
     say "installing chromium and chromium-driver"
     export DEBIAN_FRONTEND=noninteractive
     long "installing chromium" sh -c 'apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null'
+  fi
+  # The collector's PostgreSQL tests start a throwaway cluster with these
+  # binaries (initdb, pg_ctl) as the unprivileged `postgres` user.
+  if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+    say "installing postgresql"
+    export DEBIAN_FRONTEND=noninteractive
+    long "installing postgresql" sh -c 'apt-get update -qq && apt-get install -y -qq postgresql >/dev/null'
   fi
   # The npm packages of the page tests and of the package and site tests.
   for dir in tests/browser tests/package; do

@@ -5,7 +5,6 @@ mod collector;
 
 use collector::*;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -550,25 +549,6 @@ fn the_report_covers_the_stored_annotations_with_the_task_gold() {
 #[test]
 fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() {
     let (_dir, s) = with_task("events", &task("t", 10, 0), &[]);
-    // Reads `want` events, sending each on `tx` as it arrives.
-    let read_events = |last: &str, want: usize, tx: std::sync::mpsc::Sender<Value>| {
-        let req = ureq::http::Request::builder()
-            .uri(format!("{}/api/tasks/t/events?token={TOKEN}", s.url))
-            .header("last-event-id", last)
-            .body(())
-            .unwrap();
-        let res = agent().run(req).unwrap();
-        assert_eq!(res.status().as_u16(), 200);
-        let mut lines = BufReader::new(res.into_body().into_reader()).lines();
-        let mut n = 0;
-        while n < want {
-            let line = lines.next().expect("stream open").unwrap();
-            if let Some(data) = line.strip_prefix("data: ") {
-                tx.send(json_of(data)).unwrap();
-                n += 1;
-            }
-        }
-    };
     let a = agent();
     let post_one = |i: usize| {
         let rec = annotation(&format!("e-{i}"), &format!("ex-{i:04}"), "w1", "A>");
@@ -583,7 +563,7 @@ fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() 
     post_one(0);
     let (tx, rx) = std::sync::mpsc::channel();
     let posted = std::thread::scope(|scope| {
-        scope.spawn(|| read_events("0", 3, tx));
+        scope.spawn(|| read_events(&s, "0", 3, tx));
         let mut got = vec![next(&rx)];
         post_one(1);
         post_one(2);
@@ -600,7 +580,7 @@ fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() 
     // Reconnecting after e-0 replays only what came after it.
     let first_seq = posted[0]["seq"].to_string();
     let (tx, rx) = std::sync::mpsc::channel();
-    read_events(&first_seq, 2, tx);
+    read_events(&s, &first_seq, 2, tx);
     let again: Vec<Value> = rx.try_iter().collect();
     let ids: Vec<&str> = again
         .iter()

@@ -2,8 +2,10 @@
 //! on a fresh database, has many clients post annotations over loopback
 //! (keep-alive HTTP/1.1, one connection each), then prints throughput,
 //! latency percentiles and a zero-loss check read from the database itself.
+//! With `--postgres URL` the database is PostgreSQL (a fresh database per
+//! phase), with `--instances N` that many collectors share it.
 
-use std::collections::HashSet;
+use super::bench_db::Db;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -19,6 +21,10 @@ pub struct Options {
     pub batch: usize,
     pub dir: PathBuf,
     pub sync: String,
+    /// A PostgreSQL URL whose user may create databases.
+    pub postgres: Option<String>,
+    /// Collector processes on the one database.
+    pub instances: usize,
 }
 
 /// Runs the single-post phase, then (with `batch > 1`) the batched phase.
@@ -26,11 +32,18 @@ pub fn run(o: &Options) -> Result<(), String> {
     if o.clients == 0 || o.annotations < o.clients {
         return Err("--annotations must be at least --clients, and --clients at least 1".into());
     }
+    if o.instances > 1 && o.postgres.is_none() {
+        return Err("--instances: more than one collector needs --postgres".into());
+    }
     let per_client = o.annotations / o.clients;
     let total = per_client * o.clients;
+    let store = match &o.postgres {
+        Some(_) => format!("PostgreSQL, {} collector process(es)", o.instances),
+        None => format!("SQLite, sync={}", o.sync),
+    };
     println!(
-        "prefkit bench serve: {} clients, {total} annotations, sync={}",
-        o.clients, o.sync
+        "prefkit bench serve: {} clients, {total} annotations, {store}",
+        o.clients
     );
     let mut sizes = vec![1];
     if o.batch > 1 {
@@ -49,9 +62,15 @@ fn phase(o: &Options, per_client: usize, size: usize) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let task = dir.join("task.json");
     std::fs::write(&task, task_json(per_client)).map_err(|e| e.to_string())?;
-    let db = dir.join("db.sqlite");
-    let mut server = Server::start(&db, &task, &o.sync)?;
-    let addr = server.addr.clone();
+    let db = match &o.postgres {
+        Some(url) => Db::postgres(url, &format!("prefkit_bench_{}_{size}", std::process::id()))?,
+        None => Db::Sqlite(dir.join("db.sqlite")),
+    };
+    let mut servers = Vec::with_capacity(o.instances);
+    for _ in 0..o.instances {
+        servers.push(Server::start(db.arg(), &task, &o.sync)?);
+    }
+    let addrs: Vec<String> = servers.iter().map(|s| s.addr.clone()).collect();
     let clients = o.clients;
     let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -61,7 +80,7 @@ fn phase(o: &Options, per_client: usize, size: usize) -> Result<(), String> {
     let results = runtime.block_on(async move {
         let mut handles = Vec::with_capacity(clients);
         for c in 0..clients {
-            let addr = addr.clone();
+            let addr = addrs[c % addrs.len()].clone();
             handles.push(tokio::spawn(async move {
                 client(&addr, c, per_client, size).await
             }));
@@ -73,9 +92,14 @@ fn phase(o: &Options, per_client: usize, size: usize) -> Result<(), String> {
         Ok::<_, String>(all)
     })?;
     let elapsed = started.elapsed().as_secs_f64();
-    let server_cpu = cpu_seconds(&format!("/proc/{}/stat", server.child.id()));
+    let server_cpu = servers
+        .iter()
+        .map(|s| cpu_seconds(&format!("/proc/{}/stat", s.child.id())))
+        .sum::<Option<f64>>();
     let client_cpu = cpu_seconds("/proc/self/stat");
-    server.stop();
+    for s in &mut servers {
+        s.stop();
+    }
     let mut latencies = Vec::new();
     let mut failures = 0;
     for r in results {
@@ -113,7 +137,9 @@ fn phase(o: &Options, per_client: usize, size: usize) -> Result<(), String> {
             2.0 * total as f64 / s
         );
     }
-    zero_loss(&db, clients, per_client)
+    let checked = zero_loss(&db, clients, per_client);
+    db.drop_database();
+    checked
 }
 
 /// User + system CPU seconds of a process, from `/proc/PID/stat` (Linux).
@@ -219,23 +245,8 @@ async fn post(s: &mut BufStream<TcpStream>, host: &str, body: &str) -> std::io::
 }
 
 /// Counts rows and distinct ids in the database and looks for every id.
-fn zero_loss(db: &Path, clients: usize, per_client: usize) -> Result<(), String> {
-    let conn = rusqlite::Connection::open(db).map_err(|e| e.to_string())?;
-    let (rows, distinct): (i64, i64) = conn
-        .query_row(
-            "SELECT COUNT(*), COUNT(DISTINCT id) FROM annotations",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .map_err(|e| e.to_string())?;
-    let mut st = conn
-        .prepare("SELECT id FROM annotations")
-        .map_err(|e| e.to_string())?;
-    let ids: HashSet<String> = st
-        .query_map([], |r| r.get(0))
-        .map_err(|e| e.to_string())?
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
+fn zero_loss(db: &Db, clients: usize, per_client: usize) -> Result<(), String> {
+    let (rows, distinct, ids) = db.annotations()?;
     let expected = clients * per_client;
     let missing = (0..clients)
         .flat_map(|c| (0..per_client).map(move |i| (c, i)))
@@ -260,7 +271,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(db: &Path, task: &Path, sync: &str) -> Result<Server, String> {
+    fn start(db: &std::ffi::OsStr, task: &Path, sync: &str) -> Result<Server, String> {
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let mut child = Command::new(exe)
             .arg("serve")

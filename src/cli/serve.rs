@@ -7,9 +7,16 @@ use std::time::Duration;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    /// SQLite database file (created if missing; WAL mode).
-    #[arg(long, default_value = "prefkit.sqlite")]
-    db: PathBuf,
+    /// Where annotations are stored: a SQLite file (created if missing; WAL mode; also
+    /// `sqlite:PATH`) for one process, or `postgres://user:password@host:port/database`
+    /// for any number of processes on one database. Also read from PREFKIT_DB.
+    #[arg(
+        long,
+        env = "PREFKIT_DB",
+        hide_env_values = true,
+        default_value = "prefkit.sqlite"
+    )]
+    db: String,
     /// Directory of the pages to serve (with the built `pkg/`).
     #[arg(long, default_value = "www")]
     www: PathBuf,
@@ -38,7 +45,7 @@ pub struct ServeArgs {
     /// Largest accepted request body, in bytes (larger ones get 413).
     #[arg(long, default_value_t = 1 << 20)]
     max_body: usize,
-    /// SQLite durability. `full`: a 2xx survives a killed process, an OS crash and a power loss;
+    /// SQLite durability (PostgreSQL commits are as durable as the server's settings make them). `full`: a 2xx survives a killed process, an OS crash and a power loss;
     /// `normal`: a killed process only (faster: no fsync per commit).
     #[arg(long, default_value = "full", value_parser = ["normal", "full"])]
     sync: String,

@@ -114,10 +114,7 @@ pub async fn report(
     Path(task): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let info = s
-        .registry
-        .get(&task)
-        .ok_or_else(|| ApiError::unknown_task(&task))?;
+    let info = s.task(&task).await?;
     let mut config = ReportConfig {
         allow_repeats: info.allow_repeats,
         ..ReportConfig::default()
@@ -199,10 +196,7 @@ pub async fn gold(
     State(s): State<AppState>,
     Path(task): Path<String>,
 ) -> Result<Response, ApiError> {
-    let info = s
-        .registry
-        .get(&task)
-        .ok_or_else(|| ApiError::unknown_task(&task))?;
+    let info = s.task(&task).await?;
     let mut text = String::new();
     for g in info.gold.iter() {
         let line = serde_json::to_string(g).map_err(|e| {
@@ -225,9 +219,7 @@ async fn export_kind(
     Path(task): Path<String>,
     kind: Kind,
 ) -> Result<Response, ApiError> {
-    s.registry
-        .get(&task)
-        .ok_or_else(|| ApiError::unknown_task(&task))?;
+    s.task(&task).await?;
     let readers = s.readers.clone();
     let text = tokio::task::spawn_blocking(move || {
         let mut out = String::new();
@@ -262,9 +254,7 @@ pub async fn events(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    s.registry
-        .get(&task)
-        .ok_or_else(|| ApiError::unknown_task(&task))?;
+    s.task(&task).await?;
     let after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())

@@ -5,7 +5,7 @@
 
 use super::error::ApiError;
 use super::http::{json, parse_json, read_body};
-use super::state::{ask, check_signed, AppState};
+use super::state::{ask, check_signed, AppState, Shared};
 use super::tasks::{GoldMode, Registry};
 use super::writer::{Answer, Incoming, Job, Outcome};
 use axum::extract::{Request, State};
@@ -43,7 +43,7 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
         let text = std::str::from_utf8(&body)
             .map_err(|_| ApiError::bad_request("request body is not UTF-8 text"))?;
         let inc = match Annotation::from_json(text) {
-            Ok(a) => incoming(Answer::Label(a), || canonical(text), &s.registry)?,
+            Ok(a) => incoming_synced(&s, Answer::Label(a), || canonical(text)).await?,
             Err(prefkit::Error::NotJson { message, .. }) => {
                 return Err(ApiError::bad_request(format!("request body is {message}")))
             }
@@ -86,10 +86,12 @@ pub async fn post(State(s): State<AppState>, req: Request) -> Result<Response, A
             )
         };
         let is_canonical = || v.get("label_order").and_then(|o| o.as_str()) == Some("canonical");
-        let inc = incoming(answer, is_canonical, &s.registry).map_err(|mut e| {
-            e.message.insert_str(0, &at);
-            e
-        })?;
+        let inc = incoming_synced(&s, answer, is_canonical)
+            .await
+            .map_err(|mut e| {
+                e.message.insert_str(0, &at);
+                e
+            })?;
         items.push(inc);
     }
     signed(&items)?;
@@ -206,6 +208,29 @@ fn canonical(text: &str) -> bool {
         .ok()
         .and_then(|o| o.label_order)
         .is_some_and(|o| o == "canonical")
+}
+
+/// [`incoming`], after catching up once when its task is unknown here and
+/// the store is shared (see [`Shared::task`]).
+async fn incoming_synced(
+    s: &Shared,
+    answer: Answer,
+    canonical: impl Fn() -> bool,
+) -> Result<Incoming, ApiError> {
+    if s.shared {
+        if let Some(task) = task_of(&answer) {
+            s.task(task).await?;
+        }
+    }
+    incoming(answer, canonical, &s.registry)
+}
+
+/// The task an answer names, if it names one.
+fn task_of(answer: &Answer) -> Option<&str> {
+    match answer {
+        Answer::Label(a) => a.task_id.as_deref(),
+        Answer::Skip(k) => k.task_id.as_deref(),
+    }
 }
 
 /// Checks one label or skip of a request: its fields, its id, its task.

@@ -84,9 +84,9 @@ async fn list_tasks(State(s): State<AppState>) -> Response {
 /// The task as the page may see it: with gold answers in open mode,
 /// without in blind mode.
 async fn public_task(State(s): State<AppState>, Path(task): Path<String>) -> Response {
-    match s.registry.get(&task) {
-        Some(info) => json(StatusCode::OK, info.public.clone()),
-        None => ApiError::unknown_task(&task).into_response(),
+    match s.task(&task).await {
+        Ok(info) => json(StatusCode::OK, info.public.clone()),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -106,9 +106,7 @@ async fn batch(
             "query parameter \"annotator\": longer than 256 bytes",
         ));
     }
-    if s.registry.get(&task).is_none() {
-        return Err(ApiError::unknown_task(&task));
-    }
+    s.task(&task).await?;
     let sig = q.get("sig").map(|v| format!("sig={v}"));
     check_signed(&s, &[annotator], &headers, sig.as_deref())?;
     let batch = ask(&s, |reply| Job::Batch {

@@ -90,7 +90,15 @@ pub enum Job {
         seed_given: bool,
         reply: Reply<Option<StoredTask>>,
     },
+    /// Catch up with what other processes stored (a shared store only):
+    /// sent every [`SYNC_EVERY`] so their annotations reach this process's
+    /// event streams and their tasks its task list, and by a request that
+    /// names a task this process does not know yet (answered once caught up).
+    Sync(Option<Reply<()>>),
 }
+
+/// How often a process on a shared store catches up while idle.
+pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// A new annotation, sent to event-stream subscribers after its commit.
 pub struct Live {

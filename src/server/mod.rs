@@ -1,5 +1,6 @@
 //! `prefkit serve`: the collector. It serves the annotator page and an
-//! HTTP API, stores every annotation in SQLite and re-checks each one with
+//! HTTP API, stores every annotation in SQLite (one process) or PostgreSQL
+//! (any number of processes on one database) and re-checks each one with
 //! the core's session. Native only. See `docs/collector.md`.
 
 mod admin;
@@ -23,13 +24,15 @@ pub use writer::unix_now;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use store::{SqliteStore, Store};
+use store::{PostgresStore, SqliteStore, Store};
 use tokio::sync::{broadcast, mpsc};
 
 /// Everything `prefkit serve` is told on its command line.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub db: PathBuf,
+    /// `postgres://...` (or `postgresql://...`), else a SQLite file
+    /// (`sqlite:PATH` or a plain path).
+    pub db: String,
     pub www: PathBuf,
     pub addr: String,
     pub tasks: Vec<PathBuf>,
@@ -51,7 +54,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            db: PathBuf::from("prefkit.sqlite"),
+            db: "prefkit.sqlite".to_string(),
             www: PathBuf::from("www"),
             addr: "127.0.0.1:8080".to_string(),
             tasks: Vec::new(),
@@ -82,24 +85,16 @@ pub fn run(config: Config) -> Result<(), String> {
         max_connections,
         ..config.limits
     };
-    let store = SqliteStore::open(&config.db, config.sync)
-        .map_err(|e| format!("{}: {e}", config.db.display()))?;
-    store
-        .checkpoint_in_background(std::time::Duration::from_millis(500))
-        .map_err(|e| format!("{}: {e}", config.db.display()))?;
+    let (store, name) = open_store(&config.db, config.sync)?;
+    let shared = store.shared();
     let readers = store.readers();
     let registry = Arc::new(tasks::Registry::default());
     let (live, _) = broadcast::channel(8192);
-    let mut writer = writer::Writer::new(Box::new(store), registry.clone(), live.clone());
-    let restored = writer
-        .restore()
-        .map_err(|e| format!("{}: {e}", config.db.display()))?;
+    let mut writer = writer::Writer::new(store, registry.clone(), live.clone());
+    let restored = writer.restore().map_err(|e| format!("{name}: {e}"))?;
     eprintln!(
-        "prefkit serve: {}: {} tasks, {} annotations, {} batches restored",
-        config.db.display(),
-        restored.tasks,
-        restored.annotations,
-        restored.batches
+        "prefkit serve: {name}: {} tasks, {} annotations, {} batches restored",
+        restored.tasks, restored.annotations, restored.batches
     );
     if restored.mismatches > 0 {
         eprintln!(
@@ -121,6 +116,21 @@ pub fn run(config: Config) -> Result<(), String> {
         .name("prefkit-writer".into())
         .spawn(move || writer.run(rx))
         .map_err(|e| format!("cannot start the writer thread: {e}"))?;
+    if shared {
+        // Other processes store too: catch up with them while idle, so
+        // their annotations reach this process's event streams.
+        let sync = jobs.clone();
+        std::thread::Builder::new()
+            .name("prefkit-sync".into())
+            .spawn(move || {
+                while !sync.is_closed() {
+                    std::thread::sleep(jobs::SYNC_EVERY);
+                    // A full queue is busy catching up already.
+                    let _ = sync.try_send(writer::Job::Sync(None));
+                }
+            })
+            .map_err(|e| format!("cannot start the sync thread: {e}"))?;
+    }
     if !config.www.is_dir() {
         eprintln!(
             "prefkit serve: warning: {} is not a directory; only the API is served",
@@ -138,6 +148,7 @@ pub fn run(config: Config) -> Result<(), String> {
         seed: config.seed,
         annotator_secret: config.annotator_secret.clone().map(String::into_bytes),
         refuse_simulated: config.refuse_simulated,
+        shared,
     });
     let app = api::router(shared, &config.www, &config.cors_origins);
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -167,6 +178,40 @@ pub fn run(config: Config) -> Result<(), String> {
     // Do not wait for blocking tasks (a report being computed) to finish.
     runtime.shutdown_background();
     Ok(())
+}
+
+/// Opens the store `--db` names, and the name to show for it (a
+/// PostgreSQL URL without its password).
+fn open_store(db: &str, sync: Durability) -> Result<(Box<dyn Store>, String), String> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        let config = store::postgres_config(db)?;
+        let name = format!(
+            "PostgreSQL database {:?} at {}",
+            config.get_dbname().unwrap_or("(default)"),
+            config
+                .get_hosts()
+                .iter()
+                .zip(config.get_ports().iter().chain(std::iter::repeat(&5432)))
+                .map(|(h, p)| match h {
+                    postgres::config::Host::Tcp(h) => format!("{h}:{p}"),
+                    postgres::config::Host::Unix(path) => format!("{}:{p}", path.display()),
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let store = PostgresStore::open(config).map_err(|e| format!("{name}: {e}"))?;
+        return Ok((Box::new(store), name));
+    }
+    let path = PathBuf::from(db.strip_prefix("sqlite:").unwrap_or(db));
+    if path.as_os_str().is_empty() {
+        return Err("--db: expected a SQLite file path or a postgres:// URL".to_string());
+    }
+    let name = path.display().to_string();
+    let store = SqliteStore::open(&path, sync).map_err(|e| format!("{name}: {e}"))?;
+    store
+        .checkpoint_in_background(std::time::Duration::from_millis(500))
+        .map_err(|e| format!("{name}: {e}"))?;
+    Ok((Box::new(store), name))
 }
 
 /// Stores a task given with `--task` (or checks it equals the stored one).

@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use super::store::Readers;
-use super::tasks::{GoldMode, Registry};
+use super::tasks::{GoldMode, Registry, TaskInfo};
 use super::writer::{Job, Live};
 use axum::http::{HeaderMap, StatusCode};
 use std::sync::Arc;
@@ -23,6 +23,25 @@ pub struct Shared {
     pub annotator_secret: Option<Vec<u8>>,
     /// With `--refuse-simulated`: records marked simulated are refused.
     pub refuse_simulated: bool,
+    /// Other processes store to the same database (PostgreSQL).
+    pub shared: bool,
+}
+
+impl Shared {
+    /// The task `id`, or 404. On a shared store a task this process does
+    /// not know yet may have been stored through another one: the writer
+    /// catches up once before the answer is 404.
+    pub async fn task(&self, id: &str) -> Result<Arc<TaskInfo>, ApiError> {
+        if let Some(info) = self.registry.get(id) {
+            return Ok(info);
+        }
+        if self.shared {
+            ask(self, |reply| Job::Sync(Some(reply))).await?;
+        }
+        self.registry
+            .get(id)
+            .ok_or_else(|| ApiError::unknown_task(id))
+    }
 }
 
 /// With `--annotator-secret`, refuses (403) an annotator id that comes

@@ -234,12 +234,6 @@ impl Registry {
         }
     }
 
-    pub fn clear(&self) {
-        if let Ok(mut map) = self.tasks.write() {
-            map.clear();
-        }
-    }
-
     /// The id of the one task, when exactly one is loaded.
     pub fn only(&self) -> Option<String> {
         let map = self.tasks.read().ok()?;

@@ -1,7 +1,9 @@
 //! What the end-to-end tests of `prefkit serve` share: a real server
 //! process on an ephemeral port, a real SQLite file in a temporary
-//! directory, real HTTP.
+//! directory (or a real PostgreSQL cluster, see [`pg`]), real HTTP.
 #![allow(dead_code)]
+
+pub mod pg;
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
@@ -81,10 +83,25 @@ impl Server {
     /// Starts `prefkit serve`, or returns its exit code and stderr if it
     /// stops before listening.
     pub fn try_start(dir: &Path, args: &[&str]) -> Result<Server, (Option<i32>, String)> {
+        Server::try_start_on(dir.join("db.sqlite").as_os_str(), dir, args)
+    }
+
+    /// Starts `prefkit serve` on the database `db` (a file or a URL),
+    /// serving `dir/www`.
+    pub fn start_on(db: &str, dir: &Path, args: &[&str]) -> Server {
+        Server::try_start_on(db.as_ref(), dir, args)
+            .unwrap_or_else(|(code, err)| panic!("prefkit serve exited with {code:?}: {err}"))
+    }
+
+    pub fn try_start_on(
+        db: &std::ffi::OsStr,
+        dir: &Path,
+        args: &[&str],
+    ) -> Result<Server, (Option<i32>, String)> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_prefkit"))
             .arg("serve")
             .arg("--db")
-            .arg(dir.join("db.sqlite"))
+            .arg(db)
             .arg("--www")
             .arg(dir.join("www"))
             .args(["--addr", "127.0.0.1:0", "--admin-token", TOKEN])
@@ -213,4 +230,44 @@ pub fn with_task(name: &str, t: &Value, args: &[&str]) -> (Dir, Server) {
 pub fn annotation(id: &str, item: &str, annotator: &str, label: &str) -> Value {
     json!({"id": id, "task_id": "t", "item": item, "annotator": annotator, "label": label,
         "time_seconds": 9.5, "swapped": false, "label_order": "canonical"})
+}
+
+/// Runs `prefkit report` on files, as a requester would on the export.
+pub fn offline_report(dir: &std::path::Path, labels: &str, gold: &str) -> Value {
+    let (file, gold_file) = (dir.join("export.jsonl"), dir.join("gold.jsonl"));
+    std::fs::write(&file, labels).unwrap();
+    std::fs::write(&gold_file, gold).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
+        .arg("report")
+        .arg(&file)
+        .arg("--gold")
+        .arg(&gold_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_of(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// Reads `want` events of task `t` from `s` after `last`, sending each on `tx`.
+pub fn read_events(s: &Server, last: &str, want: usize, tx: std::sync::mpsc::Sender<Value>) {
+    let req = ureq::http::Request::builder()
+        .uri(format!("{}/api/tasks/t/events?token={TOKEN}", s.url))
+        .header("last-event-id", last)
+        .body(())
+        .unwrap();
+    let res = agent().run(req).unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let mut lines = BufReader::new(res.into_body().into_reader()).lines();
+    let mut n = 0;
+    while n < want {
+        let line = lines.next().expect("stream open").unwrap();
+        if let Some(data) = line.strip_prefix("data: ") {
+            tx.send(json_of(data)).unwrap();
+            n += 1;
+        }
+    }
 }

@@ -3,11 +3,20 @@
 //! transaction, commits once, and only then answers each request (group
 //! commit). One fsync (or one WAL append) is shared by every request in
 //! the group, which is what makes thousands of single posts a second cheap.
+//!
+//! On a shared store (PostgreSQL, several processes) each group's `begin`
+//! takes the database's write lock, and the writer first catches up with
+//! the events other processes stored (see `restore.rs`): its sessions are
+//! then exactly what one process would hold, so any request may go to any
+//! process.
+
+mod annotate;
+mod restore;
 
 use super::error::ApiError;
 pub use super::jobs::{live_data, raw, Answer, Incoming, Job, Live, Outcome, Reply};
-use super::store::{Event, Kind, Store, StoreError, Stored, StoredTask};
-use super::tasks::{self, NewTask, Registry, TaskInfo, TaskSession};
+use super::store::{Store, StoreError, StoredTask};
+use super::tasks::{NewTask, Registry, TaskInfo, TaskSession};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
@@ -40,6 +49,9 @@ pub struct Writer {
     registry: Arc<Registry>,
     live: broadcast::Sender<Arc<Live>>,
     seq: i64,
+    /// The sessions may hold changes of a group that was rolled back: they
+    /// are rebuilt from the store before the next group.
+    stale: bool,
 }
 
 /// Why a job did not go through.
@@ -85,6 +97,8 @@ enum Pending {
         Result<Option<StoredTask>, ApiError>,
         Option<TaskInfo>,
     ),
+    /// A catch-up, which a request may wait for.
+    Synced(Option<Reply<()>>),
 }
 
 impl Writer {
@@ -99,60 +113,8 @@ impl Writer {
             registry,
             live,
             seq: 0,
+            stale: false,
         }
-    }
-
-    /// Rebuilds every task's session by replaying the stored events.
-    pub fn restore(&mut self) -> Result<Restored, StoreError> {
-        self.sessions.clear();
-        self.registry.clear();
-        let mut restored = Restored::default();
-        for stored in self.store.tasks()? {
-            let (info, session) = tasks::load(&stored).map_err(|e| {
-                StoreError(format!(
-                    "stored task \"{}\" no longer loads: {e}",
-                    stored.id
-                ))
-            })?;
-            self.sessions.insert(info.id.clone(), session);
-            self.registry.insert(info);
-            restored.tasks += 1;
-        }
-        let sessions = &mut self.sessions;
-        self.store.replay(&mut |event| match event {
-            Event::Annotation {
-                task,
-                kind,
-                record,
-                verdict,
-            } => {
-                restored.annotations += 1;
-                let again = tasks::stored_answer(kind, &record)
-                    .ok()
-                    .zip(sessions.get_mut(&task))
-                    .and_then(|(a, s)| s.answer(&a).ok())
-                    .map(|v| v.json());
-                if again.as_deref() != Some(verdict.as_str()) {
-                    restored.mismatches += 1;
-                }
-            }
-            Event::Batch {
-                task,
-                annotator,
-                at,
-                batch,
-            } => {
-                restored.batches += 1;
-                let again = sessions
-                    .get_mut(&task)
-                    .and_then(|s| s.next_batch(&annotator, at.unwrap_or(0.0)).ok());
-                if again.map(|b| b.0).as_deref() != Some(batch.as_str()) {
-                    restored.mismatches += 1;
-                }
-            }
-        })?;
-        self.seq = self.store.last_seq()?;
-        Ok(restored)
     }
 
     /// Applies one job in its own transaction (used at start-up).
@@ -175,14 +137,29 @@ impl Writer {
     }
 
     fn group(&mut self, jobs: Vec<Job>) {
+        // Labels stored by other processes, announced even if this group
+        // fails: they are committed.
+        let mut theirs = Vec::new();
         let mut live = Vec::new();
         let mut pending = Vec::with_capacity(jobs.len());
-        let mut failure = self.store.begin().err();
+        let mut failure = None;
+        if self.stale {
+            let before = self.seq;
+            failure = self.restore_announcing(before, &mut theirs).err();
+        }
+        if failure.is_none() {
+            failure = self.store.begin().err();
+        }
+        if failure.is_none() && self.store.shared() {
+            failure = self.catch_up(&mut theirs).err();
+        }
+        let mut applied = false;
         for job in jobs {
             if failure.is_some() {
                 pending.push(Pending::failed(job));
                 continue;
             }
+            applied |= !matches!(job, Job::Sync(_) | Job::Progress { .. });
             let (p, e) = self.apply(job, &mut live);
             pending.push(p);
             failure = e;
@@ -191,25 +168,37 @@ impl Writer {
             None => self.store.commit(),
             Some(e) => Err(e),
         };
-        match committed {
-            Ok(()) => {
-                for p in pending {
-                    p.send(&self.registry);
-                }
-                for l in live {
-                    // No subscriber is not an error.
-                    let _ = self.live.send(Arc::new(l));
+        let ok = committed.is_ok();
+        if let Err(e) = committed {
+            // An idle catch-up that fails says nothing new while the
+            // database is down; a request that fails is logged.
+            if pending.iter().any(|p| !matches!(p, Pending::Synced(None))) {
+                eprintln!("prefkit serve: storage error, group rolled back: {e}");
+            }
+            self.store.rollback();
+            if applied {
+                // Undo in memory what the database undid.
+                self.stale = true;
+                let before = self.seq;
+                if let Err(e) = self.restore_announcing(before, &mut theirs) {
+                    eprintln!("prefkit serve: could not restore sessions (will retry): {e}");
                 }
             }
-            Err(e) => {
-                eprintln!("prefkit serve: storage error, group rolled back: {e}");
-                self.store.rollback();
-                if let Err(e) = self.restore() {
-                    eprintln!("prefkit serve: could not restore sessions: {e}");
-                }
-                for p in pending {
-                    p.fail(ApiError::unavailable());
-                }
+        }
+        for l in theirs {
+            // No subscriber is not an error.
+            let _ = self.live.send(Arc::new(l));
+        }
+        if ok {
+            for p in pending {
+                p.send(&self.registry);
+            }
+            for l in live {
+                let _ = self.live.send(Arc::new(l));
+            }
+        } else {
+            for p in pending {
+                p.fail(ApiError::unavailable());
             }
         }
     }
@@ -250,127 +239,8 @@ impl Writer {
                 };
                 (Pending::AddTask(reply, answer, info), failed)
             }
+            Job::Sync(reply) => (Pending::Synced(reply), None),
         }
-    }
-
-    fn annotate(
-        &mut self,
-        mut items: Vec<Incoming>,
-        live: &mut Vec<Live>,
-    ) -> Applied<Vec<Outcome>> {
-        for inc in &mut items {
-            if let Some(session) = self.sessions.get(&inc.task) {
-                session.fix_order(inc);
-            }
-        }
-        enum Plan {
-            New,
-            Stored(String),
-            Repeat(usize),
-        }
-        let many = items.len() > 1;
-        let at = |i: usize| {
-            if many {
-                format!("annotations[{i}]: ")
-            } else {
-                String::new()
-            }
-        };
-        // First pass, changing nothing: every id is new, or a retry of the
-        // same content. A conflict refuses the whole request.
-        let mut plan = Vec::with_capacity(items.len());
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        for (i, inc) in items.iter().enumerate() {
-            if !self.sessions.contains_key(&inc.task) {
-                return Err(ApiError::unknown_task(&inc.task).into());
-            }
-            if let Some(&j) = first.get(inc.id.as_str()) {
-                if items[j].record != inc.record {
-                    return Err(Failure::Refused(ApiError::conflict(format!(
-                        "{}id \"{}\" appears twice in this request with different content",
-                        at(i),
-                        inc.id
-                    ))));
-                }
-                plan.push(Plan::Repeat(j));
-                continue;
-            }
-            first.insert(&inc.id, i);
-            match self.store.find(&inc.id)? {
-                None => plan.push(Plan::New),
-                Some(s) if s.record == inc.record => plan.push(Plan::Stored(s.verdict)),
-                Some(_) => {
-                    return Err(Failure::Refused(ApiError::conflict(format!(
-                        "{}annotation \"{}\" is already stored with different content; \
-                         a retry must send the same record, a new annotation needs a new id",
-                        at(i),
-                        inc.id
-                    ))))
-                }
-            }
-        }
-        let mut out: Vec<Outcome> = Vec::with_capacity(items.len());
-        for (inc, plan) in items.into_iter().zip(plan) {
-            let outcome = match plan {
-                Plan::Stored(verdict) => Outcome::Stored {
-                    id: inc.id,
-                    duplicate: true,
-                    verdict: raw(verdict),
-                },
-                Plan::Repeat(j) => match &out[j] {
-                    Outcome::Stored { id, verdict, .. } => Outcome::Stored {
-                        id: id.clone(),
-                        duplicate: true,
-                        verdict: verdict.clone(),
-                    },
-                    refused => refused.clone(),
-                },
-                Plan::New => {
-                    let Some(session) = self.sessions.get_mut(&inc.task) else {
-                        return Err(ApiError::unknown_task(&inc.task).into());
-                    };
-                    match session.answer(&inc.answer) {
-                        // The same annotator, item and label under a new id
-                        // (a page that lost its id): nothing new to store.
-                        Ok(given) if given.duplicate() => Outcome::Stored {
-                            id: inc.id,
-                            duplicate: true,
-                            verdict: raw(given.json()),
-                        },
-                        Ok(given) => {
-                            self.seq += 1;
-                            let stored = Stored {
-                                record: inc.record,
-                                verdict: given.json(),
-                            };
-                            let kind = inc.answer.kind();
-                            self.store
-                                .put_annotation(self.seq, &inc.id, &inc.task, kind, &stored)?;
-                            // Built even without subscribers: one may
-                            // subscribe before this group commits.
-                            if kind == Kind::Label {
-                                live.push(Live {
-                                    seq: self.seq,
-                                    task: inc.task,
-                                    data: live_data(self.seq, &stored.record, &stored.verdict),
-                                });
-                            }
-                            Outcome::Stored {
-                                id: inc.id,
-                                duplicate: false,
-                                verdict: raw(stored.verdict),
-                            }
-                        }
-                        Err(e) => Outcome::Refused {
-                            id: inc.id,
-                            error: e.to_string(),
-                        },
-                    }
-                }
-            };
-            out.push(outcome);
-        }
-        Ok(out)
     }
 
     fn batch(&mut self, task: &str, annotator: &str) -> Applied<String> {
@@ -437,6 +307,7 @@ impl Pending {
             Job::Batch { reply, .. } => Pending::Batch(reply, Err(e())),
             Job::Progress { reply, .. } => Pending::Progress(reply, Err(e())),
             Job::AddTask { reply, .. } => Pending::AddTask(reply, Err(e()), None),
+            Job::Sync(reply) => Pending::Synced(reply),
         }
     }
 
@@ -446,6 +317,7 @@ impl Pending {
             Pending::Annotate(reply, r) => drop(reply.send(r)),
             Pending::Batch(reply, r) => drop(reply.send(r)),
             Pending::Progress(reply, r) => drop(reply.send(r)),
+            Pending::Synced(reply) => drop(reply.map(|r| r.send(Ok(())))),
             Pending::AddTask(reply, r, added) => {
                 if let Some(info) = added {
                     registry.insert(info);
@@ -461,10 +333,10 @@ impl Pending {
             Pending::Batch(reply, _) => drop(reply.send(Err(e))),
             Pending::Progress(reply, _) => drop(reply.send(Err(e))),
             Pending::AddTask(reply, _, _) => drop(reply.send(Err(e))),
+            Pending::Synced(reply) => drop(reply.map(|r| r.send(Err(e)))),
         }
     }
 }
 
 #[cfg(test)]
-#[path = "writer_tests.rs"]
 mod tests;

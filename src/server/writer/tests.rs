@@ -1,7 +1,7 @@
 //! The writer against a store whose commits can be made to fail.
 
 use super::*;
-use crate::server::store::{Durability, Readers, SqliteStore};
+use crate::server::store::{Durability, Event, Kind, Readers, SqliteStore, Stored};
 use prefkit::Annotation;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::oneshot;
@@ -16,11 +16,11 @@ impl Store for Flaky {
     fn tasks(&mut self) -> Result<Vec<StoredTask>, StoreError> {
         self.inner.tasks()
     }
-    fn replay(&mut self, f: &mut dyn FnMut(Event)) -> Result<(), StoreError> {
-        self.inner.replay(f)
+    fn task_count(&mut self) -> Result<usize, StoreError> {
+        self.inner.task_count()
     }
-    fn last_seq(&mut self) -> Result<i64, StoreError> {
-        self.inner.last_seq()
+    fn replay(&mut self, after: i64, f: &mut dyn FnMut(i64, Event)) -> Result<(), StoreError> {
+        self.inner.replay(after, f)
     }
     fn begin(&mut self) -> Result<(), StoreError> {
         self.inner.begin()
@@ -103,7 +103,8 @@ fn a_failed_commit_answers_503_and_leaves_the_sessions_as_the_database_says() {
     let (reply, mut rx) = oneshot::channel();
     w.apply_now(Job::AddTask {
         task: Box::new(
-            crate::server::admin::new_task(&task, tasks::GoldMode::Open, Some(3)).unwrap(),
+            crate::server::admin::new_task(&task, crate::server::tasks::GoldMode::Open, Some(3))
+                .unwrap(),
         ),
         seed_given: true,
         reply,

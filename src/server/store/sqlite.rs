@@ -1,140 +1,16 @@
-//! Storage behind the collector: a small [`Store`] trait (the one writer)
-//! and [`Reader`] trait (any number of readers), with their SQLite
-//! implementation. Another database can be added by implementing both.
-//!
-//! Everything that changes a task's session is an event with a global
-//! sequence number: an annotation, or a batch handed to an annotator (blind
-//! mode). Replaying the events in order through fresh sessions rebuilds the
-//! exact state the server had before a restart.
+//! The SQLite store: one file in WAL mode, for one collector process.
 
+use super::{
+    Event, EventRow, Kind, Reader, Readers, Result, Store, StoreError, Stored, StoredTask,
+};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// A storage failure. Its text is for the server log only: clients are
-/// told "storage unavailable", never the SQL or the file path.
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError(e.to_string())
     }
-}
-
-pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// A task as stored: its JSON text and how the collector runs it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredTask {
-    pub id: String,
-    /// `open` or `blind`.
-    pub gold_mode: String,
-    pub seed: u64,
-    /// The task JSON as uploaded (canonical form).
-    pub task: String,
-}
-
-/// What a stored record is: a label, or a skip ("I can't judge this").
-/// Both share one table and one id space, so an id is a label or a skip,
-/// never both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Label,
-    Skip,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Label => "label",
-            Kind::Skip => "skip",
-        }
-    }
-}
-
-/// One stored event, in commit order.
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A label or a skip.
-    Annotation {
-        task: String,
-        kind: Kind,
-        record: String,
-        verdict: String,
-    },
-    /// A batch handed out at time `at` (Unix seconds; `None` in databases
-    /// written before leases, replayed at time 0).
-    Batch {
-        task: String,
-        annotator: String,
-        at: Option<f64>,
-        batch: String,
-    },
-}
-
-/// A stored annotation's canonical record and the verdict it was given.
-#[derive(Debug, Clone)]
-pub struct Stored {
-    pub record: String,
-    pub verdict: String,
-}
-
-/// The writing side. One value of it lives in the writer thread; every
-/// change happens between [`Store::begin`] and [`Store::commit`], and
-/// reads made in between see the changes not yet committed.
-pub trait Store: Send {
-    fn tasks(&mut self) -> Result<Vec<StoredTask>>;
-    /// Calls `f` with every event in commit order.
-    fn replay(&mut self, f: &mut dyn FnMut(Event)) -> Result<()>;
-    /// The highest sequence number used so far (0 for an empty store).
-    fn last_seq(&mut self) -> Result<i64>;
-    fn begin(&mut self) -> Result<()>;
-    fn find(&mut self, id: &str) -> Result<Option<Stored>>;
-    fn put_annotation(
-        &mut self,
-        seq: i64,
-        id: &str,
-        task: &str,
-        kind: Kind,
-        stored: &Stored,
-    ) -> Result<()>;
-    fn put_batch(
-        &mut self,
-        seq: i64,
-        task: &str,
-        annotator: &str,
-        at: f64,
-        batch: &str,
-    ) -> Result<()>;
-    fn put_task(&mut self, task: &StoredTask) -> Result<()>;
-    /// Makes everything since [`Store::begin`] durable; returns only after it is.
-    fn commit(&mut self) -> Result<()>;
-    fn rollback(&mut self);
-    /// A way to open independent readers (each with its own connection).
-    fn readers(&self) -> Readers;
-}
-
-/// Opens a [`Reader`]; shared by the request handlers.
-pub type Readers = std::sync::Arc<dyn Fn() -> Result<Box<dyn Reader>> + Send + std::marker::Sync>;
-
-/// The reading side, for exports, reports and the event stream.
-pub trait Reader: Send {
-    /// Calls `f(seq, record, verdict)` for each record of `kind` of `task`
-    /// with a sequence number above `after`, in order.
-    fn annotations(
-        &mut self,
-        task: &str,
-        kind: Kind,
-        after: i64,
-        f: &mut dyn FnMut(i64, &str, &str),
-    ) -> Result<()>;
 }
 
 /// How hard SQLite works to make a commit durable.
@@ -265,45 +141,34 @@ impl Store for SqliteStore {
         Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
     }
 
-    fn replay(&mut self, f: &mut dyn FnMut(Event)) -> Result<()> {
-        let mut st = self.conn.prepare(
-            "SELECT seq, task, record, verdict, NULL, kind, NULL FROM annotations
-             UNION ALL SELECT seq, task, batch, NULL, annotator, NULL, at FROM batches
-             ORDER BY 1",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let task: String = r.get(1)?;
-            let text: String = r.get(2)?;
-            let annotator: Option<String> = r.get(4)?;
-            f(match annotator {
-                None => Event::Annotation {
-                    task,
-                    kind: match r.get::<_, String>(5)?.as_str() {
-                        "skip" => Kind::Skip,
-                        _ => Kind::Label,
-                    },
-                    record: text,
-                    verdict: r.get(3)?,
-                },
-                Some(annotator) => Event::Batch {
-                    task,
-                    annotator,
-                    at: r.get(6)?,
-                    batch: text,
-                },
-            });
-        }
-        Ok(())
+    fn task_count(&mut self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM tasks", [], |r| r.get(0))?;
+        Ok(n as usize)
     }
 
-    fn last_seq(&mut self) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT MAX(COALESCE((SELECT MAX(seq) FROM annotations), 0),
-                        COALESCE((SELECT MAX(seq) FROM batches), 0))",
-            [],
-            |r| r.get(0),
-        )?)
+    fn replay(&mut self, after: i64, f: &mut dyn FnMut(i64, Event)) -> Result<()> {
+        let mut st = self.conn.prepare(
+            "SELECT seq, task, record, verdict, NULL, kind, NULL FROM annotations WHERE seq > ?1
+             UNION ALL SELECT seq, task, batch, NULL, annotator, NULL, at FROM batches WHERE seq > ?1
+             ORDER BY 1",
+        )?;
+        let mut rows = st.query([after])?;
+        while let Some(r) = rows.next()? {
+            let (seq, event) = EventRow {
+                seq: r.get(0)?,
+                task: r.get(1)?,
+                text: r.get(2)?,
+                verdict: r.get(3)?,
+                annotator: r.get(4)?,
+                kind: r.get(5)?,
+                at: r.get(6)?,
+            }
+            .into_event();
+            f(seq, event);
+        }
+        Ok(())
     }
 
     fn begin(&mut self) -> Result<()> {
@@ -416,74 +281,5 @@ impl Reader for SqliteReader {
             f(r.get(0)?, record, verdict);
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn temp_db(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("prefkit-store-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join("db.sqlite")
-    }
-
-    #[test]
-    fn a_committed_annotation_is_found_replayed_and_read_back_in_order() {
-        let path = temp_db("roundtrip");
-        let mut s = SqliteStore::open(&path, Durability::Normal).unwrap();
-        let task = StoredTask {
-            id: "t".into(),
-            gold_mode: "blind".into(),
-            seed: 7,
-            task: "{}".into(),
-        };
-        s.begin().unwrap();
-        s.put_task(&task).unwrap();
-        s.put_batch(1, "t", "w1", 100.0, "[]").unwrap();
-        let a = Stored {
-            record: "{\"id\":\"a\"}".into(),
-            verdict: "{}".into(),
-        };
-        s.put_annotation(2, "a", "t", Kind::Label, &a).unwrap();
-        assert!(s.find("a").unwrap().is_some(), "visible before commit");
-        s.commit().unwrap();
-        drop(s);
-
-        let mut s = SqliteStore::open(&path, Durability::Full).unwrap();
-        assert_eq!(s.tasks().unwrap(), vec![task]);
-        assert_eq!(s.last_seq().unwrap(), 2);
-        let mut seen = Vec::new();
-        s.replay(&mut |e| seen.push(e)).unwrap();
-        assert!(
-            matches!(&seen[0], Event::Batch { annotator, at, .. } if annotator == "w1" && *at == Some(100.0))
-        );
-        assert!(matches!(&seen[1], Event::Annotation { record, .. } if record == &a.record));
-        let mut r = (s.readers())().unwrap();
-        let mut rows = Vec::new();
-        r.annotations("t", Kind::Label, 0, &mut |seq, rec, _| {
-            rows.push((seq, rec.to_string()))
-        })
-        .unwrap();
-        assert_eq!(rows, vec![(2, a.record.clone())]);
-        let _ = std::fs::remove_dir_all(path.parent().unwrap());
-    }
-
-    #[test]
-    fn a_rolled_back_annotation_is_gone() {
-        let path = temp_db("rollback");
-        let mut s = SqliteStore::open(&path, Durability::Normal).unwrap();
-        s.begin().unwrap();
-        let a = Stored {
-            record: "r".into(),
-            verdict: "v".into(),
-        };
-        s.put_annotation(1, "a", "t", Kind::Label, &a).unwrap();
-        s.rollback();
-        assert!(s.find("a").unwrap().is_none());
-        assert_eq!(s.last_seq().unwrap(), 0);
-        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 }
