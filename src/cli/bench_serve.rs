@@ -12,12 +12,22 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufStream};
 use tokio::net::TcpStream;
 
 /// Settings of one run.
+#[derive(clap::Args)]
 pub struct Options {
+    /// Concurrent clients (one keep-alive connection each).
+    #[arg(long, default_value_t = 200)]
     pub clients: usize,
+    /// Annotations posted in each phase.
+    #[arg(long, default_value_t = 200_000)]
     pub annotations: usize,
-    /// Annotations per request of the batched phase (1 = single posts only).
+    /// Annotations per request in the batched phase (1: single posts only).
+    #[arg(long, default_value_t = 50)]
     pub batch: usize,
+    /// Working folder (a fresh database per phase).
+    #[arg(long, default_value = "bench-data/serve")]
     pub dir: PathBuf,
+    /// SQLite durability of the server: full or normal.
+    #[arg(long, default_value = "full", value_parser = ["normal", "full"])]
     pub sync: String,
 }
 

@@ -1,317 +1,24 @@
-//! Subcommands of the `prefkit` command. Each lives in its own file; this
-//! one only parses arguments and dispatches.
+//! Subcommands of the `prefkit` command. Each lives in its own file;
+//! `args` holds the grammar (the clap enums), this one dispatches on it and
+//! holds the file readers the subcommands share.
 
 mod active;
+mod args;
 mod batch;
 mod bench;
 mod bench_serve;
 mod bench_session;
 mod bench_shapes;
+mod check;
 mod judge;
 mod replay;
 mod report;
 mod serve;
 mod simulate;
 
-use clap::{Parser, Subcommand};
+use args::{ActiveCommand, BenchCommand, Cli, Command, JudgeCommand};
+use clap::Parser;
 use std::process::ExitCode;
-
-#[derive(Parser)]
-#[command(
-    name = "prefkit",
-    version,
-    about = "Collect and check pairwise preference data for RLHF"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Active learning: what to label next, pairs to label, a model leaderboard (JSON in and out).
-    #[command(subcommand)]
-    Active(ActiveCommand),
-    /// Check a JSONL annotation file and print its records (labels and skips), one canonical
-    /// record a line.
-    Check {
-        /// JSONL file of annotations.
-        file: std::path::PathBuf,
-        /// Skip bad lines (they are counted and listed on stderr) instead of stopping.
-        #[arg(long)]
-        skip_invalid: bool,
-    },
-    /// Print an annotator's next batch (or COUNT successive batches) of a task, one JSON object a line.
-    Batch {
-        /// Task JSON file.
-        #[arg(long)]
-        task: std::path::PathBuf,
-        /// Annotator id.
-        #[arg(long)]
-        annotator: String,
-        /// Seed of the session (default: the task's config.seed, else random).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Number of successive batches.
-        #[arg(long, default_value_t = 1)]
-        count: usize,
-    },
-    /// Feed annotations through one session in file order; print one verdict a line, then the stats.
-    Replay {
-        /// Task JSON file.
-        #[arg(long)]
-        task: std::path::PathBuf,
-        /// JSONL file of annotations.
-        file: std::path::PathBuf,
-        /// Seed of the session (default 0).
-        #[arg(long)]
-        seed: Option<u64>,
-    },
-    /// Run the collector: serve the pages and an HTTP API that stores and re-checks annotations.
-    Serve(serve::ServeArgs),
-    /// Run a seeded simulated crowd against a backend over HTTP (or write its records
-    /// with --out); exits non-zero when an annotation was not acknowledged.
-    Simulate {
-        /// Task JSON file (with its gold, which simulated annotators answer against).
-        #[arg(long)]
-        task: std::path::PathBuf,
-        /// Crowd JSON: {"annotators": [{"id_prefix", "count", "accuracy", "left_bias",
-        /// "straight_line", "seconds": {"mean", "sd"}, "abandon", "skip"}], "seed"}.
-        #[arg(
-            long,
-            conflicts_with = "annotators",
-            required_unless_present = "annotators"
-        )]
-        crowd: Option<std::path::PathBuf>,
-        /// Instead of a crowd file: N annotators of the default profile (accuracy 0.8).
-        #[arg(long)]
-        annotators: Option<u32>,
-        /// The backend: its POST /api/annotations takes the records (a `prefkit serve`
-        /// in blind mode also hands out the batches).
-        #[arg(long, conflicts_with = "out", required_unless_present = "out")]
-        endpoint: Option<String>,
-        /// Write the records of the crowd's run through one local session to FILE
-        /// (`-`: standard output), one JSON object a line, instead of posting them.
-        #[arg(long)]
-        out: Option<std::path::PathBuf>,
-        /// Unix seconds at which the simulated clocks of a local run start (default now):
-        /// the same task, crowd, seed and start give the same records.
-        #[arg(long)]
-        start: Option<f64>,
-        /// Seed of the crowd, which also seeds the local session; default the crowd's,
-        /// else (with --annotators) the task's, else 0.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Annotators simulated at once.
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-    },
-    /// Print the signatures of annotator ids for signed links (`serve --annotator-secret`).
-    Sign {
-        /// The collector's --annotator-secret (or PREFKIT_ANNOTATOR_SECRET).
-        #[arg(long, env = "PREFKIT_ANNOTATOR_SECRET", hide_env_values = true)]
-        secret: String,
-        /// Annotator ids.
-        #[arg(required = true)]
-        ids: Vec<String>,
-    },
-    /// Agreement, annotator reliability and final labels of a JSONL annotation file, as JSON.
-    Report {
-        /// JSONL file of annotations.
-        file: std::path::PathBuf,
-        /// Gold answers: JSONL of {"item", "label"} (or a JSON array of them).
-        #[arg(long)]
-        gold: Option<std::path::PathBuf>,
-        /// JSON settings (agreement, reliability, aggregation, min_reliability, allow_repeats); unknown fields are refused.
-        #[arg(long)]
-        config: Option<std::path::PathBuf>,
-        /// Least composite reliability for an annotator's labels to be aggregated (default 0.6).
-        #[arg(long)]
-        min_reliability: Option<f64>,
-        /// Skip bad lines (they are counted in counts.skipped and listed on stderr) instead of stopping.
-        #[arg(long)]
-        skip_invalid: bool,
-        /// Accept repeated ratings: a second label by the same annotator on the same item (allow_repeats).
-        #[arg(long)]
-        allow_repeats: bool,
-        /// Bootstrap intervals of the agreement figures at this level (e.g. 0.95), in agreement.ci.
-        #[arg(long)]
-        ci: Option<f64>,
-        /// Bootstrap resamples (default 1000; with --ci).
-        #[arg(long, requires = "ci")]
-        resamples: Option<u32>,
-        /// Seed of the bootstrap draws (default 0; with --ci).
-        #[arg(long, requires = "ci")]
-        seed: Option<u64>,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-    },
-    /// Benchmarks that print numbers.
-    #[command(subcommand)]
-    Bench(BenchCommand),
-    /// AI-assisted labeling.
-    #[command(subcommand)]
-    Judge(JudgeCommand),
-}
-
-#[derive(Subcommand)]
-enum JudgeCommand {
-    /// Route judge results (JSONL {item, label, confidence}) to accepted, spot-check,
-    /// human and expert queues; print counts, costs, queues, agreement and calibration as JSON.
-    Route {
-        /// JSONL judge results, one item a line.
-        results: std::path::PathBuf,
-        /// JSONL human labels (annotation records or {item, label}), one per item.
-        #[arg(long)]
-        human: Option<std::path::PathBuf>,
-        /// JSONL expert labels for escalated items.
-        #[arg(long)]
-        expert: Option<std::path::PathBuf>,
-        /// Confidence at or above which an AI label is accepted.
-        #[arg(long, default_value_t = 0.75)]
-        threshold: f64,
-        /// Share of accepted items also sent to people.
-        #[arg(long, default_value_t = 0.05)]
-        spot_check_share: f64,
-        /// Seed of the spot-check draw.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Price of one AI judgment.
-        #[arg(long, default_value_t = 0.02)]
-        cost_ai: f64,
-        /// Price of one human label.
-        #[arg(long, default_value_t = 1.50)]
-        cost_human: f64,
-        /// Price of one expert label.
-        #[arg(long, default_value_t = 5.00)]
-        cost_expert: f64,
-        /// Bins of the calibration table.
-        #[arg(long, default_value_t = 10)]
-        bins: usize,
-    },
-}
-
-#[derive(Subcommand)]
-enum BenchCommand {
-    /// Time every step of `prefkit report` on the 1M-annotation crowd (and, with --python, the Python path).
-    Report {
-        /// Folder of annotations.jsonl and gold.jsonl (written by `bench data` if missing).
-        #[arg(long, default_value = "bench-data")]
-        dir: std::path::PathBuf,
-        /// A Python with pandas, krippendorff, statsmodels and crowd-kit, to time bench/python_path.py.
-        #[arg(long)]
-        python: Option<std::path::PathBuf>,
-    },
-    /// Write a seeded simulated crowd: DIR/annotations.jsonl and DIR/gold.jsonl.
-    Data {
-        /// Output folder.
-        #[arg(long, default_value = "bench-data")]
-        dir: std::path::PathBuf,
-        /// Number of items (4 labels each).
-        #[arg(long, default_value_t = 250_000)]
-        items: usize,
-        /// Number of annotators.
-        #[arg(long, default_value_t = 2_000)]
-        annotators: usize,
-        /// Seed of the generator.
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
-    },
-    /// Time the live session: next_batch, submit, skip and leases for many annotators on a big
-    /// task (with --abandon and --skip, an open crowd whose leases expire).
-    Session {
-        /// Regular items in the task.
-        #[arg(long, default_value_t = 100_000)]
-        items: usize,
-        /// Annotators, each taking one batch per round.
-        #[arg(long, default_value_t = 1_000)]
-        annotators: usize,
-        /// Items per batch.
-        #[arg(long, default_value_t = 50)]
-        batch_size: u32,
-        /// Rounds (each annotator takes and answers one batch per round).
-        #[arg(long, default_value_t = 3)]
-        rounds: usize,
-        /// Seed.
-        #[arg(long, default_value_t = 7)]
-        seed: u64,
-        /// Share of annotators who walk away with their first batch (their leases expire).
-        #[arg(long, default_value_t = 0.0)]
-        abandon: f64,
-        /// Share of items the others skip instead of labelling.
-        #[arg(long, default_value_t = 0.0)]
-        skip: f64,
-        /// Lease length in seconds; a round is one second.
-        #[arg(long, default_value_t = 1800.0)]
-        lease_seconds: f64,
-    },
-    /// The report on extreme shapes (50,000 annotators on one item, 1,000 x 1,000, one annotator
-    /// on 1,000,000 items), generated in memory: wall time and peak memory of each.
-    Shapes {
-        /// Run one shape only (one-item, full-overlap, crowd-overlap, one-annotator).
-        #[arg(long)]
-        only: Option<String>,
-        /// Run one path only (report, live).
-        #[arg(long)]
-        path: Option<String>,
-        /// Run in this process and print one line (what the parent runs per shape and path).
-        #[arg(long, hide = true, requires_all = ["only", "path"])]
-        child: bool,
-    },
-    /// Load the collector: many clients post over loopback; throughput, latency, zero loss.
-    Serve {
-        /// Concurrent clients (one keep-alive connection each).
-        #[arg(long, default_value_t = 200)]
-        clients: usize,
-        /// Annotations posted in each phase.
-        #[arg(long, default_value_t = 200_000)]
-        annotations: usize,
-        /// Annotations per request in the batched phase (1: single posts only).
-        #[arg(long, default_value_t = 50)]
-        batch: usize,
-        /// Working folder (a fresh database per phase).
-        #[arg(long, default_value = "bench-data/serve")]
-        dir: std::path::PathBuf,
-        /// SQLite durability of the server: full or normal.
-        #[arg(long, default_value = "full", value_parser = ["normal", "full"])]
-        sync: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum ActiveCommand {
-    /// Choose what to label next: a select request (strategy, budget, examples, ...) in, the selection out.
-    Select {
-        /// JSON select request.
-        request: std::path::PathBuf,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-    },
-    /// Build pairs to label (best_of_n, models, temperatures): a pair request in, {examples, skipped} out.
-    Pairs {
-        /// JSON pair request.
-        request: std::path::PathBuf,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-    },
-    /// Bradley-Terry leaderboard of the models compared.
-    Leaderboard {
-        /// JSON leaderboard request ({comparisons, config}).
-        request: Option<std::path::PathBuf>,
-        /// Or: a task whose examples name model_a and model_b in their metadata...
-        #[arg(long, requires = "annotations", conflicts_with = "request")]
-        task: Option<std::path::PathBuf>,
-        /// ...and the JSONL annotations of it.
-        #[arg(long, requires = "task")]
-        annotations: Option<std::path::PathBuf>,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-    },
-}
 
 /// Exit code for bad input (a usage or data error).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -319,7 +26,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+        Command::Check { file, skip_invalid } => check::run(&file, skip_invalid),
         Command::Active(ActiveCommand::Select { request, pretty }) => {
             active::select(&request, pretty)
         }
@@ -418,25 +125,7 @@ pub fn main() -> ExitCode {
             },
             bins,
         }),
-        Command::Bench(BenchCommand::Session {
-            items,
-            annotators,
-            batch_size,
-            rounds,
-            seed,
-            abandon,
-            skip,
-            lease_seconds,
-        }) => bench_session::run(&bench_session::Crowd {
-            items,
-            annotators,
-            batch_size,
-            rounds,
-            seed,
-            abandon,
-            skip,
-            lease_seconds,
-        }),
+        Command::Bench(BenchCommand::Session(crowd)) => bench_session::run(&crowd),
         Command::Bench(BenchCommand::Shapes { only, path, child }) => match (child, &only, &path) {
             (true, Some(o), Some(p)) => bench_shapes::one(o, p),
             _ => bench_shapes::run(only.as_deref(), path.as_deref()),
@@ -448,19 +137,7 @@ pub fn main() -> ExitCode {
             count,
         } => batch::run(&task, &annotator, seed, count),
         Command::Replay { task, file, seed } => replay::run(&task, &file, seed),
-        Command::Bench(BenchCommand::Serve {
-            clients,
-            annotations,
-            batch,
-            dir,
-            sync,
-        }) => bench_serve::run(&bench_serve::Options {
-            clients,
-            annotations,
-            batch,
-            dir,
-            sync,
-        }),
+        Command::Bench(BenchCommand::Serve(options)) => bench_serve::run(&options),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -480,27 +157,4 @@ pub fn read(path: &std::path::Path) -> Result<String, String> {
 /// own, so a line that is not UTF-8 is reported (or skipped) by number.
 pub fn read_jsonl(path: &std::path::Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn check(file: &std::path::Path, skip_invalid: bool) -> Result<(), String> {
-    let text = read_jsonl(file)?;
-    let parsed = prefkit::annotation::parse_annotations_jsonl(&text, skip_invalid)
-        .map_err(|e| format!("{}: {e}", file.display()))?;
-    for s in &parsed.skipped {
-        eprintln!("prefkit: {}: skipped {}", file.display(), s.error);
-    }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    use std::io::Write;
-    // Labels and skips, in file order.
-    let mut skips = parsed.skips.iter().peekable();
-    for (a, line) in parsed.records.iter().zip(&parsed.lines) {
-        while let Some((_, s)) = skips.next_if(|(l, _)| l < line) {
-            writeln!(out, "{}", serde_json::json!(s)).map_err(|e| e.to_string())?;
-        }
-        writeln!(out, "{}", a.to_json_value()).map_err(|e| e.to_string())?;
-    }
-    for (_, s) in skips {
-        writeln!(out, "{}", serde_json::json!(s)).map_err(|e| e.to_string())?;
-    }
-    Ok(())
 }
