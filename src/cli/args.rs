@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 
-use super::{bench_serve, bench_session, serve};
+use super::{bench_serve, bench_session, report, serve, simulate};
 
 #[derive(Parser)]
 #[command(
@@ -60,41 +60,7 @@ pub(super) enum Command {
     Serve(serve::ServeArgs),
     /// Run a seeded simulated crowd against a backend over HTTP (or write its records
     /// with --out); exits non-zero when an annotation was not acknowledged.
-    Simulate {
-        /// Task JSON file (with its gold, which simulated annotators answer against).
-        #[arg(long)]
-        task: std::path::PathBuf,
-        /// Crowd JSON: {"annotators": [{"id_prefix", "count", "accuracy", "left_bias",
-        /// "straight_line", "seconds": {"mean", "sd"}, "abandon", "skip"}], "seed"}.
-        #[arg(
-            long,
-            conflicts_with = "annotators",
-            required_unless_present = "annotators"
-        )]
-        crowd: Option<std::path::PathBuf>,
-        /// Instead of a crowd file: N annotators of the default profile (accuracy 0.8).
-        #[arg(long)]
-        annotators: Option<u32>,
-        /// The backend: its POST /api/annotations takes the records (a `prefkit serve`
-        /// in blind mode also hands out the batches).
-        #[arg(long, conflicts_with = "out", required_unless_present = "out")]
-        endpoint: Option<String>,
-        /// Write the records of the crowd's run through one local session to FILE
-        /// (`-`: standard output), one JSON object a line, instead of posting them.
-        #[arg(long)]
-        out: Option<std::path::PathBuf>,
-        /// Unix seconds at which the simulated clocks of a local run start (default now):
-        /// the same task, crowd, seed and start give the same records.
-        #[arg(long)]
-        start: Option<f64>,
-        /// Seed of the crowd, which also seeds the local session; default the crowd's,
-        /// else (with --annotators) the task's, else 0.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Annotators simulated at once.
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-    },
+    Simulate(simulate::Options),
     /// Print the signatures of annotator ids for signed links (`serve --annotator-secret`).
     Sign {
         /// The collector's --annotator-secret (or PREFKIT_ANNOTATOR_SECRET).
@@ -105,37 +71,7 @@ pub(super) enum Command {
         ids: Vec<String>,
     },
     /// Agreement, annotator reliability and final labels of a JSONL annotation file, as JSON.
-    Report {
-        /// JSONL file of annotations.
-        file: std::path::PathBuf,
-        /// Gold answers: JSONL of {"item", "label"} (or a JSON array of them).
-        #[arg(long)]
-        gold: Option<std::path::PathBuf>,
-        /// JSON settings (agreement, reliability, aggregation, min_reliability, allow_repeats); unknown fields are refused.
-        #[arg(long)]
-        config: Option<std::path::PathBuf>,
-        /// Least composite reliability for an annotator's labels to be aggregated (default 0.6).
-        #[arg(long)]
-        min_reliability: Option<f64>,
-        /// Skip bad lines (they are counted in counts.skipped and listed on stderr) instead of stopping.
-        #[arg(long)]
-        skip_invalid: bool,
-        /// Accept repeated ratings: a second label by the same annotator on the same item (allow_repeats).
-        #[arg(long)]
-        allow_repeats: bool,
-        /// Bootstrap intervals of the agreement figures at this level (e.g. 0.95), in agreement.ci.
-        #[arg(long)]
-        ci: Option<f64>,
-        /// Bootstrap resamples (default 1000; with --ci).
-        #[arg(long, requires = "ci")]
-        resamples: Option<u32>,
-        /// Seed of the bootstrap draws (default 0; with --ci).
-        #[arg(long, requires = "ci")]
-        seed: Option<u64>,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-    },
+    Report(report::Options),
     /// Benchmarks that print numbers.
     #[command(subcommand)]
     Bench(BenchCommand),

@@ -70,21 +70,16 @@ pub fn route(args: &RouteArgs) -> Result<(), String> {
             .and_then(|r| router.add_judgment(&r))
             .map_err(|e| at(args.results, e.at_line(n)))?;
     }
-    if let Some(path) = args.human {
+    for (path, expert) in [(args.human, false), (args.expert, true)] {
+        let Some(path) = path else { continue };
         let text = super::read(path)?;
         for (n, line) in lines(&text) {
             json(line)
                 .and_then(|v| item_label(&v))
-                .and_then(|(item, label)| router.add_human(&item, label))
-                .map_err(|e| format!("{}: line {n}: {e}", path.display()))?;
-        }
-    }
-    if let Some(path) = args.expert {
-        let text = super::read(path)?;
-        for (n, line) in lines(&text) {
-            json(line)
-                .and_then(|v| item_label(&v))
-                .and_then(|(item, label)| router.add_expert(&item, label))
+                .and_then(|(item, label)| match expert {
+                    true => router.add_expert(&item, label),
+                    false => router.add_human(&item, label).map(drop),
+                })
                 .map_err(|e| format!("{}: line {n}: {e}", path.display()))?;
         }
     }

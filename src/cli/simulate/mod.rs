@@ -35,21 +35,47 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// What `prefkit simulate` is told.
-pub struct Options<'a> {
-    pub task: &'a Path,
-    pub crowd: Option<&'a Path>,
+/// What `prefkit simulate` is told (its command-line flags).
+#[derive(clap::Args)]
+pub struct Options {
+    /// Task JSON file (with its gold, which simulated annotators answer against).
+    #[arg(long)]
+    pub task: std::path::PathBuf,
+    /// Crowd JSON: {"annotators": [{"id_prefix", "count", "accuracy", "left_bias",
+    /// "straight_line", "seconds": {"mean", "sd"}, "abandon", "skip"}], "seed"}.
+    #[arg(
+        long,
+        conflicts_with = "annotators",
+        required_unless_present = "annotators"
+    )]
+    pub crowd: Option<std::path::PathBuf>,
+    /// Instead of a crowd file: N annotators of the default profile (accuracy 0.8).
+    #[arg(long)]
     pub annotators: Option<u32>,
-    pub endpoint: Option<&'a str>,
-    pub out: Option<&'a Path>,
+    /// The backend: its POST /api/annotations takes the records (a `prefkit serve`
+    /// in blind mode also hands out the batches).
+    #[arg(long, conflicts_with = "out", required_unless_present = "out")]
+    pub endpoint: Option<String>,
+    /// Write the records of the crowd's run through one local session to FILE
+    /// (`-`: standard output), one JSON object a line, instead of posting them.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Unix seconds at which the simulated clocks of a local run start (default now):
+    /// the same task, crowd, seed and start give the same records.
+    #[arg(long)]
     pub start: Option<f64>,
+    /// Seed of the crowd, which also seeds the local session; default the crowd's,
+    /// else (with --annotators) the task's, else 0.
+    #[arg(long)]
     pub seed: Option<u64>,
+    /// Annotators simulated at once.
+    #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
 }
 
 pub fn run(o: &Options) -> Result<(), String> {
-    let task = super::batch::load_task(o.task)?;
-    let crowd = match (o.crowd, o.annotators) {
+    let task = super::batch::load_task(&o.task)?;
+    let crowd = match (o.crowd.as_deref(), o.annotators) {
         (Some(path), _) => {
             let mut c = CrowdSpec::from_json(&super::read(path)?)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -63,7 +89,7 @@ pub fn run(o: &Options) -> Result<(), String> {
     };
     let start = o.start.unwrap_or_else(|| unix_now().floor());
     let local = || prefkit::simulate::run(&task, &crowd, start).map_err(|e| e.to_string());
-    let endpoint = match (o.endpoint, o.out) {
+    let endpoint = match (o.endpoint.as_deref(), o.out.as_deref()) {
         (_, Some(out)) => {
             let text = local()?.jsonl();
             return if out == Path::new("-") {
