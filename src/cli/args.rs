@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 
-use super::{bench_serve, bench_session, report, serve, simulate};
+use super::{bench_serve, bench_session, judge, report, serve, simulate};
 
 #[derive(Parser)]
 #[command(
@@ -84,37 +84,7 @@ pub(super) enum Command {
 pub(super) enum JudgeCommand {
     /// Route judge results (JSONL {item, label, confidence}) to accepted, spot-check,
     /// human and expert queues; print counts, costs, queues, agreement and calibration as JSON.
-    Route {
-        /// JSONL judge results, one item a line.
-        results: std::path::PathBuf,
-        /// JSONL human labels (annotation records or {item, label}), one per item.
-        #[arg(long)]
-        human: Option<std::path::PathBuf>,
-        /// JSONL expert labels for escalated items.
-        #[arg(long)]
-        expert: Option<std::path::PathBuf>,
-        /// Confidence at or above which an AI label is accepted.
-        #[arg(long, default_value_t = 0.75)]
-        threshold: f64,
-        /// Share of accepted items also sent to people.
-        #[arg(long, default_value_t = 0.05)]
-        spot_check_share: f64,
-        /// Seed of the spot-check draw.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Price of one AI judgment.
-        #[arg(long, default_value_t = 0.02)]
-        cost_ai: f64,
-        /// Price of one human label.
-        #[arg(long, default_value_t = 1.50)]
-        cost_human: f64,
-        /// Price of one expert label.
-        #[arg(long, default_value_t = 5.00)]
-        cost_expert: f64,
-        /// Bins of the calibration table.
-        #[arg(long, default_value_t = 10)]
-        bins: usize,
-    },
+    Route(judge::RouteArgs),
 }
 
 #[derive(Subcommand)]
