@@ -117,17 +117,27 @@ pub fn report(
     gold: Option<GoldArg>,
     config: Option<ReportConfigArg>,
 ) -> Result<JsValue, JsError> {
-    let (config, skip) = config_of(arg(config))?;
-    let options = ReadOptions {
-        skip_invalid: skip,
-        allow_repeats: config.allow_repeats,
-    };
-    let d = dataset_of(annotations, arg(gold), options)?;
+    let (d, config) = read_for_report(annotations, gold, config)?;
     let report = crate::report::run(&d, &config);
     to_js(&WithSkipped {
         report: &report,
         skipped: &d.skipped,
     })
+}
+
+/// The annotations and gold of a one-shot report, read as its config says
+/// (`skip_invalid`, `allow_repeats`), and the config.
+fn read_for_report(
+    annotations: JsValue,
+    gold: Option<GoldArg>,
+    config: Option<ReportConfigArg>,
+) -> Result<(Dataset, ReportConfig), JsError> {
+    let (config, skip) = config_of(arg(config))?;
+    let options = ReadOptions {
+        skip_invalid: skip,
+        allow_repeats: config.allow_repeats,
+    };
+    Ok((dataset_of(annotations, arg(gold), options)?, config))
 }
 
 /// A report plus the lines skipped with `skip_invalid`.
@@ -151,12 +161,7 @@ pub fn report_json(
     gold: Option<GoldArg>,
     config: Option<ReportConfigArg>,
 ) -> Result<String, JsError> {
-    let (config, skip) = config_of(arg(config))?;
-    let options = ReadOptions {
-        skip_invalid: skip,
-        allow_repeats: config.allow_repeats,
-    };
-    let d = dataset_of(annotations, arg(gold), options)?;
+    let (d, config) = read_for_report(annotations, gold, config)?;
     serde_json::to_string(&crate::report::run(&d, &config))
         .map_err(|e| JsError::new(&e.to_string()))
 }
