@@ -47,15 +47,12 @@ impl Default for ReportConfig {
     }
 }
 
-/// A JSON config, refusing unknown fields and bad values with a message
-/// that names them.
-impl crate::json::FromJson for ReportConfig {
-    const WHAT: &'static str = "report config";
-    type Raw<'a> = crate::json::Strict;
-    fn from_raw(raw: crate::json::Strict) -> Result<ReportConfig> {
-        ReportConfig::from_value(&raw.0)
-    }
-}
+crate::json::from_json_by_fields!(
+    /// A JSON config, refusing unknown fields and bad values with a message
+    /// that names them.
+    ReportConfig,
+    "report config"
+);
 
 impl ReportConfig {
     /// Reads a config from a JSON value, field by field: every part is

@@ -91,14 +91,11 @@ const TOP_KEYS: &[&str] = &[
     "gold",
     "config",
 ];
-/// Task JSON text: see [`Task::from_value`].
-impl crate::json::FromJson for Task {
-    const WHAT: &'static str = "task";
-    type Raw<'a> = crate::json::Strict;
-    fn from_raw(raw: crate::json::Strict) -> Result<Task> {
-        Task::from_value(&raw.0)
-    }
-}
+crate::json::from_json_by_fields!(
+    /// Task JSON text: see [`Task::from_value`].
+    Task,
+    "task"
+);
 
 impl Task {
     /// Checks a task field by field, naming the first field that is wrong

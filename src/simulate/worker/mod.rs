@@ -37,14 +37,11 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg32;
 use serde_json::Value;
 
-/// A crowd from JSON text: see [`CrowdSpec::from_value`].
-impl crate::json::FromJson for CrowdSpec {
-    const WHAT: &'static str = "crowd";
-    type Raw<'a> = crate::json::Strict;
-    fn from_raw(raw: crate::json::Strict) -> Result<CrowdSpec> {
-        CrowdSpec::from_value(&raw.0)
-    }
-}
+crate::json::from_json_by_fields!(
+    /// A crowd from JSON text: see [`CrowdSpec::from_value`].
+    CrowdSpec,
+    "crowd"
+);
 
 /// One kind of annotator in a crowd.
 #[derive(Debug, Clone, PartialEq)]
