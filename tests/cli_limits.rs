@@ -5,24 +5,14 @@
 mod support;
 
 use serde_json::json;
-use support::{json_lines, prefkit, scratch_dir, write_task};
+use support::{json_lines, prefkit, prefkit_batch, scratch_dir, write_task};
 
 #[test]
 fn batch_with_a_huge_count_stops_at_the_exhausted_batch_and_says_so_on_stderr() {
     let d = scratch_dir("cli-limits-batch");
     // 25 items, batches of 10 with one gold: 9 + 9 + 7 (exhausted).
     let task = write_task(&d, 25, 3, json!({"batch_size": 10}));
-    let (code, out, err) = prefkit(&[
-        "batch",
-        "--task",
-        task.to_str().unwrap(),
-        "--annotator",
-        "w1",
-        "--seed",
-        "3",
-        "--count",
-        "1000000000",
-    ]);
+    let (code, out, err) = prefkit_batch(&task, "w1", &["--seed", "3", "--count", "1000000000"]);
     assert_eq!(code, 0, "{err}");
     let batches = json_lines(&out);
     assert_eq!(batches.len(), 3, "{out}");
@@ -35,15 +25,7 @@ fn batch_with_a_huge_count_stops_at_the_exhausted_batch_and_says_so_on_stderr() 
         "{err}"
     );
     // A count that is reached first prints no note.
-    let (code, out, err) = prefkit(&[
-        "batch",
-        "--task",
-        task.to_str().unwrap(),
-        "--annotator",
-        "w1",
-        "--count",
-        "2",
-    ]);
+    let (code, out, err) = prefkit_batch(&task, "w1", &["--count", "2"]);
     assert_eq!((code, out.lines().count(), err.as_str()), (0, 2, ""));
 }
 

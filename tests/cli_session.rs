@@ -5,27 +5,16 @@ mod support;
 use prefkit::session::Session;
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use support::{json_lines, prefkit, scratch_dir, work, write_task, Kind};
+use support::{json_lines, prefkit, prefkit_batch, scratch_dir, work, write_task, Kind};
 
 #[test]
 fn batch_prints_successive_batches_the_same_way_for_the_same_seed() {
     let d = scratch_dir("cli-session-batch");
     let task = write_task(&d, 100, 10, json!({"batch_size": 10}));
-    let t = task.to_str().unwrap();
-    let args = [
-        "batch",
-        "--task",
-        t,
-        "--annotator",
-        "w1",
-        "--seed",
-        "7",
-        "--count",
-        "3",
-    ];
-    let (code, out, err) = prefkit(&args);
+    let seed_7 = ["--seed", "7", "--count", "3"];
+    let (code, out, err) = prefkit_batch(&task, "w1", &seed_7);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(prefkit(&args).1, out);
+    assert_eq!(prefkit_batch(&task, "w1", &seed_7).1, out);
     let batches = json_lines(&out);
     assert_eq!(batches.len(), 3);
     let mut ids = std::collections::BTreeSet::new();
@@ -44,7 +33,7 @@ fn batch_prints_successive_batches_the_same_way_for_the_same_seed() {
         }
     }
     assert_eq!(ids.len(), 30);
-    let (_, other, _) = prefkit(&["batch", "--task", t, "--annotator", "w1", "--seed", "8"]);
+    let (_, other, _) = prefkit_batch(&task, "w1", &["--seed", "8"]);
     assert_ne!(other.lines().next(), out.lines().next());
     // The same session in the library gives the same first batch.
     let mut s = Session::new(support::task(100, 10, json!({"batch_size": 10})), Some(7)).unwrap();
@@ -56,13 +45,7 @@ fn batch_prints_successive_batches_the_same_way_for_the_same_seed() {
 fn a_bad_task_file_stops_with_exit_code_2_and_names_the_field() {
     let d = scratch_dir("cli-session-badtask");
     let task = write_task(&d, 5, 0, json!({"batch_size": -3}));
-    let (code, out, err) = prefkit(&[
-        "batch",
-        "--task",
-        task.to_str().unwrap(),
-        "--annotator",
-        "w",
-    ]);
+    let (code, out, err) = prefkit_batch(&task, "w", &[]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(

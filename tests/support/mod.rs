@@ -213,3 +213,13 @@ pub fn write_task(dir: &std::path::Path, n: usize, g: usize, config: Value) -> s
     std::fs::write(&path, task_json(n, g, config).to_string()).unwrap();
     path
 }
+
+/// Runs `prefkit batch --task TASK --annotator WHO` with `extra` flags:
+/// `(exit code, stdout, stderr)`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn prefkit_batch(task: &std::path::Path, who: &str, extra: &[&str]) -> (i32, String, String) {
+    let task = task.to_str().unwrap();
+    let mut args = vec!["batch", "--task", task, "--annotator", who];
+    args.extend_from_slice(extra);
+    prefkit(&args)
+}

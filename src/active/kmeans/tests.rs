@@ -24,6 +24,14 @@ fn blobs(clusters: usize, per: usize, dim: usize, seed: u64) -> (Matrix<'static>
     (Matrix::new(dim, data).unwrap(), truth)
 }
 
+/// The default settings with `k` clusters.
+fn with_k(k: usize) -> Config {
+    Config {
+        k,
+        ..Config::default()
+    }
+}
+
 #[test]
 fn diversity_picks_one_example_per_well_separated_cluster() {
     for seed in 0..10 {
@@ -59,14 +67,7 @@ fn diversity_only_picks_candidates_and_never_twice() {
 #[test]
 fn identical_points_leave_empty_clusters_that_are_reseeded_without_failing() {
     let x = Matrix::new(2, vec![1.0; 20]).unwrap();
-    let f = fit(
-        &Config {
-            k: 4,
-            ..Config::default()
-        },
-        &x,
-    )
-    .unwrap();
+    let f = fit(&with_k(4), &x).unwrap();
     assert_eq!(f.inertia, 0.0);
     assert_eq!(f.assignments.len(), 10);
 }
@@ -74,23 +75,9 @@ fn identical_points_leave_empty_clusters_that_are_reseeded_without_failing() {
 #[test]
 fn bad_k_and_empty_data_are_refused_with_a_reason() {
     let x = Matrix::new(2, vec![0.0, 1.0, 2.0, 3.0]).unwrap();
-    let e = fit(
-        &Config {
-            k: 3,
-            ..Config::default()
-        },
-        &x,
-    )
-    .unwrap_err();
+    let e = fit(&with_k(3), &x).unwrap_err();
     assert!(e.to_string().contains("between 1 and the 2 points"), "{e}");
-    assert!(fit(
-        &Config {
-            k: 0,
-            ..Config::default()
-        },
-        &x
-    )
-    .is_err());
+    assert!(fit(&with_k(0), &x).is_err());
     let empty = Matrix::new(2, vec![]).unwrap();
     assert!(matches!(
         fit(&Config::default(), &empty),
