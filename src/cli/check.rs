@@ -1,7 +1,8 @@
 //! `prefkit check`: reads a JSONL annotation file and prints its records
 //! (labels and skips) in file order, one canonical record a line.
 
-use super::read_jsonl;
+use super::{in_file_order, read_jsonl, FileRecord};
+use std::io::Write;
 
 pub(super) fn run(file: &std::path::Path, skip_invalid: bool) -> Result<(), String> {
     let text = read_jsonl(file)?;
@@ -11,17 +12,12 @@ pub(super) fn run(file: &std::path::Path, skip_invalid: bool) -> Result<(), Stri
         eprintln!("prefkit: {}: skipped {}", file.display(), s.error);
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    use std::io::Write;
-    // Labels and skips, in file order.
-    let mut skips = parsed.skips.iter().peekable();
-    for (a, line) in parsed.records.iter().zip(&parsed.lines) {
-        while let Some((_, s)) = skips.next_if(|(l, _)| l < line) {
-            writeln!(out, "{}", serde_json::json!(s)).map_err(|e| e.to_string())?;
-        }
-        writeln!(out, "{}", a.to_json_value()).map_err(|e| e.to_string())?;
-    }
-    for (_, s) in skips {
-        writeln!(out, "{}", serde_json::json!(s)).map_err(|e| e.to_string())?;
+    for (_, record) in in_file_order(parsed) {
+        let json = match record {
+            FileRecord::Label(a) => a.to_json_value(),
+            FileRecord::Skip(s) => serde_json::json!(s),
+        };
+        writeln!(out, "{json}").map_err(|e| e.to_string())?;
     }
     Ok(())
 }
