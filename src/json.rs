@@ -34,6 +34,24 @@ pub trait FromJson: Sized {
     }
 }
 
+/// Implements [`FromJson`] for a type that is read field by field by its
+/// own `from_value(&Value) -> Result<Self>`: the text is parsed into a
+/// [`Strict`] value (a key given twice refused), then `from_value` checks it.
+/// `$what` names the text in messages.
+macro_rules! from_json_by_fields {
+    ($(#[$doc:meta])* $ty:ident, $what:literal) => {
+        $(#[$doc])*
+        impl $crate::json::FromJson for $ty {
+            const WHAT: &'static str = $what;
+            type Raw<'a> = $crate::json::Strict;
+            fn from_raw(raw: $crate::json::Strict) -> $crate::error::Result<$ty> {
+                $ty::from_value(&raw.0)
+            }
+        }
+    };
+}
+pub(crate) use from_json_by_fields;
+
 /// A JSON value whose objects were read with every key checked: a key
 /// given twice anywhere is refused, naming it (serde_json's own `Value`
 /// would keep the last one, so `{"overlap": 3, "overlap": 1}` would be read

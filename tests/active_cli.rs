@@ -1,40 +1,13 @@
 //! `prefkit active` end to end: build model pairs, make a task of them,
 //! judge them, rank the models; and a clear error on a bad request.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
-fn prefkit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .args(args)
-        .output()
-        .expect("the prefkit binary runs")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::{prefkit, prefkit_json, scratch_dir, write_file as write};
 
 #[test]
 fn pairs_built_by_the_command_become_a_task_whose_labels_rank_the_models() {
-    let dir = scratch("active_cli_pairs");
+    let dir = scratch_dir("active-cli-pairs");
     let prompts: Vec<_> = (0..12)
         .map(|i| {
             serde_json::json!({"id": format!("q{i}"), "prompt": format!("question {i}"), "generations": [
@@ -43,11 +16,11 @@ fn pairs_built_by_the_command_become_a_task_whose_labels_rank_the_models() {
         })
         .collect();
     let req = serde_json::json!({"mode": "models", "seed": 4, "prompts": prompts});
-    let pairs = json(&prefkit(&[
+    let pairs = prefkit_json(&[
         "active",
         "pairs",
         &write(&dir, "pairs.json", &req.to_string()),
-    ]));
+    ]);
     let examples = pairs["examples"].as_array().unwrap();
     assert_eq!(examples.len(), 12);
     let task = serde_json::json!({"task_id": "models", "examples": examples});
@@ -64,14 +37,14 @@ fn pairs_built_by_the_command_become_a_task_whose_labels_rank_the_models() {
         })
         .collect();
     let ann_path = write(&dir, "annotations.jsonl", &lines.join("\n"));
-    let board = json(&prefkit(&[
+    let board = prefkit_json(&[
         "active",
         "leaderboard",
         "--task",
         &task_path,
         "--annotations",
         &ann_path,
-    ]));
+    ]);
     assert_eq!(board["comparisons"], 12);
     assert_eq!(board["models"][0]["model"], "big");
     assert_eq!(board["models"][0]["wins"], 10);
@@ -80,21 +53,16 @@ fn pairs_built_by_the_command_become_a_task_whose_labels_rank_the_models() {
 
 #[test]
 fn a_bad_select_request_exits_with_code_2_and_names_the_field() {
-    let dir = scratch("active_cli_select");
+    let dir = scratch_dir("active-cli-select");
     let bad = r#"{"budget": 0, "examples": [{"id": "a", "score_a": 1, "score_b": 2}]}"#;
-    let out = prefkit(&["active", "select", &write(&dir, "bad.json", bad)]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, _, err) = prefkit(&["active", "select", &write(&dir, "bad.json", bad)]);
+    assert_eq!(code, 2);
     assert!(
         err.contains("budget") && err.contains("at least 1"),
         "{err}"
     );
     let good = r#"{"strategy": "uncertainty", "budget": 1, "examples": [
         {"id": "a", "score_a": 1, "score_b": 2}, {"id": "b", "score_a": 1, "score_b": 1.1}]}"#;
-    let sel = json(&prefkit(&[
-        "active",
-        "select",
-        &write(&dir, "good.json", good),
-    ]));
+    let sel = prefkit_json(&["active", "select", &write(&dir, "good.json", good)]);
     assert_eq!(sel["selected"][0]["id"], "b");
 }

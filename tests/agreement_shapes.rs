@@ -17,6 +17,12 @@ fn config(min_shared: usize) -> AgreementConfig {
     }
 }
 
+/// The live state built from `d` gives the very same report `r`.
+fn assert_live_gives(d: &Dataset, config: &AgreementConfig, r: &AgreementReport) {
+    let live = LiveAgreement::from_dataset(d).unwrap();
+    assert_eq!(&live.snapshot(config), r);
+}
+
 /// A label drawn from a small seeded generator (xorshift), skewed so that
 /// every category is used and the figures are not trivial.
 struct Draw(u64);
@@ -149,8 +155,7 @@ fn fifty_thousand_annotators_on_one_item_give_the_same_figures_as_a_direct_count
     assert!(r.cohen_kappa.is_empty());
     assert_eq!(r.cohen_kappa_truncated, None);
     // The live state gives the very same report.
-    let live = LiveAgreement::from_dataset(&d).unwrap();
-    assert_eq!(live.snapshot(&config(10)), r);
+    assert_live_gives(&d, &config(10), &r);
 }
 
 #[test]
@@ -193,12 +198,7 @@ fn fifty_thousand_annotators_on_one_item_with_min_shared_one_list_the_first_hund
     }
     let json = serde_json::to_string(&r).unwrap();
     assert!(!json.contains("NaN") && !json.contains("nan"));
-    assert_eq!(
-        LiveAgreement::from_dataset(&d)
-            .unwrap()
-            .snapshot(&config(1)),
-        r
-    );
+    assert_live_gives(&d, &config(1), &r);
 }
 
 #[test]
@@ -278,12 +278,7 @@ fn a_thousand_items_with_a_hundred_labels_each_give_the_same_figures_as_a_direct
     if let Some(t) = &r.cohen_kappa_truncated {
         assert_eq!(t.annotators_not_examined, 0);
     }
-    assert_eq!(
-        LiveAgreement::from_dataset(&d)
-            .unwrap()
-            .snapshot(&AgreementConfig::default()),
-        r
-    );
+    assert_live_gives(&d, &AgreementConfig::default(), &r);
 }
 
 #[test]
@@ -356,12 +351,7 @@ fn one_annotator_on_many_items_has_no_pair_and_every_figure_undefined_with_a_rea
         assert!(r.undefined.contains_key(key), "{key}");
     }
     assert_eq!(r.pairwise, None);
-    assert_eq!(
-        LiveAgreement::from_dataset(&d)
-            .unwrap()
-            .snapshot(&config(1)),
-        r
-    );
+    assert_live_gives(&d, &config(1), &r);
 }
 
 #[test]

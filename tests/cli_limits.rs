@@ -4,35 +4,17 @@
 
 mod support;
 
-use serde_json::{json, Value};
-use support::{prefkit, scratch_dir, task_json};
+use serde_json::json;
+use support::{json_lines, prefkit, prefkit_batch, scratch_dir, write_task};
 
 #[test]
 fn batch_with_a_huge_count_stops_at_the_exhausted_batch_and_says_so_on_stderr() {
     let d = scratch_dir("cli-limits-batch");
-    let task = d.join("task.json");
     // 25 items, batches of 10 with one gold: 9 + 9 + 7 (exhausted).
-    std::fs::write(
-        &task,
-        task_json(25, 3, json!({"batch_size": 10})).to_string(),
-    )
-    .unwrap();
-    let (code, out, err) = prefkit(&[
-        "batch",
-        "--task",
-        task.to_str().unwrap(),
-        "--annotator",
-        "w1",
-        "--seed",
-        "3",
-        "--count",
-        "1000000000",
-    ]);
+    let task = write_task(&d, 25, 3, json!({"batch_size": 10}));
+    let (code, out, err) = prefkit_batch(&task, "w1", &["--seed", "3", "--count", "1000000000"]);
     assert_eq!(code, 0, "{err}");
-    let batches: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let batches = json_lines(&out);
     assert_eq!(batches.len(), 3, "{out}");
     let last = batches.last().unwrap();
     assert_eq!(last["exhausted"], true);
@@ -43,15 +25,7 @@ fn batch_with_a_huge_count_stops_at_the_exhausted_batch_and_says_so_on_stderr() 
         "{err}"
     );
     // A count that is reached first prints no note.
-    let (code, out, err) = prefkit(&[
-        "batch",
-        "--task",
-        task.to_str().unwrap(),
-        "--annotator",
-        "w1",
-        "--count",
-        "2",
-    ]);
+    let (code, out, err) = prefkit_batch(&task, "w1", &["--count", "2"]);
     assert_eq!((code, out.lines().count(), err.as_str()), (0, 2, ""));
 }
 
@@ -103,11 +77,7 @@ fn a_min_reliability_outside_0_to_1_is_refused_naming_the_flag_or_the_field() {
 #[test]
 fn a_key_given_twice_in_a_task_config_or_gold_file_is_refused_naming_it() {
     let dir = support::scratch_dir("cli-twice");
-    let write = |name: &str, text: &str| {
-        let p = dir.join(name);
-        std::fs::write(&p, text).unwrap();
-        p.to_str().unwrap().to_string()
-    };
+    let write = |name: &str, text: &str| support::write_file(&dir, name, text);
     let task = write(
         "task.json",
         r#"{"task_id": "t", "examples": [{"id": "e1", "prompt": "p", "response_a": "a", "response_b": "b"}],

@@ -5,36 +5,17 @@ mod support;
 use prefkit::session::Session;
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use support::{prefkit, scratch_dir, task_json, work, Kind};
+use support::{json_lines, prefkit, prefkit_batch, scratch_dir, work, write_task, Kind};
 
 #[test]
 fn batch_prints_successive_batches_the_same_way_for_the_same_seed() {
     let d = scratch_dir("cli-session-batch");
-    let task = d.join("task.json");
-    std::fs::write(
-        &task,
-        task_json(100, 10, json!({"batch_size": 10})).to_string(),
-    )
-    .unwrap();
-    let t = task.to_str().unwrap();
-    let args = [
-        "batch",
-        "--task",
-        t,
-        "--annotator",
-        "w1",
-        "--seed",
-        "7",
-        "--count",
-        "3",
-    ];
-    let (code, out, err) = prefkit(&args);
+    let task = write_task(&d, 100, 10, json!({"batch_size": 10}));
+    let seed_7 = ["--seed", "7", "--count", "3"];
+    let (code, out, err) = prefkit_batch(&task, "w1", &seed_7);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(prefkit(&args).1, out);
-    let batches: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    assert_eq!(prefkit_batch(&task, "w1", &seed_7).1, out);
+    let batches = json_lines(&out);
     assert_eq!(batches.len(), 3);
     let mut ids = std::collections::BTreeSet::new();
     for b in &batches {
@@ -52,7 +33,7 @@ fn batch_prints_successive_batches_the_same_way_for_the_same_seed() {
         }
     }
     assert_eq!(ids.len(), 30);
-    let (_, other, _) = prefkit(&["batch", "--task", t, "--annotator", "w1", "--seed", "8"]);
+    let (_, other, _) = prefkit_batch(&task, "w1", &["--seed", "8"]);
     assert_ne!(other.lines().next(), out.lines().next());
     // The same session in the library gives the same first batch.
     let mut s = Session::new(support::task(100, 10, json!({"batch_size": 10})), Some(7)).unwrap();
@@ -63,19 +44,8 @@ fn batch_prints_successive_batches_the_same_way_for_the_same_seed() {
 #[test]
 fn a_bad_task_file_stops_with_exit_code_2_and_names_the_field() {
     let d = scratch_dir("cli-session-badtask");
-    let task = d.join("task.json");
-    std::fs::write(
-        &task,
-        task_json(5, 0, json!({"batch_size": -3})).to_string(),
-    )
-    .unwrap();
-    let (code, out, err) = prefkit(&[
-        "batch",
-        "--task",
-        task.to_str().unwrap(),
-        "--annotator",
-        "w",
-    ]);
+    let task = write_task(&d, 5, 0, json!({"batch_size": -3}));
+    let (code, out, err) = prefkit_batch(&task, "w", &[]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(
@@ -94,9 +64,7 @@ fn replay(task: &std::path::Path, file: &std::path::Path) -> Vec<Value> {
         file.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    out.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    json_lines(&out)
 }
 
 /// JSON equality, numbers to 1e-12 relative: serde_json's default float
@@ -120,8 +88,7 @@ fn close(a: &Value, b: &Value) -> bool {
 /// A session run by simulated annotators, written as a JSONL file of the
 /// canonical records the page would post.
 fn recorded(d: &std::path::Path, config: Value) -> (PathBuf, PathBuf, Session) {
-    let task = d.join("task.json");
-    std::fs::write(&task, task_json(60, 12, config.clone()).to_string()).unwrap();
+    let task = write_task(d, 60, 12, config.clone());
     let mut s = Session::new(support::task(60, 12, config), Some(3)).unwrap();
     let mut lines = String::new();
     for (k, (name, kind)) in [
@@ -176,8 +143,7 @@ fn replay_prints_a_verdict_a_line_then_the_stats_of_the_live_session() {
 #[test]
 fn replay_stops_at_a_line_whose_item_is_not_in_the_task() {
     let d = scratch_dir("cli-session-replaybad");
-    let task = d.join("task.json");
-    std::fs::write(&task, task_json(5, 0, json!({})).to_string()).unwrap();
+    let task = write_task(&d, 5, 0, json!({}));
     let file = d.join("a.jsonl");
     std::fs::write(
         &file,

@@ -15,9 +15,10 @@ const CROWD: &str = concat!(
     "/tests/fixtures/simulated_crowd.json"
 );
 
-#[test]
-fn prefkit_simulate_out_writes_the_records_of_the_fixture() {
-    let (code, out, err) = support::prefkit(&[
+/// `prefkit simulate --task TASK --crowd CROWD --start 1764000000` with
+/// `extra` flags, writing to standard output, which must succeed.
+fn simulate_out(extra: &[&str]) -> String {
+    let mut args = vec![
         "simulate",
         "--task",
         TASK,
@@ -25,29 +26,23 @@ fn prefkit_simulate_out_writes_the_records_of_the_fixture() {
         CROWD,
         "--start",
         "1764000000",
-        "--out",
-        "-",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    args.extend(["--out", "-"]);
+    let (code, out, err) = support::prefkit(&args);
     assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn prefkit_simulate_out_writes_the_records_of_the_fixture() {
+    let out = simulate_out(&[]);
     assert_eq!(out, include_str!("fixtures/simulated_crowd.jsonl"));
 }
 
 #[test]
 fn another_seed_on_the_command_line_gives_other_records() {
-    let (code, out, err) = support::prefkit(&[
-        "simulate",
-        "--task",
-        TASK,
-        "--crowd",
-        CROWD,
-        "--start",
-        "1764000000",
-        "--seed",
-        "12",
-        "--out",
-        "-",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let out = simulate_out(&["--seed", "12"]);
     assert_ne!(out, include_str!("fixtures/simulated_crowd.jsonl"));
     assert!(out
         .lines()

@@ -9,21 +9,26 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
-#[test]
-fn the_approaches_are_priced_from_the_users_numbers() {
-    // 30 s a label at $18/h is $0.15 a label; with 10% gold $0.1666..., so
-    // people only at overlap 3: $0.50 a pair. The judge: 2 calls x $0.01 =
-    // $0.02; hybrid $0.02 + 0.3 x $0.50 = $0.17; AI only $0.02 + 0.05 x
-    // $0.1666... = $0.028333...
-    let r = cost_table(&CostRequest {
-        hourly_rate: 18.0,
+/// The table at `hourly_rate`, 30 s a label and 10% gold.
+fn thirty_seconds_a_label(hourly_rate: f64) -> prefkit::cost::CostResponse {
+    cost_table(&CostRequest {
+        hourly_rate,
         inputs: ApproachInputs {
             seconds_per_label: Some(30.0),
             gold_share: Some(0.1),
             ..ApproachInputs::default()
         },
         ..CostRequest::default()
-    });
+    })
+}
+
+#[test]
+fn the_approaches_are_priced_from_the_users_numbers() {
+    // 30 s a label at $18/h is $0.15 a label; with 10% gold $0.1666..., so
+    // people only at overlap 3: $0.50 a pair. The judge: 2 calls x $0.01 =
+    // $0.02; hybrid $0.02 + 0.3 x $0.50 = $0.17; AI only $0.02 + 0.05 x
+    // $0.1666... = $0.028333...
+    let r = thirty_seconds_a_label(18.0);
     let names: Vec<&str> = r.table.iter().map(|t| t.approach.name.as_str()).collect();
     assert_eq!(names, ["human_only", "hybrid", "ai_only"]);
     assert!(close(r.table[0].approach.cost_per_pair, 0.5));
@@ -32,15 +37,7 @@ fn the_approaches_are_priced_from_the_users_numbers() {
     // 100,000 pairs x $0.50.
     assert!(close(r.table[0].totals[2].cost, 50_000.0));
     // Doubling the hourly rate doubles the people's part.
-    let dearer = cost_table(&CostRequest {
-        hourly_rate: 36.0,
-        inputs: ApproachInputs {
-            seconds_per_label: Some(30.0),
-            gold_share: Some(0.1),
-            ..ApproachInputs::default()
-        },
-        ..CostRequest::default()
-    });
+    let dearer = thirty_seconds_a_label(36.0);
     assert!(close(dearer.table[0].approach.cost_per_pair, 1.0));
 }
 

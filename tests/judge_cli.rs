@@ -1,23 +1,17 @@
 //! `prefkit judge route` end to end: files in, JSON out, line-numbered errors.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod support;
 
-fn write(dir: &std::path::Path, name: &str, lines: &[&str]) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
-    p
-}
+use support::{prefkit, prefkit_json, scratch_dir};
 
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("prefkit-judge-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// Writes `lines` to `dir/name`, one a line; returns the path.
+fn write(dir: &std::path::Path, name: &str, lines: &[&str]) -> String {
+    support::write_file(dir, name, &(lines.join("\n") + "\n"))
 }
 
 #[test]
 fn routing_files_prints_counts_costs_queues_and_agreement() {
-    let dir = tempdir("ok");
+    let dir = scratch_dir("judge-cli-ok");
     let results = write(
         &dir,
         "results.jsonl",
@@ -38,19 +32,15 @@ fn routing_files_prints_counts_costs_queues_and_agreement() {
             r#"{"item":"d","label":"A>"}"#,
         ],
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .args(["judge", "route", "--spot-check-share", "0"])
-        .arg(&results)
-        .arg("--human")
-        .arg(&human)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = prefkit_json(&[
+        "judge",
+        "route",
+        "--spot-check-share",
+        "0",
+        &results,
+        "--human",
+        &human,
+    ]);
     let c = &v["summary"]["counts"];
     assert_eq!(
         (
@@ -71,7 +61,7 @@ fn routing_files_prints_counts_costs_queues_and_agreement() {
 
 #[test]
 fn a_bad_result_line_is_named_with_exit_code_two() {
-    let dir = tempdir("bad");
+    let dir = scratch_dir("judge-cli-bad");
     let results = write(
         &dir,
         "results.jsonl",
@@ -80,13 +70,8 @@ fn a_bad_result_line_is_named_with_exit_code_two() {
             r#"{"item":"b","label":"A>>>","confidence":0.9}"#,
         ],
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .args(["judge", "route"])
-        .arg(&results)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, _, err) = prefkit(&["judge", "route", &results]);
+    assert_eq!(code, 2);
     assert!(
         err.contains("line 2") && err.contains("unknown label \"A>>>\""),
         "{err}"

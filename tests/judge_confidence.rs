@@ -124,19 +124,14 @@ fn inconsistent_orders_halve_the_lower_confidence_and_show_position_bias() {
 fn position_bias_is_the_share_of_first_position_wins() {
     let mut bias = PositionBias::default();
     assert!(bias.first_position_share().is_err());
-    bias.add(&swap_check(
-        Some(Label::ABetter),
-        0.9,
-        Some(Label::ABetter),
-        0.9,
-    )); // 2 of 2
-    bias.add(&swap_check(
-        Some(Label::BBetter),
-        0.9,
-        Some(Label::ABetter),
-        0.9,
-    )); // 1 of 2
-    bias.add(&swap_check(Some(Label::Tie), 0.9, Some(Label::Tie), 0.9)); // 0 of 0
+    // First-position wins: 2 of 2, 1 of 2, 0 of 0.
+    for (first, second) in [
+        (Label::ABetter, Label::ABetter),
+        (Label::BBetter, Label::ABetter),
+        (Label::Tie, Label::Tie),
+    ] {
+        bias.add(&swap_check(Some(first), 0.9, Some(second), 0.9));
+    }
     assert_eq!(bias.pairs, 3);
     assert_eq!(bias.inconsistent, 1);
     assert!(close(bias.first_position_share().unwrap(), 3.0 / 4.0));

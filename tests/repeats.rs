@@ -52,6 +52,18 @@ fn cases() -> Vec<(Value, String)> {
         .collect()
 }
 
+/// Each reference case with the report of its annotations, repeats
+/// allowed.
+fn case_reports() -> Vec<(Value, report::Report)> {
+    cases()
+        .into_iter()
+        .map(|(case, text)| {
+            let d = Dataset::parse_jsonl_with(&text, REPEATS).unwrap();
+            (case, report::run(&d, &with_repeats()))
+        })
+        .collect()
+}
+
 fn with_repeats() -> ReportConfig {
     ReportConfig {
         allow_repeats: true,
@@ -86,10 +98,9 @@ fn a_duplicate_annotation_id_is_refused_even_with_allow_repeats() {
 
 #[test]
 fn agreement_with_repeats_equals_krippendorff_statsmodels_and_scikit_learn() {
-    for (case, text) in cases() {
+    for (case, report) in case_reports() {
         let name = case["name"].as_str().unwrap();
-        let d = Dataset::parse_jsonl_with(&text, REPEATS).unwrap();
-        let r = report::run(&d, &with_repeats()).agreement;
+        let r = report.agreement;
         assert_eq!(r.pairs, case["pairs"].as_u64().unwrap(), "{name}");
         close(r.pairwise, &case["pairwise"], name);
         close(r.pairwise_directional, &case["pairwise_directional"], name);
@@ -129,10 +140,9 @@ fn agreement_with_repeats_equals_krippendorff_statsmodels_and_scikit_learn() {
 
 #[test]
 fn self_consistency_equals_a_plain_count_over_pairs_of_own_ratings() {
-    for (case, text) in cases() {
+    for (case, report) in case_reports() {
         let name = case["name"].as_str().unwrap();
-        let d = Dataset::parse_jsonl_with(&text, REPEATS).unwrap();
-        let annotators = report::run(&d, &with_repeats()).annotators;
+        let annotators = report.annotators;
         let expected = case["self_consistency"].as_object().unwrap();
         for a in &annotators {
             match (&a.self_consistency, expected.get(&a.id)) {

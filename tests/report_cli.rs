@@ -1,26 +1,11 @@
 //! `prefkit report` run end to end on the fixture files.
 
-use std::process::{Command, Output};
+mod support;
 
-fn prefkit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the prefkit binary runs")
-}
+use support::{prefkit, prefkit_json, stdout_json};
 
 fn fixture(name: &str) -> String {
-    format!("tests/fixtures/{name}")
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
@@ -31,7 +16,7 @@ fn a_good_file_gives_every_part_of_the_report() {
         "--gold",
         &fixture("report_gold.jsonl"),
     ]);
-    let r = json(&out);
+    let r = stdout_json(&out);
     assert_eq!(r["counts"]["annotations"], 12);
     assert_eq!(r["counts"]["items"], 4);
     assert_eq!(r["counts"]["annotators"], 3);
@@ -68,12 +53,12 @@ fn a_good_file_gives_every_part_of_the_report() {
 
 #[test]
 fn the_threshold_can_come_from_a_flag_or_a_config_file() {
-    let r = json(&prefkit(&[
+    let r = prefkit_json(&[
         "report",
         &fixture("report_good.jsonl"),
         "--min-reliability",
         "0",
-    ]));
+    ]);
     assert_eq!(
         r["filtered"]["annotators_removed"]
             .as_array()
@@ -81,19 +66,19 @@ fn the_threshold_can_come_from_a_flag_or_a_config_file() {
             .len(),
         0
     );
-    let r = json(&prefkit(&[
+    let r = prefkit_json(&[
         "report",
         &fixture("report_good.jsonl"),
         "--config",
         &fixture("report_config.json"),
-    ]));
+    ]);
     assert_eq!(r["filtered"]["min_reliability"], 0.5);
-    let r = json(&prefkit(&[
+    let r = prefkit_json(&[
         "report",
         &fixture("report_good.jsonl"),
         "--min-reliability",
         "1",
-    ]));
+    ]);
     // Nobody reaches 1: no label at all, and every item is listed.
     assert_eq!(r["labels"]["majority"].as_object().unwrap().len(), 0);
     assert_eq!(
@@ -111,10 +96,9 @@ fn the_threshold_can_come_from_a_flag_or_a_config_file() {
 }
 
 fn fails_with(args: &[&str], expected: &[&str]) {
-    let out = prefkit(args);
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    assert!(out.stdout.is_empty(), "{args:?}");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, out, err) = prefkit(args);
+    assert_eq!(code, 2, "{args:?}");
+    assert!(out.is_empty(), "{args:?}");
     for e in expected {
         assert!(err.contains(e), "{args:?}: {err}");
     }
@@ -180,10 +164,10 @@ fn skip_invalid_counts_and_lists_the_bad_lines_and_goes_on() {
         &fixture("report_unknown_label.jsonl"),
         "--skip-invalid",
     ]);
-    let r = json(&out);
+    let r = stdout_json(&out);
     assert_eq!(r["counts"]["skipped"], 1);
     assert_eq!(r["counts"]["annotations"], 2);
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = &out.2;
     assert!(err.contains("skipped line 3"), "{err}");
 }
 
@@ -194,7 +178,7 @@ fn a_file_with_only_bad_lines_and_skip_invalid_gives_an_empty_report_with_reason
         &fixture("report_negative_time.jsonl"),
         "--skip-invalid",
     ]);
-    let r = json(&out);
+    let r = stdout_json(&out);
     assert_eq!(r["counts"]["annotations"], 0);
     assert_eq!(r["counts"]["skipped"], 1);
     assert!(r["agreement"]["pairwise"].is_null());
@@ -238,8 +222,8 @@ fn ci_adds_bootstrap_intervals_that_the_same_seed_repeats() {
         ])
     };
     let (a, b) = (run(), run());
-    assert_eq!(a.stdout, b.stdout);
-    let r = json(&a);
+    assert_eq!(a.1, b.1);
+    let r = stdout_json(&a);
     let ci = &r["agreement"]["ci"];
     assert_eq!(ci["level"], 0.9);
     assert_eq!(ci["resamples"], 200);
@@ -252,9 +236,9 @@ fn ci_adds_bootstrap_intervals_that_the_same_seed_repeats() {
             "{key}"
         );
     }
-    let out = prefkit(&["report", &fixture("report_good.jsonl"), "--ci", "95"]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("level"));
-    let plain = json(&prefkit(&["report", &fixture("report_good.jsonl")]));
+    let (code, _, err) = prefkit(&["report", &fixture("report_good.jsonl"), "--ci", "95"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("level"));
+    let plain = prefkit_json(&["report", &fixture("report_good.jsonl")]);
     assert!(plain["agreement"].get("ci").is_none());
 }

@@ -165,10 +165,7 @@ fn prefkit_check_and_replay_take_skip_records_in_file_order() {
     let path = file.to_str().unwrap();
     let (code, out, err) = support::prefkit(&["check", path]);
     assert_eq!(code, 0, "{err}");
-    let records: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = support::json_lines(&out);
     let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["1", "s1", "2", "3", "s2", "4", "5", "s3"]);
     assert_eq!(records[1]["skip"], "I can't judge this");
@@ -190,10 +187,7 @@ fn prefkit_check_and_replay_take_skip_records_in_file_order() {
     .unwrap();
     let (code, out, err) = support::prefkit(&["replay", "--task", task.to_str().unwrap(), path]);
     assert_eq!(code, 0, "{err}");
-    let lines: Vec<Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = support::json_lines(&out);
     assert_eq!(lines.len(), 9, "8 verdicts and the stats");
     assert_eq!(lines[1]["skip"]["id"], "s1");
     let stats = &lines[8];

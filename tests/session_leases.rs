@@ -96,14 +96,22 @@ impl Crowd {
         b.items.len()
     }
 
-    fn answer(&mut self, name: &str, w: &mut Worker, k: usize, shown: Option<Label>) {
+    /// Takes the `k`-th (mod their number) of `w`'s items whose lease has
+    /// not run out, if any.
+    fn take(&self, w: &mut Worker, k: usize) -> Option<(String, bool, f64)> {
         let live: Vec<usize> = (0..w.held.len())
             .filter(|&i| w.held[i].2 > self.now)
             .collect();
         if live.is_empty() {
-            return;
+            return None;
         }
-        let (item, swapped, _) = w.held.remove(live[k % live.len()]);
+        Some(w.held.remove(live[k % live.len()]))
+    }
+
+    fn answer(&mut self, name: &str, w: &mut Worker, k: usize, shown: Option<Label>) {
+        let Some((item, swapped, _)) = self.take(w, k) else {
+            return;
+        };
         self.n += 1;
         let id = format!("x{}", self.n);
         let shown = shown.unwrap_or_else(|| right_answer(&item).unflip(swapped));
@@ -117,13 +125,9 @@ impl Crowd {
     }
 
     fn skip(&mut self, name: &str, w: &mut Worker, k: usize) {
-        let live: Vec<usize> = (0..w.held.len())
-            .filter(|&i| w.held[i].2 > self.now)
-            .collect();
-        if live.is_empty() {
+        let Some((item, _, _)) = self.take(w, k) else {
             return;
-        }
-        let (item, _, _) = w.held.remove(live[k % live.len()]);
+        };
         self.n += 1;
         let v = self
             .s

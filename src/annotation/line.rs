@@ -8,31 +8,25 @@
 //! names it) and ignores unknown fields, as prefkit always has: a record
 //! may carry a client's own extra keys.
 //!
-//! The limits below are part of the input format (README, "Data formats").
+//! The limits it applies, and the id and time rules, are in `rules`: they
+//! are part of the input format (README, "Data formats").
 
 use super::scalar::Scalar;
 use super::Annotation;
 use crate::error::{Error, Result};
-use crate::fields::num;
 use crate::json::quoted;
 use crate::label::Label;
 use crate::map::LiteMap;
 use std::borrow::Cow;
 
+pub(crate) use super::rules::is_invisible;
+pub use super::rules::{
+    check_id, check_time_seconds, check_timestamp, MAX_DIMENSIONS, MAX_ID_BYTES, MAX_TIMESTAMP,
+    MAX_TIME_SECONDS,
+};
+
 /// The message for a key given twice in one object.
 const TWICE: &str = "given twice; a field may appear only once";
-
-/// Longest `id`, `task_id`, `item`, `annotator`, `client_version` and
-/// dimension name, in bytes.
-pub const MAX_ID_BYTES: usize = 256;
-/// Most entries in `dimensions`.
-pub const MAX_DIMENSIONS: usize = 32;
-/// Longest `time_seconds`: a day. A longer time is a clock or unit error
-/// (milliseconds), and would outweigh every honest time in an average.
-pub const MAX_TIME_SECONDS: f64 = 86_400.0;
-/// Latest `timestamp`: 9999-12-31T23:59:59Z in Unix seconds. (A time in
-/// milliseconds is past it, so it is caught rather than read as year 57,000.)
-pub const MAX_TIMESTAMP: f64 = 253_402_300_799.0;
 
 /// One annotation as written, borrowing its strings from the input
 /// (read by the visitor in `scalar.rs`).
@@ -126,6 +120,15 @@ fn number(field: &str, v: Scalar<'_>) -> Result<Option<f64>> {
     }
 }
 
+/// A number field, if given, that obeys `rule`.
+fn checked_number(field: &str, v: Scalar<'_>, rule: fn(f64) -> Result<()>) -> Result<Option<f64>> {
+    let x = number(field, v)?;
+    if let Some(t) = x {
+        rule(t)?;
+    }
+    Ok(x)
+}
+
 /// An id (or name) field, if given: see [`check_id`].
 fn optional_id<'a>(field: &str, v: Scalar<'a>) -> Result<Option<Cow<'a, str>>> {
     let s = text(field, v)?;
@@ -138,90 +141,6 @@ fn optional_id<'a>(field: &str, v: Scalar<'a>) -> Result<Option<Cow<'a, str>>> {
 /// A required id field.
 fn required_id<'a>(field: &str, v: Scalar<'a>) -> Result<Cow<'a, str>> {
     optional_id(field, v)?.ok_or_else(|| Error::missing(field))
-}
-
-/// Characters that change no glyph but make two ids that look the same
-/// differ: zero-width spaces and joiners, bidirectional marks, embeddings
-/// and isolates, the word joiner and invisible operators, the byte order
-/// mark and the soft hyphen.
-pub(crate) fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
-}
-
-/// The rule for every id and name of an annotation: not empty, at most
-/// [`MAX_ID_BYTES`] bytes, no control characters (NUL included), no
-/// leading or trailing whitespace, no invisible characters.
-pub fn check_id(field: &str, s: &str) -> Result<()> {
-    // Most ids are short printable ASCII: one pass over the bytes settles them.
-    let printable = |b: &u8| (b' '..=b'~').contains(b);
-    if s.len() <= MAX_ID_BYTES
-        && s.bytes().all(|b| printable(&b))
-        && s.as_bytes().first().is_some_and(|&b| b != b' ')
-        && s.as_bytes().last().is_some_and(|&b| b != b' ')
-    {
-        return Ok(());
-    }
-    let bad = |why: String| Err(Error::invalid(field, why));
-    if s.trim().is_empty() {
-        return bad("must not be empty".into());
-    }
-    if s.len() > MAX_ID_BYTES {
-        return bad(format!(
-            "longer than {MAX_ID_BYTES} bytes ({} bytes, starting {})",
-            s.len(),
-            quoted(s)
-        ));
-    }
-    if let Some(c) = s.chars().find(|&c| c.is_control() || is_invisible(c)) {
-        let what = if c.is_control() {
-            "a control character"
-        } else {
-            "an invisible character"
-        };
-        return bad(format!(
-            "contains {what} (U+{:04X}); ids must be plain visible text",
-            u32::from(c)
-        ));
-    }
-    if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
-        return bad(format!(
-            "must not start or end with whitespace, got {}",
-            quoted(s)
-        ));
-    }
-    Ok(())
-}
-
-/// The rule for `time_seconds`: from 0 to [`MAX_TIME_SECONDS`].
-pub fn check_time_seconds(t: f64) -> Result<()> {
-    if (0.0..=MAX_TIME_SECONDS).contains(&t) {
-        return Ok(());
-    }
-    Err(Error::invalid(
-        "time_seconds",
-        format!(
-            "expected a number of seconds from 0 to {} (a day), got {}",
-            num(MAX_TIME_SECONDS),
-            num(t)
-        ),
-    ))
-}
-
-/// The rule for `timestamp`: Unix seconds from 0 to [`MAX_TIMESTAMP`].
-pub fn check_timestamp(t: f64) -> Result<()> {
-    if (0.0..=MAX_TIMESTAMP).contains(&t) {
-        return Ok(());
-    }
-    Err(Error::invalid(
-        "timestamp",
-        format!(
-            "expected Unix seconds from 0 to {} (the end of year 9999), got {}",
-            num(MAX_TIMESTAMP),
-            num(t)
-        ),
-    ))
 }
 
 /// One annotation checked, its strings still borrowed from the input:
@@ -323,14 +242,8 @@ impl<'a> Line<'a> {
                 ))
             }
         };
-        let time_seconds = number("time_seconds", self.time_seconds)?;
-        if let Some(t) = time_seconds {
-            check_time_seconds(t)?;
-        }
-        let timestamp = number("timestamp", self.timestamp)?;
-        if let Some(t) = timestamp {
-            check_timestamp(t)?;
-        }
+        let time_seconds = checked_number("time_seconds", self.time_seconds, check_time_seconds)?;
+        let timestamp = checked_number("timestamp", self.timestamp, check_timestamp)?;
         Ok(CheckedSkip {
             id: required_id("id", self.id)?,
             task_id: optional_id("task_id", self.task_id)?,
@@ -376,14 +289,8 @@ impl<'a> Line<'a> {
             Some(l) => Label::parse(&l).map_err(|e| e.in_field("label"))?,
             None => return Err(Error::missing("label")),
         };
-        let time_seconds = number("time_seconds", self.time_seconds)?;
-        if let Some(t) = time_seconds {
-            check_time_seconds(t)?;
-        }
-        let timestamp = number("timestamp", self.timestamp)?;
-        if let Some(t) = timestamp {
-            check_timestamp(t)?;
-        }
+        let time_seconds = checked_number("time_seconds", self.time_seconds, check_time_seconds)?;
+        let timestamp = checked_number("timestamp", self.timestamp, check_timestamp)?;
         let mut dimensions = LiteMap::new();
         match self.dimensions {
             Scalar::Absent => {}

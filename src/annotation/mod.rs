@@ -24,6 +24,7 @@
 mod gold;
 pub(crate) mod jsonl;
 pub mod line;
+mod rules;
 mod scalar;
 mod skip;
 

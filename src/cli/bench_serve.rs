@@ -14,17 +14,31 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufStream};
 use tokio::net::TcpStream;
 
 /// Settings of one run.
+#[derive(clap::Args)]
 pub struct Options {
+    /// Concurrent clients (one keep-alive connection each).
+    #[arg(long, default_value_t = 200)]
     pub clients: usize,
+    /// Annotations posted in each phase.
+    #[arg(long, default_value_t = 200_000)]
     pub annotations: usize,
-    /// Annotations per request of the batched phase (1 = single posts only).
+    /// Annotations per request in the batched phase (1: single posts only).
+    #[arg(long, default_value_t = 50)]
     pub batch: usize,
+    /// Working folder (a fresh database per phase).
+    #[arg(long, default_value = "bench-data/serve")]
     pub dir: PathBuf,
+    /// SQLite durability of the server: full or normal.
+    #[arg(long, default_value = "full", value_parser = ["normal", "full"])]
     pub sync: String,
-    /// A PostgreSQL URL whose user may create databases.
+    /// Run against PostgreSQL instead of SQLite: a postgres:// URL whose user may create
+    /// databases (each phase creates a fresh one and drops it after).
+    #[arg(long, value_name = "URL")]
     pub postgres: Option<String>,
-    /// Collector processes on the one database.
-    pub instances: usize,
+    /// Collector processes on the one database (more than 1 needs --postgres); client c
+    /// posts to process c mod N.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub instances: u32,
 }
 
 /// Runs the single-post phase, then (with `batch > 1`) the batched phase.
@@ -66,7 +80,7 @@ fn phase(o: &Options, per_client: usize, size: usize) -> Result<(), String> {
         Some(url) => Db::postgres(url, &format!("prefkit_bench_{}_{size}", std::process::id()))?,
         None => Db::Sqlite(dir.join("db.sqlite")),
     };
-    let mut servers = Vec::with_capacity(o.instances);
+    let mut servers = Vec::with_capacity(o.instances as usize);
     for _ in 0..o.instances {
         servers.push(Server::start(db.arg(), &task, &o.sync)?);
     }

@@ -27,15 +27,32 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
 
-/// The benchmark's settings.
+/// The benchmark's settings (its command-line flags).
+#[derive(clap::Args)]
 pub struct Crowd {
+    /// Regular items in the task.
+    #[arg(long, default_value_t = 100_000)]
     pub items: usize,
+    /// Annotators, each taking one batch per round.
+    #[arg(long, default_value_t = 1_000)]
     pub annotators: usize,
+    /// Items per batch.
+    #[arg(long, default_value_t = 50)]
     pub batch_size: u32,
+    /// Rounds (each annotator takes and answers one batch per round).
+    #[arg(long, default_value_t = 3)]
     pub rounds: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Share of annotators who walk away with their first batch (their leases expire).
+    #[arg(long, default_value_t = 0.0)]
     pub abandon: f64,
+    /// Share of items the others skip instead of labelling.
+    #[arg(long, default_value_t = 0.0)]
     pub skip: f64,
+    /// Lease length in seconds; a round is one second.
+    #[arg(long, default_value_t = 1800.0)]
     pub lease_seconds: f64,
 }
 

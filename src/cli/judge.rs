@@ -11,12 +11,37 @@ use prefkit::judge::JudgeResult;
 use prefkit::{Annotation, Error, Label};
 use std::path::Path;
 
-/// Options of `prefkit judge route`.
-pub struct RouteArgs<'a> {
-    pub results: &'a Path,
-    pub human: Option<&'a Path>,
-    pub expert: Option<&'a Path>,
-    pub config: RoutingConfig,
+/// Options of `prefkit judge route` (its command-line flags).
+#[derive(clap::Args)]
+pub struct RouteArgs {
+    /// JSONL judge results, one item a line.
+    pub results: std::path::PathBuf,
+    /// JSONL human labels (annotation records or {item, label}), one per item.
+    #[arg(long)]
+    pub human: Option<std::path::PathBuf>,
+    /// JSONL expert labels for escalated items.
+    #[arg(long)]
+    pub expert: Option<std::path::PathBuf>,
+    /// Confidence at or above which an AI label is accepted.
+    #[arg(long, default_value_t = 0.75)]
+    pub threshold: f64,
+    /// Share of accepted items also sent to people.
+    #[arg(long, default_value_t = 0.05)]
+    pub spot_check_share: f64,
+    /// Seed of the spot-check draw.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Price of one AI judgment.
+    #[arg(long, default_value_t = 0.02)]
+    pub cost_ai: f64,
+    /// Price of one human label.
+    #[arg(long, default_value_t = 1.50)]
+    pub cost_human: f64,
+    /// Price of one expert label.
+    #[arg(long, default_value_t = 5.00)]
+    pub cost_expert: f64,
+    /// Bins of the calibration table.
+    #[arg(long, default_value_t = 10)]
     pub bins: usize,
 }
 
@@ -57,8 +82,16 @@ fn item_label(value: &serde_json::Value) -> Result<(String, Label), Error> {
 
 pub fn route(args: &RouteArgs) -> Result<(), String> {
     let at = |p: &Path, e: Error| format!("{}: {e}", p.display());
-    let mut router = Router::new(args.config.clone()).map_err(|e| e.to_string())?;
-    let text = super::read(args.results)?;
+    let config = RoutingConfig {
+        threshold: args.threshold,
+        spot_check_share: args.spot_check_share,
+        seed: args.seed,
+        cost_ai: args.cost_ai,
+        cost_human: args.cost_human,
+        cost_expert: args.cost_expert,
+    };
+    let mut router = Router::new(config).map_err(|e| e.to_string())?;
+    let text = super::read(&args.results)?;
     for (n, line) in lines(&text) {
         json(line)
             .and_then(|v| {
@@ -68,23 +101,18 @@ pub fn route(args: &RouteArgs) -> Result<(), String> {
                 })
             })
             .and_then(|r| router.add_judgment(&r))
-            .map_err(|e| at(args.results, e.at_line(n)))?;
+            .map_err(|e| at(&args.results, e.at_line(n)))?;
     }
-    if let Some(path) = args.human {
+    for (path, expert) in [(&args.human, false), (&args.expert, true)] {
+        let Some(path) = path else { continue };
         let text = super::read(path)?;
         for (n, line) in lines(&text) {
             json(line)
                 .and_then(|v| item_label(&v))
-                .and_then(|(item, label)| router.add_human(&item, label))
-                .map_err(|e| format!("{}: line {n}: {e}", path.display()))?;
-        }
-    }
-    if let Some(path) = args.expert {
-        let text = super::read(path)?;
-        for (n, line) in lines(&text) {
-            json(line)
-                .and_then(|v| item_label(&v))
-                .and_then(|(item, label)| router.add_expert(&item, label))
+                .and_then(|(item, label)| match expert {
+                    true => router.add_expert(&item, label),
+                    false => router.add_human(&item, label).map(drop),
+                })
                 .map_err(|e| format!("{}: line {n}: {e}", path.display()))?;
         }
     }

@@ -1,233 +1,25 @@
-//! Subcommands of the `prefkit` command. Each lives in its own file; this
-//! one only parses arguments and dispatches.
+//! Subcommands of the `prefkit` command. Each lives in its own file;
+//! `args` holds the grammar (the clap enums), this one dispatches on it and
+//! holds the file readers the subcommands share.
 
 mod active;
+mod args;
 mod batch;
 mod bench;
-mod bench_command;
 mod bench_db;
 mod bench_serve;
 mod bench_session;
 mod bench_shapes;
+mod check;
 mod judge;
 mod replay;
 mod report;
 mod serve;
 mod simulate;
 
-use bench_command::BenchCommand;
-use clap::{Parser, Subcommand};
+use args::{ActiveCommand, BenchCommand, Cli, Command, JudgeCommand};
+use clap::Parser;
 use std::process::ExitCode;
-
-#[derive(Parser)]
-#[command(
-    name = "prefkit",
-    version,
-    about = "Collect and check pairwise preference data for RLHF"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Active learning: what to label next, pairs to label, a model leaderboard (JSON in and out).
-    #[command(subcommand)]
-    Active(ActiveCommand),
-    /// Check a JSONL annotation file and print its records (labels and skips), one canonical
-    /// record a line.
-    Check {
-        /// JSONL file of annotations.
-        file: std::path::PathBuf,
-        /// Skip bad lines (they are counted and listed on stderr) instead of stopping.
-        #[arg(long)]
-        skip_invalid: bool,
-    },
-    /// Print an annotator's next batch (or COUNT successive batches) of a task, one JSON object a line.
-    Batch {
-        /// Task JSON file.
-        #[arg(long)]
-        task: std::path::PathBuf,
-        /// Annotator id.
-        #[arg(long)]
-        annotator: String,
-        /// Seed of the session (default: the task's config.seed, else random).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Number of successive batches.
-        #[arg(long, default_value_t = 1)]
-        count: usize,
-    },
-    /// Feed annotations through one session in file order; print one verdict a line, then the stats.
-    Replay {
-        /// Task JSON file.
-        #[arg(long)]
-        task: std::path::PathBuf,
-        /// JSONL file of annotations.
-        file: std::path::PathBuf,
-        /// Seed of the session (default 0).
-        #[arg(long)]
-        seed: Option<u64>,
-    },
-    /// Run the collector: serve the pages and an HTTP API that stores and re-checks annotations.
-    Serve(serve::ServeArgs),
-    /// Run a seeded simulated crowd against a backend over HTTP (or write its records
-    /// with --out); exits non-zero when an annotation was not acknowledged.
-    Simulate {
-        /// Task JSON file (with its gold, which simulated annotators answer against).
-        #[arg(long)]
-        task: std::path::PathBuf,
-        /// Crowd JSON: {"annotators": [{"id_prefix", "count", "accuracy", "left_bias",
-        /// "straight_line", "seconds": {"mean", "sd"}, "abandon", "skip"}], "seed"}.
-        #[arg(
-            long,
-            conflicts_with = "annotators",
-            required_unless_present = "annotators"
-        )]
-        crowd: Option<std::path::PathBuf>,
-        /// Instead of a crowd file: N annotators of the default profile (accuracy 0.8).
-        #[arg(long)]
-        annotators: Option<u32>,
-        /// The backend: its POST /api/annotations takes the records (a `prefkit serve`
-        /// in blind mode also hands out the batches).
-        #[arg(long, conflicts_with = "out", required_unless_present = "out")]
-        endpoint: Option<String>,
-        /// Write the records of the crowd's run through one local session to FILE
-        /// (`-`: standard output), one JSON object a line, instead of posting them.
-        #[arg(long)]
-        out: Option<std::path::PathBuf>,
-        /// Unix seconds at which the simulated clocks of a local run start (default now):
-        /// the same task, crowd, seed and start give the same records.
-        #[arg(long)]
-        start: Option<f64>,
-        /// Seed of the crowd, which also seeds the local session; default the crowd's,
-        /// else (with --annotators) the task's, else 0.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Annotators simulated at once.
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-    },
-    /// Print the signatures of annotator ids for signed links (`serve --annotator-secret`).
-    Sign {
-        /// The collector's --annotator-secret (or PREFKIT_ANNOTATOR_SECRET).
-        #[arg(long, env = "PREFKIT_ANNOTATOR_SECRET", hide_env_values = true)]
-        secret: String,
-        /// Annotator ids.
-        #[arg(required = true)]
-        ids: Vec<String>,
-    },
-    /// Agreement, annotator reliability and final labels of a JSONL annotation file, as JSON.
-    Report {
-        /// JSONL file of annotations.
-        file: std::path::PathBuf,
-        /// Gold answers: JSONL of {"item", "label"} (or a JSON array of them).
-        #[arg(long)]
-        gold: Option<std::path::PathBuf>,
-        /// JSON settings (agreement, reliability, aggregation, min_reliability, allow_repeats); unknown fields are refused.
-        #[arg(long)]
-        config: Option<std::path::PathBuf>,
-        /// Least composite reliability for an annotator's labels to be aggregated (default 0.6).
-        #[arg(long)]
-        min_reliability: Option<f64>,
-        /// Skip bad lines (they are counted in counts.skipped and listed on stderr) instead of stopping.
-        #[arg(long)]
-        skip_invalid: bool,
-        /// Accept repeated ratings: a second label by the same annotator on the same item (allow_repeats).
-        #[arg(long)]
-        allow_repeats: bool,
-        /// Bootstrap intervals of the agreement figures at this level (e.g. 0.95), in agreement.ci.
-        #[arg(long)]
-        ci: Option<f64>,
-        /// Bootstrap resamples (default 1000; with --ci).
-        #[arg(long, requires = "ci")]
-        resamples: Option<u32>,
-        /// Seed of the bootstrap draws (default 0; with --ci).
-        #[arg(long, requires = "ci")]
-        seed: Option<u64>,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-    },
-    /// Benchmarks that print numbers.
-    #[command(subcommand)]
-    Bench(BenchCommand),
-    /// AI-assisted labeling.
-    #[command(subcommand)]
-    Judge(JudgeCommand),
-}
-
-#[derive(Subcommand)]
-enum JudgeCommand {
-    /// Route judge results (JSONL {item, label, confidence}) to accepted, spot-check,
-    /// human and expert queues; print counts, costs, queues, agreement and calibration as JSON.
-    Route {
-        /// JSONL judge results, one item a line.
-        results: std::path::PathBuf,
-        /// JSONL human labels (annotation records or {item, label}), one per item.
-        #[arg(long)]
-        human: Option<std::path::PathBuf>,
-        /// JSONL expert labels for escalated items.
-        #[arg(long)]
-        expert: Option<std::path::PathBuf>,
-        /// Confidence at or above which an AI label is accepted.
-        #[arg(long, default_value_t = 0.75)]
-        threshold: f64,
-        /// Share of accepted items also sent to people.
-        #[arg(long, default_value_t = 0.05)]
-        spot_check_share: f64,
-        /// Seed of the spot-check draw.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Price of one AI judgment.
-        #[arg(long, default_value_t = 0.02)]
-        cost_ai: f64,
-        /// Price of one human label.
-        #[arg(long, default_value_t = 1.50)]
-        cost_human: f64,
-        /// Price of one expert label.
-        #[arg(long, default_value_t = 5.00)]
-        cost_expert: f64,
-        /// Bins of the calibration table.
-        #[arg(long, default_value_t = 10)]
-        bins: usize,
-    },
-}
-
-#[derive(Subcommand)]
-enum ActiveCommand {
-    /// Choose what to label next: a select request (strategy, budget, examples, ...) in, the selection out.
-    Select {
-        /// JSON select request.
-        request: std::path::PathBuf,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-    },
-    /// Build pairs to label (best_of_n, models, temperatures): a pair request in, {examples, skipped} out.
-    Pairs {
-        /// JSON pair request.
-        request: std::path::PathBuf,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-    },
-    /// Bradley-Terry leaderboard of the models compared.
-    Leaderboard {
-        /// JSON leaderboard request ({comparisons, config}).
-        request: Option<std::path::PathBuf>,
-        /// Or: a task whose examples name model_a and model_b in their metadata...
-        #[arg(long, requires = "annotations", conflicts_with = "request")]
-        task: Option<std::path::PathBuf>,
-        /// ...and the JSONL annotations of it.
-        #[arg(long, requires = "task")]
-        annotations: Option<std::path::PathBuf>,
-        /// Indent the JSON.
-        #[arg(long)]
-        pretty: bool,
-    },
-}
 
 /// Exit code for bad input (a usage or data error).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -235,7 +27,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { file, skip_invalid } => check(&file, skip_invalid),
+        Command::Check { file, skip_invalid } => check::run(&file, skip_invalid),
         Command::Active(ActiveCommand::Select { request, pretty }) => {
             active::select(&request, pretty)
         }
@@ -255,73 +47,26 @@ pub fn main() -> ExitCode {
         ),
         Command::Serve(args) => serve::serve(args),
         Command::Sign { secret, ids } => serve::sign(&secret, &ids),
-        Command::Simulate {
-            task,
-            crowd,
+        Command::Simulate(options) => simulate::run(&options),
+        Command::Report(options) => report::run(&options),
+        Command::Bench(BenchCommand::Report { dir, python }) => {
+            bench::report(&bench::ReportBench {
+                dir: &dir,
+                python: python.as_deref(),
+            })
+        }
+        Command::Bench(BenchCommand::Data {
+            dir,
+            items,
             annotators,
-            endpoint,
-            out,
-            start,
             seed,
-            concurrency,
-        } => simulate::run(&simulate::Options {
-            task: &task,
-            crowd: crowd.as_deref(),
-            annotators,
-            endpoint: endpoint.as_deref(),
-            out: out.as_deref(),
-            start,
-            seed,
-            concurrency,
-        }),
-        Command::Report {
-            file,
-            gold,
-            config,
-            min_reliability,
-            skip_invalid,
-            allow_repeats,
-            ci,
-            resamples,
-            seed,
-            pretty,
-        } => report::run(&report::Options {
-            file: &file,
-            gold: gold.as_deref(),
-            config: config.as_deref(),
-            min_reliability,
-            skip_invalid,
-            allow_repeats,
-            ci,
-            resamples,
-            seed,
-            pretty,
-        }),
-        Command::Judge(JudgeCommand::Route {
-            results,
-            human,
-            expert,
-            threshold,
-            spot_check_share,
-            seed,
-            cost_ai,
-            cost_human,
-            cost_expert,
-            bins,
-        }) => judge::route(&judge::RouteArgs {
-            results: &results,
-            human: human.as_deref(),
-            expert: expert.as_deref(),
-            config: prefkit::judge::RoutingConfig {
-                threshold,
-                spot_check_share,
-                seed,
-                cost_ai,
-                cost_human,
-                cost_expert,
-            },
-            bins,
-        }),
+        }) => bench::data(&dir, items, annotators, seed),
+        Command::Judge(JudgeCommand::Route(args)) => judge::route(&args),
+        Command::Bench(BenchCommand::Session(crowd)) => bench_session::run(&crowd),
+        Command::Bench(BenchCommand::Shapes { only, path, child }) => match (child, &only, &path) {
+            (true, Some(o), Some(p)) => bench_shapes::one(o, p),
+            _ => bench_shapes::run(only.as_deref(), path.as_deref()),
+        },
         Command::Batch {
             task,
             annotator,
@@ -329,7 +74,7 @@ pub fn main() -> ExitCode {
             count,
         } => batch::run(&task, &annotator, seed, count),
         Command::Replay { task, file, seed } => replay::run(&task, &file, seed),
-        Command::Bench(command) => bench_command::run(command),
+        Command::Bench(BenchCommand::Serve(options)) => bench_serve::run(&options),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -351,25 +96,30 @@ pub fn read_jsonl(path: &std::path::Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn check(file: &std::path::Path, skip_invalid: bool) -> Result<(), String> {
-    let text = read_jsonl(file)?;
-    let parsed = prefkit::annotation::parse_annotations_jsonl(&text, skip_invalid)
-        .map_err(|e| format!("{}: {e}", file.display()))?;
-    for s in &parsed.skipped {
-        eprintln!("prefkit: {}: skipped {}", file.display(), s.error);
-    }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    use std::io::Write;
-    // Labels and skips, in file order.
-    let mut skips = parsed.skips.iter().peekable();
-    for (a, line) in parsed.records.iter().zip(&parsed.lines) {
-        while let Some((_, s)) = skips.next_if(|(l, _)| l < line) {
-            writeln!(out, "{}", serde_json::json!(s)).map_err(|e| e.to_string())?;
+/// One record of an annotation file: a label or a skip.
+pub enum FileRecord {
+    Label(prefkit::Annotation),
+    Skip(prefkit::annotation::Skip),
+}
+
+/// The labels and skips of a parsed annotation file, merged back into file
+/// order, each with its 1-based line.
+pub fn in_file_order(
+    parsed: prefkit::annotation::Parsed<prefkit::Annotation>,
+) -> impl Iterator<Item = (usize, FileRecord)> {
+    let mut skips = parsed.skips.into_iter().peekable();
+    let mut labels = parsed.records.into_iter().zip(parsed.lines).peekable();
+    std::iter::from_fn(move || {
+        let skip_first = match (labels.peek(), skips.peek()) {
+            (None, None) => return None,
+            (Some((_, l)), Some((s, _))) => s < l,
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+        };
+        if skip_first {
+            skips.next().map(|(line, s)| (line, FileRecord::Skip(s)))
+        } else {
+            labels.next().map(|(a, line)| (line, FileRecord::Label(a)))
         }
-        writeln!(out, "{}", a.to_json_value()).map_err(|e| e.to_string())?;
-    }
-    for (_, s) in skips {
-        writeln!(out, "{}", serde_json::json!(s)).map_err(|e| e.to_string())?;
-    }
-    Ok(())
+    })
 }

@@ -2,6 +2,7 @@
 //! task, in file order, assigning items as needed (skip records are taken
 //! as skips); prints one verdict a line, then the session's statistics.
 
+use super::{in_file_order, FileRecord};
 use prefkit::annotation::parse_annotations_jsonl;
 use prefkit::session::Session;
 use std::io::Write;
@@ -19,36 +20,14 @@ pub fn run(task: &Path, file: &Path, seed: Option<u64>) -> Result<(), String> {
         parse_annotations_jsonl(&text, false).map_err(|e| format!("{}: {e}", file.display()))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let w = |e: std::io::Error| e.to_string();
-    // Labels and skips, in file order.
-    let mut skips = parsed.skips.into_iter().peekable();
-    let mut labels = parsed.records.into_iter().zip(parsed.lines).peekable();
-    loop {
-        let skip_first = match (labels.peek(), skips.peek()) {
-            (None, None) => break,
-            (Some((_, l)), Some((s, _))) => s < l,
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-        };
-        let (verdict, line) = if skip_first {
-            let Some((line, skip)) = skips.next() else {
-                break;
-            };
-            (
-                session
-                    .skip_assigning(skip)
-                    .map(|v| serde_json::to_string(&v)),
-                line,
-            )
-        } else {
-            let Some((a, line)) = labels.next() else {
-                break;
-            };
-            (
-                session
-                    .record_assigning(a)
-                    .map(|v| serde_json::to_string(&v)),
-                line,
-            )
+    for (line, record) in in_file_order(parsed) {
+        let verdict = match record {
+            FileRecord::Skip(skip) => session
+                .skip_assigning(skip)
+                .map(|v| serde_json::to_string(&v)),
+            FileRecord::Label(a) => session
+                .record_assigning(a)
+                .map(|v| serde_json::to_string(&v)),
         };
         let json = verdict
             .map_err(|e| format!("{}: {}", file.display(), e.at_line(line)))?

@@ -49,14 +49,11 @@ pub struct Batch {
     pub lease_until: Option<f64>,
 }
 
-/// A batch from JSON text: see [`Batch::from_value`].
-impl crate::json::FromJson for Batch {
-    const WHAT: &'static str = "batch";
-    type Raw<'a> = crate::json::Strict;
-    fn from_raw(raw: crate::json::Strict) -> Result<Batch> {
-        Batch::from_value(&raw.0)
-    }
-}
+crate::json::from_json_by_fields!(
+    /// A batch from JSON text: see [`Batch::from_value`].
+    Batch,
+    "batch"
+);
 
 impl Batch {
     /// Checks a batch (as [`Session::next_batch`] writes it) field by

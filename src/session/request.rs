@@ -40,14 +40,11 @@ pub struct SubmitRequest {
     pub swapped: Option<bool>,
 }
 
-/// A request from JSON text: see [`SubmitRequest::from_value`].
-impl crate::json::FromJson for SubmitRequest {
-    const WHAT: &'static str = "request";
-    type Raw<'a> = crate::json::Strict;
-    fn from_raw(raw: crate::json::Strict) -> Result<SubmitRequest> {
-        SubmitRequest::from_value(&raw.0)
-    }
-}
+crate::json::from_json_by_fields!(
+    /// A request from JSON text: see [`SubmitRequest::from_value`].
+    SubmitRequest,
+    "request"
+);
 
 impl SubmitRequest {
     /// Checks a request field by field, naming the first wrong field.

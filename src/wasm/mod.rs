@@ -7,6 +7,8 @@
 #[cfg(feature = "lab")]
 mod active;
 #[cfg(feature = "lab")]
+mod collection;
+#[cfg(feature = "lab")]
 mod judge;
 #[cfg(feature = "lab")]
 mod report;
@@ -16,6 +18,8 @@ mod simulate;
 
 #[cfg(feature = "lab")]
 pub use active::*;
+#[cfg(feature = "lab")]
+pub use collection::*;
 #[cfg(feature = "lab")]
 pub use judge::*;
 #[cfg(feature = "lab")]

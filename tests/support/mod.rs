@@ -175,3 +175,51 @@ pub fn prefkit(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Reads the output of [`prefkit`], which must have succeeded, as one JSON
+/// value.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn stdout_json((code, out, err): &(i32, String, String)) -> Value {
+    assert_eq!(*code, 0, "stderr: {err}");
+    serde_json::from_str(out).expect("stdout is one JSON value")
+}
+
+/// Runs the `prefkit` command, which must succeed, and reads its standard
+/// output as one JSON value.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn prefkit_json(args: &[&str]) -> Value {
+    stdout_json(&prefkit(args))
+}
+
+/// Reads standard output that holds one JSON value a line.
+pub fn json_lines(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON value"))
+        .collect()
+}
+
+/// Writes `text` to `dir/name`; returns the path, as text for an argument.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn write_file(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// Writes [`task_json`]`(n, g, config)` to `dir/task.json`; returns its path.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn write_task(dir: &std::path::Path, n: usize, g: usize, config: Value) -> std::path::PathBuf {
+    let path = dir.join("task.json");
+    std::fs::write(&path, task_json(n, g, config).to_string()).unwrap();
+    path
+}
+
+/// Runs `prefkit batch --task TASK --annotator WHO` with `extra` flags:
+/// `(exit code, stdout, stderr)`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn prefkit_batch(task: &std::path::Path, who: &str, extra: &[&str]) -> (i32, String, String) {
+    let task = task.to_str().unwrap();
+    let mut args = vec!["batch", "--task", task, "--annotator", who];
+    args.extend_from_slice(extra);
+    prefkit(&args)
+}
