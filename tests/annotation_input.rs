@@ -45,9 +45,12 @@ fn a_dimension_given_twice_is_refused_by_name() {
 }
 
 #[test]
-fn an_unknown_field_is_still_ignored() {
-    let a = Annotation::from_json(&line(r#","colour":"red","colour":"blue""#)).unwrap();
+fn an_unknown_field_is_still_ignored_but_not_given_twice() {
+    let a = Annotation::from_json(&line(r#","colour":"red""#)).unwrap();
     assert_eq!(a.item, "x");
+    // As in every JSON text prefkit reads, a key may appear only once.
+    let e = refused(&line(r#","colour":"red","colour":"blue""#));
+    assert!(e.contains("field \"colour\": given twice"), "{e}");
 }
 
 #[test]

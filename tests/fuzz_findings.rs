@@ -205,3 +205,31 @@ fn reliability_weights_too_large_to_add_are_refused_by_name() {
         "{r:?}"
     );
 }
+
+/// The line reader ignored unknown keys, so a line with an unknown key
+/// given twice (`"note": 1, "note": 2`), or with a key given twice inside
+/// an unknown field's value, was read, while every other JSON reader of
+/// prefkit (`json::Strict`: tasks, configs, posted bodies) refuses it.
+/// Found by `annotation_line`, which compares the two.
+#[test]
+fn a_key_given_twice_anywhere_in_an_annotation_line_is_refused_as_everywhere_else() {
+    use prefkit::Annotation;
+    let base = r#""item":"x","annotator":"w","label":"A>""#;
+    for (extra, key) in [
+        (r#""note":1,"note":2"#, "note"),
+        (r#""meta":{"a":1,"a":2}"#, "a"),
+        (r#""meta":[{"b":{"c":1,"c":1}}]"#, "c"),
+    ] {
+        let line = format!("{{{base},{extra}}}");
+        let e = Annotation::from_json(&line).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!("field \"{key}\": given twice; a field may appear only once"),
+            "{line}"
+        );
+        assert!(prefkit::json::Strict::parse(&line, "").is_err(), "{line}");
+    }
+    // Unknown keys given once, and objects without repeats, still read.
+    let line = format!(r#"{{{base},"note":1,"meta":{{"a":[{{"b":1}},{{"b":2}}]}}}}"#);
+    assert!(Annotation::from_json(&line).is_ok());
+}

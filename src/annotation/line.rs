@@ -46,8 +46,9 @@ pub struct Line<'a> {
     simulated: Scalar<'a>,
     /// A skip's reason: a line with it is a skip record, not a label.
     skip: Scalar<'a>,
-    /// The first field given twice, if any.
-    pub(super) twice: Option<&'static str>,
+    /// The first field given twice, if any (an unknown one included, or a
+    /// key given twice inside an unknown field's value).
+    pub(super) twice: Option<Cow<'a, str>>,
     /// What the line is when it is not an object ("an array").
     pub(super) not_object: Option<&'static str>,
 }
@@ -211,7 +212,9 @@ impl<'a> Line<'a> {
                 at: Default::default(),
             });
         }
-        if let Some(name) = self.twice {
+        if let Some(name) = &self.twice {
+            // An unknown key is named by at most 40 visible characters.
+            let name: String = name.chars().filter(|c| !c.is_control()).take(40).collect();
             return Err(Error::invalid(name, TWICE));
         }
         Ok(())

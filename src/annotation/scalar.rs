@@ -35,9 +35,13 @@ pub(crate) enum Scalar<'a> {
     Object(Vec<(Scalar<'a>, Scalar<'a>)>),
     /// An array.
     Array,
+    /// An array or object holding, at some depth below this value, an
+    /// object with a key given twice (the key): refused like a field given
+    /// twice, as every JSON reader of prefkit refuses one.
+    Twice(Cow<'a, str>),
 }
 
-impl Scalar<'_> {
+impl<'a> Scalar<'a> {
     /// The value for a message: numbers and booleans as themselves,
     /// strings quoted (at most 40 characters), others by kind.
     pub(crate) fn shown(&self) -> String {
@@ -48,8 +52,33 @@ impl Scalar<'_> {
             Scalar::Bool(b) => b.to_string(),
             Scalar::Object(_) => "an object".into(),
             Scalar::Array => "an array".into(),
+            Scalar::Twice(_) => "a value with a key given twice".into(),
         }
     }
+
+    /// The key given twice in this value, at its top (an object's own
+    /// keys) or deeper, if any.
+    pub(crate) fn twice(&self) -> Option<Cow<'a, str>> {
+        match self {
+            Scalar::Twice(key) => Some(key.clone()),
+            Scalar::Object(entries) => first_repeat(entries.iter().map(|(k, _)| k)),
+            _ => None,
+        }
+    }
+}
+
+/// The first string key given twice, if any (keys that are not strings
+/// cannot come from JSON).
+fn first_repeat<'s, 'a: 's>(keys: impl Iterator<Item = &'s Scalar<'a>>) -> Option<Cow<'a, str>> {
+    let mut seen = crate::map::FastSet::default();
+    for k in keys {
+        if let Scalar::Str(k) = k {
+            if !seen.insert(k.clone()) {
+                return Some(k.clone());
+            }
+        }
+    }
+    None
 }
 
 struct ScalarVisitor<'a>(PhantomData<&'a ()>);
@@ -87,15 +116,27 @@ impl<'de: 'a, 'a> Visitor<'de> for ScalarVisitor<'a> {
         Ok(Scalar::Absent)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar<'a>, A::Error> {
-        while seq.next_element::<Scalar>()?.is_some() {}
-        Ok(Scalar::Array)
+        let mut twice = None;
+        while let Some(v) = seq.next_element::<Scalar>()? {
+            if twice.is_none() {
+                twice = v.twice();
+            }
+        }
+        Ok(twice.map_or(Scalar::Array, Scalar::Twice))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar<'a>, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
+        let mut entries: Vec<(Scalar<'a>, Scalar<'a>)> = Vec::new();
+        let mut nested = None;
+        while let Some((k, v)) = map.next_entry::<Scalar, Scalar>()? {
+            // A repeat among this object's own keys is left for its
+            // reader to name (`dimensions.helpfulness`); one deeper down
+            // makes the whole value a `Twice`.
+            if nested.is_none() {
+                nested = v.twice();
+            }
+            entries.push((k, v));
         }
-        Ok(Scalar::Object(entries))
+        Ok(nested.map_or(Scalar::Object(entries), Scalar::Twice))
     }
 }
 
@@ -115,19 +156,28 @@ impl<'de: 'a, 'a> Visitor<'de> for LineVisitor<'a> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'a>, A::Error> {
         let mut line = Line::default();
         let mut seen = 0u16;
+        let mut unknown: crate::map::FastSet<Cow<'a, str>> = Default::default();
         while let Some(key) = map.next_key::<Scalar>()? {
             let key = match key {
                 Scalar::Str(key) => key,
                 _ => Cow::Borrowed(""),
             };
             match line.field(&key) {
-                // Unknown keys are ignored.
+                // Unknown keys are ignored, but not one given twice, nor
+                // one whose value holds a key given twice.
                 None => {
-                    map.next_value::<Scalar>()?;
+                    let v = map.next_value::<Scalar>()?;
+                    if line.twice.is_none() {
+                        line.twice = match unknown.contains(&key) {
+                            true => Some(key.clone()),
+                            false => v.twice(),
+                        };
+                    }
+                    unknown.insert(key);
                 }
                 Some((bit, name, _)) if seen & bit != 0 => {
                     map.next_value::<Scalar>()?;
-                    line.twice.get_or_insert(name);
+                    line.twice.get_or_insert(Cow::Borrowed(name));
                 }
                 Some((bit, _, slot)) => {
                     seen |= bit;
