@@ -70,10 +70,12 @@ impl<'a> Scalar<'a> {
 /// The first string key given twice, if any (keys that are not strings
 /// cannot come from JSON).
 fn first_repeat<'s, 'a: 's>(keys: impl Iterator<Item = &'s Scalar<'a>>) -> Option<Cow<'a, str>> {
-    let mut seen = crate::map::FastSet::default();
+    // The map type of the reader's id guard: no second hash table's code
+    // in the annotator's module for this rare case.
+    let mut seen: crate::map::FastMap<Cow<'a, str>, u32> = Default::default();
     for k in keys {
         if let Scalar::Str(k) = k {
-            if !seen.insert(k.clone()) {
+            if seen.insert(k.clone(), 0).is_some() {
                 return Some(k.clone());
             }
         }
@@ -156,7 +158,7 @@ impl<'de: 'a, 'a> Visitor<'de> for LineVisitor<'a> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'a>, A::Error> {
         let mut line = Line::default();
         let mut seen = 0u16;
-        let mut unknown: crate::map::FastSet<Cow<'a, str>> = Default::default();
+        let mut unknown: crate::map::FastMap<Cow<'a, str>, u32> = Default::default();
         while let Some(key) = map.next_key::<Scalar>()? {
             let key = match key {
                 Scalar::Str(key) => key,
@@ -168,12 +170,12 @@ impl<'de: 'a, 'a> Visitor<'de> for LineVisitor<'a> {
                 None => {
                     let v = map.next_value::<Scalar>()?;
                     if line.twice.is_none() {
-                        line.twice = match unknown.contains(&key) {
+                        line.twice = match unknown.contains_key(&key) {
                             true => Some(key.clone()),
                             false => v.twice(),
                         };
                     }
-                    unknown.insert(key);
+                    unknown.insert(key, 0);
                 }
                 Some((bit, name, _)) if seen & bit != 0 => {
                     map.next_value::<Scalar>()?;

@@ -154,15 +154,19 @@ test('the figures shown equal prefkit report on the same file', { skip }, async 
   const rows = await page.$$eval('#annotator-table tbody tr', (trs) =>
     trs.map((tr) => ({ id: tr.dataset.id, flagged: tr.classList.contains('flagged'), cells: [...tr.cells].map((c) => c.textContent) })));
   assert.equal(rows.length, expected.annotators.length);
+  const keys = await page.$$eval('#annotator-table thead th', (ths) => ths.map((th) => th.dataset.key));
+  const at = (key) => { const i = keys.indexOf(key); assert.ok(i >= 0, `column ${key}`); return i; };
   for (const a of expected.annotators) {
     const row = rows.find((r) => r.id === a.id);
     assert.ok(row, `row for ${a.id}`);
     assert.equal(row.flagged, !!a.flagged, `${a.id} flagged`);
-    assert.ok(Math.abs(Number(row.cells[7]) - a.composite) < 5e-4, `${a.id} composite ${row.cells[7]} vs ${a.composite}`);
+    const composite = row.cells[at('composite')];
+    assert.ok(Math.abs(Number(composite) - a.composite) < 5e-4, `${a.id} composite ${composite} vs ${a.composite}`);
+    assert.equal(Number(row.cells[at('skips')]), a.skips, `${a.id} skips`);
   }
   // Sorting by a column orders the rows by it.
   await page.click('#annotator-table th[data-key="total"] button');
-  const totals = await page.$$eval('#annotator-table tbody tr', (trs) => trs.map((tr) => Number(tr.cells[1].textContent)));
+  const totals = await page.$$eval('#annotator-table tbody tr', (trs, i) => trs.map((tr) => Number(tr.cells[i].textContent)), at('total'));
   assert.deepEqual(totals, [...totals].sort((x, y) => x - y));
   await screenshot(page, 'dashboard-loaded');
   assert.deepEqual(page.errors, []);
