@@ -52,7 +52,10 @@ test('the dashboard loads the sample crowd of twelve annotators from static file
   const { context, page, errors } = await open(browser, `${server.url}/index.html`);
   try {
     await page.click('a:text("Dashboard with the sample annotations")');
-    await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state), null, { timeout: 60_000 });
+    // `ready` is set when the figures are computed; `data-seq` once every
+    // panel is drawn (the dashboard draws them a frame at a time).
+    await page.waitForFunction(() => document.body.dataset.state === 'error'
+      || (document.body.dataset.state === 'ready' && Number(document.body.dataset.seq || 0) > 0), null, { timeout: 60_000 });
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready', await page.textContent('#error-text'));
     assert.equal(await page.locator('#annotator-table tbody tr').count(), 12);
     assert.deepEqual(errors, []);
