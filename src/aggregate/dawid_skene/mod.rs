@@ -182,9 +182,11 @@ pub fn fit_votes(config: &Config, v: &Votes) -> Result<Fit> {
     let mut loss = f64::NEG_INFINITY;
     let n_obs = v.rows.len() as f64;
     for it in 1..=config.max_iterations {
-        history.push(em.e_step());
+        let log_likelihood = em.e_step();
+        history.push(log_likelihood);
+        let entropy = em.entropy(log_likelihood);
         em.normalize();
-        let new_loss = em.evidence_lower_bound() / n_obs;
+        let new_loss = em.evidence_lower_bound(entropy) / n_obs;
         loss_history.push(new_loss);
         iterations = it;
         if new_loss - loss < config.tolerance {
