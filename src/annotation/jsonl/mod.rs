@@ -4,12 +4,13 @@
 //!
 //! The input is bytes: each line is decoded on its own, so a line that is
 //! not UTF-8 is refused (or skipped) with its number like any other bad
-//! line. Each line is parsed into a [`Line`] and checked on its own; then,
+//! line. Each line is parsed into a [`Line`] and checked on its own, into
+//! a label or a skip record; then,
 //! in file order, the one duplicate guard refuses a second annotation with
 //! the same id, and (unless repeats are allowed) the same annotator
 //! labelling the same item twice.
-//! Natively, for big inputs, a second thread parses lines ahead while this
-//! one checks, guards and keeps them; the order, the first error and
+//! Natively, for big inputs, two more threads parse and check lines ahead
+//! while this one guards and keeps them; the order, the first error and
 //! `skip_invalid` work the same.
 
 use super::line::{Checked, CheckedSkip, Line};
@@ -72,12 +73,23 @@ pub(crate) fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str>)>
     raw_lines(bytes).map(|(n, line)| (n, decode(line)))
 }
 
-/// One line parsed (not yet checked), with its 1-based number.
-type Parsed<'a> = (usize, Result<Line<'a>>);
+/// One line read: a label or a skip record.
+enum Record<'a> {
+    Label(Checked<'a>),
+    Skip(CheckedSkip<'a>),
+}
+
+/// One line parsed and checked on its own (not yet against the lines
+/// before it), with its 1-based number.
+type Parsed<'a> = (usize, Result<Record<'a>>);
 
 fn parse(n: usize, line: &[u8]) -> Parsed<'_> {
     let parsed = decode(line)
-        .and_then(|text| serde_json::from_str(text).map_err(|e| crate::json::error(&e, "")));
+        .and_then(|text| serde_json::from_str::<Line>(text).map_err(|e| crate::json::error(&e, "")))
+        .and_then(|line| match line.is_skip() {
+            true => line.check_skip().map(Record::Skip),
+            false => line.check().map(Record::Label),
+        });
     (n, parsed)
 }
 
@@ -140,9 +152,9 @@ pub(crate) fn read<'a>(
     guard(bytes, parsed, options, keep)
 }
 
-/// Two threads parse alternate chunks of `chunk` lines while this one
-/// checks and guards them in order. (Parsing is about two thirds of the
-/// work: with one parsing thread, the checking one would wait.) When this
+/// Two threads parse and check alternate chunks of `chunk` lines while
+/// this one guards them in order. (Parsing is most of the work: with one
+/// parsing thread, the guarding one would wait.) When this
 /// thread stops at an error, the channels close and the others stop too.
 #[cfg(not(target_arch = "wasm32"))]
 fn read_parallel<'a>(
@@ -182,7 +194,7 @@ fn read_parallel<'a>(
     })
 }
 
-/// Checks each parsed line, then the duplicate guard refuses a second
+/// Takes each checked line in order: the duplicate guard refuses a second
 /// annotation with the same id, and (unless `allow_repeats`) an annotator
 /// labelling the same item twice, naming the first line.
 fn guard<'a>(
@@ -211,9 +223,10 @@ fn guard<'a>(
     // one annotator are refused either way round.
     let mut skipped: FastMap<u64, u32> = FastMap::default();
     for (n, parsed) in lines {
-        let result = parsed.and_then(|line| {
-            if line.is_skip() {
-                let s = line.check_skip()?;
+        let result = parsed.and_then(|record| {
+            let a = match record {
+                Record::Label(a) => a,
+                Record::Skip(s) => {
                 let id = claim(&mut ids, Some(s.id.clone()))?;
                 let (it, an) = intern(&mut out, &s.item, &s.annotator);
                 let before = skipped.get(&pair(it, an)).map(|&l| ("skipped", l));
@@ -231,8 +244,8 @@ fn guard<'a>(
                     v.insert(n as u32);
                 }
                 return Ok(());
-            }
-            let a = line.check()?;
+                }
+            };
             // The id is recorded only once the whole line is accepted.
             let id = claim(&mut ids, a.id.clone())?;
             let it = out.items.get(&a.item);
