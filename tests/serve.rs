@@ -24,7 +24,7 @@ fn a_retry_of_the_same_annotation_is_answered_200_with_the_first_verdict_and_sto
         "task_id": "t", "id": "a-1", "time_seconds": 9.5});
     let body2 = annotation("a-1", "ex-0001", "w1", "A>");
     for retry in [body2.clone(), body2] {
-        let (status, again) = post(&a, &s, "/api/annotations", &retry.to_string());
+        let (status, again) = post_annotations(&a, &s, &retry);
         assert_eq!(status, 200, "{again}");
         let again = json_of(&again);
         assert_eq!(again["duplicate"], true);
@@ -33,14 +33,14 @@ fn a_retry_of_the_same_annotation_is_answered_200_with_the_first_verdict_and_sto
             "the first verdict is served again"
         );
     }
-    let (status, _) = post(&a, &s, "/api/annotations", &shown.to_string());
+    let (status, _) = post_annotations(&a, &s, &shown);
     assert_eq!(status, 409, "swapped=true changes the canonical record");
     // In an array, a retry is reported per element.
     let arr = json!([
         annotation("a-1", "ex-0001", "w1", "A>"),
         annotation("a-2", "ex-0002", "w1", "=")
     ]);
-    let (status, res) = post(&a, &s, "/api/annotations", &arr.to_string());
+    let (status, res) = post_annotations(&a, &s, &arr);
     assert_eq!(status, 200, "{res}");
     let res = json_of(&res);
     assert_eq!(
@@ -57,19 +57,9 @@ fn a_retry_of_the_same_annotation_is_answered_200_with_the_first_verdict_and_sto
 fn the_same_id_with_different_content_is_refused_with_409_and_the_first_record_is_kept() {
     let (_dir, s) = with_task("conflict", &task("t", 20, 0), &[]);
     let a = agent();
-    let (status, _) = post(
-        &a,
-        &s,
-        "/api/annotations",
-        &annotation("a-1", "ex-0001", "w1", "A>").to_string(),
-    );
+    let (status, _) = post_annotations(&a, &s, &annotation("a-1", "ex-0001", "w1", "A>"));
     assert_eq!(status, 201);
-    let (status, body) = post(
-        &a,
-        &s,
-        "/api/annotations",
-        &annotation("a-1", "ex-0001", "w1", "B>>").to_string(),
-    );
+    let (status, body) = post_annotations(&a, &s, &annotation("a-1", "ex-0001", "w1", "B>>"));
     assert_eq!(status, 409, "{body}");
     assert!(json_of(&body)["error"]
         .as_str()
@@ -80,7 +70,7 @@ fn the_same_id_with_different_content_is_refused_with_409_and_the_first_record_i
         annotation("a-2", "ex-0002", "w1", "A>"),
         annotation("a-1", "ex-0001", "w1", "=")
     ]);
-    let (status, body) = post(&a, &s, "/api/annotations", &arr.to_string());
+    let (status, body) = post_annotations(&a, &s, &arr);
     assert_eq!(status, 409, "{body}");
     assert!(
         json_of(&body)["error"]
@@ -94,7 +84,7 @@ fn the_same_id_with_different_content_is_refused_with_409_and_the_first_record_i
         annotation("a-3", "ex-0003", "w1", "A>"),
         annotation("a-3", "ex-0003", "w1", "B>")
     ]);
-    assert_eq!(post(&a, &s, "/api/annotations", &arr.to_string()).0, 409);
+    assert_eq!(post_annotations(&a, &s, &arr).0, 409);
     let stored = export(&a, &s, "t");
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["label"], "A>");
@@ -161,13 +151,7 @@ fn malformed_oversized_and_wrongly_typed_bodies_get_4xx_with_clear_messages_and_
     // A task upload (admin only) may be larger than --max-body.
     let big_task = task("big", 200, 0).to_string();
     assert!(big_task.len() > 4096);
-    let (status, body) = call(
-        &a,
-        "POST",
-        &format!("{}/api/tasks", s.url),
-        Some(&big_task),
-        true,
-    );
+    let (status, body) = admin_post(&a, &s, "/api/tasks", &big_task);
     assert_eq!(status, 201, "{body}");
 }
 
@@ -231,9 +215,8 @@ fn blind_mode_never_returns_a_gold_answer_in_any_response_over_many_batches() {
                 let item = it["id"].as_str().unwrap();
                 gold_seen += usize::from(item.starts_with("ex-g"));
                 let label = ["A>>", "A>", "=", "B>", "B>>"][(w + k + round) % 5];
-                let mut rec = annotation(&format!("{annotator}-{item}"), item, &annotator, label);
-                rec["swapped"] = it["swapped"].clone();
-                let (status, body) = post(&a, &s, "/api/annotations", &rec.to_string());
+                let rec = annotation_of(it, &annotator, label);
+                let (status, body) = post_annotations(&a, &s, &rec);
                 assert!(status == 201 || status == 422, "{status} {body}");
                 let v = json_of(&body);
                 if status == 201 {
@@ -257,12 +240,7 @@ fn blind_mode_never_returns_a_gold_answer_in_any_response_over_many_batches() {
     }
     // An item never handed to this annotator is refused, and not stored.
     let before = export(&a, &s, "t").len();
-    let (status, body) = post(
-        &a,
-        &s,
-        "/api/annotations",
-        &annotation("x-1", "ex-0001", "stranger", "A>").to_string(),
-    );
+    let (status, body) = post_annotations(&a, &s, &annotation("x-1", "ex-0001", "stranger", "A>"));
     assert_eq!(status, 422, "{body}");
     assert_eq!(export(&a, &s, "t").len(), before);
 }
@@ -340,17 +318,11 @@ fn a_server_killed_with_sigkill_under_concurrent_posts_keeps_every_acknowledged_
     // Clients retry everything; each annotation ends up stored exactly once.
     std::thread::scope(|scope| {
         for c in 0..clients {
-            let url = s.url.clone();
+            let s = &s;
             scope.spawn(move || {
                 let a = agent();
                 for (id, rec) in ids(c) {
-                    let (status, body) = call(
-                        &a,
-                        "POST",
-                        &format!("{url}/api/annotations"),
-                        Some(&rec.to_string()),
-                        false,
-                    );
+                    let (status, body) = post_annotations(&a, s, &rec);
                     assert!(status == 200 || status == 201, "{id}: {status} {body}");
                 }
             });
@@ -379,13 +351,7 @@ fn requester_endpoints_need_the_admin_token() {
             .as_str()
             .unwrap()
             .contains("admin token"));
-        let (status, _) = call(
-            &a,
-            "GET",
-            &format!("{}{path}?token=wrong", s.url),
-            None,
-            false,
-        );
+        let (status, _) = get(&a, &s, &format!("{path}?token=wrong"));
         assert_eq!(status, 401, "{path} with a wrong token");
     }
     let (status, _) = post(&a, &s, "/api/tasks", &task("t2", 5, 0).to_string());
@@ -422,18 +388,8 @@ fn a_cors_preflight_from_an_allowed_origin_is_answered_and_other_origins_get_no_
         h.get("access-control-allow-origin").unwrap(),
         "https://crowd.example"
     );
-    assert!(h
-        .get("access-control-allow-methods")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .contains("POST"));
-    assert!(h
-        .get("access-control-allow-headers")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .contains("content-type"));
+    assert!(header(h, "access-control-allow-methods").contains("POST"));
+    assert!(header(h, "access-control-allow-headers").contains("content-type"));
     let other = preflight("https://evil.example");
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
@@ -445,22 +401,11 @@ fn a_task_uploaded_over_http_survives_a_restart_and_cannot_be_changed() {
     let t = task("up", 10, 2);
     {
         let s = Server::start(&dir, &[]);
-        let (status, body) = call(
-            &a,
-            "POST",
-            &format!("{}/api/tasks?gold_mode=blind&seed=5", s.url),
-            Some(&t.to_string()),
-            true,
-        );
+        let (status, body) =
+            admin_post(&a, &s, "/api/tasks?gold_mode=blind&seed=5", &t.to_string());
         assert_eq!(status, 201, "{body}");
         assert_eq!(json_of(&body)["seed"], 5);
-        let (status, body) = call(
-            &a,
-            "POST",
-            &format!("{}/api/tasks?gold_mode=blind", s.url),
-            Some(&t.to_string()),
-            true,
-        );
+        let (status, body) = admin_post(&a, &s, "/api/tasks?gold_mode=blind", &t.to_string());
         assert_eq!(
             (status, json_of(&body)["created"].clone()),
             (200, json!(false)),
@@ -468,21 +413,9 @@ fn a_task_uploaded_over_http_survives_a_restart_and_cannot_be_changed() {
         );
         let mut changed = t.clone();
         changed["guidelines"] = json!("other");
-        let (status, _) = call(
-            &a,
-            "POST",
-            &format!("{}/api/tasks?gold_mode=blind", s.url),
-            Some(&changed.to_string()),
-            true,
-        );
+        let (status, _) = admin_post(&a, &s, "/api/tasks?gold_mode=blind", &changed.to_string());
         assert_eq!(status, 409);
-        let (status, body) = call(
-            &a,
-            "POST",
-            &format!("{}/api/tasks", s.url),
-            Some("{\"examples\": 3}"),
-            true,
-        );
+        let (status, body) = admin_post(&a, &s, "/api/tasks", "{\"examples\": 3}");
         assert_eq!(status, 422, "{body}");
         assert!(body.contains("examples"), "{body}");
     }
@@ -520,7 +453,7 @@ fn the_report_covers_the_stored_annotations_with_the_task_gold() {
                 )
             })
             .collect();
-        let (status, body) = post(&a, &s, "/api/annotations", &Value::Array(batch).to_string());
+        let (status, body) = post_annotations(&a, &s, &Value::Array(batch));
         assert_eq!(status, 200, "{body}");
         assert_eq!(json_of(&body)["stored"], 10);
     }
@@ -552,7 +485,7 @@ fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() 
     let a = agent();
     let post_one = |i: usize| {
         let rec = annotation(&format!("e-{i}"), &format!("ex-{i:04}"), "w1", "A>");
-        assert_eq!(post(&a, &s, "/api/annotations", &rec.to_string()).0, 201);
+        assert_eq!(post_annotations(&a, &s, &rec).0, 201);
     };
     let next = |rx: &std::sync::mpsc::Receiver<Value>| {
         rx.recv_timeout(Duration::from_secs(15)).expect("an event")
@@ -571,23 +504,15 @@ fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() 
         got.push(next(&rx));
         got
     });
-    let ids: Vec<&str> = posted
-        .iter()
-        .map(|e| e["annotation"]["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["e-0", "e-1", "e-2"]);
+    assert_eq!(event_ids(&posted), ["e-0", "e-1", "e-2"]);
     assert_eq!(posted[0]["verdict"]["status"], "accepted");
     // Reconnecting after e-0 replays only what came after it.
     let first_seq = posted[0]["seq"].to_string();
     let (tx, rx) = std::sync::mpsc::channel();
     read_events(&s, &first_seq, 2, tx);
     let again: Vec<Value> = rx.try_iter().collect();
-    let ids: Vec<&str> = again
-        .iter()
-        .map(|e| e["annotation"]["id"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        ids,
+        event_ids(&again),
         ["e-1", "e-2"],
         "only what came after the last event id"
     );
@@ -603,21 +528,12 @@ fn a_blind_batch_handed_out_before_a_restart_can_be_answered_after_it() {
     let a = agent();
     let (_, first) = get(&a, &s, "/api/tasks/t/batch?annotator=w1");
     let items = json_of(&first)["items"].as_array().unwrap().clone();
-    let answer = |s: &Server, it: &Value| {
-        let item = it["id"].as_str().unwrap();
-        let mut rec = annotation(&format!("w1-{item}"), item, "w1", "A>");
-        rec["swapped"] = it["swapped"].clone();
-        post(&a, s, "/api/annotations", &rec.to_string())
-    };
+    let answer = |s: &Server, it: &Value| post_annotations(&a, s, &annotation_of(it, "w1", "A>"));
     let (status, before) = answer(&s, &items[0]);
     assert_eq!(status, 201, "{before}");
     s.kill();
     let s = Server::start(&dir, &[]);
-    let (status, again) = answer(&s, &items[0]);
-    assert_eq!(
-        (status, json_of(&again)["verdict"].clone()),
-        (200, json_of(&before)["verdict"].clone())
-    );
+    assert_retry(answer(&s, &items[0]), &before);
     for it in &items[1..] {
         let (status, body) = answer(&s, it);
         assert_eq!(
@@ -655,7 +571,7 @@ fn a_task_that_shows_items_again_takes_a_second_label_and_reports_self_consisten
     // w1 labels two items again: once the same, once not.
     batch.push(annotation("w1-0-again", "ex-0000", "w1", "A>"));
     batch.push(annotation("w1-1-again", "ex-0001", "w1", "B>"));
-    let (status, body) = post(&a, &s, "/api/annotations", &Value::Array(batch).to_string());
+    let (status, body) = post_annotations(&a, &s, &Value::Array(batch));
     assert_eq!(status, 200, "{body}");
     assert_eq!(json_of(&body)["stored"], 10, "{body}");
     let (status, body) = admin_get(&a, &s, "/api/tasks/t/report");

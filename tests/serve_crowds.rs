@@ -25,6 +25,11 @@ fn crowd_task(n: usize, g: usize, lease: f64, extra: Value) -> Value {
     t
 }
 
+/// A server running `t` in blind mode, without an fsync per commit.
+fn blind_crowd(name: &str, t: &Value) -> (Dir, Server) {
+    with_task(name, t, &["--gold-mode", "blind", "--sync", "normal"])
+}
+
 fn batch(a: &ureq::Agent, s: &Server, who: &str) -> Value {
     let (status, body) = get(a, s, &format!("/api/tasks/t/batch?annotator={who}"));
     assert_eq!(status, 200, "{body}");
@@ -82,7 +87,7 @@ fn batch_rows(dir: &std::path::Path) -> i64 {
 #[test]
 fn a_simulated_open_crowd_ends_with_every_item_at_exactly_overlap_labels() {
     let t = crowd_task(300, 30, 2.0, json!({"min_gold_for_flag": 1000}));
-    let (dir, s) = with_task("crowd", &t, &["--gold-mode", "blind", "--sync", "normal"]);
+    let (dir, s) = blind_crowd("crowd", &t);
     let a = agent();
     let started = Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(15);
@@ -126,7 +131,7 @@ fn a_simulated_open_crowd_ends_with_every_item_at_exactly_overlap_labels() {
                 } else {
                     answer(&id, it, &who, right_shown(it))
                 };
-                let (status, text) = post(&a, &s, "/api/annotations", &body.to_string());
+                let (status, text) = post_annotations(&a, &s, &body);
                 assert_eq!(status, 201, "{text}");
             }
         }
@@ -177,7 +182,7 @@ fn a_simulated_open_crowd_ends_with_every_item_at_exactly_overlap_labels() {
 #[test]
 fn asking_again_under_the_same_id_gives_the_same_batch_and_stores_nothing() {
     let t = crowd_task(30, 5, 600.0, json!({}));
-    let (dir, s) = with_task("again", &t, &["--gold-mode", "blind", "--sync", "normal"]);
+    let (dir, s) = blind_crowd("again", &t);
     let a = agent();
     let first = batch(&a, &s, "w1");
     let rows = batch_rows(&dir);
@@ -190,12 +195,7 @@ fn asking_again_under_the_same_id_gives_the_same_batch_and_stores_nothing() {
     }
     // After one answer the rest comes back, in the same order and sides.
     let it = &first["items"][0];
-    let (status, _) = post(
-        &a,
-        &s,
-        "/api/annotations",
-        &answer("a1", it, "w1", "A>").to_string(),
-    );
+    let (status, _) = post_annotations(&a, &s, &answer("a1", it, "w1", "A>"));
     assert_eq!(status, 201);
     let rest = batch(&a, &s, "w1");
     assert_eq!(
@@ -204,7 +204,7 @@ fn asking_again_under_the_same_id_gives_the_same_batch_and_stores_nothing() {
     );
     // An empty batch (everything held or done) stores nothing either.
     let t = crowd_task(9, 1, 600.0, json!({"overlap": 1}));
-    let (dir2, s2) = with_task("empty", &t, &["--gold-mode", "blind", "--sync", "normal"]);
+    let (dir2, s2) = blind_crowd("empty", &t);
     assert_eq!(ids(&batch(&a, &s2, "w1")).len(), 10);
     for k in 0..20 {
         assert!(ids(&batch(&a, &s2, &format!("other-{k}"))).is_empty());
@@ -237,23 +237,13 @@ fn a_restart_neither_releases_nor_extends_a_lease() {
 #[test]
 fn skips_are_stored_apart_from_labels_and_bad_skips_are_refused_naming_the_field() {
     let t = crowd_task(20, 2, 600.0, json!({}));
-    let (_dir, s) = with_task("skips", &t, &["--gold-mode", "blind", "--sync", "normal"]);
+    let (_dir, s) = blind_crowd("skips", &t);
     let a = agent();
     let b = batch(&a, &s, "w1");
     let item = b["items"][0]["id"].as_str().unwrap();
-    let (status, body) = post(
-        &a,
-        &s,
-        "/api/annotations",
-        &skip("k1", item, "w1", "The text is broken").to_string(),
-    );
+    let (status, body) = post_annotations(&a, &s, &skip("k1", item, "w1", "The text is broken"));
     assert_eq!(status, 201, "{body}");
-    let (status, _) = post(
-        &a,
-        &s,
-        "/api/annotations",
-        &skip("k1", item, "w1", "The text is broken").to_string(),
-    );
+    let (status, _) = post_annotations(&a, &s, &skip("k1", item, "w1", "The text is broken"));
     assert_eq!(status, 200, "a retry is answered as a retry");
     let mut with_label = skip("k2", item, "w1", "no");
     with_label["label"] = json!("A>");
@@ -264,7 +254,7 @@ fn skips_are_stored_apart_from_labels_and_bad_skips_are_refused_naming_the_field
         (long, "skip"),
         (not_leased, "not in an open batch"),
     ] {
-        let (status, text) = post(&a, &s, "/api/annotations", &body.to_string());
+        let (status, text) = post_annotations(&a, &s, &body);
         assert_eq!(status, 422, "{text}");
         assert!(text.contains(expect), "{text}");
     }
@@ -300,22 +290,13 @@ fn in_blind_mode_a_gold_verdict_and_a_regular_one_are_the_same_before_and_after_
         json!({"batch_size": 10, "gold_fraction": 0.5,
         "min_gold_for_flag": 2, "min_gold_accuracy": 0.9}),
     );
-    let (_dir, s) = with_task(
-        "blind-flag",
-        &t,
-        &["--gold-mode", "blind", "--sync", "normal"],
-    );
+    let (_dir, s) = blind_crowd("blind-flag", &t);
     let a = agent();
     let b = batch(&a, &s, "w1");
     let mut shapes = Vec::new();
     for (k, it) in b["items"].as_array().unwrap().iter().enumerate() {
         // Always "=": wrong on every gold item, so the flag is raised.
-        let (status, body) = post(
-            &a,
-            &s,
-            "/api/annotations",
-            &answer(&format!("a{k}"), it, "w1", "=").to_string(),
-        );
+        let (status, body) = post_annotations(&a, &s, &answer(&format!("a{k}"), it, "w1", "="));
         assert_eq!(status, 201, "{body}");
         let mut v = json_of(&body);
         for key in ["id", "item"] {
@@ -351,7 +332,7 @@ fn in_blind_mode_a_gold_verdict_and_a_regular_one_are_the_same_before_and_after_
 #[test]
 fn in_blind_mode_the_server_keeps_the_order_it_handed_out_whatever_swapped_the_client_sends() {
     let t = crowd_task(20, 2, 600.0, json!({"batch_size": 10}));
-    let (_dir, s) = with_task("swapped", &t, &["--gold-mode", "blind", "--sync", "normal"]);
+    let (_dir, s) = blind_crowd("swapped", &t);
     let a = agent();
     let b = batch(&a, &s, "w1");
     let items = b["items"].as_array().unwrap();
@@ -360,13 +341,13 @@ fn in_blind_mode_the_server_keeps_the_order_it_handed_out_whatever_swapped_the_c
     // A record in the order shown (no label_order) that claims swapped: true.
     let mut lie = answer("s1", straight[0], "w1", "A>>");
     lie["swapped"] = json!(true);
-    let (status, body) = post(&a, &s, "/api/annotations", &lie.to_string());
+    let (status, body) = post_annotations(&a, &s, &lie);
     assert_eq!(status, 201, "{body}");
     // A canonical record with the wrong swapped keeps its label.
     let mut canon = answer("s2", straight[1], "w1", "B>");
     canon["swapped"] = json!(true);
     canon["label_order"] = json!("canonical");
-    let (status, body) = post(&a, &s, "/api/annotations", &canon.to_string());
+    let (status, body) = post_annotations(&a, &s, &canon);
     assert_eq!(status, 201, "{body}");
     let stored: BTreeMap<String, Value> = export(&a, &s, "t")
         .into_iter()
@@ -387,7 +368,7 @@ fn in_blind_mode_the_server_keeps_the_order_it_handed_out_whatever_swapped_the_c
         (json!("B>"), json!(false))
     );
     // A retry of the same content is a retry, not a conflict.
-    let (status, _) = post(&a, &s, "/api/annotations", &lie.to_string());
+    let (status, _) = post_annotations(&a, &s, &lie);
     assert_eq!(status, 200);
 }
 
@@ -441,11 +422,7 @@ fn simulate(args: &[&str]) -> (bool, String, String) {
 #[test]
 fn prefkit_simulate_against_a_blind_collector_with_leases_ends_with_the_task_complete() {
     let t = crowd_task(120, 12, 2.0, json!({"min_gold_for_flag": 1000}));
-    let (dir, s) = with_task(
-        "simulate",
-        &t,
-        &["--gold-mode", "blind", "--sync", "normal"],
-    );
+    let (dir, s) = blind_crowd("simulate", &t);
     let crowd = dir.join("crowd.json");
     std::fs::write(
         &crowd,
@@ -522,12 +499,7 @@ fn a_collector_that_refuses_simulated_records_stores_none_of_them() {
     assert!(body.is_empty());
     // A person's record still goes in.
     let b = batch(&a, &s, "person");
-    let (status, text) = post(
-        &a,
-        &s,
-        "/api/annotations",
-        &answer("p1", &b["items"][0], "person", "A>").to_string(),
-    );
+    let (status, text) = post_annotations(&a, &s, &answer("p1", &b["items"][0], "person", "A>"));
     assert_eq!(status, 201, "{text}");
 }
 

@@ -232,21 +232,12 @@ fn public_endpoints_and_static_files_answer_any_origin_and_admin_endpoints_none_
         "content-type, x-prefkit-sig",
     );
     assert_eq!(allowed_origin(&h).as_deref(), Some("*"));
-    let allowed = h
-        .get("access-control-allow-headers")
-        .unwrap()
-        .to_str()
-        .unwrap();
+    let allowed = header(&h, "access-control-allow-headers");
     assert!(
         allowed.contains("content-type") && allowed.contains("x-prefkit-sig"),
         "{allowed}"
     );
-    assert!(h
-        .get("access-control-allow-methods")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .contains("POST"));
+    assert!(header(&h, "access-control-allow-methods").contains("POST"));
     let record = annotation("c-1", "ex-0000", "w1", "A>").to_string();
     let (status, h, _) = request(
         "POST",
@@ -338,29 +329,9 @@ fn named_origins_narrow_the_public_endpoints_and_static_files_too() {
 
 #[test]
 fn the_bearer_scheme_is_read_in_any_case_and_the_query_token_is_percent_decoded() {
-    let dir = temp_dir("tokens");
-    let file = dir.join("task.json");
-    std::fs::write(&file, task("t", 5, 0).to_string()).unwrap();
     let token = "a+b/c=d%e f";
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_prefkit"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--admin-token", token])
-        .arg("--db")
-        .arg(dir.join("db.sqlite"))
-        .arg("--www")
-        .arg(dir.join("www"))
-        .arg("--task")
-        .arg(&file)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let url = line.trim().trim_start_matches("listening on ").to_string();
+    let (_dir, s) = with_task_as("tokens", &task("t", 5, 0), prefkit_command(), token, &[]);
+    let url = &s.url;
     let report = format!("{url}/api/tasks/t/report");
     for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
         let auth = format!("{scheme} {token}");
@@ -388,8 +359,6 @@ fn the_bearer_scheme_is_read_in_any_case_and_the_query_token_is_percent_decoded(
         .body(())
         .unwrap();
     assert_eq!(agent().run(req).unwrap().status().as_u16(), 401);
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 #[test]
@@ -615,33 +584,20 @@ fn the_timeout_and_connection_flags_refuse_zero_and_malformed_values() {
 #[cfg(unix)]
 #[test]
 fn with_512_file_descriptors_600_idle_sockets_do_not_starve_normal_requests() {
-    let dir = temp_dir("fd-limit");
-    let file = dir.join("task.json");
-    std::fs::write(&file, task("t", 5, 0).to_string()).unwrap();
-    let mut child = std::process::Command::new("sh")
+    let mut limited = std::process::Command::new("sh");
+    limited
         .arg("-c")
         .arg("ulimit -n 512 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_prefkit"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--header-timeout", "1"])
-        .args(["--admin-token", TOKEN])
-        .arg("--db")
-        .arg(dir.join("db.sqlite"))
-        .arg("--www")
-        .arg(dir.join("www"))
-        .arg("--task")
-        .arg(&file)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let url = line.trim().trim_start_matches("listening on ").to_string();
-    let addr = url.trim_start_matches("http://").to_string();
+        .arg(env!("CARGO_BIN_EXE_prefkit"));
+    let (_dir, mut s) = with_task_as(
+        "fd-limit",
+        &task("t", 5, 0),
+        limited,
+        TOKEN,
+        &["--header-timeout", "1"],
+    );
+    let url = s.url.clone();
+    let addr = s.addr();
     // The idle sockets connect from another thread: over the cap, a
     // connect itself may wait in the kernel until a slot frees.
     let (done, wait_done) = std::sync::mpsc::channel::<()>();
@@ -677,15 +633,7 @@ fn with_512_file_descriptors_600_idle_sockets_do_not_starve_normal_requests() {
         "fd limit 512, {idle_connected} of 600 idle sockets connected: 20 normal requests, \
          the slowest took {slowest:?}"
     );
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = s.stop();
     assert!(failures.is_empty(), "{failures:?}; server: {err}");
     assert!(err.contains("--max-connections is lowered to 448"), "{err}");
 }

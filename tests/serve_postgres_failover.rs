@@ -71,11 +71,12 @@ impl Load {
                     Some(_) => "B>",
                     None => "A>",
                 };
-                let id = format!("{annotator}-{item}");
-                let mut rec = annotation(&id, item, annotator, label);
-                rec["swapped"] = it["swapped"].clone();
+                let rec = annotation_of(&it, annotator, label);
                 self.until_answered("POST", "/api/annotations", Some(&rec.to_string()));
-                self.acked.lock().unwrap().insert(id);
+                self.acked
+                    .lock()
+                    .unwrap()
+                    .insert(format!("{annotator}-{item}"));
             }
         }
         panic!("{annotator}: more batches than items");

@@ -62,18 +62,12 @@ fn transcript(servers: &[&Server]) -> Vec<Value> {
             let items = batch["items"].as_array().unwrap().clone();
             out.push(batch);
             for it in items {
-                let item = it["id"].as_str().unwrap();
-                let mut rec = annotation(
-                    &format!("{annotator}-{item}"),
-                    item,
-                    &annotator,
-                    label_for(item, w == 3),
-                );
-                rec["swapped"] = it["swapped"].clone();
-                let (status, body) = post(&a, next(), "/api/annotations", &rec.to_string());
+                let label = label_for(it["id"].as_str().unwrap(), w == 3);
+                let rec = annotation_of(&it, &annotator, label);
+                let (status, body) = post_annotations(&a, next(), &rec);
                 assert_eq!(status, 201, "{body}");
                 let verdict = json_of(&body)["verdict"].clone();
-                let (status, again) = post(&a, next(), "/api/annotations", &rec.to_string());
+                let (status, again) = post_annotations(&a, next(), &rec);
                 assert_eq!(
                     status, 200,
                     "a retry on the other process is a retry: {again}"
@@ -144,7 +138,7 @@ fn an_annotation_stored_through_one_process_reaches_the_other_processes_event_st
     let http = agent();
     let post_one = |s: &Server, i: usize| {
         let rec = annotation(&format!("e-{i}"), &format!("ex-{i:04}"), "w1", "A>");
-        assert_eq!(post(&http, s, "/api/annotations", &rec.to_string()).0, 201);
+        assert_eq!(post_annotations(&http, s, &rec).0, 201);
     };
     let next = |rx: &std::sync::mpsc::Receiver<Value>| {
         rx.recv_timeout(Duration::from_secs(15)).expect("an event")
@@ -163,11 +157,7 @@ fn an_annotation_stored_through_one_process_reaches_the_other_processes_event_st
         }
         got
     });
-    let ids: Vec<&str> = got
-        .iter()
-        .map(|e| e["annotation"]["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["e-0", "e-1", "e-2", "e-3", "e-4"]);
+    assert_eq!(event_ids(&got), ["e-0", "e-1", "e-2", "e-3", "e-4"]);
     let seqs: Vec<i64> = got.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
     // Reconnecting to either process after e-2 gives e-3 and e-4 only.
@@ -175,11 +165,7 @@ fn an_annotation_stored_through_one_process_reaches_the_other_processes_event_st
         let (tx, rx) = std::sync::mpsc::channel();
         read_events(s, &seqs[2].to_string(), 2, tx);
         let again: Vec<Value> = rx.try_iter().collect();
-        let ids: Vec<&str> = again
-            .iter()
-            .map(|e| e["annotation"]["id"].as_str().unwrap())
-            .collect();
-        assert_eq!(ids, ["e-3", "e-4"]);
+        assert_eq!(event_ids(&again), ["e-3", "e-4"]);
     }
 }
 
@@ -215,12 +201,11 @@ fn a_task_uploaded_through_one_process_is_served_by_the_other_at_once() {
     let a = Server::start_on(&db, &dir, &[]);
     let b = Server::start_on(&db, &dir, &[]);
     let http = agent();
-    let (status, body) = call(
+    let (status, body) = admin_post(
         &http,
-        "POST",
-        &format!("{}/api/tasks?gold_mode=blind&seed=4", a.url),
-        Some(&task("t", 12, 2).to_string()),
-        true,
+        &a,
+        "/api/tasks?gold_mode=blind&seed=4",
+        &task("t", 12, 2).to_string(),
     );
     assert_eq!(status, 201, "{body}");
     // No waiting: the other process catches up when it meets the new id.
@@ -230,7 +215,7 @@ fn a_task_uploaded_through_one_process_is_served_by_the_other_at_once() {
     let id = item["id"].as_str().unwrap();
     let mut rec = annotation("x-1", id, "w1", "A>");
     rec["swapped"] = item["swapped"].clone();
-    assert_eq!(post(&http, &a, "/api/annotations", &rec.to_string()).0, 201);
+    assert_eq!(post_annotations(&http, &a, &rec).0, 201);
     assert_eq!(
         get(&http, &b, "/api/tasks/nope").0,
         404,

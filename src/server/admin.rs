@@ -4,7 +4,7 @@
 use super::error::ApiError;
 use super::http::{json, parse_json, read_body};
 use super::state::{ask, AppState};
-use super::store::{Kind, StoreError, StoredTask};
+use super::store::{Kind, Reader, StoreError, StoredTask};
 use super::tasks::{self, GoldMode};
 use super::writer::{live_data, Job};
 use axum::body::Body;
@@ -130,15 +130,12 @@ pub async fn report(
         })?;
     }
     let readers = s.readers.clone();
-    let text = tokio::task::spawn_blocking(move || {
+    let text = off_the_workers("report", move || {
         let mut text = String::new();
         // Labels, then skips (each annotator's `skips` and `skip_rate`).
-        let mut readers = readers()?;
+        let mut reader = readers()?;
         for kind in [Kind::Label, Kind::Skip] {
-            readers.annotations(&task, kind, 0, &mut |_, record, _| {
-                text.push_str(record);
-                text.push('\n');
-            })?;
+            append_records(&mut *reader, &task, kind, &mut text)?;
         }
         let mut data = if text.is_empty() {
             Dataset::from_annotations(&[], &[])
@@ -154,12 +151,7 @@ pub async fn report(
         let report = prefkit::report::run(&data, &config);
         serde_json::to_string(&report).map_err(|e| StoreError(e.to_string()))
     })
-    .await
-    .map_err(|_| ApiError::unavailable())?
-    .map_err(|e| {
-        eprintln!("prefkit serve: report failed: {e}");
-        ApiError::unavailable()
-    })?;
+    .await?;
     Ok(json(StatusCode::OK, text))
 }
 
@@ -206,12 +198,7 @@ pub async fn gold(
         text.push_str(&line);
         text.push('\n');
     }
-    Ok((
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/x-ndjson")],
-        Body::from(text),
-    )
-        .into_response())
+    Ok(ndjson(text))
 }
 
 async fn export_kind(
@@ -221,27 +208,52 @@ async fn export_kind(
 ) -> Result<Response, ApiError> {
     s.task(&task).await?;
     let readers = s.readers.clone();
-    let text = tokio::task::spawn_blocking(move || {
+    let text = off_the_workers("export", move || {
         let mut out = String::new();
-        let mut reader = readers()?;
-        reader.annotations(&task, kind, 0, &mut |_, record, _| {
-            out.push_str(record);
-            out.push('\n');
-        })?;
-        Ok::<_, StoreError>(out)
+        append_records(&mut *readers()?, &task, kind, &mut out)?;
+        Ok(out)
     })
-    .await
-    .map_err(|_| ApiError::unavailable())?
-    .map_err(|e| {
-        eprintln!("prefkit serve: export failed: {e}");
-        ApiError::unavailable()
-    })?;
-    Ok((
+    .await?;
+    Ok(ndjson(text))
+}
+
+/// Appends every stored record of `kind` of `task` to `out`, one a line,
+/// in the order they were stored.
+fn append_records(
+    reader: &mut dyn Reader,
+    task: &str,
+    kind: Kind,
+    out: &mut String,
+) -> Result<(), StoreError> {
+    reader.annotations(task, kind, 0, &mut |_, record, _| {
+        out.push_str(record);
+        out.push('\n');
+    })
+}
+
+/// Runs `work` (blocking reads of the store) off the async workers. Its
+/// failure goes to the server log as "`what` failed" and is answered 503.
+async fn off_the_workers<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| ApiError::unavailable())?
+        .map_err(|e| {
+            eprintln!("prefkit serve: {what} failed: {e}");
+            ApiError::unavailable()
+        })
+}
+
+/// A 200 answer of JSON lines.
+fn ndjson(text: String) -> Response {
+    (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/x-ndjson")],
         Body::from(text),
     )
-        .into_response())
+        .into_response()
 }
 
 /// `GET /api/tasks/{task}/events`: a server-sent event stream with one

@@ -71,6 +71,8 @@ pub struct Server {
     pub url: String,
     /// Everything the server wrote on stderr so far.
     pub stderr: Arc<Mutex<String>>,
+    /// The thread that drains stderr, done once the server is gone.
+    drained: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -98,13 +100,25 @@ impl Server {
         dir: &Path,
         args: &[&str],
     ) -> Result<Server, (Option<i32>, String)> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_prefkit"))
+        Server::try_start_as(prefkit_command(), TOKEN, db, dir, args)
+    }
+
+    /// Starts `prefkit serve` through `command` (see [`prefkit_command`]) with
+    /// `token` as the admin token, on the database `db`, serving `dir/www`.
+    pub fn try_start_as(
+        mut command: Command,
+        token: &str,
+        db: &std::ffi::OsStr,
+        dir: &Path,
+        args: &[&str],
+    ) -> Result<Server, (Option<i32>, String)> {
+        let mut child = command
             .arg("serve")
             .arg("--db")
             .arg(db)
             .arg("--www")
             .arg(dir.join("www"))
-            .args(["--addr", "127.0.0.1:0", "--admin-token", TOKEN])
+            .args(["--addr", "127.0.0.1:0", "--admin-token", token])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -138,6 +152,7 @@ impl Server {
             url: url.to_string(),
             child,
             stderr,
+            drained: Some(drained),
         })
     }
 
@@ -150,6 +165,21 @@ impl Server {
         let _ = self.child.kill(); // SIGKILL on Unix
         let _ = self.child.wait();
     }
+
+    /// Kills the server and returns all it wrote on stderr.
+    pub fn stop(&mut self) -> String {
+        self.kill();
+        if let Some(drained) = self.drained.take() {
+            let _ = drained.join();
+        }
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
+/// The `prefkit` binary, to start with [`Server::try_start_as`]; a wrapper
+/// command that runs the program and arguments that follow it works too.
+pub fn prefkit_command() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_prefkit"))
 }
 
 impl Drop for Server {
@@ -203,6 +233,10 @@ pub fn admin_get(a: &ureq::Agent, s: &Server, path: &str) -> (u16, String) {
     call(a, "GET", &format!("{}{path}", s.url), None, true)
 }
 
+pub fn admin_post(a: &ureq::Agent, s: &Server, path: &str, body: &str) -> (u16, String) {
+    call(a, "POST", &format!("{}{path}", s.url), Some(body), true)
+}
+
 /// Every stored record of `task`, from the export.
 pub fn export(a: &ureq::Agent, s: &Server, task: &str) -> Vec<Value> {
     let (status, body) = admin_get(a, s, &format!("/api/tasks/{task}/annotations.jsonl"));
@@ -218,18 +252,73 @@ pub fn json_of(body: &str) -> Value {
 
 /// Writes the task file and starts a server with it loaded.
 pub fn with_task(name: &str, t: &Value, args: &[&str]) -> (Dir, Server) {
+    with_task_as(name, t, prefkit_command(), TOKEN, args)
+}
+
+/// [`with_task`] through `command` with `token` as the admin token (see
+/// [`Server::try_start_as`]).
+pub fn with_task_as(
+    name: &str,
+    t: &Value,
+    command: Command,
+    token: &str,
+    args: &[&str],
+) -> (Dir, Server) {
     let dir = temp_dir(name);
     let file = dir.join("task.json");
     std::fs::write(&file, t.to_string()).unwrap();
     let mut all = vec!["--task", file.to_str().unwrap()];
     all.extend_from_slice(args);
-    let s = Server::start(&dir, &all);
+    let db = dir.join("db.sqlite");
+    let s = Server::try_start_as(command, token, db.as_os_str(), &dir, &all)
+        .unwrap_or_else(|(code, err)| panic!("prefkit serve exited with {code:?}: {err}"));
     (dir, s)
 }
 
 pub fn annotation(id: &str, item: &str, annotator: &str, label: &str) -> Value {
     json!({"id": id, "task_id": "t", "item": item, "annotator": annotator, "label": label,
         "time_seconds": 9.5, "swapped": false, "label_order": "canonical"})
+}
+
+/// `annotator`'s [`annotation`] of the batch item `it`, under the id
+/// `{annotator}-{item}`, with the swap the batch showed.
+pub fn annotation_of(it: &Value, annotator: &str, label: &str) -> Value {
+    let item = it["id"].as_str().unwrap();
+    let mut rec = annotation(&format!("{annotator}-{item}"), item, annotator, label);
+    rec["swapped"] = it["swapped"].clone();
+    rec
+}
+
+/// Posts a record, or an array of them, to `/api/annotations`.
+pub fn post_annotations(a: &ureq::Agent, s: &Server, records: &Value) -> (u16, String) {
+    post(a, s, "/api/annotations", &records.to_string())
+}
+
+/// Checks that `(status, body)` answers a retry of a record first answered
+/// `first`: 200, with the first verdict again.
+pub fn assert_retry((status, body): (u16, String), first: &str) {
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        json_of(&body)["verdict"],
+        json_of(first)["verdict"],
+        "{body}"
+    );
+}
+
+/// The text of the header `name`, which must be there.
+pub fn header<'a>(h: &'a ureq::http::HeaderMap, name: &str) -> &'a str {
+    h.get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap()
+}
+
+/// The annotation ids of events read by [`read_events`], in order.
+pub fn event_ids(events: &[Value]) -> Vec<&str> {
+    events
+        .iter()
+        .map(|e| e["annotation"]["id"].as_str().unwrap())
+        .collect()
 }
 
 /// Runs `prefkit report` on files, as a requester would on the export.

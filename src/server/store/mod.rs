@@ -42,6 +42,19 @@ pub struct StoredTask {
     pub task: String,
 }
 
+impl StoredTask {
+    /// A row of `id, gold_mode, seed, task`.
+    pub(crate) fn read<R: Column<String> + Column<i64>>(r: &R) -> Result<StoredTask> {
+        let seed: i64 = r.column(2)?;
+        Ok(StoredTask {
+            id: r.column(0)?,
+            gold_mode: r.column(1)?,
+            seed: seed as u64,
+            task: r.column(3)?,
+        })
+    }
+}
+
 /// What a stored record is: a label, or a skip ("I can't judge this").
 /// Both share one table and one id space, so an id is a label or a skip,
 /// never both.
@@ -101,6 +114,21 @@ pub(crate) struct EventRow {
 }
 
 impl EventRow {
+    pub fn read<R>(r: &R) -> Result<EventRow>
+    where
+        R: Column<i64> + Column<String> + Column<Option<String>> + Column<Option<f64>>,
+    {
+        Ok(EventRow {
+            seq: r.column(0)?,
+            task: r.column(1)?,
+            text: r.column(2)?,
+            verdict: r.column(3)?,
+            annotator: r.column(4)?,
+            kind: r.column(5)?,
+            at: r.column(6)?,
+        })
+    }
+
     pub fn into_event(self) -> (i64, Event) {
         let event = match self.annotator {
             None => Event::Annotation {
@@ -127,6 +155,44 @@ pub struct Stored {
     pub verdict: String,
 }
 
+/// An annotation to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAnnotation<'a> {
+    /// The idempotency key: a second annotation under it is refused.
+    pub id: &'a str,
+    pub task: &'a str,
+    pub kind: Kind,
+    pub stored: &'a Stored,
+}
+
+/// A batch handed to an annotator, to store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewBatch<'a> {
+    pub task: &'a str,
+    pub annotator: &'a str,
+    /// When it was handed out (Unix seconds): its lease runs from then.
+    pub at: f64,
+    /// The batch as handed out (JSON).
+    pub batch: &'a str,
+}
+
+impl Stored {
+    /// A row of `record, verdict`.
+    pub(crate) fn read<R: Column<String>>(r: &R) -> Result<Stored> {
+        Ok(Stored {
+            record: r.column(0)?,
+            verdict: r.column(1)?,
+        })
+    }
+}
+
+/// Column `i` of a result row, as a `T`. Both drivers' rows have it, so
+/// the stores' rows, laid out alike, are read into tasks, records and
+/// events once, here.
+pub(crate) trait Column<T> {
+    fn column(&self, i: usize) -> Result<T>;
+}
+
 /// The writing side. One value of it lives in the writer thread; every
 /// change happens between [`Store::begin`] and [`Store::commit`], and
 /// reads made in between see the changes not yet committed.
@@ -146,22 +212,8 @@ pub trait Store: Send {
     fn replay(&mut self, after: i64, f: &mut dyn FnMut(i64, Event)) -> Result<()>;
     fn begin(&mut self) -> Result<()>;
     fn find(&mut self, id: &str) -> Result<Option<Stored>>;
-    fn put_annotation(
-        &mut self,
-        seq: i64,
-        id: &str,
-        task: &str,
-        kind: Kind,
-        stored: &Stored,
-    ) -> Result<()>;
-    fn put_batch(
-        &mut self,
-        seq: i64,
-        task: &str,
-        annotator: &str,
-        at: f64,
-        batch: &str,
-    ) -> Result<()>;
+    fn put_annotation(&mut self, seq: i64, annotation: &NewAnnotation<'_>) -> Result<()>;
+    fn put_batch(&mut self, seq: i64, batch: &NewBatch<'_>) -> Result<()>;
     fn put_task(&mut self, task: &StoredTask) -> Result<()>;
     /// Makes everything since [`Store::begin`] durable; returns only after it is.
     fn commit(&mut self) -> Result<()>;

@@ -1,15 +1,22 @@
 //! The SQLite store: one file in WAL mode, for one collector process.
 
 use super::{
-    Event, EventRow, Kind, Reader, Readers, Result, Store, StoreError, Stored, StoredTask,
+    Column, Event, EventRow, Kind, NewAnnotation, NewBatch, Reader, Readers, Result, Store,
+    StoreError, Stored, StoredTask,
 };
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError(e.to_string())
+    }
+}
+
+impl<T: rusqlite::types::FromSql> Column<T> for rusqlite::Row<'_> {
+    fn column(&self, i: usize) -> Result<T> {
+        Ok(self.get(i)?)
     }
 }
 
@@ -130,15 +137,12 @@ impl Store for SqliteStore {
         let mut st = self
             .conn
             .prepare("SELECT id, gold_mode, seed, task FROM tasks ORDER BY rowid")?;
-        let rows = st.query_map([], |r| {
-            Ok(StoredTask {
-                id: r.get(0)?,
-                gold_mode: r.get(1)?,
-                seed: r.get::<_, i64>(2)? as u64,
-                task: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(StoredTask::read(r)?);
+        }
+        Ok(out)
     }
 
     fn task_count(&mut self) -> Result<usize> {
@@ -156,16 +160,7 @@ impl Store for SqliteStore {
         )?;
         let mut rows = st.query([after])?;
         while let Some(r) = rows.next()? {
-            let (seq, event) = EventRow {
-                seq: r.get(0)?,
-                task: r.get(1)?,
-                text: r.get(2)?,
-                verdict: r.get(3)?,
-                annotator: r.get(4)?,
-                kind: r.get(5)?,
-                at: r.get(6)?,
-            }
-            .into_event();
+            let (seq, event) = EventRow::read(r)?.into_event();
             f(seq, event);
         }
         Ok(())
@@ -179,51 +174,31 @@ impl Store for SqliteStore {
         let mut st = self
             .conn
             .prepare_cached("SELECT record, verdict FROM annotations WHERE id = ?1")?;
-        Ok(st
-            .query_row([id], |r| {
-                Ok(Stored {
-                    record: r.get(0)?,
-                    verdict: r.get(1)?,
-                })
-            })
-            .optional()?)
+        let mut rows = st.query([id])?;
+        rows.next()?.map(Stored::read).transpose()
     }
 
-    fn put_annotation(
-        &mut self,
-        seq: i64,
-        id: &str,
-        task: &str,
-        kind: Kind,
-        stored: &Stored,
-    ) -> Result<()> {
+    fn put_annotation(&mut self, seq: i64, a: &NewAnnotation<'_>) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO annotations (seq, id, task, record, verdict, kind) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         st.execute(params![
             seq,
-            id,
-            task,
-            stored.record,
-            stored.verdict,
-            kind.as_str()
+            a.id,
+            a.task,
+            a.stored.record,
+            a.stored.verdict,
+            a.kind.as_str()
         ])?;
         Ok(())
     }
 
-    fn put_batch(
-        &mut self,
-        seq: i64,
-        task: &str,
-        annotator: &str,
-        at: f64,
-        batch: &str,
-    ) -> Result<()> {
+    fn put_batch(&mut self, seq: i64, b: &NewBatch<'_>) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO batches (seq, task, annotator, batch, at) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        st.execute(params![seq, task, annotator, batch, at])?;
+        st.execute(params![seq, b.task, b.annotator, b.batch, b.at])?;
         Ok(())
     }
 

@@ -55,6 +55,24 @@ impl Kinds {
     }
 }
 
+fn stored(record: &str, verdict: &str) -> Stored {
+    Stored {
+        record: record.into(),
+        verdict: verdict.into(),
+    }
+}
+
+/// Puts `stored` as annotation "a" of task "t", as `seq`.
+fn put_a(s: &mut dyn Store, seq: i64, kind: Kind, stored: &Stored) -> Result<()> {
+    let a = NewAnnotation {
+        id: "a",
+        task: "t",
+        kind,
+        stored,
+    };
+    s.put_annotation(seq, &a)
+}
+
 #[test]
 fn a_committed_annotation_is_found_replayed_and_read_back_in_order_on_every_store() {
     Kinds::new("roundtrip").each(|kind, open| {
@@ -67,12 +85,15 @@ fn a_committed_annotation_is_found_replayed_and_read_back_in_order_on_every_stor
         };
         s.begin().unwrap();
         s.put_task(&task).unwrap();
-        s.put_batch(1, "t", "w1", 100.0, "[]").unwrap();
-        let a = Stored {
-            record: "{\"id\":\"a\"}".into(),
-            verdict: "{}".into(),
+        let handed = NewBatch {
+            task: "t",
+            annotator: "w1",
+            at: 100.0,
+            batch: "[]",
         };
-        s.put_annotation(2, "a", "t", Kind::Label, &a).unwrap();
+        s.put_batch(1, &handed).unwrap();
+        let a = stored("{\"id\":\"a\"}", "{}");
+        put_a(&mut *s, 2, Kind::Label, &a).unwrap();
         assert!(s.find("a").unwrap().is_some(), "{kind}: visible before commit");
         s.commit().unwrap();
         drop(s);
@@ -110,19 +131,16 @@ fn a_committed_annotation_is_found_replayed_and_read_back_in_order_on_every_stor
 fn a_rolled_back_annotation_is_gone_and_its_id_is_free_on_every_store() {
     Kinds::new("rollback").each(|kind, open| {
         let mut s = open();
-        let a = Stored {
-            record: "r".into(),
-            verdict: "v".into(),
-        };
+        let a = stored("r", "v");
         s.begin().unwrap();
-        s.put_annotation(1, "a", "t", Kind::Label, &a).unwrap();
+        put_a(&mut *s, 1, Kind::Label, &a).unwrap();
         s.rollback();
         assert!(s.find("a").unwrap().is_none(), "{kind}");
         let mut events = 0;
         s.replay(0, &mut |_, _| events += 1).unwrap();
         assert_eq!(events, 0, "{kind}");
         s.begin().unwrap();
-        s.put_annotation(1, "a", "t", Kind::Skip, &a).unwrap();
+        put_a(&mut *s, 1, Kind::Skip, &a).unwrap();
         s.commit().unwrap();
         assert!(s.find("a").unwrap().is_some(), "{kind}");
     });
@@ -132,16 +150,13 @@ fn a_rolled_back_annotation_is_gone_and_its_id_is_free_on_every_store() {
 fn a_second_annotation_under_a_stored_id_is_refused_by_every_store() {
     Kinds::new("unique").each(|kind, open| {
         let mut s = open();
-        let a = Stored {
-            record: "r".into(),
-            verdict: "v".into(),
-        };
+        let a = stored("r", "v");
         s.begin().unwrap();
-        s.put_annotation(1, "a", "t", Kind::Label, &a).unwrap();
+        put_a(&mut *s, 1, Kind::Label, &a).unwrap();
         s.commit().unwrap();
         s.begin().unwrap();
         assert!(
-            s.put_annotation(2, "a", "t", Kind::Label, &a).is_err(),
+            put_a(&mut *s, 2, Kind::Label, &a).is_err(),
             "{kind}: the id is the idempotency key"
         );
         s.rollback();

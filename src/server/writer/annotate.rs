@@ -5,7 +5,7 @@
 use super::{raw, Applied, Failure, Incoming, Live, Outcome, Writer};
 use crate::server::error::ApiError;
 use crate::server::jobs::live_data;
-use crate::server::store::{Kind, Stored};
+use crate::server::store::{Kind, NewAnnotation, Stored};
 use std::collections::HashMap;
 
 impl Writer {
@@ -100,8 +100,13 @@ impl Writer {
                                 verdict: given.json(),
                             };
                             let kind = inc.answer.kind();
-                            self.store
-                                .put_annotation(self.seq, &inc.id, &inc.task, kind, &stored)?;
+                            let new = NewAnnotation {
+                                id: &inc.id,
+                                task: &inc.task,
+                                kind,
+                                stored: &stored,
+                            };
+                            self.store.put_annotation(self.seq, &new)?;
                             // Built even without subscribers: one may
                             // subscribe before this group commits.
                             if kind == Kind::Label {

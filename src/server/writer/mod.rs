@@ -15,7 +15,7 @@ mod restore;
 
 use super::error::ApiError;
 pub use super::jobs::{live_data, raw, Answer, Incoming, Job, Live, Outcome, Reply};
-use super::store::{Store, StoreError, StoredTask};
+use super::store::{NewBatch, Store, StoreError, StoredTask};
 use super::tasks::{NewTask, Registry, TaskInfo, TaskSession};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -254,8 +254,13 @@ impl Writer {
             Ok((batch, false)) => Ok(batch),
             Ok((batch, true)) => {
                 self.seq += 1;
-                self.store
-                    .put_batch(self.seq, task, annotator, now, &batch)?;
+                let handed = NewBatch {
+                    task,
+                    annotator,
+                    at: now,
+                    batch: &batch,
+                };
+                self.store.put_batch(self.seq, &handed)?;
                 Ok(batch)
             }
             Err(e) => Err(ApiError::invalid(e.to_string()).into()),

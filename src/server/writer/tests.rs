@@ -1,7 +1,9 @@
 //! The writer against a store whose commits can be made to fail.
 
 use super::*;
-use crate::server::store::{Durability, Event, Kind, Readers, SqliteStore, Stored};
+use crate::server::store::{
+    Durability, Event, NewAnnotation, NewBatch, Readers, SqliteStore, Stored,
+};
 use prefkit::Annotation;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::oneshot;
@@ -28,25 +30,11 @@ impl Store for Flaky {
     fn find(&mut self, id: &str) -> Result<Option<Stored>, StoreError> {
         self.inner.find(id)
     }
-    fn put_annotation(
-        &mut self,
-        seq: i64,
-        id: &str,
-        task: &str,
-        kind: Kind,
-        s: &Stored,
-    ) -> Result<(), StoreError> {
-        self.inner.put_annotation(seq, id, task, kind, s)
+    fn put_annotation(&mut self, seq: i64, a: &NewAnnotation<'_>) -> Result<(), StoreError> {
+        self.inner.put_annotation(seq, a)
     }
-    fn put_batch(
-        &mut self,
-        seq: i64,
-        task: &str,
-        annotator: &str,
-        at: f64,
-        batch: &str,
-    ) -> Result<(), StoreError> {
-        self.inner.put_batch(seq, task, annotator, at, batch)
+    fn put_batch(&mut self, seq: i64, b: &NewBatch<'_>) -> Result<(), StoreError> {
+        self.inner.put_batch(seq, b)
     }
     fn put_task(&mut self, task: &StoredTask) -> Result<(), StoreError> {
         self.inner.put_task(task)

@@ -19,7 +19,10 @@
 
 mod reader;
 
-use super::{Event, EventRow, Kind, Readers, Result, Store, StoreError, Stored, StoredTask};
+use super::{
+    Column, Event, EventRow, NewAnnotation, NewBatch, Readers, Result, Store, StoreError, Stored,
+    StoredTask,
+};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls, Statement};
 use std::collections::HashMap;
@@ -75,6 +78,12 @@ impl From<postgres::Error> for StoreError {
             Some(source) => StoreError(format!("{e}: {source}")),
             None => StoreError(e.to_string()),
         }
+    }
+}
+
+impl<T: for<'a> postgres::types::FromSql<'a>> Column<T> for postgres::Row {
+    fn column(&self, i: usize) -> Result<T> {
+        Ok(self.try_get(i)?)
     }
 }
 
@@ -206,31 +215,13 @@ fn migrate(client: &mut Client) -> Result<()> {
     Ok(())
 }
 
-fn event(row: &postgres::Row) -> Result<(i64, Event)> {
-    Ok(EventRow {
-        seq: row.try_get(0)?,
-        task: row.try_get(1)?,
-        text: row.try_get(2)?,
-        verdict: row.try_get(3)?,
-        annotator: row.try_get(4)?,
-        kind: row.try_get(5)?,
-        at: row.try_get(6)?,
-    }
-    .into_event())
-}
-
 impl Store for PostgresStore {
     fn tasks(&mut self) -> Result<Vec<StoredTask>> {
         let (st, client) =
             self.statement("SELECT id, gold_mode, seed, task FROM tasks ORDER BY n")?;
         let mut out = Vec::new();
         for r in client.query(&st, &[])? {
-            out.push(StoredTask {
-                id: r.try_get(0)?,
-                gold_mode: r.try_get(1)?,
-                seed: r.try_get::<_, i64>(2)? as u64,
-                task: r.try_get(3)?,
-            });
+            out.push(StoredTask::read(&r)?);
         }
         Ok(out)
     }
@@ -252,7 +243,7 @@ impl Store for PostgresStore {
         )?;
         let mut rows = client.query_raw(&st, [&after])?;
         while let Some(row) = rows.next()? {
-            let (seq, e) = event(&row)?;
+            let (seq, e) = EventRow::read(&row)?.into_event();
             f(seq, e);
         }
         Ok(())
@@ -271,23 +262,14 @@ impl Store for PostgresStore {
     fn find(&mut self, id: &str) -> Result<Option<Stored>> {
         let (st, client) =
             self.statement("SELECT record, verdict FROM annotations WHERE id = $1")?;
-        match client.query_opt(&st, &[&id])? {
-            Some(r) => Ok(Some(Stored {
-                record: r.try_get(0)?,
-                verdict: r.try_get(1)?,
-            })),
-            None => Ok(None),
-        }
+        client
+            .query_opt(&st, &[&id])?
+            .as_ref()
+            .map(Stored::read)
+            .transpose()
     }
 
-    fn put_annotation(
-        &mut self,
-        seq: i64,
-        id: &str,
-        task: &str,
-        kind: Kind,
-        stored: &Stored,
-    ) -> Result<()> {
+    fn put_annotation(&mut self, seq: i64, a: &NewAnnotation<'_>) -> Result<()> {
         let (st, client) = self.statement(
             "INSERT INTO annotations (seq, id, task, kind, record, verdict) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -296,28 +278,21 @@ impl Store for PostgresStore {
             &st,
             &[
                 &seq,
-                &id,
-                &task,
-                &kind.as_str(),
-                &stored.record,
-                &stored.verdict,
+                &a.id,
+                &a.task,
+                &a.kind.as_str(),
+                &a.stored.record,
+                &a.stored.verdict,
             ],
         )?;
         Ok(())
     }
 
-    fn put_batch(
-        &mut self,
-        seq: i64,
-        task: &str,
-        annotator: &str,
-        at: f64,
-        batch: &str,
-    ) -> Result<()> {
+    fn put_batch(&mut self, seq: i64, b: &NewBatch<'_>) -> Result<()> {
         let (st, client) = self.statement(
             "INSERT INTO batches (seq, task, annotator, at, batch) VALUES ($1, $2, $3, $4, $5)",
         )?;
-        client.execute(&st, &[&seq, &task, &annotator, &at, &batch])?;
+        client.execute(&st, &[&seq, &b.task, &b.annotator, &b.at, &b.batch])?;
         Ok(())
     }
 
