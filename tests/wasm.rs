@@ -77,6 +77,16 @@ fn obj(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap()
 }
 
+/// The browser's report of the JSONL `input` with the settings `config`,
+/// after checking that it is byte for byte the pinned native one.
+fn report_as_native(input: &str, native: &str, config: &JsValue) -> String {
+    let ours = api::report_json(JsValue::from(input), None, some(config.clone()))
+        .map_err(message)
+        .unwrap();
+    assert_same(&ours, native.trim_end());
+    ours
+}
+
 macro_rules! published {
     ($name:literal) => {
         (
@@ -96,10 +106,7 @@ fn published_examples_give_the_same_report_bytes_as_native() {
         published!("fleiss_1971"),
         published!("dawid_skene_1979"),
     ] {
-        let ours = api::report_json(JsValue::from(input), None, some(config.clone()))
-            .map_err(message)
-            .unwrap();
-        assert_same(&ours, native.trim_end());
+        report_as_native(input, native, &config);
     }
 }
 
@@ -119,11 +126,8 @@ fn bootstrap_intervals_in_the_browser_equal_the_native_ones_for_the_same_seed() 
             include_str!("fixtures/published/dawid_skene_1979_repeated.ci.report.json"),
         ),
     ] {
-        let ours = api::report_json(JsValue::from(input), None, some(config.clone()))
-            .map_err(message)
-            .unwrap();
+        let ours = report_as_native(input, native, &config);
         assert!(ours.contains("\"ci\":{\"level\":0.95,\"resamples\":1000,\"seed\":7"));
-        assert_same(&ours, native.trim_end());
     }
 }
 
