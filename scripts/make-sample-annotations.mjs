@@ -23,6 +23,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// mulberry32, the seeded generator of the dashboard tests' data too
+// (deterministic across platforms).
+import { rng } from '../tests/browser/gen-annotations.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TASK = path.join(ROOT, 'www/sample/task.json');
@@ -64,18 +67,6 @@ const CROWD = [
 
 const LABELS = ['A>>', 'A>', '=', 'B>', 'B>>'];
 const FLIP = { 'A>>': 'B>>', 'A>': 'B>', '=': '=', 'B>': 'A>', 'B>>': 'A>>' };
-
-/** mulberry32: a small seeded 32-bit generator (deterministic across platforms). */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = rng(SEED);
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];

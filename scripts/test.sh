@@ -9,6 +9,17 @@ export PATH="$HOME/.cargo/bin:$PATH"
 scripts/setup.sh --test
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
+# node_tests WHAT DIR LOG: runs the node tests of DIR one file at a time,
+# keeping their output in LOG, and fails if any of them skipped.
+node_tests() {
+  local what=$1 dir=$2 log=$3
+  (cd "$dir" && node --test --test-concurrency=1) | tee "$log"
+  if grep -q '# SKIP' "$log"; then
+    echo "$what tests were skipped (see the # SKIP lines above)" >&2
+    exit 1
+  fi
+}
+
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -33,21 +44,11 @@ if [[ -f tests/browser/package.json ]]; then
   say "browser tests of the pages"
   # Everything the page tests need was built above, so a skipped test here
   # means something is missing: fail rather than pass quietly.
-  log=target/browser-tests.log
-  (cd tests/browser && node --test --test-concurrency=1) | tee "$log"
-  if grep -q '# SKIP' "$log"; then
-    echo "browser tests were skipped (see the # SKIP lines above)" >&2
-    exit 1
-  fi
+  node_tests browser tests/browser target/browser-tests.log
 fi
 
 say "package and static site tests"
 # npm pack of this checkout installed into a temporary folder and used
 # unbundled, under Vite, webpack and Node; dist/ from scripts/build-site.sh
 # under a plain static server. No test here may skip.
-log=target/package-tests.log
-(cd tests/package && node --test --test-concurrency=1) | tee "$log"
-if grep -q '# SKIP' "$log"; then
-  echo "package tests were skipped (see the # SKIP lines above)" >&2
-  exit 1
-fi
+node_tests package tests/package target/package-tests.log

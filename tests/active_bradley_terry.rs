@@ -2,7 +2,7 @@
 //! known strengths from simulated judgements, and refusals of bad input.
 
 use prefkit::active::bradley_terry::{Comparison, Config, TieModel};
-use prefkit::active::{leaderboard, LeaderboardRequest};
+use prefkit::active::{leaderboard, Leaderboard, LeaderboardRequest};
 use prefkit::Label;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -15,13 +15,22 @@ fn cmp(a: &str, b: &str, label: &str) -> Comparison {
     }
 }
 
-fn strength(board: &prefkit::active::Leaderboard, model: &str) -> f64 {
+fn strength(board: &Leaderboard, model: &str) -> f64 {
     board
         .models
         .iter()
         .find(|e| e.model == model)
         .unwrap()
         .strength
+}
+
+/// The leaderboard of `comparisons` under `config`, which must fit.
+fn fit(comparisons: Vec<Comparison>, config: Config) -> Leaderboard {
+    leaderboard(&LeaderboardRequest {
+        comparisons,
+        config,
+    })
+    .unwrap()
 }
 
 fn tiny_prior(ties: TieModel) -> Config {
@@ -39,11 +48,7 @@ fn three_wins_to_one_give_a_strength_ratio_of_three() {
     // so pi_x / pi_y = 3 and theta_x - theta_y = ln 3 (by hand).
     let mut c = vec![cmp("x", "y", "A>"); 3];
     c.push(cmp("y", "x", "A>"));
-    let board = leaderboard(&LeaderboardRequest {
-        comparisons: c,
-        config: tiny_prior(TieModel::HalfWin),
-    })
-    .unwrap();
+    let board = fit(c, tiny_prior(TieModel::HalfWin));
     let diff = strength(&board, "x") - strength(&board, "y");
     assert!((diff - 3f64.ln()).abs() < 1e-6, "{diff}");
     assert!(board.converged);
@@ -58,11 +63,7 @@ fn davidson_ties_give_the_closed_form_two_model_optimum() {
     let mut c = vec![cmp("x", "y", "A>"); 4];
     c.push(cmp("x", "y", "B>"));
     c.extend(vec![cmp("y", "x", "="); 2]);
-    let board = leaderboard(&LeaderboardRequest {
-        comparisons: c,
-        config: tiny_prior(TieModel::Davidson),
-    })
-    .unwrap();
+    let board = fit(c, tiny_prior(TieModel::Davidson));
     let diff = strength(&board, "x") - strength(&board, "y");
     assert!((diff - 4f64.ln()).abs() < 1e-5, "{diff}");
     let nu = board.tie_parameter.unwrap();
@@ -77,11 +78,7 @@ fn a_strong_preference_counts_as_strong_weight_wins() {
         strong_weight: 3.0,
         ..tiny_prior(TieModel::HalfWin)
     };
-    let board = leaderboard(&LeaderboardRequest {
-        comparisons: c,
-        config,
-    })
-    .unwrap();
+    let board = fit(c, config);
     let diff = strength(&board, "x") - strength(&board, "y");
     assert!((diff - 3f64.ln()).abs() < 1e-6, "{diff}");
 }
@@ -89,11 +86,7 @@ fn a_strong_preference_counts_as_strong_weight_wins() {
 #[test]
 fn an_undefeated_model_keeps_a_finite_strength() {
     let c = vec![cmp("x", "y", "A>>"); 10];
-    let board = leaderboard(&LeaderboardRequest {
-        comparisons: c,
-        config: Config::default(),
-    })
-    .unwrap();
+    let board = fit(c, Config::default());
     assert_eq!(board.models[0].model, "x");
     assert!(board.models.iter().all(|e| e.strength.is_finite()));
     assert!(board.converged);
@@ -143,11 +136,7 @@ fn bradley_terry_recovers_known_strengths_of_simulated_models() {
         seed: 5,
         ..Config::default()
     };
-    let board = leaderboard(&LeaderboardRequest {
-        comparisons: simulate(&theta, 0.0, 6000, 11),
-        config,
-    })
-    .unwrap();
+    let board = fit(simulate(&theta, 0.0, 6000, 11), config);
     println!(
         "iterations {} converged {}",
         board.iterations, board.converged
@@ -190,11 +179,7 @@ fn davidson_recovers_known_strengths_and_the_tie_parameter() {
         bootstrap: 0,
         ..Config::default()
     };
-    let board = leaderboard(&LeaderboardRequest {
-        comparisons: simulate(&theta, 0.6, 6000, 3),
-        config,
-    })
-    .unwrap();
+    let board = fit(simulate(&theta, 0.6, 6000, 3), config);
     for (i, t) in theta.iter().enumerate() {
         let s = strength(&board, &format!("m{i}"));
         assert!((s - (t - mean)).abs() < 0.1, "m{i}: {s} vs {}", t - mean);

@@ -1,11 +1,14 @@
 //! The report: live equals batch, shards merge, A/B flips with `swapped`
 //! change nothing, configs are read strictly.
 
+mod support;
+
 use prefkit::annotation::{Annotation, Gold};
 use prefkit::report::{self, LiveReport, Report, ReportConfig};
 use prefkit::FromJson;
 use prefkit::{Dataset, Label};
 use proptest::prelude::*;
+use support::assert_has_keys;
 
 fn gold() -> Vec<Gold> {
     vec![
@@ -148,47 +151,57 @@ fn the_report_serializes_to_the_documented_shape() {
     ];
     let d = Dataset::from_annotations(&s, &gold());
     let v = serde_json::to_value(report::run(&d, &ReportConfig::default())).unwrap();
-    for key in [
+    assert_has_keys(
+        &v,
+        "",
+        &[
+            "counts",
+            "agreement",
+            "annotators",
+            "filtered",
+            "labels",
+            "dawid_skene",
+            "undefined",
+        ],
+    );
+    assert_has_keys(
+        &v["counts"],
         "counts",
-        "agreement",
-        "annotators",
-        "filtered",
+        &["annotations", "items", "annotators", "skipped"],
+    );
+    assert_has_keys(
+        &v["labels"],
         "labels",
+        &["majority", "weighted", "dawid_skene"],
+    );
+    assert_has_keys(
+        &v["dawid_skene"],
         "dawid_skene",
-        "undefined",
-    ] {
-        assert!(v.get(key).is_some(), "{key}");
-    }
-    for key in ["annotations", "items", "annotators", "skipped"] {
-        assert!(v["counts"].get(key).is_some(), "counts.{key}");
-    }
-    for key in ["majority", "weighted", "dawid_skene"] {
-        assert!(v["labels"].get(key).is_some(), "labels.{key}");
-    }
-    for key in [
-        "iterations",
-        "log_likelihood",
-        "loss_history",
-        "priors",
-        "converged",
-        "confusion",
-    ] {
-        assert!(v["dawid_skene"].get(key).is_some(), "dawid_skene.{key}");
-    }
+        &[
+            "iterations",
+            "log_likelihood",
+            "loss_history",
+            "priors",
+            "converged",
+            "confusion",
+        ],
+    );
     let a = &v["annotators"][0];
-    for key in [
-        "id",
-        "total",
-        "gold_total",
-        "gold_accuracy",
-        "majority_agreement",
-        "avg_time_seconds",
-        "speed_penalty",
-        "composite",
-        "flagged",
-    ] {
-        assert!(a.get(key).is_some(), "annotators[0].{key}");
-    }
+    assert_has_keys(
+        a,
+        "annotators[0]",
+        &[
+            "id",
+            "total",
+            "gold_total",
+            "gold_accuracy",
+            "majority_agreement",
+            "avg_time_seconds",
+            "speed_penalty",
+            "composite",
+            "flagged",
+        ],
+    );
     // No time given anywhere: null, with the reason.
     assert!(a["avg_time_seconds"].is_null());
     assert!(a["reasons"].to_string().contains("time_seconds"));

@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{prefkit, prefkit_json, stdout_json};
+use support::{assert_has_keys, prefkit, prefkit_json, stdout_json};
 
 fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -22,14 +22,16 @@ fn a_good_file_gives_every_part_of_the_report() {
     assert_eq!(r["counts"]["annotators"], 3);
     assert_eq!(r["counts"]["skipped"], 0);
     assert_eq!(r["counts"]["gold_items"], 1);
-    for key in [
-        "pairwise",
-        "fleiss_kappa",
-        "krippendorff_alpha",
-        "cohen_kappa",
-    ] {
-        assert!(r["agreement"].get(key).is_some(), "agreement.{key}");
-    }
+    assert_has_keys(
+        &r["agreement"],
+        "agreement",
+        &[
+            "pairwise",
+            "fleiss_kappa",
+            "krippendorff_alpha",
+            "cohen_kappa",
+        ],
+    );
     // w3 is fast (1.425 s on average), wrong on the gold item and mostly
     // against the majority: composite 0.4 * 0 + 0.3 * 1/4 + 0.3 * 0.285 < 0.6.
     let w3 = &r["annotators"][2];

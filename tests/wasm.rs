@@ -77,6 +77,33 @@ fn obj(text: &str) -> JsValue {
     js_sys::JSON::parse(text).unwrap()
 }
 
+fn field(v: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(v, &name.into()).unwrap()
+}
+
+/// The JSON text of submit request `id` by `w1` for the batch item `item`,
+/// answering `canonical` (in the task's A/B order) as the item was shown.
+fn answer(id: &str, item: &JsValue, canonical: &str) -> String {
+    let item_id = field(item, "id").as_string().unwrap();
+    let swapped = field(item, "swapped").as_bool().unwrap();
+    // Flipping is its own inverse: the canonical label unflipped is as shown.
+    let shown = prefkit::Label::parse(canonical).unwrap().unflip(swapped);
+    format!(
+        "{{\"id\":\"{id}\",\"item\":\"{item_id}\",\"annotator\":\"w1\",\"choice\":\"{}\",\"time_seconds\":9}}",
+        shown.as_str()
+    )
+}
+
+/// The browser's report of the JSONL `input` with the settings `config`,
+/// after checking that it is byte for byte the pinned native one.
+fn report_as_native(input: &str, native: &str, config: &JsValue) -> String {
+    let ours = api::report_json(JsValue::from(input), None, some(config.clone()))
+        .map_err(message)
+        .unwrap();
+    assert_same(&ours, native.trim_end());
+    ours
+}
+
 macro_rules! published {
     ($name:literal) => {
         (
@@ -96,10 +123,7 @@ fn published_examples_give_the_same_report_bytes_as_native() {
         published!("fleiss_1971"),
         published!("dawid_skene_1979"),
     ] {
-        let ours = api::report_json(JsValue::from(input), None, some(config.clone()))
-            .map_err(message)
-            .unwrap();
-        assert_same(&ours, native.trim_end());
+        report_as_native(input, native, &config);
     }
 }
 
@@ -119,11 +143,8 @@ fn bootstrap_intervals_in_the_browser_equal_the_native_ones_for_the_same_seed() 
             include_str!("fixtures/published/dawid_skene_1979_repeated.ci.report.json"),
         ),
     ] {
-        let ours = api::report_json(JsValue::from(input), None, some(config.clone()))
-            .map_err(message)
-            .unwrap();
+        let ours = report_as_native(input, native, &config);
         assert!(ours.contains("\"ci\":{\"level\":0.95,\"resamples\":1000,\"seed\":7"));
-        assert_same(&ours, native.trim_end());
     }
 }
 
@@ -135,7 +156,7 @@ fn report_takes_an_array_as_well_as_jsonl_and_gives_the_same_figures() {
     let config = obj(include_str!("fixtures/published/config.json"));
     let a = api::report(array, None, some(config.clone())).unwrap();
     let b = api::report(JsValue::from(input), None, some(config)).unwrap();
-    let pick = |v: &JsValue| json(&js_sys::Reflect::get(v, &"agreement".into()).unwrap());
+    let pick = |v: &JsValue| json(&field(v, "agreement"));
     assert_eq!(pick(&a), pick(&b));
 }
 
@@ -156,7 +177,7 @@ fn report_errors_name_the_line_or_element_and_skip_invalid_counts_them() {
         some(obj("{\"skip_invalid\":true}")),
     )
     .unwrap();
-    let counts = json(&js_sys::Reflect::get(&r, &"counts".into()).unwrap());
+    let counts = json(&field(&r, "counts"));
     assert!(counts.contains("\"skipped\":1"), "{counts}");
     let e = message(
         api::report(
@@ -195,8 +216,7 @@ fn a_session_round_trip_batches_submits_flags_and_reports() {
         .map_err(message)
         .unwrap();
     let batch = s.next_batch("w1", Some(0.0)).unwrap();
-    let items = js_sys::Reflect::get(&batch, &"items".into()).unwrap();
-    let items: js_sys::Array = items.into();
+    let items: js_sys::Array = field(&batch, "items").into();
     assert_eq!(items.length(), 10);
     let text = json(&batch);
     assert!(
@@ -206,18 +226,7 @@ fn a_session_round_trip_batches_submits_flags_and_reports() {
     // Always answer "right much better": wrong on every gold item (gold is A>).
     let mut last = String::new();
     for (n, item) in items.iter().enumerate() {
-        let id = js_sys::Reflect::get(&item, &"id".into())
-            .unwrap()
-            .as_string()
-            .unwrap();
-        let swapped = js_sys::Reflect::get(&item, &"swapped".into())
-            .unwrap()
-            .as_bool()
-            .unwrap();
-        let choice = if swapped { "A>>" } else { "B>>" };
-        let req = format!(
-            "{{\"id\":\"u{n}\",\"item\":\"{id}\",\"annotator\":\"w1\",\"choice\":\"{choice}\",\"time_seconds\":9}}"
-        );
+        let req = answer(&format!("u{n}"), &item, "B>>");
         let v = s.submit(obj(&req)).map_err(message).unwrap();
         last = json(&v);
         // Canonical label is B>> whatever the order shown.
@@ -258,7 +267,7 @@ fn the_live_state_equals_the_report_and_merges_shards() {
     assert_eq!(a.length() as usize, lines.len());
     let live = a.snapshot().unwrap();
     let batch = api::report(JsValue::from(input), None, None).unwrap();
-    let pick = |v: &JsValue| json(&js_sys::Reflect::get(v, &"agreement".into()).unwrap());
+    let pick = |v: &JsValue| json(&field(v, "agreement"));
     assert_eq!(pick(&live), pick(&batch));
     assert!(
         a.add(obj(lines[0])).is_err(),
@@ -335,22 +344,8 @@ fn a_batch_from_one_session_is_adopted_by_another_and_its_items_take_submits() {
     let mut page = api::Session::new(obj(&task_json()), Some(4.0)).unwrap();
     let batch = server.next_batch("w1", Some(0.0)).unwrap();
     page.adopt_batch(batch.clone()).map_err(message).unwrap();
-    let items: js_sys::Array = js_sys::Reflect::get(&batch, &"items".into())
-        .unwrap()
-        .into();
-    let first = items.get(0);
-    let id = js_sys::Reflect::get(&first, &"id".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
-    let swapped = js_sys::Reflect::get(&first, &"swapped".into())
-        .unwrap()
-        .as_bool()
-        .unwrap();
-    let choice = if swapped { "B>" } else { "A>" };
-    let req = format!(
-        "{{\"id\":\"x1\",\"item\":\"{id}\",\"annotator\":\"w1\",\"choice\":\"{choice}\",\"time_seconds\":9}}"
-    );
+    let items: js_sys::Array = field(&batch, "items").into();
+    let req = answer("x1", &items.get(0), "A>");
     let verdict = json(&page.submit(obj(&req)).map_err(message).unwrap());
     assert!(verdict.contains("\"label\":\"A>\""), "{verdict}");
     // The same batch again: its items are held already.
@@ -410,10 +405,6 @@ fn values_without_a_json_form_are_refused_with_the_reason() {
 
 /// The fixture of `tests/simulate_crowd.rs`, written by the native build.
 const SIMULATED: &str = include_str!("fixtures/simulated_crowd.jsonl");
-
-fn field(v: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(v, &name.into()).unwrap()
-}
 
 #[wasm_bindgen_test]
 fn simulate_crowd_gives_the_records_the_native_build_wrote_for_the_same_crowd_and_seed() {

@@ -47,14 +47,10 @@ pub fn fit(d: &Dataset) -> Vec<Option<Label>> {
 mod tests {
     use super::*;
 
-    fn data(rows: &[(&str, &str, Label)]) -> Dataset {
-        Dataset::from_labels(rows)
-    }
-
     #[test]
     fn each_item_gets_its_most_frequent_label() {
         use Label::*;
-        let d = data(&[
+        let d = Dataset::from_labels(&[
             ("x", "w1", ABetter),
             ("x", "w2", ABetter),
             ("x", "w3", BBetter),
@@ -66,12 +62,12 @@ mod tests {
     #[test]
     fn a_split_between_a_and_b_is_a_tie_and_order_does_not_matter() {
         use Label::*;
-        let d1 = data(&[("x", "w1", ABetter), ("x", "w2", BMuchBetter)]);
-        let d2 = data(&[("x", "w2", BMuchBetter), ("x", "w1", ABetter)]);
+        let d1 = Dataset::from_labels(&[("x", "w1", ABetter), ("x", "w2", BMuchBetter)]);
+        let d2 = Dataset::from_labels(&[("x", "w2", BMuchBetter), ("x", "w1", ABetter)]);
         // Nearest to "=": A> (distance 1) beats B>> (distance 2).
         assert_eq!(fit(&d1), vec![Some(ABetter)]);
         assert_eq!(fit(&d2), fit(&d1));
-        let d3 = data(&[("x", "w1", AMuchBetter), ("x", "w2", BMuchBetter)]);
+        let d3 = Dataset::from_labels(&[("x", "w1", AMuchBetter), ("x", "w2", BMuchBetter)]);
         assert_eq!(fit(&d3), vec![Some(Tie)]);
     }
 }

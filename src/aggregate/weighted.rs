@@ -47,13 +47,9 @@ mod tests {
     use crate::annotation::Annotation;
     use Label::*;
 
-    fn data(rows: &[(&str, &str, Label)]) -> Dataset {
-        Dataset::from_labels(rows)
-    }
-
     #[test]
     fn one_reliable_annotator_outweighs_two_unreliable_ones() {
-        let d = data(&[
+        let d = Dataset::from_labels(&[
             ("x", "good", BBetter),
             ("x", "w1", ABetter),
             ("x", "w2", ABetter),
@@ -64,12 +60,12 @@ mod tests {
 
     #[test]
     fn equal_weight_sums_follow_the_shared_tie_rule() {
-        let d = data(&[("x", "w1", ABetter), ("x", "w2", BBetter)]);
+        let d = Dataset::from_labels(&[("x", "w1", ABetter), ("x", "w2", BBetter)]);
         assert_eq!(fit(&d, &[0.5, 0.5]), vec![Some(Tie)]);
-        let d = data(&[("x", "w1", ABetter), ("x", "w2", Tie)]);
+        let d = Dataset::from_labels(&[("x", "w1", ABetter), ("x", "w2", Tie)]);
         assert_eq!(fit(&d, &[0.5, 0.5]), vec![Some(Tie)]);
         // All weights zero: every chosen label ties at 0.
-        let d = data(&[("x", "w1", AMuchBetter), ("x", "w2", ABetter)]);
+        let d = Dataset::from_labels(&[("x", "w1", AMuchBetter), ("x", "w2", ABetter)]);
         assert_eq!(fit(&d, &[0.0, 0.0]), vec![Some(ABetter)]);
     }
 
@@ -93,7 +89,7 @@ mod tests {
 
     #[test]
     fn missing_weights_count_as_zero() {
-        let d = data(&[("x", "w1", ABetter), ("x", "w2", BBetter)]);
+        let d = Dataset::from_labels(&[("x", "w1", ABetter), ("x", "w2", BBetter)]);
         assert_eq!(fit(&d, &[0.1]), vec![Some(ABetter)]);
     }
 }

@@ -213,6 +213,13 @@ pub fn parse_annotations_jsonl(
 mod tests {
     use super::*;
 
+    /// Why the JSONL `text` is refused (read without skipping bad lines).
+    fn refusal(text: &str) -> String {
+        parse_annotations_jsonl(text, false)
+            .unwrap_err()
+            .to_string()
+    }
+
     #[test]
     fn a_swapped_label_is_unflipped_on_reading() {
         let a = Annotation::from_json(
@@ -241,44 +248,28 @@ mod tests {
     #[test]
     fn bad_lines_name_their_line_and_field() {
         let text = "{\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\"}\n{\"item\":\"y\",\"annotator\":\"w\",\"label\":\"A>>>\"}\n";
-        let e = parse_annotations_jsonl(text, false)
-            .unwrap_err()
-            .to_string();
+        let e = refusal(text);
         assert!(
             e.starts_with("line 2, field \"label\": unknown label"),
             "{e}"
         );
-        let e = parse_annotations_jsonl("{\"item\":\"x\",\"label\":\"A>\"}", false)
-            .unwrap_err()
-            .to_string();
+        let e = refusal("{\"item\":\"x\",\"label\":\"A>\"}");
         assert_eq!(e, "line 1: missing required field \"annotator\"");
-        let e = parse_annotations_jsonl(
-            "{\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\",\"time_seconds\":-1}",
-            false,
-        )
-        .unwrap_err()
-        .to_string();
+        let e =
+            refusal("{\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\",\"time_seconds\":-1}");
         assert!(e.contains("field \"time_seconds\""), "{e}");
-        let e = parse_annotations_jsonl("{\"item\":3,\"annotator\":\"w\",\"label\":\"A>\"}", false)
-            .unwrap_err()
-            .to_string();
+        let e = refusal("{\"item\":3,\"annotator\":\"w\",\"label\":\"A>\"}");
         assert_eq!(e, "line 1, field \"item\": expected a string, got 3");
-        let e = parse_annotations_jsonl("not json", false)
-            .unwrap_err()
-            .to_string();
+        let e = refusal("not json");
         assert!(e.starts_with("line 1: not valid JSON"), "{e}");
-        let e = parse_annotations_jsonl("  \n", false)
-            .unwrap_err()
-            .to_string();
+        let e = refusal("  \n");
         assert!(e.contains("is empty"), "{e}");
     }
 
     #[test]
     fn duplicates_are_refused_or_skipped_and_counted() {
         let text = "{\"id\":\"1\",\"item\":\"x\",\"annotator\":\"w\",\"label\":\"A>\"}\n{\"id\":\"1\",\"item\":\"y\",\"annotator\":\"w\",\"label\":\"A>\"}\n{\"id\":\"2\",\"item\":\"x\",\"annotator\":\"w\",\"label\":\"B>\"}\n";
-        let e = parse_annotations_jsonl(text, false)
-            .unwrap_err()
-            .to_string();
+        let e = refusal(text);
         assert_eq!(
             e,
             "line 2, field \"id\": duplicate annotation id \"1\" (first seen on line 1)"

@@ -215,7 +215,8 @@ impl Crowd {
             let id = format!("sim{}-{}-{}", self.seed, a.worker.name, a.made);
             let client_version = Some(format!("prefkit-simulate/{}", crate::VERSION));
             let timestamp = Some(libm::floor(a.clock));
-            let status = match act {
+            // The record the session keeps, or a refusal.
+            let done = match act {
                 Act::Answer { choice, seconds } => {
                     let req = SubmitRequest {
                         id,
@@ -230,13 +231,9 @@ impl Crowd {
                         simulated: true,
                         swapped: None,
                     };
-                    match self.session.submit(req) {
-                        Ok(v) => {
-                            self.out.records.push(Record::Label(v.annotation));
-                            v.status
-                        }
-                        Err(_) => return Ok(self.refused()),
-                    }
+                    self.session
+                        .submit(req)
+                        .map(|v| (Record::Label(v.annotation), v.status))
                 }
                 Act::Skip { seconds } => {
                     let skip = Skip {
@@ -250,15 +247,15 @@ impl Crowd {
                         client_version,
                         simulated: true,
                     };
-                    match self.session.skip(skip) {
-                        Ok(v) => {
-                            self.out.records.push(Record::Skip(v.skip));
-                            v.status
-                        }
-                        Err(_) => return Ok(self.refused()),
-                    }
+                    self.session
+                        .skip(skip)
+                        .map(|v| (Record::Skip(v.skip), v.status))
                 }
             };
+            let Ok((record, status)) = done else {
+                return Ok(self.refused());
+            };
+            self.out.records.push(record);
             if status == Status::Flagged {
                 return Ok(Turn::Done);
             }

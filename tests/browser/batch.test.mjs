@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   ARTIFACTS, checkModuleBuilt, startBackend, launch, tempDir, writeTask, routeTasks, annotateUrl,
-  waitState, answerByKeyboard, waitAllSent, exportAnnotations, expectedLabel, shownItem,
+  openAnnotator, waitState, answerByKeyboard, waitAllSent, exportAnnotations, expectedLabel, shownItem,
 } from './lib/harness.mjs';
 
 let backend; let browser; let t1; let t2;
@@ -64,10 +64,7 @@ test('a whole batch done by keyboard arrives at the collector exactly once with 
 });
 
 test('a choice can be undone during the grace period and only the final choice is posted', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await routeTasks(context, backend.url, [t2.file]);
-  const page = await context.newPage();
-  await page.goto(annotateUrl(backend.url, { task: 'test-tasks/undo.json', endpoint: `${backend.url}/api/annotations`, annotator: 'undo-1', seed: '3', grace: '10' }));
+  const { context, page } = await openAnnotator(browser, backend.url, [t2.file], { task: 'test-tasks/undo.json', annotator: 'undo-1', seed: '3' });
   await waitState(page, 'item');
   const item = await shownItem(page);
   await page.keyboard.press('1');

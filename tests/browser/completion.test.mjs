@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   checkModuleBuilt, startBackend, launch, tempDir, writeTask, routeTasks, annotateUrl,
-  waitState, answerByKeyboard, waitAllSent, exportAnnotations, shownItem, FLIP,
+  openAnnotator, waitState, answerByKeyboard, waitAllSent, exportAnnotations, shownItem, FLIP,
 } from './lib/harness.mjs';
 
 let backend; let browser; let flag; let fb; let small;
@@ -26,14 +26,7 @@ after(async () => {
   await backend?.close();
 });
 
-async function open(params, files, init) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  if (init) await context.addInitScript(init);
-  await routeTasks(context, backend.url, files);
-  const page = await context.newPage();
-  await page.goto(annotateUrl(backend.url, { endpoint: `${backend.url}/api/annotations`, grace: '10', ...params }));
-  return { context, page };
-}
+const open = (params, files, init) => openAnnotator(browser, backend.url, files, params, init);
 
 /** The key that answers gold item `id` wrongly (the other side), as shown. */
 function wrongKey(task, id, swapped) {

@@ -1,5 +1,6 @@
-// Shared by the dashboard's browser test and benchmark: a static server for
-// www/ (plus in-memory fixture files) on localhost, and Chromium.
+// Shared by the dashboard's browser tests and benchmark: a static server for
+// www/ (plus in-memory fixture files) on localhost, Chromium, and a page of
+// the dashboard to drive.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -55,6 +56,20 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 
 export function launch() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * Opens dashboard.html?`query` from the server at `url` in a new page of
+ * `browser` (1300 x 900, downloads accepted); the page's uncaught errors
+ * collect in `page.errors`.
+ */
+export async function openDashboard(browser, url, query) {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 }, acceptDownloads: true });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  await page.goto(`${url}/dashboard.html?${query}`);
+  return page;
 }
 
 /** Waits until the dashboard has drawn a result newer than `afterSeq` (or shows an error). */

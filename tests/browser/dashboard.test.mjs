@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, waitDrawn, screenshot, ROOT, WWW } from './dashboard-support.mjs';
+import { serve, launch, openDashboard, waitDrawn, screenshot, ROOT, WWW } from './dashboard-support.mjs';
 import { generate } from './gen-annotations.mjs';
 
 const BIN = path.join(ROOT, 'target', 'debug', 'prefkit');
@@ -84,14 +84,7 @@ after(async () => {
   await server?.close();
 });
 
-async function open(query) {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 900 }, acceptDownloads: true });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.errors = errors;
-  await page.goto(`${server.url}/dashboard.html?${query}`);
-  return page;
-}
+const open = (query) => openDashboard(browser, server.url, query);
 
 /** The figures the page shows, at full precision. */
 async function shown(page) {

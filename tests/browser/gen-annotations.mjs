@@ -7,7 +7,10 @@
 const LABELS = ['A>>', 'A>', '=', 'B>', 'B>>'];
 const FLIP = { 'A>>': 'B>>', 'A>': 'B>', '=': '=', 'B>': 'A>', 'B>>': 'A>>' };
 
-/** mulberry32: a small seeded generator returning floats in [0, 1). */
+/**
+ * mulberry32: a small seeded generator returning floats in [0, 1). Also the
+ * generator of scripts/make-sample-annotations.mjs (the dashboard's demo data).
+ */
 export function rng(seed) {
   let s = seed >>> 0;
   return () => {

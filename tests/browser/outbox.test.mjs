@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   checkModuleBuilt, startBackend, launch, tempDir, writeTask, routeTasks, annotateUrl,
-  waitState, answerByKeyboard, waitAllSent, exportAnnotations, expectedLabel, shownItem,
+  openAnnotator, waitState, answerByKeyboard, waitAllSent, exportAnnotations, expectedLabel, shownItem,
 } from './lib/harness.mjs';
 
 let backend; let browser; let t;
@@ -95,10 +95,7 @@ test('500s, dropped connections, a server outage and a reload mid-batch lose not
 });
 
 test('offline, answers wait in the outbox and go out when the browser is back online', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await routeTasks(context, backend.url, [t.file]);
-  const page = await context.newPage();
-  await page.goto(annotateUrl(backend.url, { task: 'test-tasks/faults.json', endpoint: `${backend.url}/api/annotations`, annotator: 'offline-1', seed: '8', grace: '10' }));
+  const { context, page } = await openAnnotator(browser, backend.url, [t.file], { task: 'test-tasks/faults.json', annotator: 'offline-1', seed: '8' });
   await waitState(page, 'item');
   await context.setOffline(true);
   const answered = await answerByKeyboard(page, () => 2, { limit: 3 });
@@ -112,10 +109,7 @@ test('offline, answers wait in the outbox and go out when the browser is back on
 });
 
 test('the item timer stops while the tab is hidden', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await routeTasks(context, backend.url, [t.file]);
-  const page = await context.newPage();
-  await page.goto(annotateUrl(backend.url, { task: 'test-tasks/faults.json', endpoint: `${backend.url}/api/annotations`, annotator: 'hidden-1', seed: '12', grace: '10' }));
+  const { context, page } = await openAnnotator(browser, backend.url, [t.file], { task: 'test-tasks/faults.json', annotator: 'hidden-1', seed: '12' });
   await waitState(page, 'item');
   const setHidden = (hidden) => page.evaluate((h) => {
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
@@ -134,10 +128,7 @@ test('the item timer stops while the tab is hidden', async () => {
 
 test('a refused annotation is shown and kept, and goes out on "Retry refused"; a conflict is reported', async () => {
   const { proxy } = backend;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await routeTasks(context, backend.url, [t.file]);
-  const page = await context.newPage();
-  await page.goto(annotateUrl(backend.url, { task: 'test-tasks/faults.json', endpoint: `${backend.url}/api/annotations`, annotator: 'refused-1', seed: '13', grace: '10' }));
+  const { context, page } = await openAnnotator(browser, backend.url, [t.file], { task: 'test-tasks/faults.json', annotator: 'refused-1', seed: '13' });
   await waitState(page, 'item');
   proxy.fail(1, 422);
   const [first] = await answerByKeyboard(page, () => 1, { limit: 1 });

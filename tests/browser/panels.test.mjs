@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, waitDrawn, screenshot, ROOT, WWW } from './dashboard-support.mjs';
+import { serve, launch, openDashboard, waitDrawn, screenshot, ROOT, WWW } from './dashboard-support.mjs';
 import { startJudgeServer } from './judge-server.mjs';
 
 const BIN = path.join(ROOT, 'target', 'debug', 'prefkit');
@@ -92,11 +92,7 @@ after(async () => {
 });
 
 async function open(query) {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 900 }, acceptDownloads: true });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.errors = errors;
-  await page.goto(`${server.url}/dashboard.html?${query}`);
+  const page = await openDashboard(browser, server.url, query);
   await waitDrawn(page);
   return page;
 }

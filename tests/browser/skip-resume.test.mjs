@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
 import {
-  ARTIFACTS, checkModuleBuilt, startBackend, launch, tempDir, writeTask, routeTasks, annotateUrl,
-  waitState, answerByKeyboard, waitAllSent, exportAnnotations, exportSkips, shownItem, signId,
+  ARTIFACTS, checkModuleBuilt, startBackend, launch, tempDir, writeTask, annotateUrl,
+  openAnnotator, waitState, answerByKeyboard, waitAllSent, exportAnnotations, exportSkips, shownItem, signId,
 } from './lib/harness.mjs';
 
 checkModuleBuilt();
@@ -141,10 +141,7 @@ test('in blind mode a reload resumes the held batch: same items in the same orde
 });
 
 test('in open mode a reload resumes the batch the local session holds, without counting answers twice', { skip: skip() }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await routeTasks(context, open.url, [local.file]);
-  const page = await context.newPage();
-  await page.goto(annotateUrl(open.url, { task: 'test-tasks/local.json', endpoint: `${open.url}/api/annotations`, annotator: 'local-1', grace: '10' }));
+  const { context, page } = await openAnnotator(browser, open.url, [local.file], { task: 'test-tasks/local.json', annotator: 'local-1' });
   await waitState(page, 'item');
   const before = await answerByKeyboard(page, () => 4, { limit: 3 });
   await page.reload();

@@ -157,6 +157,16 @@ def expected(name, rows):
     }
 
 
+def versions():
+    """The versions of the packages the figures come from, for the output file."""
+    return {
+        "numpy": np.__version__,
+        "krippendorff": importlib.metadata.version("krippendorff"),
+        "statsmodels": statsmodels.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+
+
 def main():
     cases = []
     for seed in range(1, 7):
@@ -171,12 +181,7 @@ def main():
     cases.append(expected("no-item-with-two-labels", [["item-0", "w0", 1], ["item-1", "w1", 4]]))
     out = {
         "generator": "tests/reference/agreement_reference.py",
-        "versions": {
-            "numpy": np.__version__,
-            "krippendorff": importlib.metadata.version("krippendorff"),
-            "statsmodels": statsmodels.__version__,
-            "scikit-learn": sklearn.__version__,
-        },
+        "versions": versions(),
         "cases": cases,
     }
     path = pathlib.Path(__file__).with_name("agreement_reference.json")

@@ -25,15 +25,12 @@ Needs: numpy, krippendorff, statsmodels, scikit-learn (the same as
 agreement_reference.py, whose helpers it reuses).
 """
 
-import importlib.metadata
 import itertools
 import json
 import pathlib
 import sys
 
 import numpy as np
-import sklearn
-import statsmodels
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import agreement_reference as ref  # noqa: E402
@@ -123,12 +120,7 @@ def main():
     ]
     out = {
         "generator": "tests/reference/repeats_reference.py",
-        "versions": {
-            "numpy": np.__version__,
-            "krippendorff": importlib.metadata.version("krippendorff"),
-            "statsmodels": statsmodels.__version__,
-            "scikit-learn": sklearn.__version__,
-        },
+        "versions": ref.versions(),
         "cases": cases,
     }
     path = pathlib.Path("tests/fixtures/reference/repeats_reference.json")

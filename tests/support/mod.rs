@@ -191,6 +191,20 @@ pub fn prefkit_json(args: &[&str]) -> Value {
     stdout_json(&prefkit(args))
 }
 
+/// Asserts that the JSON object `v` has every one of `keys`, naming a
+/// missing one by its path: `at.key`, where `at` is the path of `v` (empty
+/// for the top of the document).
+pub fn assert_has_keys(v: &Value, at: &str, keys: &[&str]) {
+    for key in keys {
+        let path = if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
+        };
+        assert!(v.get(key).is_some(), "missing {path}");
+    }
+}
+
 /// Reads standard output that holds one JSON value a line.
 pub fn json_lines(out: &str) -> Vec<Value> {
     out.lines()

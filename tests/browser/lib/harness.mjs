@@ -150,6 +150,22 @@ export function annotateUrl(base, params) {
   return `${base}/annotate.html?${new URLSearchParams(params)}`;
 }
 
+/**
+ * Opens annotate.html from `base` in a new 1280 x 900 context of `browser`
+ * that serves the task `files` (see routeTasks); the page posts to
+ * `base`'s collector with a 10 s grace unless `params` says otherwise.
+ * `init`, if given, runs in the page before its own scripts.
+ * Returns {context, page}.
+ */
+export async function openAnnotator(browser, base, files, params, init) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  if (init) await context.addInitScript(init);
+  await routeTasks(context, base, files);
+  const page = await context.newPage();
+  await page.goto(annotateUrl(base, { endpoint: `${base}/api/annotations`, grace: '10', ...params }));
+  return { context, page };
+}
+
 /** Waits until the annotator element's state is one of `states`. */
 export async function waitState(page, states, timeout = 15000) {
   const list = Array.isArray(states) ? states : [states];

@@ -16,27 +16,17 @@ export function toCsv(rows, columns) {
   return lines.join('\r\n') + '\r\n';
 }
 
+/** A column of the report's field `key`. */
+const field = (key) => [key, (a) => a[key]];
+/** A column `key_sub` of the field `sub` inside the report's `key` (null when there is no `key`). */
+const inner = (key) => (sub) => [`${key}_${sub}`, (a) => a[key]?.[sub] ?? null];
+
 /** The annotator table's columns, in the report's field names. */
 export const ANNOTATOR_COLUMNS = [
-  ['id', (a) => a.id],
-  ['total', (a) => a.total],
-  ['skips', (a) => a.skips],
-  ['skip_rate', (a) => a.skip_rate],
-  ['gold_total', (a) => a.gold_total],
-  ['gold_correct', (a) => a.gold_correct],
-  ['gold_accuracy', (a) => a.gold_accuracy],
-  ['majority_agreement', (a) => a.majority_agreement],
-  ['avg_time_seconds', (a) => a.avg_time_seconds],
-  ['speed_penalty', (a) => a.speed_penalty],
-  ['composite', (a) => a.composite],
-  ['flagged', (a) => a.flagged],
-  ['position_bias_left', (a) => a.position_bias?.left ?? null],
-  ['position_bias_decided', (a) => a.position_bias?.decided ?? null],
-  ['position_bias_share_left', (a) => a.position_bias?.share_left ?? null],
-  ['position_bias_p_value', (a) => a.position_bias?.p_value ?? null],
-  ['straight_lining_longest_run', (a) => a.straight_lining?.longest_run ?? null],
-  ['straight_lining_top_label', (a) => a.straight_lining?.top_label ?? null],
-  ['straight_lining_top_share', (a) => a.straight_lining?.top_share ?? null],
+  ...['id', 'total', 'skips', 'skip_rate', 'gold_total', 'gold_correct', 'gold_accuracy', 'majority_agreement',
+    'avg_time_seconds', 'speed_penalty', 'composite', 'flagged'].map(field),
+  ...['left', 'decided', 'share_left', 'p_value'].map(inner('position_bias')),
+  ...['longest_run', 'top_label', 'top_share'].map(inner('straight_lining')),
 ];
 
 /** A figure as a finite number, or null (the core sends null for undefined figures). */
