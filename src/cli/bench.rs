@@ -94,20 +94,26 @@ pub fn report(o: &ReportBench) -> Result<(), String> {
     let t = Instant::now();
     let _ = weighted::fit(&d, &weights);
     rows.push(("reliability-weighted vote".into(), secs(t)));
-    let ds = dawid_skene::Config {
-        max_iterations: 50,
-        tolerance: 0.0,
-        ..dawid_skene::Config::default()
-    };
     let t = Instant::now();
-    let fit = dawid_skene::fit(&ds, &d).map_err(|e| e.to_string())?;
+    let fit = dawid_skene::fit(&config.aggregation.dawid_skene, &d).map_err(|e| e.to_string())?;
     rows.push((
-        format!("Dawid-Skene ({} iterations)", fit.iterations),
+        format!(
+            "Dawid-Skene ({} iterations, {})",
+            fit.iterations,
+            if fit.converged {
+                "converged"
+            } else {
+                "at the cap"
+            }
+        ),
         secs(t),
     ));
     let t = Instant::now();
     let _ = prefkit::report::run(&d, &config);
-    rows.push(("report::run (all of the above but parsing)".into(), secs(t)));
+    rows.push((
+        "report::run (all of the above but parsing and intervals)".into(),
+        secs(t),
+    ));
     let alpha = agreement.krippendorff_alpha.ordinal;
     drop(d);
 

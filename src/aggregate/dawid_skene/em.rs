@@ -42,6 +42,9 @@ pub(super) struct Em {
     /// What clipping `T` at `eps` adds to its entropy: the sum over the
     /// entries below `eps` of `T ln T - eps ln eps`.
     clip: f64,
+    /// Room for the entries of `T` below `eps` in one E-step (at most
+    /// `K` an item), whose `T ln T` make up `clip`.
+    below_eps: Vec<f64>,
     priors: [f64; K],
     log_priors: [f64; K],
 }
@@ -91,6 +94,7 @@ impl Em {
             sum: [0.0; K],
             per_label: [0.0; K],
             clip: 0.0,
+            below_eps: vec![0.0; v.n_items * K],
             priors: [0.0; K],
             log_priors: [0.0; K],
         }
@@ -191,10 +195,10 @@ impl Em {
     /// item likelihoods together and takes a log only when the product
     /// falls below 1e-150.
     pub(super) fn e_step(&mut self) -> f64 {
-        self.sum = [0.0; K];
-        self.per_label = [0.0; K];
-        self.clip = 0.0;
-        let eps_ln_eps = self.eps * crate::math::ln(self.eps);
+        let (mut sum, mut per_label, mut clip) = ([0.0; K], [0.0; K], 0.0);
+        let eps = self.eps;
+        let eps_ln_eps = eps * crate::math::ln(eps);
+        let mut n_below = 0;
         for c in &mut self.counts {
             *c = [0.0; K];
         }
@@ -257,12 +261,14 @@ impl Em {
             }
             let m_i = obs.len() as f64;
             for j in 0..K {
-                self.sum[j] += t[j];
-                self.per_label[j] += m_i * t[j];
-                if self.classes[j] && t[j] < self.eps {
-                    let t_ln_t = t[j] * crate::math::ln_rough(t[j]);
-                    self.clip += t_ln_t - eps_ln_eps;
-                }
+                sum[j] += t[j];
+                per_label[j] += m_i * t[j];
+            }
+            for j in 0..K {
+                // Kept without a branch: which entries fall below `eps` is
+                // too irregular to predict.
+                self.below_eps[n_below] = t[j];
+                n_below += usize::from(self.classes[j] & (t[j] < eps));
             }
             for &k in obs {
                 let c = &mut self.counts[k as usize];
@@ -271,6 +277,11 @@ impl Em {
                 }
             }
         }
+        // `0 ln 0` is 0: a zero meets the smallest normal double's log.
+        for &x in &self.below_eps[..n_below] {
+            clip += x * crate::math::ln(x.max(f64::MIN_POSITIVE)) - eps_ln_eps;
+        }
+        (self.sum, self.per_label, self.clip) = (sum, per_label, clip);
         ll + crate::math::ln(product)
     }
 
