@@ -18,9 +18,9 @@ use super::{Skip, Skipped};
 use crate::dataset::Interner;
 use crate::error::{Error, Location, Result};
 use crate::json::quoted;
-use crate::map::FastMap;
-use std::borrow::Cow;
-use std::collections::hash_map::Entry;
+use hashbrown::HashTable;
+use std::borrow::{Borrow, Cow};
+use std::hash::{BuildHasher, Hash};
 
 /// Inputs at least this long are parsed on two more threads (natively).
 #[cfg(not(target_arch = "wasm32"))]
@@ -214,23 +214,21 @@ fn guard<'a>(
     };
     // Ids borrow from the input where they can; pairs are
     // `item << 32 | annotator`.
-    let mut ids: FastMap<Cow<str>, u32> =
-        FastMap::with_capacity_and_hasher(capacity, Default::default());
-    let mut seen: FastMap<u64, u32> =
-        FastMap::with_capacity_and_hasher(capacity, Default::default());
+    let mut ids: FirstLines<Cow<str>> = FirstLines::with_capacity(capacity);
+    let mut seen: FirstLines<u64> = FirstLines::with_capacity(capacity);
     let mut accepted = false;
     // Pairs that skipped, kept apart: a skip and a label of one item by
     // one annotator are refused either way round.
-    let mut skipped: FastMap<u64, u32> = FastMap::default();
+    let mut skipped: FirstLines<u64> = FirstLines::with_capacity(0);
     for (n, parsed) in lines {
         let result = parsed.and_then(|record| {
             let a = match record {
                 Record::Label(a) => a,
                 Record::Skip(s) => {
-                let id = claim(&mut ids, Some(s.id.clone()))?;
+                let id = claim(&ids, Some(s.id.clone()))?;
                 let (it, an) = intern(&mut out, &s.item, &s.annotator);
-                let before = skipped.get(&pair(it, an)).map(|&l| ("skipped", l));
-                if let Some((did, first)) = before.or_else(|| seen.get(&pair(it, an)).map(|&l| ("labelled", l))) {
+                let before = skipped.get(&pair(it, an)).map(|l| ("skipped", l));
+                if let Some((did, first)) = before.or_else(|| seen.get(&pair(it, an)).map(|l| ("labelled", l))) {
                     return Err(twice(&s, did, first));
                 }
                 skipped.insert(pair(it, an), n as u32);
@@ -240,19 +238,19 @@ fn guard<'a>(
                     annotator: an,
                     skip: Skip::from(s),
                 });
-                if let Some(v) = id {
-                    v.insert(n as u32);
+                if let Some(id) = id {
+                    ids.insert(id, n as u32);
                 }
                 return Ok(());
                 }
             };
             // The id is recorded only once the whole line is accepted.
-            let id = claim(&mut ids, a.id.clone())?;
+            let id = claim(&ids, a.id.clone())?;
             let it = out.items.get(&a.item);
             let an = out.annotators.get(&a.annotator);
             if let (Some(it), Some(an)) = (it, an) {
                 let repeat = seen.get(&pair(it, an)).filter(|_| !options.allow_repeats);
-                if let Some(&first) = repeat {
+                if let Some(first) = repeat {
                     return Err(Error::DuplicateLabel {
                         annotator: a.annotator.into_owned(),
                         item: a.item.into_owned(),
@@ -260,7 +258,7 @@ fn guard<'a>(
                         at: Location::default(),
                     });
                 }
-                if let Some(&first) = skipped.get(&pair(it, an)).filter(|_| !skipped.is_empty()) {
+                if let Some(first) = skipped.get(&pair(it, an)) {
                     return Err(Error::invalid(
                         "label",
                         format!(
@@ -277,8 +275,8 @@ fn guard<'a>(
             if !options.allow_repeats {
                 seen.insert(pair(it, an), n as u32);
             }
-            if let Some(v) = id {
-                v.insert(n as u32);
+            if let Some(id) = id {
+                ids.insert(id, n as u32);
             }
             Ok(())
         });
@@ -297,25 +295,69 @@ fn guard<'a>(
     Ok(out)
 }
 
-/// The ids' map: an id seen before is refused with its first line; a new
-/// one gives the place to record it once the whole line is accepted.
-type Ids<'a> = FastMap<Cow<'a, str>, u32>;
+/// The first line of each key (an id, an item and annotator pair), for the
+/// duplicate guard. The hash table holds only 4-byte indices into a list
+/// of `(key, line)` kept in insertion order: with a million lines the
+/// table that every line probes at random stays a few megabytes, where a
+/// map of the keys themselves would spread over tens (the guard is the
+/// reader's one sequential step, and its time went to cache misses).
+struct FirstLines<K> {
+    table: HashTable<u32>,
+    entries: Vec<(K, u32)>,
+}
 
-fn claim<'m, 'a>(
-    ids: &'m mut Ids<'a>,
+impl<K: Hash + Eq> FirstLines<K> {
+    fn with_capacity(n: usize) -> Self {
+        FirstLines {
+            table: HashTable::with_capacity(n),
+            entries: Vec::with_capacity(n),
+        }
+    }
+
+    fn hash<Q: Hash + ?Sized>(key: &Q) -> u64 {
+        foldhash::fast::FixedState::default().hash_one(key)
+    }
+
+    /// The line `key` was first recorded on.
+    fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<u32>
+    where
+        K: Borrow<Q>,
+    {
+        let entries = &self.entries;
+        self.table
+            .find(Self::hash(key), |&i| entries[i as usize].0.borrow() == key)
+            .map(|&i| entries[i as usize].1)
+    }
+
+    /// Records `key` (not recorded yet) as first seen on `line`.
+    fn insert(&mut self, key: K, line: u32) {
+        let i = self.entries.len() as u32;
+        let entries = &self.entries;
+        self.table
+            .insert_unique(Self::hash(&key), i, |&j| Self::hash(&entries[j as usize].0));
+        self.entries.push((key, line));
+    }
+}
+
+/// Refuses an id seen before, naming its first line; a new one is given
+/// back, to be recorded once the whole line is accepted.
+fn claim<'a>(
+    ids: &FirstLines<Cow<'a, str>>,
     id: Option<Cow<'a, str>>,
-) -> Result<Option<std::collections::hash_map::VacantEntry<'m, Cow<'a, str>, u32>>> {
-    match id.map(|id| ids.entry(id)) {
+) -> Result<Option<Cow<'a, str>>> {
+    match id {
+        Some(id) => match ids.get(&*id) {
+            Some(first) => Err(Error::DuplicateId {
+                id: id.into_owned(),
+                first_line: first as usize,
+                at: Location {
+                    field: Some("id".into()),
+                    ..Location::default()
+                },
+            }),
+            None => Ok(Some(id)),
+        },
         None => Ok(None),
-        Some(Entry::Vacant(v)) => Ok(Some(v)),
-        Some(Entry::Occupied(first)) => Err(Error::DuplicateId {
-            id: first.key().to_string(),
-            first_line: *first.get() as usize,
-            at: Location {
-                field: Some("id".into()),
-                ..Location::default()
-            },
-        }),
     }
 }
 
