@@ -26,6 +26,8 @@ pub(super) struct Em {
     n_annotators: usize,
     /// `sum_i T_ij n_il^(k)` by key, over `j`.
     counts: Vec<[f64; K]>,
+    /// The same sums over the second half of the items, during an E-step.
+    second_counts: Vec<[f64; K]>,
     /// Whether annotator `k` ever answered `l`, by key.
     used: Vec<bool>,
     /// `pi_jl^(k)` by key `k * K + l`, over `j`.
@@ -87,6 +89,7 @@ impl Em {
             n_active,
             n_annotators: v.n_annotators,
             counts: vec![[0.0; K]; v.n_annotators * K],
+            second_counts: vec![[0.0; K]; v.n_annotators * K],
             used,
             pi: vec![[0.0; K]; v.n_annotators * K],
             log_pi: vec![[0.0; K]; v.n_annotators * K],
@@ -186,103 +189,69 @@ impl Em {
     /// [`Em::accumulate`]); returns the log-likelihood of the parameters it
     /// used.
     ///
-    /// The products `p_j prod_k pi` are formed directly when the item has
-    /// at most [`LINEAR_MAX_LABELS`] labels and the result stays above
-    /// 1e-150 (every factor is at least about `eps` / number of items, so
-    /// nothing underflows), and in log space with the max-shift otherwise.
-    /// Both give the same posteriors up to rounding; the direct form saves
-    /// an `exp` per class and item. Likewise the log-likelihood multiplies
-    /// item likelihoods together and takes a log only when the product
-    /// falls below 1e-150.
+    /// The items are taken in two fixed halves, each with its own sums,
+    /// added together after: natively, on a large input, the halves run
+    /// on two threads; everywhere else one after the other, so the result
+    /// is the same bits either way (and in WebAssembly).
     pub(super) fn e_step(&mut self) -> f64 {
-        let (mut sum, mut per_label, mut clip) = ([0.0; K], [0.0; K], 0.0);
-        let eps = self.eps;
-        let eps_ln_eps = eps * crate::math::ln(eps);
-        let mut n_below = 0;
-        for c in &mut self.counts {
-            *c = [0.0; K];
-        }
-        let (mut ll, mut product) = (0.0, 1.0f64);
-        let items = self
-            .offsets
-            .windows(2)
-            .zip(self.t.iter_mut().zip(&self.held));
-        for (w, (t, held)) in items {
-            let obs = &self.key[w[0] as usize..w[1] as usize];
-            if obs.is_empty() {
-                continue;
-            }
-            if let Some(g) = *held {
-                let j = g as usize % K;
-                ll += self.log_priors[j];
-                for &k in obs {
-                    ll += self.log_pi[k as usize][j];
-                }
-                *t = Em::one_hot(g);
-            } else {
-                let mut direct = None;
-                if obs.len() <= LINEAR_MAX_LABELS {
-                    let mut lik = self.priors;
-                    for &k in obs {
-                        let row = &self.pi[k as usize];
-                        for j in 0..K {
-                            lik[j] *= row[j];
-                        }
-                    }
-                    let s: f64 = lik.iter().sum();
-                    if s >= 1e-150 {
-                        direct = Some((lik, s));
-                    }
-                }
-                match direct {
-                    Some((lik, s)) => {
-                        *t = lik.map(|x| x / s);
-                        product *= s;
-                        if product < 1e-150 {
-                            ll += crate::math::ln(product);
-                            product = 1.0;
-                        }
-                    }
-                    None => {
-                        let mut acc = self.log_priors;
-                        for &k in obs {
-                            let row = &self.log_pi[k as usize];
-                            for j in 0..K {
-                                acc[j] += row[j];
-                            }
-                        }
-                        let max = acc.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                        let e = acc.map(|a| crate::math::exp(a - max));
-                        let s: f64 = e.iter().sum();
-                        *t = e.map(|x| x / s);
-                        ll += max + crate::math::ln(s);
-                    }
-                }
-            }
-            let m_i = obs.len() as f64;
+        let Em {
+            eps,
+            offsets,
+            key,
+            held,
+            t,
+            counts,
+            second_counts,
+            pi,
+            log_pi,
+            classes,
+            priors,
+            log_priors,
+            below_eps,
+            ..
+        } = self;
+        let params = Params {
+            eps: *eps,
+            offsets,
+            key,
+            held,
+            pi,
+            log_pi,
+            classes,
+            priors,
+            log_priors,
+        };
+        let mid = t.len() / 2;
+        let (first_t, second_t) = t.split_at_mut(mid);
+        let (first_below, second_below) = below_eps.split_at_mut(mid * K);
+        let params = &params;
+        let mut first = move || params.half(0, first_t, counts, first_below);
+        let mut second = move || params.half(mid, second_t, second_counts, second_below);
+        #[cfg(not(target_arch = "wasm32"))]
+        let (a, b) = if key.len() >= PARALLEL_MIN_LABELS {
+            std::thread::scope(|s| {
+                let b = s.spawn(second);
+                let a = first();
+                // The half does only arithmetic on checked indices; were
+                // it to panic all the same, the panic goes on here.
+                (a, b.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            })
+        } else {
+            (first(), second())
+        };
+        #[cfg(target_arch = "wasm32")]
+        let (a, b) = (first(), second());
+        for (c, d) in self.counts.iter_mut().zip(&self.second_counts) {
             for j in 0..K {
-                sum[j] += t[j];
-                per_label[j] += m_i * t[j];
-            }
-            for j in 0..K {
-                // Kept without a branch: which entries fall below `eps` is
-                // too irregular to predict.
-                self.below_eps[n_below] = t[j];
-                n_below += usize::from(self.classes[j] & (t[j] < eps));
-            }
-            for &k in obs {
-                let c = &mut self.counts[k as usize];
-                for j in 0..K {
-                    c[j] += t[j];
-                }
+                c[j] += d[j];
             }
         }
-        // `0 ln 0` is 0: a zero meets the smallest normal double's log.
-        for &x in &self.below_eps[..n_below] {
-            clip += x * crate::math::ln(x.max(f64::MIN_POSITIVE)) - eps_ln_eps;
+        for j in 0..K {
+            self.sum[j] = a.sum[j] + b.sum[j];
+            self.per_label[j] = a.per_label[j] + b.per_label[j];
         }
-        (self.sum, self.per_label, self.clip) = (sum, per_label, clip);
-        ll + crate::math::ln(product)
+        self.clip = a.clip + b.clip;
+        a.log_likelihood + b.log_likelihood
     }
 
     /// `sum_j w_j ln p_j + sum_i sum_j T_ij sum_k ln pi_{j, l_ik}^(k)` over
@@ -364,5 +333,142 @@ impl Em {
             iterations,
             converged,
         }
+    }
+}
+
+/// Inputs at least this many labels long have their E-step halves run on
+/// two threads (natively).
+#[cfg(not(target_arch = "wasm32"))]
+const PARALLEL_MIN_LABELS: usize = 1 << 16;
+
+/// What an E-step reads: the data and the current parameters.
+struct Params<'e> {
+    eps: f64,
+    offsets: &'e [u32],
+    key: &'e [u32],
+    held: &'e [Option<u8>],
+    pi: &'e [[f64; K]],
+    log_pi: &'e [[f64; K]],
+    classes: &'e [bool; K],
+    priors: &'e [f64; K],
+    log_priors: &'e [f64; K],
+}
+
+/// The sums of one half of an E-step.
+#[derive(Default)]
+struct Half {
+    sum: [f64; K],
+    per_label: [f64; K],
+    clip: f64,
+    log_likelihood: f64,
+}
+
+impl Params<'_> {
+    /// The E-step over the items from `first` on, one for each row of `t`:
+    /// their posteriors into `t`, their answers' sums into `counts`
+    /// (zeroed first), and their sums for the loss. `below` has room for
+    /// `K` entries an item.
+    ///
+    /// The products `p_j prod_k pi` are formed directly when the item has
+    /// at most [`LINEAR_MAX_LABELS`] labels and the result stays above
+    /// 1e-150 (every factor is at least about `eps` / number of items, so
+    /// nothing underflows), and in log space with the max-shift otherwise.
+    /// Both give the same posteriors up to rounding; the direct form saves
+    /// an `exp` per class and item. Likewise the log-likelihood multiplies
+    /// item likelihoods together and takes a log only when the product
+    /// falls below 1e-150.
+    fn half(
+        &self,
+        first: usize,
+        t: &mut [[f64; K]],
+        counts: &mut [[f64; K]],
+        below: &mut [f64],
+    ) -> Half {
+        let mut out = Half::default();
+        let eps = self.eps;
+        let mut n_below = 0;
+        for c in counts.iter_mut() {
+            *c = [0.0; K];
+        }
+        let (mut ll, mut product) = (0.0, 1.0f64);
+        let offsets = self.offsets.get(first..).unwrap_or_default();
+        let held = self.held.get(first..).unwrap_or_default();
+        for (w, (t, held)) in offsets.windows(2).zip(t.iter_mut().zip(held)) {
+            let obs = &self.key[w[0] as usize..w[1] as usize];
+            if obs.is_empty() {
+                continue;
+            }
+            if let Some(g) = *held {
+                let j = g as usize % K;
+                ll += self.log_priors[j];
+                for &k in obs {
+                    ll += self.log_pi[k as usize][j];
+                }
+                *t = Em::one_hot(g);
+            } else {
+                let mut direct = None;
+                if obs.len() <= LINEAR_MAX_LABELS {
+                    let mut lik = *self.priors;
+                    for &k in obs {
+                        let row = &self.pi[k as usize];
+                        for j in 0..K {
+                            lik[j] *= row[j];
+                        }
+                    }
+                    let s: f64 = lik.iter().sum();
+                    if s >= 1e-150 {
+                        direct = Some((lik, s));
+                    }
+                }
+                match direct {
+                    Some((lik, s)) => {
+                        *t = lik.map(|x| x / s);
+                        product *= s;
+                        if product < 1e-150 {
+                            ll += crate::math::ln(product);
+                            product = 1.0;
+                        }
+                    }
+                    None => {
+                        let mut acc = *self.log_priors;
+                        for &k in obs {
+                            let row = &self.log_pi[k as usize];
+                            for j in 0..K {
+                                acc[j] += row[j];
+                            }
+                        }
+                        let max = acc.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                        let e = acc.map(|a| crate::math::exp(a - max));
+                        let s: f64 = e.iter().sum();
+                        *t = e.map(|x| x / s);
+                        ll += max + crate::math::ln(s);
+                    }
+                }
+            }
+            let m_i = obs.len() as f64;
+            for j in 0..K {
+                out.sum[j] += t[j];
+                out.per_label[j] += m_i * t[j];
+            }
+            for j in 0..K {
+                // Kept without a branch: which entries fall below `eps` is
+                // too irregular to predict.
+                below[n_below] = t[j];
+                n_below += usize::from(self.classes[j] & (t[j] < eps));
+            }
+            for &k in obs {
+                let c = &mut counts[k as usize];
+                for j in 0..K {
+                    c[j] += t[j];
+                }
+            }
+        }
+        // `0 ln 0` is 0: a zero meets the smallest normal double's log.
+        let eps_ln_eps = eps * crate::math::ln(eps);
+        for &x in &below[..n_below] {
+            out.clip += x * crate::math::ln(x.max(f64::MIN_POSITIVE)) - eps_ln_eps;
+        }
+        out.log_likelihood = ll + crate::math::ln(product);
+        out
     }
 }
