@@ -194,6 +194,16 @@ impl Em {
     /// on two threads; everywhere else one after the other, so the result
     /// is the same bits either way (and in WebAssembly).
     pub(super) fn e_step(&mut self) -> f64 {
+        #[cfg(not(target_arch = "wasm32"))]
+        let threads = self.key.len() >= PARALLEL_MIN_LABELS;
+        #[cfg(target_arch = "wasm32")]
+        let threads = false;
+        self.e_step_on(threads)
+    }
+
+    /// [`Em::e_step`], its halves on two threads or not (one, always, in
+    /// WebAssembly).
+    fn e_step_on(&mut self, threads: bool) -> f64 {
         let Em {
             eps,
             offsets,
@@ -228,7 +238,7 @@ impl Em {
         let mut first = move || params.half(0, first_t, counts, first_below);
         let mut second = move || params.half(mid, second_t, second_counts, second_below);
         #[cfg(not(target_arch = "wasm32"))]
-        let (a, b) = if key.len() >= PARALLEL_MIN_LABELS {
+        let (a, b) = if threads {
             std::thread::scope(|s| {
                 let b = s.spawn(second);
                 let a = first();
@@ -240,7 +250,10 @@ impl Em {
             (first(), second())
         };
         #[cfg(target_arch = "wasm32")]
-        let (a, b) = (first(), second());
+        let (a, b) = {
+            let _ = threads;
+            (first(), second())
+        };
         for (c, d) in self.counts.iter_mut().zip(&self.second_counts) {
             for j in 0..K {
                 c[j] += d[j];
@@ -470,5 +483,44 @@ impl Params<'_> {
         }
         out.log_likelihood = ll + crate::math::ln(product);
         out
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::simulate::{crowd, CrowdConfig};
+
+    #[test]
+    fn the_two_halves_give_the_same_bits_on_two_threads_as_on_one() {
+        let c = crowd(&CrowdConfig {
+            items: 3000,
+            annotators: 40,
+            seed: 11,
+            ..CrowdConfig::default()
+        });
+        let mut d = crate::Dataset::parse_jsonl(&c.annotations_jsonl, false).unwrap();
+        d.set_gold(&crate::annotation::parse_gold(&c.gold_jsonl).unwrap());
+        let votes = Votes::of(&d);
+        let run = |threads: bool| {
+            let mut em = Em::new(&Config::default(), &votes);
+            em.start();
+            em.accumulate();
+            em.normalize();
+            let mut out = Vec::new();
+            for _ in 0..5 {
+                let ll = em.e_step_on(threads);
+                let entropy = em.entropy(ll);
+                em.normalize();
+                out.push((ll, em.evidence_lower_bound(entropy)));
+            }
+            (out, em.t.clone(), em.pi.clone())
+        };
+        let (one, two) = (run(false), run(true));
+        assert!(one
+            .0
+            .iter()
+            .all(|(ll, elbo)| ll.is_finite() && elbo.is_finite()));
+        assert_eq!(format!("{one:?}"), format!("{two:?}"));
     }
 }
