@@ -68,6 +68,7 @@
 //! rows (the log-confusion of that annotator and answer, over true
 //! classes), so both steps are straight passes over flat arrays.
 
+mod e_step;
 mod em;
 
 use super::Votes;
