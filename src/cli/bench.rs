@@ -160,6 +160,7 @@ pub fn report(o: &ReportBench) -> Result<(), String> {
                 println!("  {k}: {s} s");
             }
         }
+        println!("  Dawid-Skene iterations: {}", v["dawid_skene_iterations"]);
         println!("  peak memory: {} MB", v["peak_mb"]);
         println!("  whole run (wall, with interpreter start): {py_wall:.1} s");
         println!("speed-up of `prefkit report`: {:.1}x", py_wall / wall);
