@@ -16,10 +16,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 opt=target/tools/node_modules/.bin/wasm-opt
 [[ -x $opt ]] || echo "note: $opt not found (run scripts/setup.sh): the modules are not size-optimized" >&2
 
-# build NAME CARGO_PROFILE CARGO_FEATURE_FLAGS...
+# build NAME CARGO_PROFILE WASM_OPT_FLAGS CARGO_FEATURE_FLAGS...
 build() {
-  local name=$1 profile=$2
-  shift 2
+  local name=$1 profile=$2 level=$3
+  shift 3
   cargo build --lib --target wasm32-unknown-unknown --profile "$profile" --quiet "$@"
   local input=target/wasm32-unknown-unknown/$profile/prefkit.wasm
   local wasm=www/pkg/${name}_bg.wasm stamp=www/pkg/.${name}.stamp
@@ -27,15 +27,17 @@ build() {
   # skip them when cargo left the module alone (a fresh build does not touch
   # it) and the last run used this script and the same wasm-opt.
   local how
-  how="$(wasm-bindgen --version); $([[ -x $opt ]] && "$opt" --version || echo no wasm-opt)"
+  how="$(wasm-bindgen --version); $([[ -x $opt ]] && "$opt" --version || echo no wasm-opt) $level"
   if [[ ! -f $wasm || ! -f $stamp || $input -nt $wasm || scripts/build-wasm.sh -nt $wasm || "$(cat "$stamp")" != "$how" ]]; then
     rm -f "$stamp"
     wasm-bindgen --target web --out-dir www/pkg --out-name "$name" "$input"
-    # wasm-opt -Oz cuts about a third and drops the name section. The module
+    # wasm-opt (-Oz cuts about a third) drops the name section. The module
     # defines its own memory (fresh, so zero-filled) and Rust leaves its first
     # kilobyte unused: the two flags let wasm-opt rely on both.
     if [[ -x $opt ]]; then
-      "$opt" -Oz --converge --strip-producers --strip-target-features \
+      # $level is one or more flags: split on purpose.
+      # shellcheck disable=SC2086
+      "$opt" $level --strip-producers --strip-target-features \
         --low-memory-unused --zero-filled-memory "$wasm" -o "$wasm.opt"
       mv "$wasm.opt" "$wasm"
     fi
@@ -49,8 +51,10 @@ build() {
   size_raw=$raw size_gz=$gz
 }
 
-build prefkit_lab wasm
-build prefkit wasm-annotator --no-default-features
+# The requester's module runs the big reports: built for speed. The
+# annotator's module is what every crowd page loads: built for size.
+build prefkit_lab wasm -O3
+build prefkit wasm-annotator "-Oz --converge" --no-default-features
 
 # The annotator's module is the one every annotation page loads: it must
 # stay under 250 KB, and under 100 KB gzipped (KB = 1,024 bytes).
