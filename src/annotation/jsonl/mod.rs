@@ -224,25 +224,7 @@ fn guard<'a>(
         let result = parsed.and_then(|record| {
             let a = match record {
                 Record::Label(a) => a,
-                Record::Skip(s) => {
-                let id = claim(&ids, Some(s.id.clone()))?;
-                let (it, an) = intern(&mut out, &s.item, &s.annotator);
-                let before = skipped.get(&pair(it, an)).map(|l| ("skipped", l));
-                if let Some((did, first)) = before.or_else(|| seen.get(&pair(it, an)).map(|l| ("labelled", l))) {
-                    return Err(twice(&s, did, first));
-                }
-                skipped.insert(pair(it, an), n as u32);
-                out.skips.push(SkipAt {
-                    line: n,
-                    item: it,
-                    annotator: an,
-                    skip: Skip::from(s),
-                });
-                if let Some(id) = id {
-                    ids.insert(id, n as u32);
-                }
-                return Ok(());
-                }
+                Record::Skip(s) => return keep_skip(&mut out, &mut ids, &mut skipped, &seen, n, s),
             };
             // The id is recorded only once the whole line is accepted.
             let id = claim(&ids, a.id.clone())?;
@@ -359,6 +341,36 @@ fn claim<'a>(
         },
         None => Ok(None),
     }
+}
+
+/// Guards and keeps one skip record: refused when its annotator already
+/// skipped or labelled its item.
+fn keep_skip<'a>(
+    out: &mut Read,
+    ids: &mut FirstLines<Cow<'a, str>>,
+    skipped: &mut FirstLines<u64>,
+    seen: &FirstLines<u64>,
+    n: usize,
+    s: CheckedSkip<'a>,
+) -> Result<()> {
+    let id = claim(ids, Some(s.id.clone()))?;
+    let (it, an) = intern(out, &s.item, &s.annotator);
+    let before = skipped.get(&pair(it, an)).map(|l| ("skipped", l));
+    let before = before.or_else(|| seen.get(&pair(it, an)).map(|l| ("labelled", l)));
+    if let Some((did, first)) = before {
+        return Err(twice(&s, did, first));
+    }
+    skipped.insert(pair(it, an), n as u32);
+    out.skips.push(SkipAt {
+        line: n,
+        item: it,
+        annotator: an,
+        skip: Skip::from(s),
+    });
+    if let Some(id) = id {
+        ids.insert(id, n as u32);
+    }
+    Ok(())
 }
 
 /// The interned ids of an item and an annotator, added when new.
