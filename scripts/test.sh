@@ -29,6 +29,9 @@ cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
 # The annotator's module is built without the `lab` feature.
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --quiet -- -D warnings
 
+say "cargo doc (warnings denied: no broken or private links)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+
 say "native tests"
 cargo test --quiet
 

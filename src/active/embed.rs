@@ -123,9 +123,10 @@ impl<'a> Matrix<'a> {
 /// The loop runs over chunks of 8 into 8 independent accumulators, with no
 /// bounds checks inside, so the compiler turns it into SIMD (SSE/AVX
 /// natively). In WebAssembly with the `simd128` target feature the same
-/// arithmetic is written with explicit 4-lane operations ([`sq_dist_simd128`]),
-/// because builds for size (`opt-level = "s"`) do not auto-vectorise; both
-/// give bit-identical results (same lanes, same order of additions).
+/// arithmetic is written with explicit 4-lane operations (`sq_dist_simd128`),
+/// so that it does not depend on the optimiser auto-vectorising (builds for
+/// size do not); both give bit-identical results (same lanes, same order of
+/// additions).
 #[inline]
 pub fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

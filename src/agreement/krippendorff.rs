@@ -24,7 +24,7 @@
 //! metric"), not squared code differences.
 //!
 //! Time is linear in the number of labels: the coincidences come from the
-//! per-size integer tallies (see [`super::tally`]). Undefined when no unit
+//! per-size integer tallies (see `agreement::tally`). Undefined when no unit
 //! has two values or all pairable values are one category.
 //!
 //! **Repeated ratings** (`allow_repeats`): the coincidences pair all the

@@ -1,7 +1,7 @@
 //! The one reader of an annotation: [`Line`], a borrowed serde form of one
-//! JSON object, and [`Line::check`], which turns it into an [`Annotation`].
+//! JSON object, and `Line::check`, which turns it into an [`Annotation`].
 //!
-//! serde reads only the shape: each field into a [`Scalar`] (whatever JSON
+//! serde reads only the shape: each field into a `Scalar` (whatever JSON
 //! value it holds, strings borrowed from the input), so that a wrong type is
 //! reported by `check` with the field's name and the value it got rather
 //! than by serde. serde refuses a known field given twice (the message

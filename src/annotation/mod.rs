@@ -46,7 +46,7 @@ use serde::{Deserialize, Serialize};
 /// `"label_order": "canonical"` (first), so a reader never flips its label
 /// again. (serde's `tag` on a struct writes that constant field.) It is
 /// read with [`FromJson::from_json`] and [`Annotation::from_value`],
-/// which check every field ([`line`]) and un-flip swapped labels.
+/// which check every field ([`line`](mod@line)) and un-flip swapped labels.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "label_order", rename = "canonical")]
 pub struct Annotation {
@@ -124,7 +124,7 @@ impl Annotation {
     }
 }
 
-/// One annotation from one line of JSON text: see [`line`] for the checks.
+/// One annotation from one line of JSON text: see [`line`](mod@line) for the checks.
 impl FromJson for Annotation {
     const WHAT: &'static str = "";
     type Raw<'a> = Line<'a>;
@@ -167,7 +167,7 @@ impl Skipped {
     }
 }
 
-/// What [`parse_jsonl`] read.
+/// What [`parse_annotations_jsonl`] read.
 #[derive(Debug, Clone, Default)]
 pub struct Parsed<T> {
     /// The records, in file order.
@@ -181,7 +181,7 @@ pub struct Parsed<T> {
     pub skips: Vec<(usize, Skip)>,
 }
 
-/// Reads annotations from JSONL (text or bytes) with [`jsonl::read`]: on
+/// Reads annotations from JSONL (text or bytes) with the one JSONL reader: on
 /// the first bad line (fields, label, time, not UTF-8, duplicate id, the
 /// same annotator labelling the same item twice) this fails with an error
 /// that names the line and field, unless `skip_invalid` is set, in which

@@ -6,10 +6,10 @@
 //! judge alone with spot checks) are priced from the user's numbers: hourly
 //! rate, seconds per label (measured from this collection by default), gold
 //! share, overlap, judge price per call, spot-check and human-review rates
-//! ([`approaches`]). The expected agreement of each approach is this
+//! ([`approaches()`]). The expected agreement of each approach is this
 //! collection's measured figure where there is one, and a labelled planning
 //! assumption otherwise. The published planning figures are shown beside
-//! them as a reference, with their source ([`reference`]).
+//! them as a reference, with their source ([`reference()`]).
 //!
 //! Everything here is plain arithmetic on plain data; undefined figures
 //! (no labelled pair, no time recorded, no annotator) are `None` with a

@@ -7,7 +7,7 @@ use crate::error::Result;
 impl Dataset {
     /// Reads JSONL annotations (text or bytes) straight into a dataset,
     /// with the one reader and its checks and messages
-    /// ([`crate::annotation::jsonl`]); skip records go to [`Dataset::skips`].
+    /// (`annotation::jsonl`); skip records go to [`Dataset::skips`].
     pub fn parse_jsonl(text: impl AsRef<[u8]>, skip_invalid: bool) -> Result<Dataset> {
         Dataset::parse_jsonl_with(text, ReadOptions::skipping(skip_invalid))
     }
