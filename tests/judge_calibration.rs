@@ -18,7 +18,7 @@ fn pairs_2x2(cells: [[usize; 2]; 2]) -> Vec<JudgeHumanPair> {
                 human: side[b],
                 confidence: 0.5,
             };
-            pairs.extend(std::iter::repeat(p).take(n));
+            pairs.extend(std::iter::repeat_n(p, n));
         }
     }
     pairs

@@ -61,7 +61,7 @@ impl<'a> Matrix<'a> {
         if dim == 0 {
             return Err(Error::invalid("embedding_dim", "must be at least 1"));
         }
-        if data.len() % dim != 0 {
+        if !data.len().is_multiple_of(dim) {
             return Err(Error::invalid(
                 "embeddings",
                 format!(

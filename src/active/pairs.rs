@@ -286,10 +286,10 @@ fn best_and_worst(g: &[Generation]) -> std::result::Result<(&Generation, &Genera
     let mut best: Option<&Generation> = None;
     let mut worst: Option<&Generation> = None;
     for x in g {
-        if best.map_or(true, |b| score(x) > score(b)) {
+        if best.is_none_or(|b| score(x) > score(b)) {
             best = Some(x);
         }
-        if worst.map_or(true, |w| score(x) < score(w)) {
+        if worst.is_none_or(|w| score(x) < score(w)) {
             worst = Some(x);
         }
     }

@@ -200,8 +200,8 @@ pub fn run(only: Option<&str>, path: Option<&str>) -> Result<(), String> {
         "| shape | path | annotations | seconds | CPU seconds | peak MB before (the Dataset) | peak MB | JSON bytes | Cohen pairs listed | alpha ordinal |"
     );
     println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-    for shape in SHAPES.iter().filter(|s| only.map_or(true, |o| o == **s)) {
-        for p in PATHS.iter().filter(|p| path.map_or(true, |o| o == **p)) {
+    for shape in SHAPES.iter().filter(|s| only.is_none_or(|o| o == **s)) {
+        for p in PATHS.iter().filter(|p| path.is_none_or(|o| o == **p)) {
             let out = std::process::Command::new(&exe)
                 .args(["bench", "shapes", "--child", "--only", shape, "--path", p])
                 .output()

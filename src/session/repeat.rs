@@ -128,7 +128,7 @@ impl Session {
         let answers = &self.answers;
         let who = &mut self.annotators[a as usize];
         draw(&mut self.rng, &mut who.repeatable, want, |i| {
-            cap.map_or(true, |c| answers.get(i as usize).copied().unwrap_or(0) < c)
+            cap.is_none_or(|c| answers.get(i as usize).copied().unwrap_or(0) < c)
         })
     }
 

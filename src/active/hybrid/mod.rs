@@ -204,7 +204,7 @@ pub fn select(
                 break;
             }
             let b = bound(i, st.dist[i]);
-            if top.map_or(true, |(_, tb)| b > tb) {
+            if top.is_none_or(|(_, tb)| b > tb) {
                 top = Some((i, b));
             }
         }

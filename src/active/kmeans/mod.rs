@@ -100,7 +100,7 @@ fn seed_centres(x: &Matrix<'_>, k: usize, trials: usize, rng: &mut ChaCha8Rng) -
                 .map(|i| closest[i].min(f64::from(sq_dist(x.row(i), x.row(cand)))))
                 .collect();
             let p: f64 = dists.iter().sum();
-            if best.as_ref().map_or(true, |(_, bp, _)| p < *bp) {
+            if best.as_ref().is_none_or(|(_, bp, _)| p < *bp) {
                 best = Some((cand, p, dists));
             }
         }
@@ -239,7 +239,7 @@ pub fn fit(config: &Config, x: &Matrix<'_>) -> Result<Fit> {
     let mut best: Option<Fit> = None;
     for _ in 0..config.n_init {
         let run = one_run(x, config, trials, &mut rng, tol);
-        if best.as_ref().map_or(true, |b| run.inertia < b.inertia) {
+        if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
             best = Some(run);
         }
     }
@@ -290,7 +290,7 @@ pub fn diversity(
         let mut best: Option<(usize, f32)> = None;
         for (j, _) in taken.iter().enumerate().filter(|(_, &t)| !t) {
             let d = sq_dist(sub.row(j), fit.centres.row(c));
-            if best.map_or(true, |(_, bd)| d < bd) {
+            if best.is_none_or(|(_, bd)| d < bd) {
                 best = Some((j, d));
             }
         }

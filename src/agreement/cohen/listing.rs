@@ -204,7 +204,7 @@ pub(crate) fn pairs_from_groups(
             let key = (shared[rb as usize] as u64, ra as u32, rb);
             // Once `keep_at_most` are kept, a pair that does not beat the
             // last of them is never listed.
-            if keep_at_most > 0 && worst.map_or(true, |w| before(key, w)) {
+            if keep_at_most > 0 && worst.is_none_or(|w| before(key, w)) {
                 found.push((key, *c));
                 if found.len() >= keep_at_most.saturating_mul(2) {
                     best_first(&mut found, keep_at_most);

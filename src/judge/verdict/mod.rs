@@ -128,7 +128,7 @@ pub(crate) fn read_label(text: &str, i: usize) -> Option<(Label, usize)> {
     let boundary_ok = |end: usize| {
         text.get(end..)
             .and_then(|t| t.chars().next())
-            .map_or(true, |c| !c.is_ascii_alphanumeric())
+            .is_none_or(|c| !c.is_ascii_alphanumeric())
     };
     if rest.len() >= 3 && rest.is_char_boundary(3) && rest[..3].eq_ignore_ascii_case("tie") {
         return boundary_ok(i + 3)

@@ -148,7 +148,7 @@ impl PostgresStore {
 
     /// The connection, opened again if it was lost outside a transaction.
     fn client(&mut self) -> Result<&mut Client> {
-        if self.client.as_ref().map_or(true, Client::is_closed) {
+        if self.client.as_ref().is_none_or(Client::is_closed) {
             if self.in_transaction {
                 return Err(StoreError(
                     "the connection was lost during the transaction".into(),
