@@ -70,14 +70,13 @@ pub fn run(o: &Options) -> Result<(), String> {
         ci.check().map_err(|e| format!("--ci: {e}"))?;
     }
     config.allow_repeats |= o.allow_repeats;
-    let text = super::read_jsonl(&o.file)?;
+    let file = std::fs::File::open(&o.file).map_err(|e| format!("{}: {e}", o.file.display()))?;
     let options = ReadOptions {
         skip_invalid: o.skip_invalid,
         allow_repeats: config.allow_repeats,
     };
-    let mut data = Dataset::parse_jsonl_with(&text, options)
-        .map_err(|e| format!("{}: {e}", o.file.display()))?;
-    drop(text);
+    let mut data =
+        Dataset::read_jsonl(file, options).map_err(|e| format!("{}: {e}", o.file.display()))?;
     for s in &data.skipped {
         eprintln!("prefkit: {}: skipped {}", o.file.display(), s.error);
     }

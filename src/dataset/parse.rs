@@ -1,6 +1,7 @@
 //! [`Dataset::parse_jsonl`]: JSONL annotations straight into a dataset.
 
 use super::Dataset;
+use crate::annotation::line::Checked;
 use crate::annotation::{jsonl, ReadOptions};
 use crate::error::Result;
 
@@ -23,16 +24,39 @@ impl Dataset {
         d.rows
             .reserve(memchr::memchr_iter(b'\n', bytes).count() + 1);
         let read = jsonl::read(bytes, options, |_, a, item, annotator| {
-            d.push_ids(
-                item,
-                annotator,
-                a.label,
-                a.swapped,
-                a.time_seconds,
-                a.timestamp,
-            );
-            Ok(())
+            d.keep(&a, item, annotator)
         })?;
+        Ok(d.with_read(read))
+    }
+
+    /// [`Dataset::parse_jsonl_with`] over a stream (a file), read a block
+    /// of whole lines at a time: the input is never held whole, so a file
+    /// costs memory for what is kept of it, not for its text.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read_jsonl(input: impl std::io::Read, options: ReadOptions) -> Result<Dataset> {
+        let mut d = Dataset::new();
+        let read = jsonl::read_from(input, options, |_, a, item, annotator| {
+            d.keep(&a, item, annotator)
+        })?;
+        Ok(d.with_read(read))
+    }
+
+    /// Keeps one accepted annotation as a row.
+    fn keep(&mut self, a: &Checked<'_>, item: u32, annotator: u32) -> Result<()> {
+        self.push_ids(
+            item,
+            annotator,
+            a.label,
+            a.swapped,
+            a.time_seconds,
+            a.timestamp,
+        );
+        Ok(())
+    }
+
+    /// The dataset with the names, skipped lines and skips the reader left.
+    fn with_read(self, read: jsonl::Read) -> Dataset {
+        let mut d = self;
         d.items = read.items;
         d.annotators = read.annotators;
         d.skipped = read.skipped;
@@ -47,7 +71,7 @@ impl Dataset {
         if d.gold.len() < d.items.len() {
             d.gold.resize(d.items.len(), None);
         }
-        Ok(d)
+        d
     }
 
     /// [`Dataset::parse_jsonl_with`] of an array of records written one a line

@@ -11,16 +11,21 @@
 //! labelling the same item twice.
 //! Natively, for big inputs, two more threads parse and check lines ahead
 //! while this one guards and keeps them; the order, the first error and
-//! `skip_invalid` work the same.
+//! `skip_invalid` work the same. Natively too, `read_from` reads a stream
+//! (a file) a block of whole lines at a time, so the text is never held
+//! whole (`stream.rs`); the guard is in `guard.rs`.
+
+mod guard;
+#[cfg(not(target_arch = "wasm32"))]
+mod stream;
 
 use super::line::{Checked, CheckedSkip, Line};
 use super::{Skip, Skipped};
 use crate::dataset::Interner;
 use crate::error::{Error, Location, Result};
-use crate::json::quoted;
-use hashbrown::HashTable;
-use std::borrow::{Borrow, Cow};
-use std::hash::{BuildHasher, Hash};
+use guard::Guard;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use stream::read_from;
 
 /// Inputs at least this long are parsed on two more threads (natively).
 #[cfg(not(target_arch = "wasm32"))]
@@ -33,7 +38,16 @@ const CHUNK_LINES: usize = 2048;
 /// The non-blank lines of JSONL bytes (a leading byte order mark is
 /// ignored), with their 1-based numbers.
 fn raw_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    numbered_lines(without_bom(bytes))
+}
+
+/// The bytes after a leading byte order mark, if there is one.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// The non-blank lines of JSONL bytes, with their 1-based numbers.
+fn numbered_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
     let mut rest = Some(bytes);
     let mut n = 0;
     std::iter::from_fn(move || loop {
@@ -142,14 +156,33 @@ pub(crate) struct Read {
 pub(crate) fn read<'a>(
     bytes: &'a [u8],
     options: ReadOptions,
-    keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
+    mut keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
 ) -> Result<Read> {
+    // One line, one annotation at most: reserving up front saves the
+    // rehashing of the big tables.
+    let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut guard = Guard::new(options, lines);
+    take_lines(&mut guard, without_bom(bytes), 0, &mut keep)?;
+    guard.finish()
+}
+
+/// Parses and checks the lines of `bytes` (numbered from `first_line` + 1)
+/// and hands them to the guard in order; natively, for big inputs, on two
+/// more threads.
+fn take_lines<'a>(
+    guard: &mut Guard,
+    bytes: &'a [u8],
+    first_line: usize,
+    keep: &mut impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
+) -> Result<()> {
     #[cfg(not(target_arch = "wasm32"))]
     if bytes.len() >= PARALLEL_MIN_BYTES {
-        return read_parallel(bytes, options, CHUNK_LINES, keep);
+        return take_parallel(guard, bytes, first_line, CHUNK_LINES, keep);
     }
-    let parsed = raw_lines(bytes).map(|(n, line)| parse(n, line));
-    guard(bytes, parsed, options, keep)
+    for (n, line) in numbered_lines(bytes) {
+        guard.take(first_line + n, parse(n, line).1, keep)?;
+    }
+    Ok(())
 }
 
 /// Two threads parse and check alternate chunks of `chunk` lines while
@@ -157,12 +190,13 @@ pub(crate) fn read<'a>(
 /// parsing thread, the guarding one would wait.) When this
 /// thread stops at an error, the channels close and the others stop too.
 #[cfg(not(target_arch = "wasm32"))]
-fn read_parallel<'a>(
+fn take_parallel<'a>(
+    guard: &mut Guard,
     bytes: &'a [u8],
-    options: ReadOptions,
+    first_line: usize,
     chunk: usize,
-    keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
-) -> Result<Read> {
+    keep: &mut impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
+) -> Result<()> {
     use std::sync::mpsc::sync_channel;
     std::thread::scope(|s| {
         let mut receivers = Vec::new();
@@ -171,7 +205,7 @@ fn read_parallel<'a>(
             receivers.push(rx);
             s.spawn(move || {
                 let mut buf = Vec::with_capacity(chunk);
-                for (i, (n, line)) in raw_lines(bytes).enumerate() {
+                for (i, (n, line)) in numbered_lines(bytes).enumerate() {
                     if (i / chunk) % 2 != parser {
                         continue;
                     }
@@ -190,209 +224,11 @@ fn read_parallel<'a>(
         let chunks = (0..)
             .map_while(|k: usize| receivers[k % 2].recv().ok())
             .flatten();
-        guard(bytes, chunks, options, keep)
+        for (n, parsed) in chunks {
+            guard.take(first_line + n, parsed, keep)?;
+        }
+        Ok(())
     })
-}
-
-/// Takes each checked line in order: the duplicate guard refuses a second
-/// annotation with the same id, and (unless `allow_repeats`) an annotator
-/// labelling the same item twice, naming the first line.
-fn guard<'a>(
-    bytes: &'a [u8],
-    lines: impl Iterator<Item = Parsed<'a>>,
-    options: ReadOptions,
-    mut keep: impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
-) -> Result<Read> {
-    // One line, one annotation at most: reserving up front saves the
-    // rehashing of the big maps.
-    let capacity = memchr::memchr_iter(b'\n', bytes).count() + 1;
-    let mut out = Read {
-        items: Interner::default(),
-        annotators: Interner::default(),
-        skipped: Vec::new(),
-        skips: Vec::new(),
-    };
-    // Ids borrow from the input where they can; pairs are
-    // `item << 32 | annotator`.
-    let mut ids: FirstLines<Cow<str>> = FirstLines::with_capacity(capacity);
-    let mut seen: FirstLines<u64> = FirstLines::with_capacity(capacity);
-    let mut accepted = false;
-    // Pairs that skipped, kept apart: a skip and a label of one item by
-    // one annotator are refused either way round.
-    let mut skipped: FirstLines<u64> = FirstLines::with_capacity(0);
-    for (n, parsed) in lines {
-        let result = parsed.and_then(|record| {
-            let a = match record {
-                Record::Label(a) => a,
-                Record::Skip(s) => return keep_skip(&mut out, &mut ids, &mut skipped, &seen, n, s),
-            };
-            // The id is recorded only once the whole line is accepted.
-            let id = claim(&ids, a.id.clone())?;
-            let it = out.items.get(&a.item);
-            let an = out.annotators.get(&a.annotator);
-            if let (Some(it), Some(an)) = (it, an) {
-                let repeat = seen.get(&pair(it, an)).filter(|_| !options.allow_repeats);
-                if let Some(first) = repeat {
-                    return Err(Error::DuplicateLabel {
-                        annotator: a.annotator.into_owned(),
-                        item: a.item.into_owned(),
-                        first_line: first as usize,
-                        at: Location::default(),
-                    });
-                }
-                if let Some(first) = skipped.get(&pair(it, an)) {
-                    return Err(Error::invalid(
-                        "label",
-                        format!(
-                            "annotator {} skipped item {} on line {first}; a skipped item cannot be labelled too",
-                            quoted(&a.annotator),
-                            quoted(&a.item)
-                        ),
-                    ));
-                }
-            }
-            let it = it.unwrap_or_else(|| out.items.add(&a.item));
-            let an = an.unwrap_or_else(|| out.annotators.add(&a.annotator));
-            keep(n, a, it, an)?;
-            if !options.allow_repeats {
-                seen.insert(pair(it, an), n as u32);
-            }
-            if let Some(id) = id {
-                ids.insert(id, n as u32);
-            }
-            Ok(())
-        });
-        match result {
-            Ok(()) => accepted = true,
-            Err(e) if options.skip_invalid => out.skipped.push(Skipped::new(n, e)),
-            Err(e) => return Err(e.at_line(n)),
-        }
-    }
-    if !accepted && out.skipped.is_empty() {
-        return Err(Error::Empty {
-            what: "the annotation file".into(),
-            hint: "expected one JSON annotation per line".into(),
-        });
-    }
-    Ok(out)
-}
-
-/// The first line of each key (an id, an item and annotator pair), for the
-/// duplicate guard. The hash table holds only 4-byte indices into a list
-/// of `(key, line)` kept in insertion order: with a million lines the
-/// table that every line probes at random stays a few megabytes, where a
-/// map of the keys themselves would spread over tens (the guard is the
-/// reader's one sequential step, and its time went to cache misses).
-struct FirstLines<K> {
-    table: HashTable<u32>,
-    entries: Vec<(K, u32)>,
-}
-
-impl<K: Hash + Eq> FirstLines<K> {
-    fn with_capacity(n: usize) -> Self {
-        FirstLines {
-            table: HashTable::with_capacity(n),
-            entries: Vec::with_capacity(n),
-        }
-    }
-
-    fn hash<Q: Hash + ?Sized>(key: &Q) -> u64 {
-        foldhash::fast::FixedState::default().hash_one(key)
-    }
-
-    /// The line `key` was first recorded on.
-    fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<u32>
-    where
-        K: Borrow<Q>,
-    {
-        let entries = &self.entries;
-        self.table
-            .find(Self::hash(key), |&i| entries[i as usize].0.borrow() == key)
-            .map(|&i| entries[i as usize].1)
-    }
-
-    /// Records `key` (not recorded yet) as first seen on `line`.
-    fn insert(&mut self, key: K, line: u32) {
-        let i = self.entries.len() as u32;
-        let entries = &self.entries;
-        self.table
-            .insert_unique(Self::hash(&key), i, |&j| Self::hash(&entries[j as usize].0));
-        self.entries.push((key, line));
-    }
-}
-
-/// Refuses an id seen before, naming its first line; a new one is given
-/// back, to be recorded once the whole line is accepted.
-fn claim<'a>(
-    ids: &FirstLines<Cow<'a, str>>,
-    id: Option<Cow<'a, str>>,
-) -> Result<Option<Cow<'a, str>>> {
-    match id {
-        Some(id) => match ids.get(&*id) {
-            Some(first) => Err(Error::DuplicateId {
-                id: id.into_owned(),
-                first_line: first as usize,
-                at: Location {
-                    field: Some("id".into()),
-                    ..Location::default()
-                },
-            }),
-            None => Ok(Some(id)),
-        },
-        None => Ok(None),
-    }
-}
-
-/// Guards and keeps one skip record: refused when its annotator already
-/// skipped or labelled its item.
-fn keep_skip<'a>(
-    out: &mut Read,
-    ids: &mut FirstLines<Cow<'a, str>>,
-    skipped: &mut FirstLines<u64>,
-    seen: &FirstLines<u64>,
-    n: usize,
-    s: CheckedSkip<'a>,
-) -> Result<()> {
-    let id = claim(ids, Some(s.id.clone()))?;
-    let (it, an) = intern(out, &s.item, &s.annotator);
-    let before = skipped.get(&pair(it, an)).map(|l| ("skipped", l));
-    let before = before.or_else(|| seen.get(&pair(it, an)).map(|l| ("labelled", l)));
-    if let Some((did, first)) = before {
-        return Err(twice(&s, did, first));
-    }
-    skipped.insert(pair(it, an), n as u32);
-    out.skips.push(SkipAt {
-        line: n,
-        item: it,
-        annotator: an,
-        skip: Skip::from(s),
-    });
-    if let Some(id) = id {
-        ids.insert(id, n as u32);
-    }
-    Ok(())
-}
-
-/// The interned ids of an item and an annotator, added when new.
-fn intern(out: &mut Read, item: &str, annotator: &str) -> (u32, u32) {
-    (out.items.intern(item), out.annotators.intern(annotator))
-}
-
-/// A skip of an item the annotator already skipped or labelled.
-fn twice(s: &CheckedSkip<'_>, did: &str, first: u32) -> Error {
-    Error::invalid(
-        "skip",
-        format!(
-            "annotator {} already {did} item {} on line {first}",
-            quoted(&s.annotator),
-            quoted(&s.item)
-        ),
-    )
-}
-
-/// The key of an (item, annotator) pair.
-fn pair(item: u32, annotator: u32) -> u64 {
-    (u64::from(item) << 32) | u64::from(annotator)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -36,42 +36,73 @@ fn summary(r: Result<Read>, kept: &[(usize, Annotation)]) -> String {
     }
 }
 
+/// The parallel path on the whole text, in chunks of `chunk` lines.
+fn parallel(text: &[u8], options: ReadOptions, chunk: usize) -> String {
+    let mut kept = Vec::new();
+    let mut guard = Guard::new(options, 0);
+    let r = take_parallel(&mut guard, text, 0, chunk, &mut |n, a, _, _| {
+        kept.push((n, Annotation::from(a)));
+        Ok(())
+    })
+    .and_then(|()| guard.finish());
+    summary(r, &kept)
+}
+
+/// The stream reader, in blocks of `block` bytes.
+fn streamed(text: &[u8], options: ReadOptions, block: usize) -> String {
+    let mut kept = Vec::new();
+    let r = stream::read_blocks(text, options, block, |n, a, _, _| {
+        kept.push((n, Annotation::from(a)));
+        Ok(())
+    });
+    summary(r, &kept)
+}
+
 #[test]
-fn checking_on_a_second_thread_gives_the_same_annotations_and_errors() {
-    let text = text();
-    for skip_invalid in [false, true] {
-        let mut kept = Vec::new();
-        let parsed = raw_lines(&text).map(|(n, l)| parse(n, l));
-        let r = guard(
-            &text,
-            parsed,
-            ReadOptions::skipping(skip_invalid),
-            |n, a, _, _| {
+fn threads_and_blocks_give_the_same_annotations_and_errors_as_one_pass() {
+    let plain = text();
+    let mut text = plain.clone();
+    for bom in [false, true] {
+        if bom {
+            text.splice(0..0, *b"\xEF\xBB\xBF");
+        }
+        for skip_invalid in [false, true] {
+            let options = ReadOptions::skipping(skip_invalid);
+            let mut kept = Vec::new();
+            let r = read(&text, options, |n, a, _, _| {
                 kept.push((n, Annotation::from(a)));
                 Ok(())
-            },
-        );
-        let one = summary(r, &kept);
-        for chunk in [1, 3, 64] {
-            let mut kept = Vec::new();
-            let r = read_parallel(
-                &text,
-                ReadOptions::skipping(skip_invalid),
-                chunk,
-                |n, a, _, _| {
-                    kept.push((n, Annotation::from(a)));
-                    Ok(())
-                },
+            });
+            let one = summary(r, &kept);
+            assert!(
+                one.contains(if skip_invalid {
+                    "line 12"
+                } else {
+                    "line 12, field"
+                }),
+                "{one}"
             );
-            assert_eq!(
-                one,
-                summary(r, &kept),
-                "chunk {chunk}, skip_invalid {skip_invalid}"
-            );
+            for chunk in [1, 3, 64] {
+                let text = without_bom(&text);
+                assert_eq!(one, parallel(text, options, chunk), "chunk {chunk}");
+            }
+            for block in [1, 7, 64, 200, 1 << 20] {
+                assert_eq!(
+                    one,
+                    streamed(&text, options, block),
+                    "block {block}, bom {bom}"
+                );
+            }
         }
     }
-    let e = read_parallel(&text, ReadOptions::default(), 2, |_, _, _, _| Ok(()))
-        .err()
-        .map(|e| e.to_string());
-    assert!(e.unwrap().starts_with("line 12, field \"label\""));
+    let e = parallel(&plain, ReadOptions::default(), 2);
+    assert!(e.starts_with("line 12, field \"label\""), "{e}");
+}
+
+#[test]
+fn a_stream_without_a_line_is_refused_like_an_empty_text() {
+    for text in [&b""[..], b"\n\n  \n", b"\xEF\xBB\xBF"] {
+        let e = streamed(text, ReadOptions::default(), 4);
+        assert!(e.contains("the annotation file"), "{e}");
+    }
 }

@@ -1,0 +1,56 @@
+//! The JSONL reader over a stream (a file), a block at a time: the input
+//! is never held whole (the guard keeps its own copy of the ids).
+
+use super::guard::Guard;
+use super::{take_lines, without_bom, Read, ReadOptions};
+use crate::annotation::line::Checked;
+use crate::error::{Error, Result};
+use std::io::Read as _;
+
+/// Bytes read at a time (a block grows to hold a longer line).
+const BLOCK_BYTES: usize = 16 << 20;
+
+/// [`super::read`] over a stream: the same lines, numbers, checks, errors
+/// and skips, with the input read in blocks of whole lines.
+pub(crate) fn read_from(
+    input: impl std::io::Read,
+    options: ReadOptions,
+    keep: impl for<'c> FnMut(usize, Checked<'c>, u32, u32) -> Result<()>,
+) -> Result<Read> {
+    read_blocks(input, options, BLOCK_BYTES, keep)
+}
+
+/// [`read_from`] with blocks of `block` bytes (the tests use small ones).
+pub(super) fn read_blocks(
+    mut input: impl std::io::Read,
+    options: ReadOptions,
+    block: usize,
+    mut keep: impl for<'c> FnMut(usize, Checked<'c>, u32, u32) -> Result<()>,
+) -> Result<Read> {
+    let mut guard = Guard::new(options, 0);
+    let (mut buf, mut first_line, mut first) = (Vec::new(), 0, true);
+    loop {
+        // Fill the block, then cut it after its last newline; the rest
+        // starts the next one. A line longer than a block grows it.
+        let wanted = buf.len().max(block) as u64;
+        let got = (&mut input)
+            .take(wanted)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::Rejected(format!("reading the annotations: {e}")))?;
+        let end = got == 0;
+        let cut = match memchr::memrchr(b'\n', &buf) {
+            _ if end => buf.len(),
+            Some(i) => i + 1,
+            None => continue,
+        };
+        let bytes = &buf[..cut];
+        let bytes = if first { without_bom(bytes) } else { bytes };
+        take_lines(&mut guard, bytes, first_line, &mut keep)?;
+        first_line += memchr::memchr_iter(b'\n', bytes).count();
+        first = false;
+        buf.drain(..cut);
+        if end {
+            return guard.finish();
+        }
+    }
+}
