@@ -75,8 +75,9 @@ pub fn run(o: &Options) -> Result<(), String> {
         skip_invalid: o.skip_invalid,
         allow_repeats: config.allow_repeats,
     };
-    let mut data =
-        Dataset::read_jsonl(file, options).map_err(|e| format!("{}: {e}", o.file.display()))?;
+    let len = file.metadata().ok().map(|m| m.len());
+    let mut data = Dataset::read_jsonl(file, len, options)
+        .map_err(|e| format!("{}: {e}", o.file.display()))?;
     for s in &data.skipped {
         eprintln!("prefkit: {}: skipped {}", o.file.display(), s.error);
     }

@@ -31,11 +31,16 @@ impl Dataset {
 
     /// [`Dataset::parse_jsonl_with`] over a stream (a file), read a block
     /// of whole lines at a time: the input is never held whole, so a file
-    /// costs memory for what is kept of it, not for its text.
+    /// costs memory for what is kept of it, not for its text. `len` is the
+    /// input's length in bytes when known (a file's): it sizes the tables.
     #[cfg(not(target_arch = "wasm32"))]
-    pub fn read_jsonl(input: impl std::io::Read, options: ReadOptions) -> Result<Dataset> {
+    pub fn read_jsonl(
+        input: impl std::io::Read,
+        len: Option<u64>,
+        options: ReadOptions,
+    ) -> Result<Dataset> {
         let mut d = Dataset::new();
-        let read = jsonl::read_from(input, options, |_, a, item, annotator| {
+        let read = jsonl::read_from(input, len, options, |_, a, item, annotator| {
             d.keep(&a, item, annotator)
         })?;
         Ok(d.with_read(read))

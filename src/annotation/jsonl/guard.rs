@@ -44,6 +44,12 @@ impl Guard {
         }
     }
 
+    /// Room for `lines` more lines without growing the tables.
+    pub(super) fn reserve(&mut self, lines: usize) {
+        self.ids.reserve(lines);
+        self.seen.reserve(lines);
+    }
+
     /// Takes line `n`, checked on its own (the next line in file order):
     /// guards it and hands it to `keep`, or records it as skipped with
     /// `skip_invalid`. Fails, naming the line, on a bad line without
@@ -172,6 +178,13 @@ impl<K: Hash + Eq> FirstLines<K> {
         }
     }
 
+    fn reserve(&mut self, n: usize) {
+        let entries = &self.entries;
+        self.table
+            .reserve(n, |&j| Self::hash(&entries[j as usize].0));
+        self.entries.reserve(n);
+    }
+
     fn hash<Q: Hash + ?Sized>(key: &Q) -> u64 {
         foldhash::fast::FixedState::default().hash_one(key)
     }
@@ -215,6 +228,12 @@ impl FirstIds {
             entries: Vec::with_capacity(n),
             text: String::new(),
         }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        let entries = &self.entries;
+        self.table.reserve(n, |&j| entries[j as usize].2);
+        self.entries.reserve(n);
     }
 
     fn id(&self, i: u32) -> &str {

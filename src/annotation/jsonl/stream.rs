@@ -11,18 +11,22 @@ use std::io::Read as _;
 const BLOCK_BYTES: usize = 16 << 20;
 
 /// [`super::read`] over a stream: the same lines, numbers, checks, errors
-/// and skips, with the input read in blocks of whole lines.
+/// and skips, with the input read in blocks of whole lines. `len`, the
+/// input's length in bytes when known (a file's), sizes the guard's tables
+/// from the first block's lines per byte (growing them costs a rehash).
 pub(crate) fn read_from(
     input: impl std::io::Read,
+    len: Option<u64>,
     options: ReadOptions,
     keep: impl for<'c> FnMut(usize, Checked<'c>, u32, u32) -> Result<()>,
 ) -> Result<Read> {
-    read_blocks(input, options, BLOCK_BYTES, keep)
+    read_blocks(input, len, options, BLOCK_BYTES, keep)
 }
 
 /// [`read_from`] with blocks of `block` bytes (the tests use small ones).
 pub(super) fn read_blocks(
     mut input: impl std::io::Read,
+    len: Option<u64>,
     options: ReadOptions,
     block: usize,
     mut keep: impl for<'c> FnMut(usize, Checked<'c>, u32, u32) -> Result<()>,
@@ -44,6 +48,11 @@ pub(super) fn read_blocks(
             None => continue,
         };
         let bytes = &buf[..cut];
+        if let (true, Some(len)) = (first && !end, len) {
+            let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+            let estimate = lines.saturating_mul(len) / (cut as u64).max(1);
+            guard.reserve(usize::try_from(estimate).unwrap_or(0));
+        }
         let bytes = if first { without_bom(bytes) } else { bytes };
         take_lines(&mut guard, bytes, first_line, &mut keep)?;
         first_line += memchr::memchr_iter(b'\n', bytes).count();

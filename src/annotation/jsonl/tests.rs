@@ -51,10 +51,16 @@ fn parallel(text: &[u8], options: ReadOptions, chunk: usize) -> String {
 /// The stream reader, in blocks of `block` bytes.
 fn streamed(text: &[u8], options: ReadOptions, block: usize) -> String {
     let mut kept = Vec::new();
-    let r = stream::read_blocks(text, options, block, |n, a, _, _| {
-        kept.push((n, Annotation::from(a)));
-        Ok(())
-    });
+    let r = stream::read_blocks(
+        text,
+        Some(text.len() as u64),
+        options,
+        block,
+        |n, a, _, _| {
+            kept.push((n, Annotation::from(a)));
+            Ok(())
+        },
+    );
     summary(r, &kept)
 }
 
