@@ -44,7 +44,9 @@ impl Guard {
         }
     }
 
-    /// Room for `lines` more lines without growing the tables.
+    /// Room for `lines` more lines without growing the tables (for the
+    /// stream reader).
+    #[cfg(not(target_arch = "wasm32"))]
     pub(super) fn reserve(&mut self, lines: usize) {
         self.ids.reserve(lines);
         self.seen.reserve(lines);
@@ -178,6 +180,7 @@ impl<K: Hash + Eq> FirstLines<K> {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn reserve(&mut self, n: usize) {
         let entries = &self.entries;
         self.table
@@ -230,6 +233,7 @@ impl FirstIds {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn reserve(&mut self, n: usize) {
         let entries = &self.entries;
         self.table.reserve(n, |&j| entries[j as usize].2);
