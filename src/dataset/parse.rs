@@ -20,9 +20,7 @@ impl Dataset {
     pub fn parse_jsonl_with(text: impl AsRef<[u8]>, options: ReadOptions) -> Result<Dataset> {
         let bytes = text.as_ref();
         let mut d = Dataset::new();
-        // One line, one row at most.
-        d.rows
-            .reserve(memchr::memchr_iter(b'\n', bytes).count() + 1);
+        d.rows.reserve(jsonl::most_annotations(bytes));
         let read = jsonl::read(bytes, options, |_, a, item, annotator| {
             d.keep(&a, item, annotator)
         })?;

@@ -160,10 +160,22 @@ pub(crate) fn read<'a>(
 ) -> Result<Read> {
     // One line, one annotation at most: reserving up front saves the
     // rehashing of the big tables.
-    let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
-    let mut guard = Guard::new(options, lines);
+    let mut guard = Guard::new(options, most_annotations(bytes));
     take_lines(&mut guard, without_bom(bytes), 0, &mut keep)?;
     guard.finish()
+}
+
+/// No annotation line is shorter than this (`{"item":"i","annotator":"a",
+/// "label":"="}` takes 40 bytes): tables sized from a length never hold
+/// more entries than it allows, so blank or short lines cannot make them
+/// cost more memory than the text.
+const SHORTEST_LINE: usize = 32;
+
+/// At most how many annotations `bytes` can hold: one a line, and one for
+/// every [`SHORTEST_LINE`] bytes.
+pub(crate) fn most_annotations(bytes: &[u8]) -> usize {
+    let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    lines.min(bytes.len() / SHORTEST_LINE + 1)
 }
 
 /// Parses and checks the lines of `bytes` (numbered from `first_line` + 1)

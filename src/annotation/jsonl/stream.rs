@@ -2,7 +2,7 @@
 //! is never held whole (the guard keeps its own copy of the ids).
 
 use super::guard::Guard;
-use super::{take_lines, without_bom, Read, ReadOptions};
+use super::{most_annotations, take_lines, without_bom, Read, ReadOptions};
 use crate::annotation::line::Checked;
 use crate::error::{Error, Result};
 use std::io::Read as _;
@@ -49,8 +49,10 @@ pub(super) fn read_blocks(
         };
         let bytes = &buf[..cut];
         if let (true, Some(len)) = (first && !end, len) {
-            let lines = memchr::memchr_iter(b'\n', bytes).count() as u64;
-            let estimate = lines.saturating_mul(len) / (cut as u64).max(1);
+            // As many annotations a byte as the first block holds, over the
+            // whole length.
+            let most = most_annotations(bytes) as u64;
+            let estimate = most.saturating_mul(len) / (cut as u64).max(1);
             guard.reserve(usize::try_from(estimate).unwrap_or(0));
         }
         let bytes = if first { without_bom(bytes) } else { bytes };

@@ -112,3 +112,13 @@ fn a_stream_without_a_line_is_refused_like_an_empty_text() {
         assert!(e.contains("the annotation file"), "{e}");
     }
 }
+
+#[test]
+fn blank_or_short_lines_do_not_size_the_tables_past_the_text() {
+    let blank = vec![b'\n'; 1 << 16];
+    assert_eq!(most_annotations(&blank), (1 << 16) / SHORTEST_LINE + 1);
+    let line = br#"{"item":"i","annotator":"a","label":"="}"#;
+    assert!(line.len() >= SHORTEST_LINE);
+    let ten = [&line[..], b"\n"].concat().repeat(10);
+    assert_eq!(most_annotations(&ten), 11);
+}
