@@ -9,8 +9,8 @@ use crate::annotation::{Skip, Skipped};
 use crate::dataset::Interner;
 use crate::error::{Error, Location, Result};
 use crate::json::quoted;
+use crate::map::FastMap;
 use hashbrown::HashTable;
-use std::borrow::Borrow;
 use std::hash::{BuildHasher, Hash};
 
 /// The guard's state over the lines it has taken.
@@ -18,11 +18,11 @@ pub(super) struct Guard {
     options: ReadOptions,
     out: Read,
     ids: FirstIds,
-    /// Pairs `item << 32 | annotator` labelled.
-    seen: FirstLines<u64>,
-    /// Pairs that skipped, kept apart: a skip and a label of one item by
-    /// one annotator are refused either way round.
-    skipped: FirstLines<u64>,
+    /// The first line of each pair `item << 32 | annotator` labelled.
+    seen: FastMap<u64, u32>,
+    /// Likewise of each pair that skipped, kept apart: a skip and a label
+    /// of one item by one annotator are refused either way round.
+    skipped: FastMap<u64, u32>,
     accepted: bool,
 }
 
@@ -38,8 +38,8 @@ impl Guard {
                 skips: Vec::new(),
             },
             ids: FirstIds::with_capacity(lines),
-            seen: FirstLines::with_capacity(lines),
-            skipped: FirstLines::with_capacity(0),
+            seen: FastMap::with_capacity_and_hasher(lines, Default::default()),
+            skipped: FastMap::default(),
             accepted: false,
         }
     }
@@ -102,7 +102,7 @@ impl Guard {
                 .seen
                 .get(&pair(it, an))
                 .filter(|_| !self.options.allow_repeats);
-            if let Some(first) = repeat {
+            if let Some(&first) = repeat {
                 return Err(Error::DuplicateLabel {
                     annotator: a.annotator.into_owned(),
                     item: a.item.into_owned(),
@@ -110,7 +110,7 @@ impl Guard {
                     at: Location::default(),
                 });
             }
-            if let Some(first) = self.skipped.get(&pair(it, an)) {
+            if let Some(&first) = self.skipped.get(&pair(it, an)) {
                 return Err(Error::invalid(
                     "label",
                     format!(
@@ -142,8 +142,8 @@ impl Guard {
             self.out.items.intern(&s.item),
             self.out.annotators.intern(&s.annotator),
         );
-        let before = self.skipped.get(&pair(it, an)).map(|l| ("skipped", l));
-        let before = before.or_else(|| self.seen.get(&pair(it, an)).map(|l| ("labelled", l)));
+        let before = self.skipped.get(&pair(it, an)).map(|&l| ("skipped", l));
+        let before = before.or_else(|| self.seen.get(&pair(it, an)).map(|&l| ("labelled", l)));
         if let Some((did, first)) = before {
             return Err(twice(&s, did, first));
         }
@@ -161,63 +161,19 @@ impl Guard {
     }
 }
 
-/// The first line of each key (an id, an item and annotator pair), for the
-/// duplicate guard. The hash table holds only 4-byte indices into a list
-/// of `(key, line)` kept in insertion order: with a million lines the
-/// table that every line probes at random stays a few megabytes, where a
-/// map of the keys themselves would spread over tens (the guard is the
-/// reader's one sequential step, and its time went to cache misses).
-struct FirstLines<K> {
-    table: HashTable<u32>,
-    entries: Vec<(K, u32)>,
-}
-
-impl<K: Hash + Eq> FirstLines<K> {
-    fn with_capacity(n: usize) -> Self {
-        FirstLines {
-            table: HashTable::with_capacity(n),
-            entries: Vec::with_capacity(n),
-        }
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    fn reserve(&mut self, n: usize) {
-        let entries = &self.entries;
-        self.table
-            .reserve(n, |&j| Self::hash(&entries[j as usize].0));
-        self.entries.reserve(n);
-    }
-
-    fn hash<Q: Hash + ?Sized>(key: &Q) -> u64 {
-        foldhash::fast::FixedState::default().hash_one(key)
-    }
-
-    /// The line `key` was first recorded on.
-    fn get<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<u32>
-    where
-        K: Borrow<Q>,
-    {
-        let entries = &self.entries;
-        self.table
-            .find(Self::hash(key), |&i| entries[i as usize].0.borrow() == key)
-            .map(|&i| entries[i as usize].1)
-    }
-
-    /// Records `key` (not recorded yet) as first seen on `line`.
-    fn insert(&mut self, key: K, line: u32) {
-        let i = self.entries.len() as u32;
-        let entries = &self.entries;
-        self.table
-            .insert_unique(Self::hash(&key), i, |&j| Self::hash(&entries[j as usize].0));
-        self.entries.push((key, line));
-    }
+/// The foldhash of a key, as [`FastMap`] hashes (fixed seed).
+fn hash<Q: Hash + ?Sized>(key: &Q) -> u64 {
+    foldhash::fast::FixedState::default().hash_one(key)
 }
 
 /// The first line of each annotation id, for the duplicate guard: the
 /// ids' text is copied into one buffer (the reader may be done with the
 /// line, as the stream reader is with each block), and the hash table
 /// holds 4-byte indices into a list of `(end of the id in the buffer,
-/// line, hash)`.
+/// line, hash)`. With a million lines the table that every line probes at
+/// random stays a few megabytes, where a map of the ids would spread over
+/// tens (the guard is the reader's one sequential step, and its time went
+/// to cache misses).
 struct FirstIds {
     table: HashTable<u32>,
     entries: Vec<(usize, u32, u64)>,
@@ -248,7 +204,7 @@ impl FirstIds {
 
     /// The line `id` was first recorded on.
     fn get(&self, id: &str) -> Option<u32> {
-        let h = FirstLines::<u64>::hash(id);
+        let h = hash(id);
         self.table
             .find(h, |&i| self.entries[i as usize].2 == h && self.id(i) == id)
             .map(|&i| self.entries[i as usize].1)
@@ -256,7 +212,7 @@ impl FirstIds {
 
     /// Records `id` (not recorded yet) as first seen on `line`.
     fn insert(&mut self, id: &str, line: u32) {
-        let h = FirstLines::<u64>::hash(id);
+        let h = hash(id);
         let i = self.entries.len() as u32;
         self.text.push_str(id);
         self.entries.push((self.text.len(), line, h));
