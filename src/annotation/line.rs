@@ -164,19 +164,19 @@ pub(crate) struct Checked<'a> {
     pub simulated: bool,
 }
 
-impl From<Checked<'_>> for Annotation {
-    fn from(c: Checked<'_>) -> Annotation {
+impl From<&Checked<'_>> for Annotation {
+    fn from(c: &Checked<'_>) -> Annotation {
         Annotation {
-            id: c.id.map(Cow::into_owned),
-            task_id: c.task_id.map(Cow::into_owned),
-            item: c.item.into_owned(),
-            annotator: c.annotator.into_owned(),
+            id: c.id.as_deref().map(str::to_string),
+            task_id: c.task_id.as_deref().map(str::to_string),
+            item: c.item.to_string(),
+            annotator: c.annotator.to_string(),
             label: c.label,
             time_seconds: c.time_seconds,
             swapped: c.swapped,
-            dimensions: c.dimensions,
+            dimensions: c.dimensions.clone(),
             timestamp: c.timestamp,
-            client_version: c.client_version.map(Cow::into_owned),
+            client_version: c.client_version.as_deref().map(str::to_string),
             simulated: c.simulated,
         }
     }

@@ -120,7 +120,7 @@ impl Annotation {
         Line::deserialize(value)
             .map_err(|e| crate::json::error(&e, ""))?
             .check()
-            .map(Annotation::from)
+            .map(|c| Annotation::from(&c))
     }
 }
 
@@ -129,7 +129,7 @@ impl FromJson for Annotation {
     const WHAT: &'static str = "";
     type Raw<'a> = Line<'a>;
     fn from_raw(raw: Line<'_>) -> Result<Annotation> {
-        raw.check().map(Annotation::from)
+        raw.check().map(|c| Annotation::from(&c))
     }
 }
 

@@ -8,7 +8,6 @@ use super::line::CheckedSkip;
 use crate::error::Result;
 use serde::Serialize;
 use serde_json::Value;
-use std::borrow::Cow;
 
 /// One skip, as the page posts it and the collector stores it:
 /// `{"id", "item", "annotator", "skip": "<reason>"}` and optionally
@@ -47,7 +46,7 @@ impl crate::json::FromJson for Skip {
     const WHAT: &'static str = "skip";
     type Raw<'a> = super::line::Line<'a>;
     fn from_raw(raw: super::line::Line<'_>) -> Result<Skip> {
-        raw.check_skip().map(Skip::from)
+        raw.check_skip().map(|s| Skip::from(&s))
     }
 }
 
@@ -64,21 +63,21 @@ impl Skip {
     pub fn from_value(v: &Value) -> Result<Skip> {
         use serde::Deserialize;
         let line = super::line::Line::deserialize(v).map_err(|e| crate::json::error(&e, ""))?;
-        line.check_skip().map(Skip::from)
+        line.check_skip().map(|s| Skip::from(&s))
     }
 }
 
-impl From<CheckedSkip<'_>> for Skip {
-    fn from(s: CheckedSkip<'_>) -> Skip {
+impl From<&CheckedSkip<'_>> for Skip {
+    fn from(s: &CheckedSkip<'_>) -> Skip {
         Skip {
-            id: s.id.into_owned(),
-            task_id: s.task_id.map(Cow::into_owned),
-            item: s.item.into_owned(),
-            annotator: s.annotator.into_owned(),
-            skip: s.skip.into_owned(),
+            id: s.id.to_string(),
+            task_id: s.task_id.as_deref().map(str::to_string),
+            item: s.item.to_string(),
+            annotator: s.annotator.to_string(),
+            skip: s.skip.to_string(),
             time_seconds: s.time_seconds,
             timestamp: s.timestamp,
-            client_version: s.client_version.map(Cow::into_owned),
+            client_version: s.client_version.as_deref().map(str::to_string),
             simulated: s.simulated,
         }
     }

@@ -22,7 +22,7 @@ impl Dataset {
         let mut d = Dataset::new();
         d.rows.reserve(jsonl::most_annotations(bytes));
         let read = jsonl::read(bytes, options, |_, a, item, annotator| {
-            d.keep(&a, item, annotator)
+            d.keep(a, item, annotator)
         })?;
         Ok(d.with_read(read))
     }
@@ -39,7 +39,7 @@ impl Dataset {
     ) -> Result<Dataset> {
         let mut d = Dataset::new();
         let read = jsonl::read_from(input, len, options, |_, a, item, annotator| {
-            d.keep(&a, item, annotator)
+            d.keep(a, item, annotator)
         })?;
         Ok(d.with_read(read))
     }

@@ -59,13 +59,14 @@ impl Guard {
     pub(super) fn take<'a>(
         &mut self,
         n: usize,
-        parsed: Result<Record<'a>>,
-        keep: &mut impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
+        parsed: &Result<Record<'a>>,
+        keep: &mut impl FnMut(usize, &Checked<'a>, u32, u32) -> Result<()>,
     ) -> Result<()> {
-        let result = parsed.and_then(|record| match record {
-            Record::Label(a) => self.label(n, a, keep),
-            Record::Skip(s) => self.skip(n, s),
-        });
+        let result = match parsed {
+            Ok(Record::Label(a)) => self.label(n, a, keep),
+            Ok(Record::Skip(s)) => self.skip(n, s),
+            Err(e) => Err(e.clone()),
+        };
         match result {
             Ok(()) => self.accepted = true,
             Err(e) if self.options.skip_invalid => self.out.skipped.push(Skipped::new(n, e)),
@@ -89,12 +90,11 @@ impl Guard {
     fn label<'a>(
         &mut self,
         n: usize,
-        a: Checked<'a>,
-        keep: &mut impl FnMut(usize, Checked<'a>, u32, u32) -> Result<()>,
+        a: &Checked<'a>,
+        keep: &mut impl FnMut(usize, &Checked<'a>, u32, u32) -> Result<()>,
     ) -> Result<()> {
         // The id is recorded only once the whole line is accepted.
-        let id = a.id.clone();
-        let id = claim(&self.ids, id.as_deref())?;
+        let id = claim(&self.ids, a.id.as_deref())?;
         let it = self.out.items.get(&a.item);
         let an = self.out.annotators.get(&a.annotator);
         if let (Some(it), Some(an)) = (it, an) {
@@ -104,8 +104,8 @@ impl Guard {
                 .filter(|_| !self.options.allow_repeats);
             if let Some(&first) = repeat {
                 return Err(Error::DuplicateLabel {
-                    annotator: a.annotator.into_owned(),
-                    item: a.item.into_owned(),
+                    annotator: a.annotator.to_string(),
+                    item: a.item.to_string(),
                     first_line: first as usize,
                     at: Location::default(),
                 });
@@ -135,9 +135,8 @@ impl Guard {
 
     /// A skip record: refused when its annotator already skipped or
     /// labelled its item.
-    fn skip<'a>(&mut self, n: usize, s: CheckedSkip<'a>) -> Result<()> {
-        let id = s.id.clone();
-        let id = claim(&self.ids, Some(&id))?;
+    fn skip(&mut self, n: usize, s: &CheckedSkip<'_>) -> Result<()> {
+        let id = claim(&self.ids, Some(&s.id))?;
         let (it, an) = (
             self.out.items.intern(&s.item),
             self.out.annotators.intern(&s.annotator),
@@ -145,7 +144,7 @@ impl Guard {
         let before = self.skipped.get(&pair(it, an)).map(|&l| ("skipped", l));
         let before = before.or_else(|| self.seen.get(&pair(it, an)).map(|&l| ("labelled", l)));
         if let Some((did, first)) = before {
-            return Err(twice(&s, did, first));
+            return Err(twice(s, did, first));
         }
         self.skipped.insert(pair(it, an), n as u32);
         self.out.skips.push(SkipAt {

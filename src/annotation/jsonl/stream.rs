@@ -18,7 +18,7 @@ pub(crate) fn read_from(
     input: impl std::io::Read,
     len: Option<u64>,
     options: ReadOptions,
-    keep: impl for<'c> FnMut(usize, Checked<'c>, u32, u32) -> Result<()>,
+    keep: impl for<'c> FnMut(usize, &Checked<'c>, u32, u32) -> Result<()>,
 ) -> Result<Read> {
     read_blocks(input, len, options, BLOCK_BYTES, keep)
 }
@@ -29,7 +29,7 @@ pub(super) fn read_blocks(
     len: Option<u64>,
     options: ReadOptions,
     block: usize,
-    mut keep: impl for<'c> FnMut(usize, Checked<'c>, u32, u32) -> Result<()>,
+    mut keep: impl for<'c> FnMut(usize, &Checked<'c>, u32, u32) -> Result<()>,
 ) -> Result<Read> {
     let mut guard = Guard::new(options, 0);
     let (mut buf, mut first_line, mut first) = (Vec::new(), 0, true);
