@@ -480,6 +480,37 @@ fn the_report_covers_the_stored_annotations_with_the_task_gold() {
 }
 
 #[test]
+fn the_report_flags_annotators_with_the_task_thresholds_not_the_defaults() {
+    // Everyone answers `A>>` on four gold pairs whose answers alternate
+    // `A>>` and `B>`: a gold accuracy of 0.5. The report's default flag
+    // needs five gold answers; this task flags after four, below 0.6.
+    let mut t = task("t", 2, 4);
+    t["config"]["min_gold_for_flag"] = json!(4);
+    let (_dir, s) = with_task("report-thresholds", &t, &[]);
+    let a = agent();
+    let items = [
+        "ex-0000", "ex-0001", "ex-g000", "ex-g001", "ex-g002", "ex-g003",
+    ];
+    for w in 0..2 {
+        let batch: Vec<Value> = items
+            .iter()
+            .map(|item| annotation(&format!("w{w}-{item}"), item, &format!("w{w}"), "A>>"))
+            .collect();
+        assert_eq!(post_annotations(&a, &s, &Value::Array(batch)).0, 200);
+    }
+    let (status, body) = admin_get(&a, &s, "/api/tasks/t/report");
+    assert_eq!(status, 200, "{body}");
+    let r = json_of(&body);
+    let annotators = r["annotators"].as_array().unwrap();
+    assert_eq!(annotators.len(), 2);
+    for row in annotators {
+        assert_eq!(row["gold_total"], 4, "{row}");
+        assert_eq!(row["gold_accuracy"], 0.5, "{row}");
+        assert_eq!(row["flagged"], true, "{row}");
+    }
+}
+
+#[test]
 fn the_event_stream_sends_each_new_annotation_and_replays_after_last_event_id() {
     let (_dir, s) = with_task("events", &task("t", 10, 0), &[]);
     let a = agent();

@@ -13,7 +13,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
-use prefkit::report::ReportConfig;
 use prefkit::Dataset;
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -108,17 +107,15 @@ pub fn new_task(
 }
 
 /// `GET /api/tasks/{task}/report[?min_reliability=X]`: the `prefkit
-/// report` JSON of the stored annotations, with the task's gold answers.
+/// report` JSON of the stored annotations, with the task's gold answers
+/// and the report settings its config implies.
 pub async fn report(
     State(s): State<AppState>,
     Path(task): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let info = s.task(&task).await?;
-    let mut config = ReportConfig {
-        allow_repeats: info.allow_repeats,
-        ..ReportConfig::default()
-    };
+    let mut config = info.report.clone();
     if let Some(t) = q.get("min_reliability") {
         config.min_reliability = t.parse::<f64>().map_err(|_| {
             ApiError::bad_request(format!(

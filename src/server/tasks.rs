@@ -4,6 +4,7 @@
 
 use super::jobs::{Answer, Incoming};
 use super::store::StoredTask;
+use prefkit::report::ReportConfig;
 use prefkit::session::{Overview, Session, Skip, SkipVerdict, Status, Task, Verdict};
 use prefkit::{Annotation, Error, FromJson, Gold};
 
@@ -43,9 +44,10 @@ pub struct TaskInfo {
     pub public: String,
     /// The gold answers, for the report.
     pub gold: Vec<Gold>,
-    /// The task shows items again (`config.repeat_fraction`), so its
-    /// report reads repeated ratings (`allow_repeats`).
-    pub allow_repeats: bool,
+    /// The report settings the task implies (its gold match, flag
+    /// thresholds and `fast_seconds`; repeated ratings read as such when
+    /// it shows items again), as its live session uses them.
+    pub report: ReportConfig,
 }
 
 /// The state that changes as annotations arrive: owned by the writer.
@@ -72,21 +74,12 @@ pub fn load(stored: &StoredTask) -> Result<(TaskInfo, TaskSession), Error> {
         GoldMode::Blind => serde_json::to_string(&task.public())
             .map_err(|e| Error::Rejected(format!("cannot write the public task: {e}")))?,
     };
-    let gold = task
-        .gold
-        .iter()
-        .map(|g| Gold {
-            item: g.id.clone(),
-            label: g.label,
-            explanation: g.explanation.clone(),
-        })
-        .collect();
     let info = TaskInfo {
         id: task.task_id.clone(),
         gold_mode,
         public,
-        gold,
-        allow_repeats: task.config.repeat_fraction > 0.0,
+        gold: prefkit::session::gold_answers(&task),
+        report: prefkit::session::report_config(&task),
     };
     let session = Session::new(task, Some(stored.seed))?;
     Ok((info, TaskSession { session, gold_mode }))

@@ -95,7 +95,7 @@ enum Pending {
     AddTask(
         Reply<Option<StoredTask>>,
         Result<Option<StoredTask>, ApiError>,
-        Option<TaskInfo>,
+        Option<Box<TaskInfo>>,
     ),
     /// A catch-up, which a request may wait for.
     Synced(Option<Reply<()>>),
@@ -234,7 +234,7 @@ impl Writer {
             } => {
                 let (answer, failed) = split(self.add_task(*task, seed_given));
                 let (answer, info) = match answer {
-                    Ok((before, info)) => (Ok(before), info),
+                    Ok((before, info)) => (Ok(before), info.map(Box::new)),
                     Err(e) => (Err(e), None),
                 };
                 (Pending::AddTask(reply, answer, info), failed)
@@ -325,7 +325,7 @@ impl Pending {
             Pending::Synced(reply) => drop(reply.map(|r| r.send(Ok(())))),
             Pending::AddTask(reply, r, added) => {
                 if let Some(info) = added {
-                    registry.insert(info);
+                    registry.insert(*info);
                 }
                 drop(reply.send(r))
             }
