@@ -122,7 +122,7 @@ fn run(d: &Dataset) {
         ..dawid_skene::Config::default()
     };
     let mut iterations = 0;
-    time("dawid-skene (50 iterations)", &mut || {
+    time("dawid-skene (to the cap)", &mut || {
         iterations = dawid_skene::fit(&ds, d).map(|f| f.iterations).unwrap_or(0)
     });
     println!("  ({iterations} iterations run)");
