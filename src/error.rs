@@ -80,6 +80,24 @@ fn prefix(at: &Location) -> String {
     }
 }
 
+/// The location an error carries, if it has one: the one list of the
+/// variants with a location, for both [`Error::location`] and
+/// `Error::location_mut` (`at` binds by reference or by mutable reference,
+/// as the error is borrowed).
+macro_rules! location_of {
+    ($error:expr) => {
+        match $error {
+            Error::UnknownLabel { at, .. }
+            | Error::NotJson { at, .. }
+            | Error::MissingField { at }
+            | Error::InvalidField { at, .. }
+            | Error::DuplicateId { at, .. }
+            | Error::DuplicateLabel { at, .. } => Some(at),
+            Error::Empty { .. } | Error::Rejected(_) => None,
+        }
+    };
+}
+
 impl Error {
     /// An [`Error::InvalidField`] for `field` with `message`.
     pub fn invalid(field: impl Into<String>, message: impl fmt::Display) -> Self {
@@ -104,27 +122,11 @@ impl Error {
 
     /// The location of the error, if it has one.
     pub fn location(&self) -> Option<&Location> {
-        match self {
-            Error::UnknownLabel { at, .. }
-            | Error::NotJson { at, .. }
-            | Error::MissingField { at }
-            | Error::InvalidField { at, .. }
-            | Error::DuplicateId { at, .. }
-            | Error::DuplicateLabel { at, .. } => Some(at),
-            Error::Empty { .. } | Error::Rejected(_) => None,
-        }
+        location_of!(self)
     }
 
     fn location_mut(&mut self) -> Option<&mut Location> {
-        match self {
-            Error::UnknownLabel { at, .. }
-            | Error::NotJson { at, .. }
-            | Error::MissingField { at }
-            | Error::InvalidField { at, .. }
-            | Error::DuplicateId { at, .. }
-            | Error::DuplicateLabel { at, .. } => Some(at),
-            Error::Empty { .. } | Error::Rejected(_) => None,
-        }
+        location_of!(self)
     }
 
     /// The same error, its line read as the 1-based element of an array of

@@ -137,17 +137,26 @@ fn counts(d: &Dataset) -> Vec<[u64; K]> {
         .collect()
 }
 
+/// Item `item` labelled once by each of `n` annotators `w00000`, `w00001`,
+/// ... (zero-padded, so that name order is number order), with labels
+/// drawn around `truth`.
+fn label_by_many(d: &mut Dataset, draw: &mut Draw, item: &str, n: usize, truth: usize) {
+    for a in 0..n {
+        d.push(&Annotation::new(
+            item,
+            format!("w{a:05}"),
+            draw.label(truth),
+        ));
+    }
+}
+
 #[test]
 fn fifty_thousand_annotators_on_one_item_give_the_same_figures_as_a_direct_count() {
     let mut draw = Draw(7);
     let mut d = Dataset::new();
-    for a in 0..50_000 {
-        d.push(&Annotation::new("x", format!("w{a:05}"), draw.label(1)));
-    }
+    label_by_many(&mut d, &mut draw, "x", 50_000, 1);
     // A second item, so that Krippendorff's alpha is not 0 by construction.
-    for a in 0..300 {
-        d.push(&Annotation::new("y", format!("w{a:05}"), draw.label(4)));
-    }
+    label_by_many(&mut d, &mut draw, "y", 300, 4);
     let r = compute(&d, &config(10));
     assert_close(figures(&r), direct(&counts(&d)), "50,000 on one item");
     assert_eq!(r.pairs, 50_000 * 49_999 / 2 + 300 * 299 / 2);
@@ -163,9 +172,7 @@ fn fifty_thousand_annotators_on_one_item_with_min_shared_one_list_the_first_hund
 ) {
     let mut draw = Draw(11);
     let mut d = Dataset::new();
-    for a in 0..50_000 {
-        d.push(&Annotation::new("x", format!("w{a:05}"), draw.label(2)));
-    }
+    label_by_many(&mut d, &mut draw, "x", 50_000, 2);
     let r = compute(&d, &config(1));
     // Work budget max(2^24, 32 * 50,000) = 2^24 label pairs: the first k
     // annotators by name (all have one label) with k (k - 1) / 2 <= 2^24.

@@ -9,12 +9,18 @@ fn write(dir: &std::path::Path, name: &str, lines: &[&str]) -> String {
     support::write_file(dir, name, &(lines.join("\n") + "\n"))
 }
 
+/// A scratch dir `name` holding `results.jsonl` of `lines`: the dir and
+/// the file's path.
+fn with_results(name: &str, lines: &[&str]) -> (std::path::PathBuf, String) {
+    let dir = scratch_dir(name);
+    let results = write(&dir, "results.jsonl", lines);
+    (dir, results)
+}
+
 #[test]
 fn routing_files_prints_counts_costs_queues_and_agreement() {
-    let dir = scratch_dir("judge-cli-ok");
-    let results = write(
-        &dir,
-        "results.jsonl",
+    let (dir, results) = with_results(
+        "judge-cli-ok",
         &[
             r#"{"item":"a","label":"A>","confidence":0.9}"#,
             r#"{"item":"b","label":"B>>","confidence":0.4}"#,
@@ -61,10 +67,8 @@ fn routing_files_prints_counts_costs_queues_and_agreement() {
 
 #[test]
 fn a_bad_result_line_is_named_with_exit_code_two() {
-    let dir = scratch_dir("judge-cli-bad");
-    let results = write(
-        &dir,
-        "results.jsonl",
+    let (dir, results) = with_results(
+        "judge-cli-bad",
         &[
             r#"{"item":"a","label":"A>","confidence":0.9}"#,
             r#"{"item":"b","label":"A>>>","confidence":0.9}"#,

@@ -159,28 +159,24 @@ fn bad_settings_are_refused_by_name() {
     );
 }
 
+/// `prefkit report` of fixture `name` with `--skip-invalid`: the report
+/// and what went to stderr.
+fn report_skipping_invalid(name: &str) -> (serde_json::Value, String) {
+    let out = prefkit(&["report", &fixture(name), "--skip-invalid"]);
+    (stdout_json(&out), out.2)
+}
+
 #[test]
 fn skip_invalid_counts_and_lists_the_bad_lines_and_goes_on() {
-    let out = prefkit(&[
-        "report",
-        &fixture("report_unknown_label.jsonl"),
-        "--skip-invalid",
-    ]);
-    let r = stdout_json(&out);
+    let (r, err) = report_skipping_invalid("report_unknown_label.jsonl");
     assert_eq!(r["counts"]["skipped"], 1);
     assert_eq!(r["counts"]["annotations"], 2);
-    let err = &out.2;
     assert!(err.contains("skipped line 3"), "{err}");
 }
 
 #[test]
 fn a_file_with_only_bad_lines_and_skip_invalid_gives_an_empty_report_with_reasons() {
-    let out = prefkit(&[
-        "report",
-        &fixture("report_negative_time.jsonl"),
-        "--skip-invalid",
-    ]);
-    let r = stdout_json(&out);
+    let (r, _) = report_skipping_invalid("report_negative_time.jsonl");
     assert_eq!(r["counts"]["annotations"], 0);
     assert_eq!(r["counts"]["skipped"], 1);
     assert!(r["agreement"]["pairwise"].is_null());

@@ -3,14 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use prefkit::FromJson;
 use prefkit::report::ReportConfig;
 
 fuzz_target!(|data: &[u8]| {
-    let Some(text) = prefkit_fuzz::text(data) else {
-        return;
-    };
-    let Ok(config) = ReportConfig::from_json(text) else {
+    let Some(config) = prefkit_fuzz::read::<ReportConfig>(data) else {
         return;
     };
     config

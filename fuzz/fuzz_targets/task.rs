@@ -9,10 +9,7 @@ use prefkit::session::{Batch, Session, SubmitRequest, Task};
 use serde_json::json;
 
 fuzz_target!(|data: &[u8]| {
-    let Some(text) = prefkit_fuzz::text(data) else {
-        return;
-    };
-    let Ok(task) = Task::from_json(text) else {
+    let Some(task) = prefkit_fuzz::read::<Task>(data) else {
         return;
     };
     let back = Task::from_value(&task.to_json_value())

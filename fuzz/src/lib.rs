@@ -96,6 +96,13 @@ pub fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
 }
 
+/// The input read as a `T` (as [`text`], then `T::from_json`), or `None`
+/// when it is not text or does not read: for the targets whose input is
+/// one value of a type that reads itself.
+pub fn read<T: prefkit::FromJson>(data: &[u8]) -> Option<T> {
+    T::from_json(text(data)?).ok()
+}
+
 /// Inputs above this size are skipped: the readers are linear, and small
 /// inputs keep the fuzzer fast. Slow inputs show up as timeouts.
 pub const MAX_LEN: usize = 16 * 1024;

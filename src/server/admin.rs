@@ -4,7 +4,7 @@
 use super::error::ApiError;
 use super::http::{json, parse_json, read_body};
 use super::state::{ask, AppState};
-use super::store::{Kind, Reader, StoreError, StoredTask};
+use super::store::{Kind, Reader, RecordQuery, StoreError, StoredTask};
 use super::tasks::{self, GoldMode};
 use super::writer::{live_data, Job};
 use axum::body::Body;
@@ -222,7 +222,12 @@ fn append_records(
     kind: Kind,
     out: &mut String,
 ) -> Result<(), StoreError> {
-    reader.annotations(task, kind, 0, &mut |_, record, _| {
+    let q = RecordQuery {
+        task,
+        kind,
+        after: 0,
+    };
+    reader.annotations(q, &mut |_, record, _| {
         out.push_str(record);
         out.push('\n');
     })
@@ -285,7 +290,12 @@ pub async fn events(
         let t = task.clone();
         backlog = tokio::task::spawn_blocking(move || {
             let mut out = Vec::new();
-            readers()?.annotations(&t, Kind::Label, after, &mut |seq, record, verdict| {
+            let q = RecordQuery {
+                task: &t,
+                kind: Kind::Label,
+                after,
+            };
+            readers()?.annotations(q, &mut |seq, record, verdict| {
                 out.push((seq, live_data(seq, record, verdict)))
             })?;
             Ok::<_, StoreError>(out)

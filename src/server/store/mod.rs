@@ -229,15 +229,18 @@ pub trait Store: Send {
 /// Opens a [`Reader`]; shared by the request handlers.
 pub type Readers = std::sync::Arc<dyn Fn() -> Result<Box<dyn Reader>> + Send + std::marker::Sync>;
 
+/// Which stored records [`Reader::annotations`] reads: those of `kind` of
+/// `task` with a sequence number above `after`.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordQuery<'a> {
+    pub task: &'a str,
+    pub kind: Kind,
+    pub after: i64,
+}
+
 /// The reading side, for exports, reports and the event stream.
 pub trait Reader: Send {
-    /// Calls `f(seq, record, verdict)` for each record of `kind` of `task`
-    /// with a sequence number above `after`, in order.
-    fn annotations(
-        &mut self,
-        task: &str,
-        kind: Kind,
-        after: i64,
-        f: &mut dyn FnMut(i64, &str, &str),
-    ) -> Result<()>;
+    /// Calls `f(seq, record, verdict)` for each record the query selects,
+    /// in order.
+    fn annotations(&mut self, q: RecordQuery, f: &mut dyn FnMut(i64, &str, &str)) -> Result<()>;
 }

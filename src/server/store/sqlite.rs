@@ -1,7 +1,7 @@
 //! The SQLite store: one file in WAL mode, for one collector process.
 
 use super::{
-    Column, Event, EventRow, Kind, NewAnnotation, NewBatch, Reader, Readers, Result, Store,
+    Column, Event, EventRow, NewAnnotation, NewBatch, Reader, Readers, RecordQuery, Result, Store,
     StoreError, Stored, StoredTask,
 };
 use rusqlite::{params, Connection, OpenFlags};
@@ -238,18 +238,12 @@ pub struct SqliteReader {
 }
 
 impl Reader for SqliteReader {
-    fn annotations(
-        &mut self,
-        task: &str,
-        kind: Kind,
-        after: i64,
-        f: &mut dyn FnMut(i64, &str, &str),
-    ) -> Result<()> {
+    fn annotations(&mut self, q: RecordQuery, f: &mut dyn FnMut(i64, &str, &str)) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "SELECT seq, record, verdict FROM annotations \
              WHERE task = ?1 AND seq > ?2 AND kind = ?3 ORDER BY seq",
         )?;
-        let mut rows = st.query(params![task, after, kind.as_str()])?;
+        let mut rows = st.query(params![q.task, q.after, q.kind.as_str()])?;
         while let Some(r) = rows.next()? {
             let record = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
             let verdict = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;

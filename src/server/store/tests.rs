@@ -116,13 +116,20 @@ fn a_committed_annotation_is_found_replayed_and_read_back_in_order_on_every_stor
         assert_eq!(after, vec![2], "{kind}: only the events above the one given");
         let mut r = (s.readers())().unwrap();
         let mut rows = Vec::new();
-        r.annotations("t", Kind::Label, 0, &mut |seq, rec, _| {
-            rows.push((seq, rec.to_string()))
-        })
-        .unwrap();
+        let labels = RecordQuery {
+            task: "t",
+            kind: Kind::Label,
+            after: 0,
+        };
+        r.annotations(labels, &mut |seq, rec, _| rows.push((seq, rec.to_string())))
+            .unwrap();
         assert_eq!(rows, vec![(2, a.record.clone())], "{kind}");
         let mut skips = 0;
-        r.annotations("t", Kind::Skip, 0, &mut |_, _, _| skips += 1).unwrap();
+        let skipped = RecordQuery {
+            kind: Kind::Skip,
+            ..labels
+        };
+        r.annotations(skipped, &mut |_, _, _| skips += 1).unwrap();
         assert_eq!(skips, 0, "{kind}");
     });
 }

@@ -1,7 +1,7 @@
 //! The PostgreSQL store's readers (exports, reports, the event stream's
 //! backlog): connections of their own, kept in a small pool.
 
-use super::super::{Kind, Reader, Readers, Result, StoreError};
+use super::super::{Reader, Readers, RecordQuery, Result, StoreError};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls};
 use std::sync::{Arc, Mutex};
@@ -43,13 +43,7 @@ impl Drop for PostgresReader {
 }
 
 impl Reader for PostgresReader {
-    fn annotations(
-        &mut self,
-        task: &str,
-        kind: Kind,
-        after: i64,
-        f: &mut dyn FnMut(i64, &str, &str),
-    ) -> Result<()> {
+    fn annotations(&mut self, q: RecordQuery, f: &mut dyn FnMut(i64, &str, &str)) -> Result<()> {
         let client = self
             .client
             .as_mut()
@@ -58,8 +52,8 @@ impl Reader for PostgresReader {
             "SELECT seq, record, verdict FROM annotations \
              WHERE task = $1 AND kind = $2 AND seq > $3 ORDER BY seq",
         )?;
-        let kind = kind.as_str();
-        let params: [&(dyn postgres::types::ToSql + Sync); 3] = [&task, &kind, &after];
+        let kind = q.kind.as_str();
+        let params: [&(dyn postgres::types::ToSql + Sync); 3] = [&q.task, &kind, &q.after];
         let mut rows = client.query_raw(&st, params)?;
         while let Some(r) = rows.next()? {
             let record: &str = r.try_get(1)?;
