@@ -186,8 +186,7 @@ fn the_pages_are_served_from_www_and_a_missing_file_is_a_json_404() {
 
 #[test]
 fn blind_mode_never_returns_a_gold_answer_in_any_response_over_many_batches() {
-    let mut t = task("t", 60, 12);
-    t["config"]["gold_feedback"] = json!(true);
+    let t = task_with("t", 60, 12, json!({"gold_feedback": true}));
     let (_dir, s) = with_task("blind", &t, &["--gold-mode", "blind"]);
     let a = agent();
     let mut responses = Vec::new();
@@ -484,8 +483,7 @@ fn the_report_flags_annotators_with_the_task_thresholds_not_the_defaults() {
     // Everyone answers `A>>` on four gold pairs whose answers alternate
     // `A>>` and `B>`: a gold accuracy of 0.5. The report's default flag
     // needs five gold answers; this task flags after four, below 0.6.
-    let mut t = task("t", 2, 4);
-    t["config"]["min_gold_for_flag"] = json!(4);
+    let t = task_with("t", 2, 4, json!({"min_gold_for_flag": 4}));
     let (_dir, s) = with_task("report-thresholds", &t, &[]);
     let a = agent();
     let items = [
@@ -589,8 +587,7 @@ fn a_blind_batch_handed_out_before_a_restart_can_be_answered_after_it() {
 
 #[test]
 fn a_task_that_shows_items_again_takes_a_second_label_and_reports_self_consistency() {
-    let mut t = task("t", 4, 0);
-    t["config"]["repeat_fraction"] = json!(0.5);
+    let t = task_with("t", 4, 0, json!({"repeat_fraction": 0.5}));
     let (_dir, s) = with_task("repeats", &t, &[]);
     let a = agent();
     let mut batch = Vec::new();

@@ -8,6 +8,7 @@ mod collector;
 
 use collector::pg::Cluster;
 use collector::*;
+use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, RwLock};
@@ -104,8 +105,7 @@ fn a_killed_process_and_a_restarted_database_lose_nothing_store_nothing_twice_an
     let pg = Cluster::start("failover");
     let db = pg.database("prefkit");
     let dir = temp_dir("failover");
-    let mut t = task("t", ITEMS, 6);
-    t["config"]["overlap"] = OVERLAP.into();
+    let t = task_with("t", ITEMS, 6, json!({ "overlap": OVERLAP }));
     let file = dir.join("task.json");
     std::fs::write(&file, t.to_string()).unwrap();
     let args = [

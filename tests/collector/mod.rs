@@ -66,6 +66,15 @@ pub fn task(id: &str, n: usize, g: usize) -> Value {
         "config": {"batch_size": 10, "gold_fraction": 0.2, "overlap": 3}})
 }
 
+/// [`task`] with the keys of `config` set over its config.
+pub fn task_with(id: &str, n: usize, g: usize, config: Value) -> Value {
+    let mut t = task(id, n, g);
+    if let (Some(c), Value::Object(over)) = (t["config"].as_object_mut(), config) {
+        c.extend(over);
+    }
+    t
+}
+
 pub struct Server {
     pub child: Child,
     pub url: String,
