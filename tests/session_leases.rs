@@ -353,6 +353,24 @@ fn a_skip_with_a_label_or_a_long_reason_is_refused_naming_the_field() {
 }
 
 #[test]
+fn a_skip_built_in_code_is_held_to_the_time_rules_of_a_label() {
+    let mut s = session(4, json!({"batch_size": 2}));
+    let b = s.next_batch("w", 0.0).unwrap();
+    let item = &b.items[0].id;
+    let mut slow = skip("k", "w", item);
+    slow.time_seconds = Some(2.0 * 86_400.0);
+    let e = s.skip(slow).unwrap_err().to_string();
+    assert!(e.contains("time_seconds") && e.contains("a day"), "{e}");
+    let mut late = skip("k", "w", item);
+    late.timestamp = Some(1e15);
+    let e = s.skip(late).unwrap_err().to_string();
+    assert!(e.contains("timestamp"), "{e}");
+    let mut fine = skip("k", "w", item);
+    fine.time_seconds = Some(12.5);
+    assert!(!s.skip(fine).unwrap().duplicate);
+}
+
+#[test]
 fn lease_seconds_that_is_not_a_positive_number_is_refused() {
     for bad in [json!(0), json!(-5), json!("60")] {
         let e = prefkit::session::Task::from_value(&support::task_json(

@@ -7,6 +7,7 @@
 use super::task::MAX_SKIP_REASON;
 use super::verdict::{Flag, Progress, Status};
 use super::{Kind, Session, Slot};
+use crate::annotation::line::{check_time_seconds, check_timestamp};
 use crate::annotation::Skip;
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -62,14 +63,13 @@ impl Session {
 
     fn skip_inner(&mut self, mut skip: Skip, assigning: bool) -> Result<SkipVerdict> {
         self.own_task_id(&mut skip.task_id)?;
-        if skip.time_seconds.is_some_and(|t| !t.is_finite() || t < 0.0) {
-            return Err(Error::invalid(
-                "time_seconds",
-                "expected a finite number of seconds >= 0",
-            ));
+        // The rules of a label's times, for a skip built in code rather
+        // than read (a read one was checked already).
+        if let Some(t) = skip.time_seconds {
+            check_time_seconds(t)?;
         }
-        if skip.timestamp.is_some_and(|t| !t.is_finite()) {
-            return Err(Error::invalid("timestamp", "must be finite"));
+        if let Some(t) = skip.timestamp {
+            check_timestamp(t)?;
         }
         skip.skip = check_reason(&skip.skip, "skip")?;
         if assigning && self.index.contains_key(&skip.item) {
