@@ -3,26 +3,28 @@
 //! annotator labelling or skipping the same item twice, naming the first
 //! line; it interns names and keeps the accepted lines.
 
+use super::first::{FirstIds, FirstPairs};
 use super::{Read, ReadOptions, Record, SkipAt};
 use crate::annotation::line::{Checked, CheckedSkip};
 use crate::annotation::{Skip, Skipped};
 use crate::dataset::Interner;
 use crate::error::{Error, Location, Result};
 use crate::json::quoted;
-use crate::map::FastMap;
-use hashbrown::HashTable;
-use std::hash::{BuildHasher, Hash};
 
 /// The guard's state over the lines it has taken.
 pub(super) struct Guard {
     options: ReadOptions,
     out: Read,
     ids: FirstIds,
-    /// The first line of each pair `item << 32 | annotator` labelled.
-    seen: FastMap<u64, u32>,
+    /// The first line of each (item, annotator) pair labelled.
+    seen: FirstPairs,
     /// Likewise of each pair that skipped, kept apart: a skip and a label
     /// of one item by one annotator are refused either way round.
-    skipped: FastMap<u64, u32>,
+    skipped: FirstPairs,
+    /// The item and annotator of the last label taken: lines often come
+    /// grouped by item or by annotator, and a name equal to the last one
+    /// needs no lookup.
+    last: (Option<u32>, Option<u32>),
     accepted: bool,
 }
 
@@ -38,8 +40,9 @@ impl Guard {
                 skips: Vec::new(),
             },
             ids: FirstIds::with_capacity(lines),
-            seen: FastMap::with_capacity_and_hasher(lines, Default::default()),
-            skipped: FastMap::default(),
+            seen: FirstPairs::default(),
+            skipped: FirstPairs::default(),
+            last: (None, None),
             accepted: false,
         }
     }
@@ -49,7 +52,6 @@ impl Guard {
     #[cfg(not(target_arch = "wasm32"))]
     pub(super) fn reserve(&mut self, lines: usize) {
         self.ids.reserve(lines);
-        self.seen.reserve(lines);
     }
 
     /// Takes line `n`, checked on its own (the next line in file order):
@@ -95,14 +97,14 @@ impl Guard {
     ) -> Result<()> {
         // The id is recorded only once the whole line is accepted.
         let id = claim(&self.ids, a.id.as_deref())?;
-        let it = self.out.items.get(&a.item);
-        let an = self.out.annotators.get(&a.annotator);
+        let it = recent(&self.out.items, self.last.0, &a.item);
+        let an = recent(&self.out.annotators, self.last.1, &a.annotator);
         if let (Some(it), Some(an)) = (it, an) {
             let repeat = self
                 .seen
-                .get(&pair(it, an))
+                .get(it, an)
                 .filter(|_| !self.options.allow_repeats);
-            if let Some(&first) = repeat {
+            if let Some(first) = repeat {
                 return Err(Error::DuplicateLabel {
                     annotator: a.annotator.to_string(),
                     item: a.item.to_string(),
@@ -110,7 +112,7 @@ impl Guard {
                     at: Location::default(),
                 });
             }
-            if let Some(&first) = self.skipped.get(&pair(it, an)) {
+            if let Some(first) = self.skipped.get(it, an) {
                 return Err(Error::invalid(
                     "label",
                     format!(
@@ -123,9 +125,10 @@ impl Guard {
         }
         let it = it.unwrap_or_else(|| self.out.items.add(&a.item));
         let an = an.unwrap_or_else(|| self.out.annotators.add(&a.annotator));
+        self.last = (Some(it), Some(an));
         keep(n, a, it, an)?;
         if !self.options.allow_repeats {
-            self.seen.insert(pair(it, an), n as u32);
+            self.seen.insert(it, an, n as u32);
         }
         if let Some(id) = id {
             self.ids.insert(id, n as u32);
@@ -141,12 +144,12 @@ impl Guard {
             self.out.items.intern(&s.item),
             self.out.annotators.intern(&s.annotator),
         );
-        let before = self.skipped.get(&pair(it, an)).map(|&l| ("skipped", l));
-        let before = before.or_else(|| self.seen.get(&pair(it, an)).map(|&l| ("labelled", l)));
+        let before = self.skipped.get(it, an).map(|l| ("skipped", l));
+        let before = before.or_else(|| self.seen.get(it, an).map(|l| ("labelled", l)));
         if let Some((did, first)) = before {
             return Err(twice(s, did, first));
         }
-        self.skipped.insert(pair(it, an), n as u32);
+        self.skipped.insert(it, an, n as u32);
         self.out.skips.push(SkipAt {
             line: n,
             item: it,
@@ -160,63 +163,11 @@ impl Guard {
     }
 }
 
-/// The foldhash of a key, as [`FastMap`] hashes (fixed seed).
-fn hash<Q: Hash + ?Sized>(key: &Q) -> u64 {
-    foldhash::fast::FixedState::default().hash_one(key)
-}
-
-/// The first line of each annotation id, for the duplicate guard: the
-/// ids' text is copied into one buffer (the reader may be done with the
-/// line, as the stream reader is with each block), and the hash table
-/// holds 4-byte indices into a list of `(end of the id in the buffer,
-/// line, hash)`. With a million lines the table that every line probes at
-/// random stays a few megabytes, where a map of the ids would spread over
-/// tens (the guard is the reader's one sequential step, and its time went
-/// to cache misses).
-struct FirstIds {
-    table: HashTable<u32>,
-    entries: Vec<(usize, u32, u64)>,
-    text: String,
-}
-
-impl FirstIds {
-    fn with_capacity(n: usize) -> Self {
-        FirstIds {
-            table: HashTable::with_capacity(n),
-            entries: Vec::with_capacity(n),
-            text: String::new(),
-        }
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    fn reserve(&mut self, n: usize) {
-        let entries = &self.entries;
-        self.table.reserve(n, |&j| entries[j as usize].2);
-        self.entries.reserve(n);
-    }
-
-    fn id(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { self.entries[i - 1].0 };
-        &self.text[start..self.entries[i].0]
-    }
-
-    /// The line `id` was first recorded on.
-    fn get(&self, id: &str) -> Option<u32> {
-        let h = hash(id);
-        self.table
-            .find(h, |&i| self.entries[i as usize].2 == h && self.id(i) == id)
-            .map(|&i| self.entries[i as usize].1)
-    }
-
-    /// Records `id` (not recorded yet) as first seen on `line`.
-    fn insert(&mut self, id: &str, line: u32) {
-        let h = hash(id);
-        let i = self.entries.len() as u32;
-        self.text.push_str(id);
-        self.entries.push((self.text.len(), line, h));
-        let entries = &self.entries;
-        self.table.insert_unique(h, i, |&j| entries[j as usize].2);
+/// The interned id of `name`, trying the `last` one first.
+fn recent(names: &Interner, last: Option<u32>, name: &str) -> Option<u32> {
+    match last {
+        Some(i) if names.name(i) == name => Some(i),
+        _ => names.get(name),
     }
 }
 
@@ -247,9 +198,4 @@ fn twice(s: &CheckedSkip<'_>, did: &str, first: u32) -> Error {
             quoted(&s.item)
         ),
     )
-}
-
-/// The key of an (item, annotator) pair.
-fn pair(item: u32, annotator: u32) -> u64 {
-    (u64::from(item) << 32) | u64::from(annotator)
 }

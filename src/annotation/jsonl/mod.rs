@@ -15,6 +15,7 @@
 //! (a file) a block of whole lines at a time, so the text is never held
 //! whole (`stream.rs`); the guard is in `guard.rs`.
 
+mod first;
 mod guard;
 #[cfg(not(target_arch = "wasm32"))]
 mod stream;

@@ -122,3 +122,59 @@ fn blank_or_short_lines_do_not_size_the_tables_past_the_text() {
     let ten = [&line[..], b"\n"].concat().repeat(10);
     assert_eq!(most_annotations(&ten), 11);
 }
+
+#[test]
+fn an_item_labelled_by_many_annotators_refuses_a_repeat_by_any_of_them() {
+    // Item x takes ten labels (its first four pairs are kept with the
+    // item, the rest apart), with item y's lines between; then repeats by
+    // annotators of both kinds, and a skip by one who labelled.
+    let mut lines = Vec::new();
+    for w in 0..10 {
+        lines.push(format!(r#"{{"item":"x","annotator":"w{w}","label":"A>"}}"#));
+        lines.push(format!(r#"{{"item":"y","annotator":"w{w}","label":"B>"}}"#));
+    }
+    lines.push(r#"{"item":"x","annotator":"w2","label":"="}"#.into());
+    lines.push(r#"{"item":"x","annotator":"w8","label":"="}"#.into());
+    lines.push(r#"{"item":"x","annotator":"w7","skip":"unclear","id":"s1"}"#.into());
+    lines.push(r#"{"item":"x","annotator":"w10","label":"="}"#.into());
+    let text = lines.join("\n");
+    let mut kept = Vec::new();
+    let skipping = read(
+        text.as_bytes(),
+        ReadOptions::skipping(true),
+        |n, a, _, _| {
+            kept.push((n, a.item.to_string(), a.annotator.to_string()));
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(kept.len(), 21, "{kept:?}");
+    assert_eq!(kept.last().unwrap(), &(24, "x".into(), "w10".into()));
+    let skipped: Vec<(usize, &str)> = skipping
+        .skipped
+        .iter()
+        .map(|s| (s.line, s.error.as_str()))
+        .collect();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    assert_eq!(skipped[0].0, 21);
+    assert!(skipped[0].1.contains("line 5"), "{skipped:?}");
+    assert_eq!(skipped[1].0, 22);
+    assert!(skipped[1].1.contains("line 17"), "{skipped:?}");
+    assert_eq!(skipped[2].0, 23);
+    assert!(
+        skipped[2].1.contains("labelled item \"x\" on line 15"),
+        "{skipped:?}"
+    );
+    // With repeats allowed, all 23 labels are taken.
+    let options = ReadOptions {
+        skip_invalid: false,
+        allow_repeats: true,
+    };
+    let mut n = 0;
+    read(text.as_bytes(), options, |_, _, _, _| {
+        n += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(n, 23);
+}
