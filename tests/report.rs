@@ -143,6 +143,19 @@ fn an_empty_config_is_the_default_and_nested_unknown_fields_are_named() {
 }
 
 #[test]
+fn a_config_written_as_json_reads_back_the_same() {
+    let mut c = ReportConfig::default();
+    c.reliability.flag_min_gold = 4;
+    c.reliability.flag_gold_accuracy_below = 0.8;
+    c.reliability.speed_threshold_seconds = 12.5;
+    c.allow_repeats = true;
+    for c in [ReportConfig::default(), c] {
+        let text = serde_json::to_string(&c).unwrap();
+        assert_eq!(ReportConfig::from_json(&text).unwrap(), c, "{text}");
+    }
+}
+
+#[test]
 fn the_report_serializes_to_the_documented_shape() {
     let s = vec![
         Annotation::new("i0", "w0", Label::ABetter),

@@ -4,6 +4,8 @@
 mod collector;
 
 use collector::*;
+use prefkit::report::ReportConfig;
+use prefkit::FromJson;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -340,6 +342,7 @@ fn requester_endpoints_need_the_admin_token() {
     let a = agent();
     for path in [
         "/api/tasks/t/report",
+        "/api/tasks/t/report_config",
         "/api/tasks/t/annotations.jsonl",
         "/api/tasks/t/gold.jsonl",
         "/api/tasks/t/events",
@@ -506,6 +509,13 @@ fn the_report_flags_annotators_with_the_task_thresholds_not_the_defaults() {
         assert_eq!(row["gold_accuracy"], 0.5, "{row}");
         assert_eq!(row["flagged"], true, "{row}");
     }
+    // The settings it used, for the dashboard: a report config file.
+    let (status, body) = admin_get(&a, &s, "/api/tasks/t/report_config");
+    assert_eq!(status, 200, "{body}");
+    let config = ReportConfig::from_json(&body).unwrap();
+    assert_eq!(config.reliability.flag_min_gold, 4);
+    assert_eq!(config.reliability.flag_gold_accuracy_below, 0.6);
+    assert_eq!(admin_get(&a, &s, "/api/tasks/zzz/report_config").0, 404);
 }
 
 #[test]

@@ -177,6 +177,22 @@ pub async fn progress(
     Ok(json(StatusCode::OK, text))
 }
 
+/// `GET /api/tasks/{task}/report_config`: the settings `/report` uses for
+/// the task (its gold match, flag thresholds and `fast_seconds` over the
+/// report's defaults), as a `prefkit report --config` file: the
+/// dashboard's live view computes with them, so it flags as `/report`.
+pub async fn report_config(
+    State(s): State<AppState>,
+    Path(task): Path<String>,
+) -> Result<Response, ApiError> {
+    let info = s.task(&task).await?;
+    let text = serde_json::to_string(&info.report).map_err(|e| {
+        eprintln!("prefkit serve: report config export failed: {e}");
+        ApiError::unavailable()
+    })?;
+    Ok(json(StatusCode::OK, text))
+}
+
 /// `GET /api/tasks/{task}/gold.jsonl`: the task's gold answers, one
 /// `{"item", "label", "explanation"?}` a line, for the admin token's holder
 /// (the dashboard's live view flags annotators with them, as `/report`

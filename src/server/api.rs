@@ -26,6 +26,7 @@ pub fn router(state: AppState, www: &std::path::Path, cors_origins: &[String]) -
             post(admin::upload_task).route_layer(middleware::from_fn(require_json)),
         )
         .route("/api/tasks/{task}/report", get(admin::report))
+        .route("/api/tasks/{task}/report_config", get(admin::report_config))
         .route("/api/tasks/{task}/annotations.jsonl", get(admin::export))
         .route("/api/tasks/{task}/skips.jsonl", get(admin::export_skips))
         .route("/api/tasks/{task}/gold.jsonl", get(admin::gold))

@@ -27,9 +27,12 @@ const files = {
 fs.writeFileSync(files.annotations, data.annotations);
 fs.writeFileSync(files.gold, data.gold);
 fs.writeFileSync(files.task, data.task);
-// For the collector: the gold items as the task's gold answers.
+// For the collector: the gold items as the task's gold answers, and flag
+// thresholds stricter than the report's defaults (flagged after 3 gold
+// answers below 0.9, not 5 below 0.6), which its /report follows.
 {
   const task = JSON.parse(data.task);
+  task.config = { ...task.config, min_gold_for_flag: 3, min_gold_accuracy: 0.9 };
   const gold = new Map(data.gold.trim().split('\n').map((l) => JSON.parse(l)).map((g) => [g.item, g.label]));
   task.gold = task.examples.filter((e) => gold.has(e.id)).map((e) => ({ ...e, label: gold.get(e.id) }));
   task.examples = task.examples.filter((e) => !gold.has(e.id));
@@ -606,6 +609,8 @@ test('the live stream from the collector updates the figures and flags as its re
       { headers: { authorization: `Bearer ${token}` } })).json();
     const flagged = report.annotators.filter((a) => a.flagged).map((a) => a.id).sort();
     assert.ok(flagged.length > 0, 'the fixture has annotators the collector flags');
+    const byDefault = nativeReport(all).annotators.filter((a) => a.flagged).map((a) => a.id).sort();
+    assert.notDeepEqual(flagged, byDefault, 'the task\'s thresholds flag others than the defaults');
     const shownFlagged = await page.$$eval('#annotator-table tbody tr.flagged', (trs) => trs.map((tr) => tr.dataset.id).sort());
     assert.deepEqual(shownFlagged, flagged);
     await screenshot(page, 'dashboard-live');

@@ -4,8 +4,9 @@
 // settings or data arrive, worker.js terminates this worker, which is the
 // only way to stop a running wasm call, and starts another.
 //
-// In:  {seq, dataVersion, input, gold, skipInvalid, minReliability, ci,
-//       bandCi, bandPoints, agreement, need: {all, band}}
+// In:  {seq, dataVersion, input, gold, options (the Collection's), report
+//       (the settings of the kept annotators), ci, bandCi, bandPoints,
+//       agreement, need: {all, band}}
 // Out: {type: 'intervals', seq, all?, kept}  then, when asked, {type: 'band', seq, all}
 //      (the band is of all annotators: it does not depend on the slider)
 //      {type: 'error', seq, message}
@@ -22,10 +23,10 @@ self.onmessage = async (e) => {
     if (data?.dataVersion !== m.dataVersion) {
       data?.collection.free();
       data = null;
-      data = { dataVersion: m.dataVersion, collection: new wasm.Collection(m.input, m.gold, { skip_invalid: m.skipInvalid }) };
+      data = { dataVersion: m.dataVersion, collection: new wasm.Collection(m.input, m.gold, m.options) };
     }
     const c = data.collection;
-    const kept = c.kept({ min_reliability: m.minReliability });
+    const kept = c.kept(m.report);
     try {
       const ci = { agreement: { ...m.agreement, ci: m.ci } };
       self.postMessage({ type: 'intervals', seq: m.seq, all: m.need.all ? c.agreement(ci) : undefined, kept: kept.agreement(ci) });

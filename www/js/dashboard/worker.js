@@ -43,6 +43,7 @@ const state = {
   gold: null,          // {name, from} of the gold answers
   examples: new Map(), // item -> {prompt, response_a, response_b}, from the task file
   task: null,          // the task file as loaded (for the judge and active-learning panels)
+  taskReport: null,    // live: the collector's report settings for its task (gold match, flag and speed thresholds)
   dataVersion: 0,      // changes whenever the annotations or gold do
   config: { min_reliability: 0.6, overlap: 3, skip_invalid: false },
   aggregation: 'majority',
@@ -136,7 +137,17 @@ function describe(source) {
 
 /** A Collection of `input` (bytes or text) with the current gold. */
 function newCollection(input) {
-  return new wasm.Collection(input, state.goldText || undefined, { skip_invalid: state.config.skip_invalid });
+  return new wasm.Collection(input, state.goldText || undefined, collectionOptions());
+}
+
+/** How a Collection reads the annotations: repeated ratings taken when the collector's task shows items again. */
+function collectionOptions() {
+  return { skip_invalid: state.config.skip_invalid, allow_repeats: !!state.taskReport?.allow_repeats };
+}
+
+/** The report settings: the collector's for its task in the live view (else the defaults), with the page's minimum reliability. */
+function reportSettings() {
+  return { ...state.taskReport, min_reliability: state.config.min_reliability };
 }
 
 async function load(msg) {
@@ -155,6 +166,7 @@ async function load(msg) {
     throw Object.assign(new Error(err.message), { refusedLine: !msg.skipInvalid });
   }
   state.liveAbort?.abort();
+  state.taskReport = null;
   state.text = null;
   state.ids.clear();
   state.input = input;
@@ -273,7 +285,7 @@ async function compute() {
   };
   const c = state.collection;
   const settings = { min_reliability: state.config.min_reliability, overlap: state.config.overlap, aggregation: state.aggregation };
-  const reportConfig = { min_reliability: state.config.min_reliability };
+  const reportConfig = reportSettings();
   const report = timed('report', () => c.report(reportConfig, { labels: false }));
   const summary = timed('summary', () => c.summary({ overlap: state.config.overlap }));
   state.timeline ??= timed('timeline', () => timelineView(c.timeline({ points: TIMELINE_POINTS })));
@@ -326,7 +338,7 @@ function requestIntervals(seq) {
   intervalVersion = state.dataVersion;
   intervalWorker.postMessage({
     seq, dataVersion: state.dataVersion, input: fresh ? state.text ?? state.input : null, gold: state.goldText || undefined,
-    skipInvalid: state.config.skip_invalid, minReliability: state.config.min_reliability,
+    options: collectionOptions(), report: reportSettings(),
     ci: CI, bandCi: BAND_CI, bandPoints: BAND_POINTS, agreement: NO_COHEN,
     need: { all: !state.intervals.all, band: !state.intervals.band },
   });
@@ -357,7 +369,7 @@ function sendBand(seq) {
 
 /** The final labels of `method` with the core's confidence: {labels: Map, confidence: Map}. */
 function finalLabels(method) {
-  const text = state.collection.labels({ min_reliability: state.config.min_reliability }, method);
+  const text = state.collection.labels(reportSettings(), method);
   const labels = new Map();
   const confidence = new Map();
   for (const line of text.split('\n')) {
@@ -437,6 +449,16 @@ async function startLive({ base, task, token }) {
       state.gold = { name: `${api}/gold.jsonl`, from: 'collector' };
       post({ type: 'input', which: 'gold', ...state.gold });
     }
+  }
+  // The task's report settings (gold match, flag and speed thresholds), so
+  // the figures and flags are those of the collector's /report.
+  state.taskReport = null;
+  try {
+    const res = await fetch(`${api}/report_config`, { headers: auth, signal: abort.signal });
+    if (res.ok) state.taskReport = await res.json();
+  } catch (err) {
+    post({ type: 'live-status', status: `could not reach the collector (${err.message})`, stopped: true });
+    return;
   }
   state.text = '';
   state.input = null;
