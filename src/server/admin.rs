@@ -186,11 +186,10 @@ pub async fn report_config(
     Path(task): Path<String>,
 ) -> Result<Response, ApiError> {
     let info = s.task(&task).await?;
-    let text = serde_json::to_string(&info.report).map_err(|e| {
-        eprintln!("prefkit serve: report config export failed: {e}");
-        ApiError::unavailable()
-    })?;
-    Ok(json(StatusCode::OK, text))
+    Ok(json(
+        StatusCode::OK,
+        exported("report config", &info.report)?,
+    ))
 }
 
 /// `GET /api/tasks/{task}/gold.jsonl`: the task's gold answers, one
@@ -204,14 +203,19 @@ pub async fn gold(
     let info = s.task(&task).await?;
     let mut text = String::new();
     for g in info.gold.iter() {
-        let line = serde_json::to_string(g).map_err(|e| {
-            eprintln!("prefkit serve: gold export failed: {e}");
-            ApiError::unavailable()
-        })?;
-        text.push_str(&line);
+        text.push_str(&exported("gold", g)?);
         text.push('\n');
     }
     Ok(ndjson(text))
+}
+
+/// `value` as JSON text for an export; a failure (which the types make
+/// unexpected) is logged and answered 503.
+fn exported(what: &str, value: &impl serde::Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|e| {
+        eprintln!("prefkit serve: {what} export failed: {e}");
+        ApiError::unavailable()
+    })
 }
 
 async fn export_kind(
