@@ -111,8 +111,9 @@ impl FirstPairs {
     pub(super) fn insert(&mut self, item: u32, annotator: u32, line: u32) {
         let i = item as usize;
         if self.by_item.len() <= i {
-            self.by_item
-                .resize((i + 1).max(2 * self.by_item.len()), Slot::default());
+            // Items are interned in order, so this adds one slot at a time
+            // (the vector's capacity grows by doubling).
+            self.by_item.resize(i + 1, Slot::default());
         }
         let slot = &mut self.by_item[i];
         let k = slot.pairs as usize;
@@ -127,6 +128,6 @@ impl FirstPairs {
 }
 
 /// The key of an (item, annotator) pair.
-fn pair(item: u32, annotator: u32) -> u64 {
+pub(super) fn pair(item: u32, annotator: u32) -> u64 {
     (u64::from(item) << 32) | u64::from(annotator)
 }

@@ -3,13 +3,14 @@
 //! annotator labelling or skipping the same item twice, naming the first
 //! line; it interns names and keeps the accepted lines.
 
-use super::first::{FirstIds, FirstPairs};
+use super::first::{pair, FirstIds, FirstPairs};
 use super::{Read, ReadOptions, Record, SkipAt};
 use crate::annotation::line::{Checked, CheckedSkip};
 use crate::annotation::{Skip, Skipped};
 use crate::dataset::Interner;
 use crate::error::{Error, Location, Result};
 use crate::json::quoted;
+use crate::map::FastMap;
 
 /// The guard's state over the lines it has taken.
 pub(super) struct Guard {
@@ -18,9 +19,10 @@ pub(super) struct Guard {
     ids: FirstIds,
     /// The first line of each (item, annotator) pair labelled.
     seen: FirstPairs,
-    /// Likewise of each pair that skipped, kept apart: a skip and a label
-    /// of one item by one annotator are refused either way round.
-    skipped: FirstPairs,
+    /// Likewise of each pair `item << 32 | annotator` that skipped, kept
+    /// apart: a skip and a label of one item by one annotator are refused
+    /// either way round. (Skips are few: a map, not a slot an item.)
+    skipped: FastMap<u64, u32>,
     /// The item and annotator of the last label taken: lines often come
     /// grouped by item or by annotator, and a name equal to the last one
     /// needs no lookup.
@@ -41,7 +43,7 @@ impl Guard {
             },
             ids: FirstIds::with_capacity(lines),
             seen: FirstPairs::default(),
-            skipped: FirstPairs::default(),
+            skipped: FastMap::default(),
             last: (None, None),
             accepted: false,
         }
@@ -112,7 +114,7 @@ impl Guard {
                     at: Location::default(),
                 });
             }
-            if let Some(first) = self.skipped.get(it, an) {
+            if let Some(&first) = self.skipped.get(&pair(it, an)) {
                 return Err(Error::invalid(
                     "label",
                     format!(
@@ -144,12 +146,12 @@ impl Guard {
             self.out.items.intern(&s.item),
             self.out.annotators.intern(&s.annotator),
         );
-        let before = self.skipped.get(it, an).map(|l| ("skipped", l));
+        let before = self.skipped.get(&pair(it, an)).map(|&l| ("skipped", l));
         let before = before.or_else(|| self.seen.get(it, an).map(|l| ("labelled", l)));
         if let Some((did, first)) = before {
             return Err(twice(s, did, first));
         }
-        self.skipped.insert(it, an, n as u32);
+        self.skipped.insert(pair(it, an), n as u32);
         self.out.skips.push(SkipAt {
             line: n,
             item: it,
