@@ -17,6 +17,7 @@ mod tests;
 
 pub use self::postgres::{config as postgres_config, PostgresStore};
 pub use sqlite::{Durability, SqliteStore};
+use std::collections::HashMap;
 
 /// A storage failure. Its text is for the server log only: clients are
 /// told "storage unavailable", never the SQL or the file path.
@@ -211,7 +212,9 @@ pub trait Store: Send {
     /// in commit order.
     fn replay(&mut self, after: i64, f: &mut dyn FnMut(i64, Event)) -> Result<()>;
     fn begin(&mut self) -> Result<()>;
-    fn find(&mut self, id: &str) -> Result<Option<Stored>>;
+    /// The stored annotations among `ids` (those put since [`Store::begin`]
+    /// included), by id: one query for a whole request.
+    fn find(&mut self, ids: &[&str]) -> Result<HashMap<String, Stored>>;
     fn put_annotation(&mut self, seq: i64, annotation: &NewAnnotation<'_>) -> Result<()>;
     fn put_batch(&mut self, seq: i64, batch: &NewBatch<'_>) -> Result<()>;
     fn put_task(&mut self, task: &StoredTask) -> Result<()>;

@@ -5,6 +5,7 @@ use super::{
     StoreError, Stored, StoredTask,
 };
 use rusqlite::{params, Connection, OpenFlags};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -170,12 +171,18 @@ impl Store for SqliteStore {
         Ok(self.conn.execute_batch("BEGIN IMMEDIATE")?)
     }
 
-    fn find(&mut self, id: &str) -> Result<Option<Stored>> {
+    fn find(&mut self, ids: &[&str]) -> Result<HashMap<String, Stored>> {
+        // A query an id: SQLite is a function call, not a round trip.
         let mut st = self
             .conn
             .prepare_cached("SELECT record, verdict FROM annotations WHERE id = ?1")?;
-        let mut rows = st.query([id])?;
-        rows.next()?.map(Stored::read).transpose()
+        let mut found = HashMap::new();
+        for &id in ids {
+            if let Some(row) = st.query([id])?.next()? {
+                found.insert(id.to_string(), Stored::read(row)?);
+            }
+        }
+        Ok(found)
     }
 
     fn put_annotation(&mut self, seq: i64, a: &NewAnnotation<'_>) -> Result<()> {

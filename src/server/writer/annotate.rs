@@ -36,6 +36,8 @@ impl Writer {
         // same content. A conflict refuses the whole request.
         let mut plan = Vec::with_capacity(items.len());
         let mut first: HashMap<&str, usize> = HashMap::new();
+        let ids: Vec<&str> = items.iter().map(|inc| inc.id.as_str()).collect();
+        let mut stored = self.store.find(&ids)?;
         for (i, inc) in items.iter().enumerate() {
             if !self.sessions.contains_key(&inc.task) {
                 return Err(ApiError::unknown_task(&inc.task).into());
@@ -52,7 +54,7 @@ impl Writer {
                 continue;
             }
             first.insert(&inc.id, i);
-            match self.store.find(&inc.id)? {
+            match stored.remove(inc.id.as_str()) {
                 None => plan.push(Plan::New),
                 Some(s) if s.record == inc.record => plan.push(Plan::Stored(s.verdict)),
                 Some(_) => {

@@ -5,6 +5,7 @@ use crate::server::store::{
     Durability, Event, NewAnnotation, NewBatch, Readers, SqliteStore, Stored,
 };
 use prefkit::Annotation;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::oneshot;
 
@@ -27,8 +28,8 @@ impl Store for Flaky {
     fn begin(&mut self) -> Result<(), StoreError> {
         self.inner.begin()
     }
-    fn find(&mut self, id: &str) -> Result<Option<Stored>, StoreError> {
-        self.inner.find(id)
+    fn find(&mut self, ids: &[&str]) -> Result<HashMap<String, Stored>, StoreError> {
+        self.inner.find(ids)
     }
     fn put_annotation(&mut self, seq: i64, a: &NewAnnotation<'_>) -> Result<(), StoreError> {
         self.inner.put_annotation(seq, a)

@@ -129,6 +129,23 @@ pub struct PostgresStore {
     /// an error, never silently replaced (a new one would run the rest of
     /// the group outside the transaction and its lock).
     in_transaction: bool,
+    /// The annotations put since `begin`, written by one statement at the
+    /// commit (a statement is a network round trip), and found by id
+    /// before then.
+    puts: Puts,
+}
+
+/// Annotations put in the open transaction, column by column (as the
+/// statement that writes them takes them), with their row by id.
+#[derive(Default)]
+struct Puts {
+    seq: Vec<i64>,
+    id: Vec<String>,
+    task: Vec<String>,
+    kind: Vec<&'static str>,
+    record: Vec<String>,
+    verdict: Vec<String>,
+    by_id: HashMap<String, usize>,
 }
 
 impl PostgresStore {
@@ -141,6 +158,7 @@ impl PostgresStore {
             statements: HashMap::new(),
             pool: Arc::new(Mutex::new(Vec::new())),
             in_transaction: false,
+            puts: Puts::default(),
         };
         migrate(store.client()?)?;
         Ok(store)
@@ -251,6 +269,7 @@ impl Store for PostgresStore {
 
     fn begin(&mut self) -> Result<()> {
         self.in_transaction = false;
+        self.puts = Puts::default();
         let client = self.client()?;
         client.batch_execute(&format!(
             "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
@@ -259,32 +278,41 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    fn find(&mut self, id: &str) -> Result<Option<Stored>> {
-        let (st, client) =
-            self.statement("SELECT record, verdict FROM annotations WHERE id = $1")?;
-        client
-            .query_opt(&st, &[&id])?
-            .as_ref()
-            .map(Stored::read)
-            .transpose()
+    fn find(&mut self, ids: &[&str]) -> Result<HashMap<String, Stored>> {
+        let mut found = HashMap::new();
+        let mut ask = Vec::new();
+        for &id in ids {
+            match self.puts.by_id.get(id) {
+                Some(&i) => {
+                    let put = Stored {
+                        record: self.puts.record[i].clone(),
+                        verdict: self.puts.verdict[i].clone(),
+                    };
+                    found.insert(id.to_string(), put);
+                }
+                None => ask.push(id),
+            }
+        }
+        if ask.is_empty() {
+            return Ok(found);
+        }
+        let (st, client) = self
+            .statement("SELECT record, verdict, id FROM annotations WHERE id = ANY($1::text[])")?;
+        for row in client.query(&st, &[&ask])? {
+            found.insert(row.try_get(2)?, Stored::read(&row)?);
+        }
+        Ok(found)
     }
 
     fn put_annotation(&mut self, seq: i64, a: &NewAnnotation<'_>) -> Result<()> {
-        let (st, client) = self.statement(
-            "INSERT INTO annotations (seq, id, task, kind, record, verdict) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )?;
-        client.execute(
-            &st,
-            &[
-                &seq,
-                &a.id,
-                &a.task,
-                &a.kind.as_str(),
-                &a.stored.record,
-                &a.stored.verdict,
-            ],
-        )?;
+        let p = &mut self.puts;
+        p.by_id.insert(a.id.to_string(), p.seq.len());
+        p.seq.push(seq);
+        p.id.push(a.id.to_string());
+        p.task.push(a.task.to_string());
+        p.kind.push(a.kind.as_str());
+        p.record.push(a.stored.record.clone());
+        p.verdict.push(a.stored.verdict.clone());
         Ok(())
     }
 
@@ -307,6 +335,20 @@ impl Store for PostgresStore {
     }
 
     fn commit(&mut self) -> Result<()> {
+        let p = std::mem::take(&mut self.puts);
+        if !p.seq.is_empty() {
+            // Every annotation of the group in one statement; a second id
+            // already stored fails it, and with it the group.
+            let (st, client) = self.statement(
+                "INSERT INTO annotations (seq, id, task, kind, record, verdict) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::text[], \
+                 $5::text[], $6::text[])",
+            )?;
+            client.execute(
+                &st,
+                &[&p.seq, &p.id, &p.task, &p.kind, &p.record, &p.verdict],
+            )?;
+        }
         self.client()?.batch_execute("COMMIT")?;
         self.in_transaction = false;
         Ok(())
@@ -314,6 +356,7 @@ impl Store for PostgresStore {
 
     fn rollback(&mut self) {
         self.in_transaction = false;
+        self.puts = Puts::default();
         // A lost connection rolled back by itself; nothing to do then.
         if let Some(client) = self.client.as_mut().filter(|c| !c.is_closed()) {
             if client.batch_execute("ROLLBACK").is_err() {
