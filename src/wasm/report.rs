@@ -166,6 +166,23 @@ pub fn report_json(
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// The report settings a task implies, as the collector's `/report` and a
+/// session's stats use them: the report's defaults with the task's gold
+/// match, flag thresholds and `fast_seconds`, and repeated ratings read
+/// as such when it shows items again. `task` is the task (an object or
+/// JSON text); a task that is not valid throws, naming the field.
+///
+/// ```js
+/// const r = report(jsonlText, goldText, { ...taskReportConfig(task), min_reliability: 0.5 });
+/// ```
+#[wasm_bindgen(js_name = taskReportConfig, unchecked_return_type = "ReportConfig")]
+pub fn task_report_config(
+    #[wasm_bindgen(unchecked_param_type = "object | string")] task: JsValue,
+) -> Result<JsValue, JsError> {
+    let task = super::read::<crate::session::Task>(task, "task")?;
+    to_js(&crate::session::report_config(&task))
+}
+
 /// The live state of a collection: add annotations one at a time and read
 /// every figure of the report (all but Dawid-Skene) at any moment. Two
 /// states built from disjoint shards merge into the state of their union.

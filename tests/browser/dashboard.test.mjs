@@ -23,10 +23,20 @@ const files = {
   task: path.join(tmp, 'task.json'),
   bad: path.join(tmp, 'bad.jsonl'),
   liveTask: path.join(tmp, 'live-task.json'),
+  strictTask: path.join(tmp, 'strict-task.json'),
+  strictConfig: path.join(tmp, 'strict-config.json'),
 };
 fs.writeFileSync(files.annotations, data.annotations);
 fs.writeFileSync(files.gold, data.gold);
 fs.writeFileSync(files.task, data.task);
+// A task file that flags after 3 gold answers below 0.9 (the report's
+// defaults: 5 below 0.6), and the same thresholds as a report config.
+{
+  const task = JSON.parse(data.task);
+  task.config = { ...task.config, min_gold_for_flag: 3, min_gold_accuracy: 0.9 };
+  fs.writeFileSync(files.strictTask, JSON.stringify(task));
+  fs.writeFileSync(files.strictConfig, JSON.stringify({ reliability: { flag_min_gold: 3, flag_gold_accuracy_below: 0.9 } }));
+}
 // For the collector: the gold items as the task's gold answers, and flag
 // thresholds stricter than the report's defaults (flagged after 3 gold
 // answers below 0.9, not 5 below 0.6), which its /report follows.
@@ -78,6 +88,7 @@ before(async () => {
     ['/fixtures/annotations.json', asArray],
     ['/fixtures/gold.jsonl', { path: files.gold }],
     ['/fixtures/task.json', { path: files.task }],
+    ['/fixtures/strict-task.json', { path: files.strictTask }],
     ['/fixtures/bad.jsonl', { path: files.bad }],
   ]));
   browser = await launch();
@@ -124,6 +135,21 @@ function assertFigures(s, expected, method) {
   assert.equal(Number(s.counts.annotators), expected.counts.annotators);
   assert.equal(Number(s.counts[`final labels (${method})`]), Object.keys(expected.labels[method]).length);
 }
+
+test('a task file\'s flag thresholds are the report\'s, as prefkit report with the same settings', { skip }, async () => {
+  const flaggedIn = (report) => report.annotators.filter((a) => a.flagged).map((a) => a.id).sort();
+  const expected = flaggedIn(nativeReport(files.annotations, '--config', files.strictConfig));
+  assert.ok(expected.length > 0, 'the fixture has annotators these thresholds flag');
+  assert.notDeepEqual(expected, flaggedIn(nativeReport(files.annotations)), 'the defaults flag others');
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&task=/fixtures/strict-task.json');
+  await waitDrawn(page);
+  const flaggedRows = () => page.$$eval('#annotator-table tbody tr.flagged', (trs) => trs.map((tr) => tr.dataset.id).sort());
+  // The task may arrive after the first drawing: wait for its settings.
+  await page.waitForFunction((n) => document.querySelectorAll('#annotator-table tbody tr.flagged').length === n,
+    expected.length, { timeout: 10_000 });
+  assert.deepEqual(await flaggedRows(), expected);
+  await page.close();
+});
 
 test('the figures shown equal prefkit report on the same file', { skip }, async () => {
   const expected = nativeReport(files.annotations);

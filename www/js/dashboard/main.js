@@ -117,7 +117,7 @@ worker.onmessage = (e) => {
       ui.cost = m;
       break;
     case 'task':
-      ui.status = `Task ${m.task_id ?? ''}: ${m.examples} items with texts.`;
+      ui.status = `Task ${m.task_id ?? ''}: ${m.examples} items with texts; ${m.settings}.`;
       // The task's overlap is the target unless the page was given one.
       if (!params.has('overlap') && Number($('overlap').value) !== m.overlap) {
         $('overlap').value = m.overlap;

@@ -43,7 +43,8 @@ const state = {
   gold: null,          // {name, from} of the gold answers
   examples: new Map(), // item -> {prompt, response_a, response_b}, from the task file
   task: null,          // the task file as loaded (for the judge and active-learning panels)
-  taskReport: null,    // live: the collector's report settings for its task (gold match, flag and speed thresholds)
+  taskReport: null,    // the task file's report settings (gold match, flag and speed thresholds), if it reads as a task
+  collectorReport: null, // live: the collector's report settings for its task, which take precedence
   dataVersion: 0,      // changes whenever the annotations or gold do
   config: { min_reliability: 0.6, overlap: 3, skip_invalid: false },
   aggregation: 'majority',
@@ -140,14 +141,19 @@ function newCollection(input) {
   return new wasm.Collection(input, state.goldText || undefined, collectionOptions());
 }
 
-/** How a Collection reads the annotations: repeated ratings taken when the collector's task shows items again. */
-function collectionOptions() {
-  return { skip_invalid: state.config.skip_invalid, allow_repeats: !!state.taskReport?.allow_repeats };
+/** The task's report settings: the collector's in the live view, else the task file's, else none (the defaults). */
+function taskSettings() {
+  return state.collectorReport ?? state.taskReport;
 }
 
-/** The report settings: the collector's for its task in the live view (else the defaults), with the page's minimum reliability. */
+/** How a Collection reads the annotations: repeated ratings taken when the task shows items again. */
+function collectionOptions() {
+  return { skip_invalid: state.config.skip_invalid, allow_repeats: !!taskSettings()?.allow_repeats };
+}
+
+/** The report settings: the task's, with the page's minimum reliability. */
 function reportSettings() {
-  return { ...state.taskReport, min_reliability: state.config.min_reliability };
+  return { ...taskSettings(), min_reliability: state.config.min_reliability };
 }
 
 async function load(msg) {
@@ -166,7 +172,7 @@ async function load(msg) {
     throw Object.assign(new Error(err.message), { refusedLine: !msg.skipInvalid });
   }
   state.liveAbort?.abort();
-  state.taskReport = null;
+  state.collectorReport = null;
   state.text = null;
   state.ids.clear();
   state.input = input;
@@ -228,7 +234,20 @@ async function loadTask(msg) {
   const source = describe(msg.source);
   post({ type: 'input', which: 'task', ...source });
   if (task.config && Number.isFinite(task.config.overlap)) state.config.overlap = task.config.overlap;
-  post({ type: 'task', task_id: task.task_id ?? null, examples: state.examples.size, overlap: state.config.overlap });
+  // Its thresholds, as a session and the collector's /report read them.
+  // A file the core refuses as a task still gives its texts to the
+  // panels; the report then keeps its defaults, and the page says why.
+  const repeats = !!taskSettings()?.allow_repeats;
+  let settings;
+  try {
+    state.taskReport = wasm.taskReportConfig(raw);
+    const r = state.taskReport.reliability;
+    settings = `flagged after ${r.flag_min_gold} gold answers below ${r.flag_gold_accuracy_below} correct, too fast under ${r.speed_threshold_seconds} s`;
+  } catch (err) {
+    state.taskReport = null;
+    settings = `its settings are not used (${err.message}): the report's defaults are`;
+  }
+  post({ type: 'task', task_id: task.task_id ?? null, examples: state.examples.size, overlap: state.config.overlap, settings });
   // The task's gold answers count as gold unless a gold file was given.
   if (state.goldText === undefined && Array.isArray(task.gold) && task.gold.length) {
     state.goldText = task.gold
@@ -238,6 +257,8 @@ async function loadTask(msg) {
     state.gold = { name: `${source.name} (its gold)`, from: source.from };
     post({ type: 'input', which: 'gold', ...state.gold });
     await reparse();
+  } else if (state.collection && repeats !== !!taskSettings()?.allow_repeats) {
+    await reparse(); // repeated ratings are read, or no longer
   } else if (state.collection) {
     await compute();
   }
@@ -452,10 +473,10 @@ async function startLive({ base, task, token }) {
   }
   // The task's report settings (gold match, flag and speed thresholds), so
   // the figures and flags are those of the collector's /report.
-  state.taskReport = null;
+  state.collectorReport = null;
   try {
     const res = await fetch(`${api}/report_config`, { headers: auth, signal: abort.signal });
-    if (res.ok) state.taskReport = await res.json();
+    if (res.ok) state.collectorReport = await res.json();
   } catch (err) {
     post({ type: 'live-status', status: `could not reach the collector (${err.message})`, stopped: true });
     return;
