@@ -77,6 +77,10 @@ function nativeReport(file, ...args) {
 }
 
 const num = (v) => (typeof v === 'number' ? v : v && typeof v.value === 'number' ? v.value : null);
+/** The annotators a report flags, sorted. */
+const flaggedIn = (report) => report.annotators.filter((a) => a.flagged).map((a) => a.id).sort();
+/** The annotators the page's table marks as flagged, sorted. */
+const flaggedShown = (page) => page.$$eval('#annotator-table tbody tr.flagged', (trs) => trs.map((tr) => tr.dataset.id).sort());
 const get = (obj, p) => p.split('.').reduce((o, k) => o?.[k], obj);
 
 let server;
@@ -136,21 +140,6 @@ function assertFigures(s, expected, method) {
   assert.equal(Number(s.counts[`final labels (${method})`]), Object.keys(expected.labels[method]).length);
 }
 
-test('a task file\'s flag thresholds are the report\'s, as prefkit report with the same settings', { skip }, async () => {
-  const flaggedIn = (report) => report.annotators.filter((a) => a.flagged).map((a) => a.id).sort();
-  const expected = flaggedIn(nativeReport(files.annotations, '--config', files.strictConfig));
-  assert.ok(expected.length > 0, 'the fixture has annotators these thresholds flag');
-  assert.notDeepEqual(expected, flaggedIn(nativeReport(files.annotations)), 'the defaults flag others');
-  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&task=/fixtures/strict-task.json');
-  await waitDrawn(page);
-  const flaggedRows = () => page.$$eval('#annotator-table tbody tr.flagged', (trs) => trs.map((tr) => tr.dataset.id).sort());
-  // The task may arrive after the first drawing: wait for its settings.
-  await page.waitForFunction((n) => document.querySelectorAll('#annotator-table tbody tr.flagged').length === n,
-    expected.length, { timeout: 10_000 });
-  assert.deepEqual(await flaggedRows(), expected);
-  await page.close();
-});
-
 test('the figures shown equal prefkit report on the same file', { skip }, async () => {
   const expected = nativeReport(files.annotations);
   const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&task=/fixtures/task.json');
@@ -192,6 +181,18 @@ test('the figures shown equal prefkit report on the same file', { skip }, async 
   assert.deepEqual(totals, [...totals].sort((x, y) => x - y));
   await screenshot(page, 'dashboard-loaded');
   assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a task file\'s flag thresholds are the report\'s, as prefkit report with the same settings', { skip }, async () => {
+  const expected = flaggedIn(nativeReport(files.annotations, '--config', files.strictConfig));
+  assert.ok(expected.length > 0, 'the fixture has annotators these thresholds flag');
+  assert.notDeepEqual(expected, flaggedIn(nativeReport(files.annotations)), 'the defaults flag others');
+  const page = await open('data=/fixtures/annotations.jsonl&gold=/fixtures/gold.jsonl&task=/fixtures/strict-task.json');
+  // The task may arrive after the first drawing: wait for its settings.
+  await page.waitForFunction((n) => document.querySelectorAll('#annotator-table tbody tr.flagged').length === n,
+    expected.length, { timeout: 10_000 });
+  assert.deepEqual(await flaggedShown(page), expected);
   await page.close();
 });
 
@@ -633,12 +634,10 @@ test('the live stream from the collector updates the figures and flags as its re
     assert.equal(await page.getAttribute('#source-gold', 'data-from'), 'collector');
     const report = await (await fetch(`${base}/api/tasks/${task.task_id}/report`,
       { headers: { authorization: `Bearer ${token}` } })).json();
-    const flagged = report.annotators.filter((a) => a.flagged).map((a) => a.id).sort();
+    const flagged = flaggedIn(report);
     assert.ok(flagged.length > 0, 'the fixture has annotators the collector flags');
-    const byDefault = nativeReport(all).annotators.filter((a) => a.flagged).map((a) => a.id).sort();
-    assert.notDeepEqual(flagged, byDefault, 'the task\'s thresholds flag others than the defaults');
-    const shownFlagged = await page.$$eval('#annotator-table tbody tr.flagged', (trs) => trs.map((tr) => tr.dataset.id).sort());
-    assert.deepEqual(shownFlagged, flagged);
+    assert.notDeepEqual(flagged, flaggedIn(nativeReport(all)), 'the task\'s thresholds flag others than the defaults');
+    assert.deepEqual(await flaggedShown(page), flagged);
     await screenshot(page, 'dashboard-live');
     await page.close();
   } finally {
