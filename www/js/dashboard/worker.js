@@ -161,18 +161,21 @@ async function load(msg) {
   const bytes = await readBytes(msg.source, (done, total) => progress('reading', done, total));
   const input = isJsonArray(bytes) ? toJsonl(new TextDecoder().decode(bytes)) : bytes;
   const skip = state.config.skip_invalid;
+  const collector = state.collectorReport;
   state.config.skip_invalid = !!msg.skipInvalid;
+  // A file is read with the task file's settings, not the collector's.
+  state.collectorReport = null;
   progress('reading the annotations', 0, 0);
   let collection;
   try {
     collection = newCollection(input);
   } catch (err) {
     state.config.skip_invalid = skip;
+    state.collectorReport = collector;
     // The core refused a line: the page offers to skip the bad lines.
     throw Object.assign(new Error(err.message), { refusedLine: !msg.skipInvalid });
   }
   state.liveAbort?.abort();
-  state.collectorReport = null;
   state.text = null;
   state.ids.clear();
   state.input = input;
