@@ -245,7 +245,7 @@ async function loadTask(msg) {
   try {
     state.taskReport = wasm.taskReportConfig(raw);
     const r = state.taskReport.reliability;
-    settings = `flagged after ${r.flag_min_gold} gold answers below ${r.flag_gold_accuracy_below} correct, too fast under ${r.speed_threshold_seconds} s`;
+    settings = `annotators flagged under ${r.flag_gold_accuracy_below} gold accuracy (from ${r.flag_min_gold} gold answers), answers under ${r.speed_threshold_seconds} s too fast`;
   } catch (err) {
     state.taskReport = null;
     settings = `its settings are not used (${err.message}): the report's defaults are`;
