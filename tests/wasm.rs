@@ -276,6 +276,24 @@ fn the_live_state_equals_the_report_and_merges_shards() {
 }
 
 #[wasm_bindgen_test]
+fn skip_records_added_as_jsonl_count_in_the_live_state_as_in_the_report() {
+    let text = [
+        r#"{"id":"a1","item":"i1","annotator":"w1","label":"A>"}"#,
+        r#"{"id":"s1","item":"i2","annotator":"w2","skip":"unclear"}"#,
+        r#"{"id":"a2","item":"i1","annotator":"w2","label":"A>"}"#,
+        r#"{"id":"a3","item":"i2","annotator":"w1","label":"B>"}"#,
+    ]
+    .join("\n");
+    let mut live = api::LiveAgreement::new(None, None).unwrap();
+    assert_eq!(live.add_jsonl(&text).unwrap(), 3, "labels added");
+    let snapshot = live.snapshot().unwrap();
+    let batch = api::report(JsValue::from(text.as_str()), None, None).unwrap();
+    let skips = |v: &JsValue| json(&field(v, "annotators"));
+    assert_eq!(skips(&snapshot), skips(&batch));
+    assert!(skips(&batch).contains("\"skips\":1"), "{}", skips(&batch));
+}
+
+#[wasm_bindgen_test]
 fn random_garbage_fed_to_every_export_gives_errors_and_never_kills_the_module() {
     let mut rng = 0x9e3779b97f4a7c15u64;
     let mut next = || {

@@ -230,9 +230,10 @@ impl LiveAgreement {
     }
 
     /// Adds every line of a JSONL text (read as `prefkit report` reads a
-    /// file); returns how many labels were added. Skip records are checked
-    /// and not added: a skip enters no agreement. Stops at the first bad
-    /// line with its line number (earlier lines stay added).
+    /// file); returns how many labels were added. Skip records enter no
+    /// agreement but count in their annotator's `skips`, as in the report.
+    /// Stops at the first bad line with its line number (earlier labels
+    /// stay added; the skips are added once the whole text is read).
     ///
     /// ```js
     /// live.addJsonl(await (await fetch("annotations.jsonl")).text());
@@ -249,7 +250,15 @@ impl LiveAgreement {
             self.0.add(&crate::Annotation::from(a))
         });
         match read {
-            Ok(_) | Err(crate::Error::Empty { .. }) => Ok(n),
+            Ok(read) => {
+                for s in &read.skips {
+                    let (item, annotator) =
+                        (read.items.name(s.item), read.annotators.name(s.annotator));
+                    self.0.add_skip(item, annotator);
+                }
+                Ok(n)
+            }
+            Err(crate::Error::Empty { .. }) => Ok(n),
             Err(e) => Err(js_err(e)),
         }
     }
