@@ -265,6 +265,10 @@ fn skips_are_stored_apart_from_labels_and_bad_skips_are_refused_naming_the_field
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["skip"], "The text is broken");
     assert_eq!(progress(&a, &s)["skips"], 1);
+    // The event stream sends it as a skip event, for the live dashboard.
+    let (name, data) = events(&s, "0").next().expect("the stored skip");
+    assert_eq!(name, "skip");
+    assert_eq!(data["annotation"]["skip"], "The text is broken", "{data}");
     // The requester's report counts it in the annotator's row, as a skip.
     let (status, body) = admin_get(&a, &s, "/api/tasks/t/report");
     assert_eq!(status, 200, "{body}");

@@ -279,9 +279,10 @@ fn ndjson(text: String) -> Response {
 }
 
 /// `GET /api/tasks/{task}/events`: a server-sent event stream with one
-/// `annotation` event per stored annotation (`{"seq", "annotation",
-/// "verdict"}`, event id = seq). With `Last-Event-ID` (or `?after=SEQ`)
-/// the stored annotations after that sequence number come first.
+/// `annotation` event per stored label and one `skip` event per stored
+/// skip (`{"seq", "annotation", "verdict"}`, the record under
+/// `annotation`; event id = seq). With `Last-Event-ID` (or `?after=SEQ`)
+/// the stored records after that sequence number come first.
 pub async fn events(
     State(s): State<AppState>,
     Path(task): Path<String>,
@@ -309,26 +310,31 @@ pub async fn events(
         let readers = s.readers.clone();
         let t = task.clone();
         backlog = tokio::task::spawn_blocking(move || {
+            // Labels and skips, each in order, then merged by sequence.
             let mut out = Vec::new();
-            let q = RecordQuery {
-                task: &t,
-                kind: Kind::Label,
-                after,
-            };
-            readers()?.annotations(q, &mut |seq, record, verdict| {
-                out.push((seq, live_data(seq, record, verdict)))
-            })?;
+            let mut reader = readers()?;
+            for kind in [Kind::Label, Kind::Skip] {
+                let q = RecordQuery {
+                    task: &t,
+                    kind,
+                    after,
+                };
+                reader.annotations(q, &mut |seq, record, verdict| {
+                    out.push((seq, kind, live_data(seq, record, verdict)))
+                })?;
+            }
+            out.sort_by_key(|(seq, _, _)| *seq);
             Ok::<_, StoreError>(out)
         })
         .await
         .map_err(|_| ApiError::unavailable())?
         .map_err(|_| ApiError::unavailable())?;
-        last = backlog.last().map_or(after, |(seq, _)| *seq);
+        last = backlog.last().map_or(after, |(seq, _, _)| *seq);
     }
     let first = stream::iter(
         backlog
             .into_iter()
-            .map(|(seq, data)| Ok(annotation_event(seq, data))),
+            .map(|(seq, kind, data)| Ok(record_event(seq, kind, data))),
     );
     let live = stream::unfold(rx, move |mut rx| {
         let task = task.clone();
@@ -336,7 +342,7 @@ pub async fn events(
             loop {
                 match rx.recv().await {
                     Ok(l) if l.task == task && (last == i64::MAX || l.seq > last) => {
-                        return Some((Ok(annotation_event(l.seq, l.data.clone())), rx))
+                        return Some((Ok(record_event(l.seq, l.kind, l.data.clone())), rx))
                     }
                     Ok(_) => continue,
                     Err(RecvError::Lagged(n)) => {
@@ -353,9 +359,12 @@ pub async fn events(
     Ok(Sse::new(first.chain(live)).keep_alive(KeepAlive::default()))
 }
 
-fn annotation_event(seq: i64, data: String) -> Event {
-    Event::default()
-        .event("annotation")
-        .id(seq.to_string())
-        .data(data)
+/// The event of a stored record: `annotation` for a label, `skip` for a
+/// skip (the same data: the record is under `annotation`).
+fn record_event(seq: i64, kind: Kind, data: String) -> Event {
+    let name = match kind {
+        Kind::Label => "annotation",
+        Kind::Skip => "skip",
+    };
+    Event::default().event(name).id(seq.to_string()).data(data)
 }

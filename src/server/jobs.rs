@@ -100,10 +100,12 @@ pub enum Job {
 /// How often a process on a shared store catches up while idle.
 pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
-/// A new annotation, sent to event-stream subscribers after its commit.
+/// A new label or skip, sent to event-stream subscribers after its commit.
 pub struct Live {
     pub seq: i64,
     pub task: String,
+    /// A label (an `annotation` event) or a skip (a `skip` event).
+    pub kind: Kind,
     /// `{"seq": .., "annotation": {..}, "verdict": {..}}`
     pub data: String,
 }

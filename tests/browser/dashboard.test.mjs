@@ -623,6 +623,11 @@ test('the live stream from the collector updates the figures and flags as its re
     const all = path.join(tmp, 'live.jsonl');
     fs.writeFileSync(all, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     assertFigures(await shown(page), nativeReport(all), 'majority');
+    // A skip comes over the stream too, and counts in its annotator's row.
+    const skip = { id: 'live-skip', task_id: task.task_id, item: lines[0].item, annotator: 'w-skipper', skip: 'I can\'t judge this' };
+    const skipped = await post([skip]);
+    assert.ok(skipped.ok, await skipped.text());
+    await page.waitForSelector('#annotator-table tbody tr[data-id="w-skipper"]', { timeout: 20_000 });
     // The job's progress comes from the collector's progress endpoint.
     const progress = await (await fetch(`${base}/api/tasks/${task.task_id}/progress`,
       { headers: { authorization: `Bearer ${token}` } })).json();
@@ -638,6 +643,10 @@ test('the live stream from the collector updates the figures and flags as its re
     assert.ok(flagged.length > 0, 'the fixture has annotators the collector flags');
     assert.notDeepEqual(flagged, flaggedIn(nativeReport(all)), 'the task\'s thresholds flag others than the defaults');
     assert.deepEqual(await flaggedShown(page), flagged);
+    const keys = await page.$$eval('#annotator-table thead th', (ths) => ths.map((th) => th.dataset.key));
+    const skipsShown = await page.$eval('#annotator-table tbody tr[data-id="w-skipper"]', (tr, i) => tr.cells[i].textContent, keys.indexOf('skips'));
+    assert.equal(Number(skipsShown), report.annotators.find((a) => a.id === 'w-skipper').skips);
+    assert.equal(report.annotators.find((a) => a.id === 'w-skipper').skips, 1);
     await screenshot(page, 'dashboard-live');
     await page.close();
   } finally {

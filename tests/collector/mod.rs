@@ -350,8 +350,9 @@ pub fn offline_report(dir: &std::path::Path, labels: &str, gold: &str) -> Value 
     json_of(&String::from_utf8_lossy(&out.stdout))
 }
 
-/// Reads `want` events of task `t` from `s` after `last`, sending each on `tx`.
-pub fn read_events(s: &Server, last: &str, want: usize, tx: std::sync::mpsc::Sender<Value>) {
+/// The events of task `t` from `s` after `last`, as they come: each
+/// event's name and data.
+pub fn events(s: &Server, last: &str) -> impl Iterator<Item = (String, Value)> {
     let req = ureq::http::Request::builder()
         .uri(format!("{}/api/tasks/t/events?token={TOKEN}", s.url))
         .header("last-event-id", last)
@@ -360,12 +361,24 @@ pub fn read_events(s: &Server, last: &str, want: usize, tx: std::sync::mpsc::Sen
     let res = agent().run(req).unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let mut lines = BufReader::new(res.into_body().into_reader()).lines();
-    let mut n = 0;
-    while n < want {
-        let line = lines.next().expect("stream open").unwrap();
-        if let Some(data) = line.strip_prefix("data: ") {
-            tx.send(json_of(data)).unwrap();
-            n += 1;
+    let mut name = String::from("message");
+    std::iter::from_fn(move || loop {
+        let line = lines.next()?.ok()?;
+        if let Some(n) = line.strip_prefix("event: ") {
+            name = n.to_string();
+        } else if let Some(data) = line.strip_prefix("data: ") {
+            return Some((
+                std::mem::replace(&mut name, "message".into()),
+                json_of(data),
+            ));
         }
+    })
+}
+
+/// Reads `want` events of task `t` from `s` after `last`, sending each
+/// one's data on `tx`.
+pub fn read_events(s: &Server, last: &str, want: usize, tx: std::sync::mpsc::Sender<Value>) {
+    for (_, data) in events(s, last).take(want) {
+        tx.send(data).unwrap();
     }
 }

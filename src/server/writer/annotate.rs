@@ -5,7 +5,7 @@
 use super::{raw, Applied, Failure, Incoming, Live, Outcome, Writer};
 use crate::server::error::ApiError;
 use crate::server::jobs::live_data;
-use crate::server::store::{Kind, NewAnnotation, Stored};
+use crate::server::store::{NewAnnotation, Stored};
 use std::collections::HashMap;
 
 impl Writer {
@@ -111,13 +111,12 @@ impl Writer {
                             self.store.put_annotation(self.seq, &new)?;
                             // Built even without subscribers: one may
                             // subscribe before this group commits.
-                            if kind == Kind::Label {
-                                live.push(Live {
-                                    seq: self.seq,
-                                    task: inc.task,
-                                    data: live_data(self.seq, &stored.record, &stored.verdict),
-                                });
-                            }
+                            live.push(Live {
+                                seq: self.seq,
+                                task: inc.task,
+                                kind,
+                                data: live_data(self.seq, &stored.record, &stored.verdict),
+                            });
                             Outcome::Stored {
                                 id: inc.id,
                                 duplicate: false,

@@ -7,7 +7,7 @@
 
 use super::{Live, Restored, Writer};
 use crate::server::jobs::live_data;
-use crate::server::store::{Event, Kind, StoreError};
+use crate::server::store::{Event, StoreError};
 use crate::server::tasks::{self, TaskSession};
 use std::collections::HashMap;
 
@@ -42,20 +42,21 @@ fn replay_one(sessions: &mut HashMap<String, TaskSession>, event: &Event) -> boo
     }
 }
 
-/// The event-stream message of a stored label (skips are not streamed).
+/// The event-stream message of a stored label or skip.
 fn live_of(seq: i64, event: &Event) -> Option<Live> {
     match event {
         Event::Annotation {
             task,
-            kind: Kind::Label,
+            kind,
             record,
             verdict,
         } => Some(Live {
             seq,
             task: task.clone(),
+            kind: *kind,
             data: live_data(seq, record, verdict),
         }),
-        _ => None,
+        Event::Batch { .. } => None,
     }
 }
 

@@ -147,7 +147,7 @@ export async function streamEvents(url, headers, signal, handlers, fromId = null
           const ev = parseEvent(block);
           if (ev.event === 'lagged') { lagged = true; break; }
           if (ev.id !== null) lastId = ev.id;
-          if (ev.data !== null && (ev.event === 'message' || ev.event === 'annotation')) {
+          if (ev.data !== null && (ev.event === 'message' || ev.event === 'annotation' || ev.event === 'skip')) {
             handlers.data(ev.data);
           }
         }
