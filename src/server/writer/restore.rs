@@ -44,20 +44,21 @@ fn replay_one(sessions: &mut HashMap<String, TaskSession>, event: &Event) -> boo
 
 /// The event-stream message of a stored label or skip.
 fn live_of(seq: i64, event: &Event) -> Option<Live> {
-    match event {
-        Event::Annotation {
-            task,
-            kind,
-            record,
-            verdict,
-        } => Some(Live {
-            seq,
-            task: task.clone(),
-            kind: *kind,
-            data: live_data(seq, record, verdict),
-        }),
-        Event::Batch { .. } => None,
-    }
+    let Event::Annotation {
+        task,
+        kind,
+        record,
+        verdict,
+    } = event
+    else {
+        return None; // a batch handed out
+    };
+    Some(Live {
+        seq,
+        task: task.clone(),
+        kind: *kind,
+        data: live_data(seq, record, verdict),
+    })
 }
 
 impl Writer {
