@@ -138,7 +138,7 @@ worker.onmessage = (e) => {
       }
       break;
     case 'live-tick':
-      ui.live.status = `live: ${m.annotations} annotations`;
+      ui.live.status = `live: ${m.labels} labels, ${m.skips} skips`;
       break;
     case 'live-progress':
       ui.live.progress = m.progress;

@@ -39,6 +39,7 @@ const state = {
   input: null,         // the data as read (bytes or JSONL text), to read again with new gold
   text: null,          // live: every annotation received, JSONL
   ids: new Set(),      // ids received live (the stream may repeat the backfill)
+  liveSkips: 0,        // skip records among them
   goldText: undefined,
   gold: null,          // {name, from} of the gold answers
   examples: new Map(), // item -> {prompt, response_a, response_b}, from the task file
@@ -178,6 +179,7 @@ async function load(msg) {
   state.liveAbort?.abort();
   state.text = null;
   state.ids.clear();
+  state.liveSkips = 0;
   state.input = input;
   replaceData(collection, source);
   if (msg.config) applyConfig(msg.config);
@@ -487,6 +489,7 @@ async function startLive({ base, task, token }) {
   state.text = '';
   state.input = null;
   state.ids.clear();
+  state.liveSkips = 0;
   const source = { name: `${api}/events`, from: 'collector' };
   post({ type: 'input', which: 'annotations', ...source });
   let timer = null;
@@ -518,7 +521,7 @@ async function startLive({ base, task, token }) {
       for (const line of splitEvent(data)) if (accept(line)) n++;
       if (n) {
         fresh += n;
-        post({ type: 'live-tick', annotations: state.ids.size });
+        post({ type: 'live-tick', labels: state.ids.size - state.liveSkips, skips: state.liveSkips });
         schedule();
       }
     },
@@ -573,6 +576,7 @@ function accept(line) {
   if (obj.id !== undefined) {
     if (state.ids.has(obj.id)) return false;
     state.ids.add(obj.id);
+    if (obj.skip !== undefined) state.liveSkips++;
   }
   state.text += `${line}\n`;
   return true;
