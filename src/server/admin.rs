@@ -244,10 +244,10 @@ fn append_records(
 ) -> Result<(), StoreError> {
     let q = RecordQuery {
         task,
-        kind,
+        kind: Some(kind),
         after: 0,
     };
-    reader.annotations(q, &mut |_, record, _| {
+    reader.annotations(q, &mut |_, _, record, _| {
         out.push_str(record);
         out.push('\n');
     })
@@ -310,20 +310,17 @@ pub async fn events(
         let readers = s.readers.clone();
         let t = task.clone();
         backlog = tokio::task::spawn_blocking(move || {
-            // Labels and skips, each in order, then merged by sequence.
+            // Labels and skips in one snapshot: whatever it misses was
+            // committed after the subscription, and comes live.
             let mut out = Vec::new();
-            let mut reader = readers()?;
-            for kind in [Kind::Label, Kind::Skip] {
-                let q = RecordQuery {
-                    task: &t,
-                    kind,
-                    after,
-                };
-                reader.annotations(q, &mut |seq, record, verdict| {
-                    out.push((seq, kind, live_data(seq, record, verdict)))
-                })?;
-            }
-            out.sort_by_key(|(seq, _, _)| *seq);
+            let q = RecordQuery {
+                task: &t,
+                kind: None,
+                after,
+            };
+            readers()?.annotations(q, &mut |seq, kind, record, verdict| {
+                out.push((seq, kind, live_data(seq, record, verdict)))
+            })?;
             Ok::<_, StoreError>(out)
         })
         .await

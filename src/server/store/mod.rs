@@ -232,18 +232,23 @@ pub trait Store: Send {
 /// Opens a [`Reader`]; shared by the request handlers.
 pub type Readers = std::sync::Arc<dyn Fn() -> Result<Box<dyn Reader>> + Send + std::marker::Sync>;
 
-/// Which stored records [`Reader::annotations`] reads: those of `kind` of
-/// `task` with a sequence number above `after`.
+/// Which stored records [`Reader::annotations`] reads: those of `kind`
+/// (labels and skips alike when `None`) of `task` with a sequence number
+/// above `after`.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordQuery<'a> {
     pub task: &'a str,
-    pub kind: Kind,
+    pub kind: Option<Kind>,
     pub after: i64,
 }
 
 /// The reading side, for exports, reports and the event stream.
 pub trait Reader: Send {
-    /// Calls `f(seq, record, verdict)` for each record the query selects,
-    /// in order.
-    fn annotations(&mut self, q: RecordQuery, f: &mut dyn FnMut(i64, &str, &str)) -> Result<()>;
+    /// Calls `f(seq, kind, record, verdict)` for each record the query
+    /// selects, in order, read in one snapshot.
+    fn annotations(&mut self, q: RecordQuery, f: &mut RecordFn) -> Result<()>;
 }
+
+/// What [`Reader::annotations`] hands each record to: `(seq, kind,
+/// record, verdict)`.
+pub type RecordFn<'f> = dyn FnMut(i64, Kind, &str, &str) + 'f;

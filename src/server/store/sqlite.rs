@@ -1,8 +1,8 @@
 //! The SQLite store: one file in WAL mode, for one collector process.
 
 use super::{
-    Column, Event, EventRow, NewAnnotation, NewBatch, Reader, Readers, RecordQuery, Result, Store,
-    StoreError, Stored, StoredTask,
+    Column, Event, EventRow, Kind, NewAnnotation, NewBatch, Reader, Readers, RecordFn, RecordQuery,
+    Result, Store, StoreError, Stored, StoredTask,
 };
 use rusqlite::{params, Connection, OpenFlags};
 use std::collections::HashMap;
@@ -245,16 +245,17 @@ pub struct SqliteReader {
 }
 
 impl Reader for SqliteReader {
-    fn annotations(&mut self, q: RecordQuery, f: &mut dyn FnMut(i64, &str, &str)) -> Result<()> {
+    fn annotations(&mut self, q: RecordQuery, f: &mut RecordFn) -> Result<()> {
         let mut st = self.conn.prepare_cached(
-            "SELECT seq, record, verdict FROM annotations \
-             WHERE task = ?1 AND seq > ?2 AND kind = ?3 ORDER BY seq",
+            "SELECT seq, record, verdict, kind FROM annotations \
+             WHERE task = ?1 AND seq > ?2 AND (?3 IS NULL OR kind = ?3) ORDER BY seq",
         )?;
-        let mut rows = st.query(params![q.task, q.after, q.kind.as_str()])?;
+        let mut rows = st.query(params![q.task, q.after, q.kind.map(Kind::as_str)])?;
         while let Some(r) = rows.next()? {
             let record = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
             let verdict = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            f(r.get(0)?, record, verdict);
+            let kind = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+            f(r.get(0)?, Kind::parse(kind), record, verdict);
         }
         Ok(())
     }

@@ -114,23 +114,42 @@ fn a_committed_annotation_is_found_replayed_and_read_back_in_order_on_every_stor
         let mut after = Vec::new();
         s.replay(1, &mut |seq, _| after.push(seq)).unwrap();
         assert_eq!(after, vec![2], "{kind}: only the events above the one given");
-        let mut r = (s.readers())().unwrap();
-        let mut rows = Vec::new();
-        let labels = RecordQuery {
+        // A skip after the label: each kind read apart, or both in order.
+        let b = stored("{\"id\":\"b\"}", "{}");
+        let skip = NewAnnotation {
+            id: "b",
             task: "t",
-            kind: Kind::Label,
+            kind: Kind::Skip,
+            stored: &b,
+        };
+        s.begin().unwrap();
+        s.put_annotation(3, &skip).unwrap();
+        s.commit().unwrap();
+        let mut r = (s.readers())().unwrap();
+        let mut read = |q: RecordQuery| {
+            let mut rows = Vec::new();
+            r.annotations(q, &mut |seq, kind, rec, _| rows.push((seq, kind, rec.to_string())))
+                .unwrap();
+            rows
+        };
+        let all = RecordQuery {
+            task: "t",
+            kind: None,
             after: 0,
         };
-        r.annotations(labels, &mut |seq, rec, _| rows.push((seq, rec.to_string())))
-            .unwrap();
-        assert_eq!(rows, vec![(2, a.record.clone())], "{kind}");
-        let mut skips = 0;
-        let skipped = RecordQuery {
-            kind: Kind::Skip,
-            ..labels
+        let (label, skipped) = ((2, Kind::Label, a.record.clone()), (3, Kind::Skip, b.record));
+        let labels = RecordQuery {
+            kind: Some(Kind::Label),
+            ..all
         };
-        r.annotations(skipped, &mut |_, _, _| skips += 1).unwrap();
-        assert_eq!(skips, 0, "{kind}");
+        assert_eq!(read(labels), vec![label.clone()], "{kind}");
+        let skips = RecordQuery {
+            kind: Some(Kind::Skip),
+            ..all
+        };
+        assert_eq!(read(skips), vec![skipped.clone()], "{kind}");
+        assert_eq!(read(all), vec![label, skipped.clone()], "{kind}");
+        assert_eq!(read(RecordQuery { after: 2, ..all }), vec![skipped], "{kind}");
     });
 }
 

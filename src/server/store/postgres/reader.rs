@@ -1,7 +1,7 @@
 //! The PostgreSQL store's readers (exports, reports, the event stream's
 //! backlog): connections of their own, kept in a small pool.
 
-use super::super::{Reader, Readers, RecordQuery, Result, StoreError};
+use super::super::{Kind, Reader, Readers, RecordFn, RecordQuery, Result, StoreError};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls};
 use std::sync::{Arc, Mutex};
@@ -43,22 +43,23 @@ impl Drop for PostgresReader {
 }
 
 impl Reader for PostgresReader {
-    fn annotations(&mut self, q: RecordQuery, f: &mut dyn FnMut(i64, &str, &str)) -> Result<()> {
+    fn annotations(&mut self, q: RecordQuery, f: &mut RecordFn) -> Result<()> {
         let client = self
             .client
             .as_mut()
             .ok_or_else(|| StoreError("no connection".into()))?;
         let st = client.prepare(
-            "SELECT seq, record, verdict FROM annotations \
-             WHERE task = $1 AND kind = $2 AND seq > $3 ORDER BY seq",
+            "SELECT seq, record, verdict, kind FROM annotations \
+             WHERE task = $1 AND ($2::text IS NULL OR kind = $2) AND seq > $3 ORDER BY seq",
         )?;
-        let kind = q.kind.as_str();
+        let kind = q.kind.map(Kind::as_str);
         let params: [&(dyn postgres::types::ToSql + Sync); 3] = [&q.task, &kind, &q.after];
         let mut rows = client.query_raw(&st, params)?;
         while let Some(r) = rows.next()? {
             let record: &str = r.try_get(1)?;
             let verdict: &str = r.try_get(2)?;
-            f(r.try_get(0)?, record, verdict);
+            let kind: &str = r.try_get(3)?;
+            f(r.try_get(0)?, Kind::parse(kind), record, verdict);
         }
         Ok(())
     }
