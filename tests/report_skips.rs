@@ -195,3 +195,32 @@ fn prefkit_check_and_replay_take_skip_records_in_file_order() {
     assert_eq!(row(stats, "w3")["skips"], 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn prefkit_check_prints_each_record_as_read_and_stops_at_a_bad_line_unless_told_to_skip_it() {
+    let dir = support::scratch_dir("check-bad-line");
+    let file = dir.join("bad.jsonl");
+    let mut lines: Vec<String> = with_skips().lines().map(str::to_string).collect();
+    lines.insert(
+        4,
+        r#"{"id":"b","item":"x9","annotator":"w1","label":"A>>>"}"#.into(),
+    );
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let path = file.to_str().unwrap();
+    let (code, out, err) = support::prefkit(&["check", path]);
+    assert_ne!(code, 0);
+    assert!(err.contains("line 5, field \"label\""), "{err}");
+    let ids = |out: &str| -> Vec<String> {
+        let records = support::json_lines(out);
+        records
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&out), ["1", "s1", "2", "3"], "the records before it");
+    let (code, out, err) = support::prefkit(&["check", "--skip-invalid", path]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(ids(&out), ["1", "s1", "2", "3", "s2", "4", "5", "s3"]);
+    assert!(err.contains("skipped line 5"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

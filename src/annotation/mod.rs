@@ -190,14 +190,18 @@ pub fn parse_annotations_jsonl(
     text: impl AsRef<[u8]>,
     skip_invalid: bool,
 ) -> Result<Parsed<Annotation>> {
-    let mut records = Vec::new();
-    let mut lines = Vec::new();
+    let (mut records, mut lines, mut skips) = (Vec::new(), Vec::new(), Vec::new());
     let read = jsonl::read(
         text.as_ref(),
         ReadOptions::skipping(skip_invalid),
-        |n, a, _, _| {
-            records.push(Annotation::from(a));
-            lines.push(n);
+        |n, kept| {
+            match kept {
+                jsonl::Kept::Label(a, _, _) => {
+                    records.push(Annotation::from(a));
+                    lines.push(n);
+                }
+                jsonl::Kept::Skip(s, _, _) => skips.push((n, Skip::from(s))),
+            }
             Ok(())
         },
     )?;
@@ -205,8 +209,37 @@ pub fn parse_annotations_jsonl(
         records,
         lines,
         skipped: read.skipped,
-        skips: read.skips.into_iter().map(|s| (s.line, s.skip)).collect(),
+        skips,
     })
+}
+
+/// One record of an annotation file: a label or a skip.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileRecord {
+    Label(Annotation),
+    Skip(Skip),
+}
+
+/// Reads JSONL annotations from a stream (a file) a block of whole lines at
+/// a time, with the one JSONL reader and its checks, handing each accepted
+/// record to `f` in file order with its 1-based line: neither the text nor
+/// the records are held whole. `len` is the input's length in bytes when
+/// known (it sizes the reader's tables). Fails on the first bad line, or on
+/// an error of `f`, naming the line, unless `skip_invalid` is set: then
+/// the line is skipped, and the skipped lines are returned.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_annotations(
+    input: impl std::io::Read,
+    len: Option<u64>,
+    skip_invalid: bool,
+    mut f: impl FnMut(usize, FileRecord) -> Result<()>,
+) -> Result<Vec<Skipped>> {
+    let options = ReadOptions::skipping(skip_invalid);
+    let read = jsonl::read_from(input, len, options, |n, kept| match kept {
+        jsonl::Kept::Label(a, ..) => f(n, FileRecord::Label(Annotation::from(a))),
+        jsonl::Kept::Skip(s, ..) => f(n, FileRecord::Skip(Skip::from(s))),
+    })?;
+    Ok(read.skipped)
 }
 
 #[cfg(test)]

@@ -96,30 +96,10 @@ pub fn read_jsonl(path: &std::path::Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// One record of an annotation file: a label or a skip.
-pub enum FileRecord {
-    Label(prefkit::Annotation),
-    Skip(prefkit::annotation::Skip),
-}
-
-/// The labels and skips of a parsed annotation file, merged back into file
-/// order, each with its 1-based line.
-pub fn in_file_order(
-    parsed: prefkit::annotation::Parsed<prefkit::Annotation>,
-) -> impl Iterator<Item = (usize, FileRecord)> {
-    let mut skips = parsed.skips.into_iter().peekable();
-    let mut labels = parsed.records.into_iter().zip(parsed.lines).peekable();
-    std::iter::from_fn(move || {
-        let skip_first = match (labels.peek(), skips.peek()) {
-            (None, None) => return None,
-            (Some((_, l)), Some((s, _))) => s < l,
-            (None, Some(_)) => true,
-            (Some(_), None) => false,
-        };
-        if skip_first {
-            skips.next().map(|(line, s)| (line, FileRecord::Skip(s)))
-        } else {
-            labels.next().map(|(a, line)| (line, FileRecord::Label(a)))
-        }
-    })
+/// An annotation file opened to be read as a stream, with its length in
+/// bytes when known.
+pub fn open_jsonl(path: &std::path::Path) -> Result<(std::fs::File, Option<u64>), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let len = file.metadata().ok().map(|m| m.len());
+    Ok((file, len))
 }

@@ -2,9 +2,9 @@
 //! task, in file order, assigning items as needed (skip records are taken
 //! as skips); prints one verdict a line, then the session's statistics.
 
-use super::{in_file_order, FileRecord};
-use prefkit::annotation::parse_annotations_jsonl;
+use prefkit::annotation::{read_annotations, FileRecord};
 use prefkit::session::Session;
+use prefkit::Error;
 use std::io::Write;
 use std::path::Path;
 
@@ -15,12 +15,12 @@ pub fn run(task: &Path, file: &Path, seed: Option<u64>) -> Result<(), String> {
     // fixed default seed (0) only keeps the session itself reproducible.
     let seed = seed.or(task.config.seed).unwrap_or(0);
     let mut session = Session::new(task, Some(seed)).map_err(|e| e.to_string())?;
-    let text = super::read_jsonl(file)?;
-    let parsed =
-        parse_annotations_jsonl(&text, false).map_err(|e| format!("{}: {e}", file.display()))?;
+    let (input, len) = super::open_jsonl(file)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let w = |e: std::io::Error| e.to_string();
-    for (line, record) in in_file_order(parsed) {
+    // One record at a time, as read: a refused one stops the replay with
+    // its line.
+    read_annotations(input, len, false, |_, record| {
         let verdict = match record {
             FileRecord::Skip(skip) => session
                 .skip_assigning(skip)
@@ -29,11 +29,10 @@ pub fn run(task: &Path, file: &Path, seed: Option<u64>) -> Result<(), String> {
                 .record_assigning(a)
                 .map(|v| serde_json::to_string(&v)),
         };
-        let json = verdict
-            .map_err(|e| format!("{}: {}", file.display(), e.at_line(line)))?
-            .map_err(|e| e.to_string())?;
-        writeln!(out, "{json}").map_err(w)?;
-    }
+        let json = verdict?.map_err(|e| Error::Rejected(e.to_string()))?;
+        writeln!(out, "{json}").map_err(|e| Error::Rejected(format!("writing the verdicts: {e}")))
+    })
+    .map_err(|e| format!("{}: {e}", file.display()))?;
     let stats = serde_json::to_string(&session.stats()).map_err(|e| e.to_string())?;
     writeln!(out, "{stats}").map_err(w)?;
     out.flush().map_err(w)

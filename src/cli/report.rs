@@ -70,12 +70,11 @@ pub fn run(o: &Options) -> Result<(), String> {
         ci.check().map_err(|e| format!("--ci: {e}"))?;
     }
     config.allow_repeats |= o.allow_repeats;
-    let file = std::fs::File::open(&o.file).map_err(|e| format!("{}: {e}", o.file.display()))?;
+    let (file, len) = super::open_jsonl(&o.file)?;
     let options = ReadOptions {
         skip_invalid: o.skip_invalid,
         allow_repeats: config.allow_repeats,
     };
-    let len = file.metadata().ok().map(|m| m.len());
     let mut data = Dataset::read_jsonl(file, len, options)
         .map_err(|e| format!("{}: {e}", o.file.display()))?;
     for s in &data.skipped {

@@ -1,8 +1,8 @@
 //! [`Dataset::parse_jsonl`]: JSONL annotations straight into a dataset.
 
 use super::Dataset;
-use crate::annotation::line::Checked;
-use crate::annotation::{jsonl, ReadOptions};
+use crate::annotation::jsonl::{self, Kept};
+use crate::annotation::ReadOptions;
 use crate::error::Result;
 
 impl Dataset {
@@ -21,9 +21,7 @@ impl Dataset {
         let bytes = text.as_ref();
         let mut d = Dataset::new();
         d.rows.reserve(jsonl::most_annotations(bytes));
-        let read = jsonl::read(bytes, options, |_, a, item, annotator| {
-            d.keep(a, item, annotator)
-        })?;
+        let read = jsonl::read(bytes, options, |_, kept| d.keep(kept))?;
         Ok(d.with_read(read))
     }
 
@@ -38,22 +36,23 @@ impl Dataset {
         options: ReadOptions,
     ) -> Result<Dataset> {
         let mut d = Dataset::new();
-        let read = jsonl::read_from(input, len, options, |_, a, item, annotator| {
-            d.keep(a, item, annotator)
-        })?;
+        let read = jsonl::read_from(input, len, options, |_, kept| d.keep(kept))?;
         Ok(d.with_read(read))
     }
 
-    /// Keeps one accepted annotation as a row.
-    fn keep(&mut self, a: &Checked<'_>, item: u32, annotator: u32) -> Result<()> {
-        self.push_ids(
-            item,
-            annotator,
-            a.label,
-            a.swapped,
-            a.time_seconds,
-            a.timestamp,
-        );
+    /// Keeps one accepted label as a row, or a skip record as a skip.
+    fn keep(&mut self, kept: Kept<'_, '_>) -> Result<()> {
+        match kept {
+            Kept::Label(a, item, annotator) => self.push_ids(
+                item,
+                annotator,
+                a.label,
+                a.swapped,
+                a.time_seconds,
+                a.timestamp,
+            ),
+            Kept::Skip(_, item, annotator) => self.skips.push(super::SkipRow { item, annotator }),
+        }
         Ok(())
     }
 
@@ -63,14 +62,6 @@ impl Dataset {
         d.items = read.items;
         d.annotators = read.annotators;
         d.skipped = read.skipped;
-        d.skips = read
-            .skips
-            .into_iter()
-            .map(|s| super::SkipRow {
-                item: s.item,
-                annotator: s.annotator,
-            })
-            .collect();
         if d.gold.len() < d.items.len() {
             d.gold.resize(d.items.len(), None);
         }

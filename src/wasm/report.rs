@@ -4,7 +4,7 @@
 //! `Collection` class, which holds parsed annotations, is in `collection`.
 
 use super::{arg, js_err, options, to_js, GoldArg, ReportConfigArg};
-use crate::annotation::{parse_gold, Annotation, Gold, ReadOptions};
+use crate::annotation::{jsonl, parse_gold, Annotation, Gold, ReadOptions};
 use crate::dataset::Dataset;
 use crate::report::{LiveReport, ReportConfig};
 use serde::Serialize;
@@ -232,8 +232,8 @@ impl LiveAgreement {
     /// Adds every line of a JSONL text (read as `prefkit report` reads a
     /// file); returns how many labels were added. Skip records enter no
     /// agreement but count in their annotator's `skips`, as in the report.
-    /// Stops at the first bad line with its line number (earlier labels
-    /// stay added; the skips are added once the whole text is read).
+    /// Stops at the first bad line with its line number (earlier lines stay
+    /// added).
     ///
     /// ```js
     /// live.addJsonl(await (await fetch("annotations.jsonl")).text());
@@ -245,20 +245,18 @@ impl LiveAgreement {
             skip_invalid: false,
             allow_repeats: self.0.config().allow_repeats,
         };
-        let read = crate::annotation::jsonl::read(text.as_bytes(), options, |_, a, _, _| {
-            n += 1;
-            self.0.add(&crate::Annotation::from(a))
+        let read = jsonl::read(text.as_bytes(), options, |_, kept| match kept {
+            jsonl::Kept::Label(a, _, _) => {
+                n += 1;
+                self.0.add(&crate::Annotation::from(a))
+            }
+            jsonl::Kept::Skip(s, _, _) => {
+                self.0.add_skip(&s.item, &s.annotator);
+                Ok(())
+            }
         });
         match read {
-            Ok(read) => {
-                for s in &read.skips {
-                    let (item, annotator) =
-                        (read.items.name(s.item), read.annotators.name(s.annotator));
-                    self.0.add_skip(item, annotator);
-                }
-                Ok(n)
-            }
-            Err(crate::Error::Empty { .. }) => Ok(n),
+            Ok(_) | Err(crate::Error::Empty { .. }) => Ok(n),
             Err(e) => Err(js_err(e)),
         }
     }

@@ -4,9 +4,9 @@
 //! line; it interns names and keeps the accepted lines.
 
 use super::first::{pair, FirstIds, FirstPairs};
-use super::{Read, ReadOptions, Record, SkipAt};
+use super::{Keep, Kept, Read, ReadOptions, Record};
 use crate::annotation::line::{Checked, CheckedSkip};
-use crate::annotation::{Skip, Skipped};
+use crate::annotation::Skipped;
 use crate::dataset::Interner;
 use crate::error::{Error, Location, Result};
 use crate::json::quoted;
@@ -39,7 +39,6 @@ impl Guard {
                 items: Interner::default(),
                 annotators: Interner::default(),
                 skipped: Vec::new(),
-                skips: Vec::new(),
             },
             ids: FirstIds::with_capacity(lines),
             seen: FirstPairs::default(),
@@ -64,11 +63,11 @@ impl Guard {
         &mut self,
         n: usize,
         parsed: &Result<Record<'a>>,
-        keep: &mut impl FnMut(usize, &Checked<'a>, u32, u32) -> Result<()>,
+        keep: &mut impl Keep<'a>,
     ) -> Result<()> {
         let result = match parsed {
             Ok(Record::Label(a)) => self.label(n, a, keep),
-            Ok(Record::Skip(s)) => self.skip(n, s),
+            Ok(Record::Skip(s)) => self.skip(n, s, keep),
             Err(e) => Err(e.clone()),
         };
         match result {
@@ -91,12 +90,7 @@ impl Guard {
         Ok(self.out)
     }
 
-    fn label<'a>(
-        &mut self,
-        n: usize,
-        a: &Checked<'a>,
-        keep: &mut impl FnMut(usize, &Checked<'a>, u32, u32) -> Result<()>,
-    ) -> Result<()> {
+    fn label<'a>(&mut self, n: usize, a: &Checked<'a>, keep: &mut impl Keep<'a>) -> Result<()> {
         // The id is recorded only once the whole line is accepted.
         let id = claim(&self.ids, a.id.as_deref())?;
         let it = recent(&self.out.items, self.last.0, &a.item);
@@ -128,7 +122,7 @@ impl Guard {
         let it = it.unwrap_or_else(|| self.out.items.add(&a.item));
         let an = an.unwrap_or_else(|| self.out.annotators.add(&a.annotator));
         self.last = (Some(it), Some(an));
-        keep(n, a, it, an)?;
+        keep(n, Kept::Label(a, it, an))?;
         if !self.options.allow_repeats {
             self.seen.insert(it, an, n as u32);
         }
@@ -140,7 +134,7 @@ impl Guard {
 
     /// A skip record: refused when its annotator already skipped or
     /// labelled its item.
-    fn skip(&mut self, n: usize, s: &CheckedSkip<'_>) -> Result<()> {
+    fn skip<'a>(&mut self, n: usize, s: &CheckedSkip<'a>, keep: &mut impl Keep<'a>) -> Result<()> {
         let id = claim(&self.ids, Some(&s.id))?;
         let (it, an) = (
             self.out.items.intern(&s.item),
@@ -151,13 +145,8 @@ impl Guard {
         if let Some((did, first)) = before {
             return Err(twice(s, did, first));
         }
+        keep(n, Kept::Skip(s, it, an))?;
         self.skipped.insert(pair(it, an), n as u32);
-        self.out.skips.push(SkipAt {
-            line: n,
-            item: it,
-            annotator: an,
-            skip: Skip::from(s),
-        });
         if let Some(id) = id {
             self.ids.insert(id, n as u32);
         }

@@ -21,7 +21,7 @@ mod guard;
 mod stream;
 
 use super::line::{Checked, CheckedSkip, Line};
-use super::{Skip, Skipped};
+use super::Skipped;
 use crate::dataset::Interner;
 use crate::error::{Error, Location, Result};
 use guard::Guard;
@@ -108,12 +108,18 @@ fn parse(n: usize, line: &[u8]) -> Parsed<'_> {
     (n, parsed)
 }
 
-/// One skip record read: its line, interned item and annotator, and the record.
-pub(crate) struct SkipAt {
-    pub line: usize,
-    pub item: u32,
-    pub annotator: u32,
-    pub skip: Skip,
+/// What the reader hands each accepted line to, in file order, with its
+/// 1-based number (see [`Kept`]); it may refuse one, like a bad line.
+pub(crate) trait Keep<'a>: FnMut(usize, Kept<'_, 'a>) -> Result<()> {}
+
+impl<'a, F: FnMut(usize, Kept<'_, 'a>) -> Result<()>> Keep<'a> for F {}
+
+/// One line accepted, as the reader hands it to `keep` in file order: a
+/// label or a skip record, with the interned ids of its item and
+/// annotator.
+pub(crate) enum Kept<'r, 'a> {
+    Label(&'r Checked<'a>, u32, u32),
+    Skip(&'r CheckedSkip<'a>, u32, u32),
 }
 
 /// How the reader treats bad lines and repeated labels.
@@ -145,19 +151,17 @@ pub(crate) struct Read {
     pub annotators: Interner,
     /// Lines skipped with `skip_invalid` (empty otherwise), each with why.
     pub skipped: Vec<Skipped>,
-    /// Skip records, in file order.
-    pub skips: Vec<SkipAt>,
 }
 
-/// Reads JSONL annotations, handing each accepted one to `keep` in file
-/// order with its line and the interned ids of its item and annotator.
+/// Reads JSONL annotations, handing each accepted label and skip record to
+/// `keep` in file order with its line (see [`Kept`]).
 /// `keep` may refuse it, like a bad line. On the first bad line this fails
 /// with an error that names the line (and the field), unless `skip_invalid`
 /// is set: then the line is recorded in [`Read::skipped`] and reading goes on.
 pub(crate) fn read<'a>(
     bytes: &'a [u8],
     options: ReadOptions,
-    mut keep: impl FnMut(usize, &Checked<'a>, u32, u32) -> Result<()>,
+    mut keep: impl Keep<'a>,
 ) -> Result<Read> {
     // One line, one annotation at most: reserving up front saves the
     // rehashing of the big tables.
@@ -186,7 +190,7 @@ fn take_lines<'a>(
     guard: &mut Guard,
     bytes: &'a [u8],
     first_line: usize,
-    keep: &mut impl FnMut(usize, &Checked<'a>, u32, u32) -> Result<()>,
+    keep: &mut impl Keep<'a>,
 ) -> Result<()> {
     #[cfg(not(target_arch = "wasm32"))]
     if bytes.len() >= PARALLEL_MIN_BYTES {
@@ -208,7 +212,7 @@ fn take_parallel<'a>(
     bytes: &'a [u8],
     first_line: usize,
     chunk: usize,
-    keep: &mut impl FnMut(usize, &Checked<'a>, u32, u32) -> Result<()>,
+    keep: &mut impl Keep<'a>,
 ) -> Result<()> {
     use std::sync::mpsc::sync_channel;
     std::thread::scope(|s| {

@@ -2,8 +2,8 @@
 //! is never held whole (the guard keeps its own copy of the ids).
 
 use super::guard::Guard;
+use super::Keep;
 use super::{most_annotations, take_lines, without_bom, Read, ReadOptions};
-use crate::annotation::line::Checked;
 use crate::error::{Error, Result};
 use std::io::Read as _;
 
@@ -18,7 +18,7 @@ pub(crate) fn read_from(
     input: impl std::io::Read,
     len: Option<u64>,
     options: ReadOptions,
-    keep: impl for<'c> FnMut(usize, &Checked<'c>, u32, u32) -> Result<()>,
+    keep: impl for<'c> Keep<'c>,
 ) -> Result<Read> {
     read_blocks(input, len, options, BLOCK_BYTES, keep)
 }
@@ -29,7 +29,7 @@ pub(super) fn read_blocks(
     len: Option<u64>,
     options: ReadOptions,
     block: usize,
-    mut keep: impl for<'c> FnMut(usize, &Checked<'c>, u32, u32) -> Result<()>,
+    mut keep: impl for<'c> Keep<'c>,
 ) -> Result<Read> {
     let mut guard = Guard::new(options, 0);
     let (mut buf, mut first_line, mut first) = (Vec::new(), 0, true);

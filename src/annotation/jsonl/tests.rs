@@ -3,8 +3,8 @@
 use super::*;
 use crate::Annotation;
 
-/// Lines with blanks, a bad label, a line that is not UTF-8, a
-/// duplicate id and a repeated (item, annotator) pair.
+/// Lines with blanks, a bad label, a line that is not UTF-8, a skip
+/// record, a duplicate id and a repeated (item, annotator) pair.
 fn text() -> Vec<u8> {
     let mut lines = Vec::new();
     for i in 0..40 {
@@ -21,10 +21,20 @@ fn text() -> Vec<u8> {
     }
     lines[11] = b"{\"item\":\"ex-1\",\"annotator\":\"w9\",\"label\":\"A>>>\"}".to_vec();
     lines[20] = b"{\"item\":\"ex-\xff\",\"annotator\":\"w9\",\"label\":\"A>\"}".to_vec();
+    lines[30] =
+        b"{\"id\":\"s1\",\"item\":\"ex-99\",\"annotator\":\"w9\",\"skip\":\"unclear\"}".to_vec();
     lines.join(&b'\n')
 }
 
-fn summary(r: Result<Read>, kept: &[(usize, Annotation)]) -> String {
+/// A kept line as the summaries compare it.
+fn described(n: usize, kept: Kept<'_, '_>) -> String {
+    match kept {
+        Kept::Label(a, ..) => format!("{n} {:?}", Annotation::from(a)),
+        Kept::Skip(s, ..) => format!("{n} {:?}", crate::annotation::Skip::from(s)),
+    }
+}
+
+fn summary(r: Result<Read>, kept: &[String]) -> String {
     match r {
         Ok(r) => format!(
             "{kept:?} {:?} {:?} {:?}",
@@ -40,8 +50,8 @@ fn summary(r: Result<Read>, kept: &[(usize, Annotation)]) -> String {
 fn parallel(text: &[u8], options: ReadOptions, chunk: usize) -> String {
     let mut kept = Vec::new();
     let mut guard = Guard::new(options, 0);
-    let r = take_parallel(&mut guard, text, 0, chunk, &mut |n, a, _, _| {
-        kept.push((n, Annotation::from(a)));
+    let r = take_parallel(&mut guard, text, 0, chunk, &mut |n, k| {
+        kept.push(described(n, k));
         Ok(())
     })
     .and_then(|()| guard.finish());
@@ -51,16 +61,10 @@ fn parallel(text: &[u8], options: ReadOptions, chunk: usize) -> String {
 /// The stream reader, in blocks of `block` bytes.
 fn streamed(text: &[u8], options: ReadOptions, block: usize) -> String {
     let mut kept = Vec::new();
-    let r = stream::read_blocks(
-        text,
-        Some(text.len() as u64),
-        options,
-        block,
-        |n, a, _, _| {
-            kept.push((n, Annotation::from(a)));
-            Ok(())
-        },
-    );
+    let r = stream::read_blocks(text, Some(text.len() as u64), options, block, |n, k| {
+        kept.push(described(n, k));
+        Ok(())
+    });
     summary(r, &kept)
 }
 
@@ -75,8 +79,8 @@ fn threads_and_blocks_give_the_same_annotations_and_errors_as_one_pass() {
         for skip_invalid in [false, true] {
             let options = ReadOptions::skipping(skip_invalid);
             let mut kept = Vec::new();
-            let r = read(&text, options, |n, a, _, _| {
-                kept.push((n, Annotation::from(a)));
+            let r = read(&text, options, |n, k| {
+                kept.push(described(n, k));
                 Ok(())
             });
             let one = summary(r, &kept);
@@ -87,6 +91,11 @@ fn threads_and_blocks_give_the_same_annotations_and_errors_as_one_pass() {
                     "line 12, field"
                 }),
                 "{one}"
+            );
+            assert_eq!(
+                one.contains("unclear"),
+                skip_invalid,
+                "the skip record, in order"
             );
             for chunk in [1, 3, 64] {
                 let text = without_bom(&text);
@@ -139,14 +148,12 @@ fn an_item_labelled_by_many_annotators_refuses_a_repeat_by_any_of_them() {
     lines.push(r#"{"item":"x","annotator":"w10","label":"="}"#.into());
     let text = lines.join("\n");
     let mut kept = Vec::new();
-    let skipping = read(
-        text.as_bytes(),
-        ReadOptions::skipping(true),
-        |n, a, _, _| {
+    let skipping = read(text.as_bytes(), ReadOptions::skipping(true), |n, k| {
+        if let Kept::Label(a, ..) = k {
             kept.push((n, a.item.to_string(), a.annotator.to_string()));
-            Ok(())
-        },
-    )
+        }
+        Ok(())
+    })
     .unwrap();
     assert_eq!(kept.len(), 21, "{kept:?}");
     assert_eq!(kept.last().unwrap(), &(24, "x".into(), "w10".into()));
@@ -171,8 +178,8 @@ fn an_item_labelled_by_many_annotators_refuses_a_repeat_by_any_of_them() {
         allow_repeats: true,
     };
     let mut n = 0;
-    read(text.as_bytes(), options, |_, _, _, _| {
-        n += 1;
+    read(text.as_bytes(), options, |_, k| {
+        n += usize::from(matches!(k, Kept::Label(..)));
         Ok(())
     })
     .unwrap();
