@@ -195,12 +195,12 @@ pub fn parse_annotations_jsonl(
         text.as_ref(),
         ReadOptions::skipping(skip_invalid),
         |n, kept| {
-            match kept {
-                jsonl::Kept::Label(a, _, _) => {
-                    records.push(Annotation::from(a));
+            match FileRecord::from(kept) {
+                FileRecord::Label(a) => {
+                    records.push(a);
                     lines.push(n);
                 }
-                jsonl::Kept::Skip(s, _, _) => skips.push((n, Skip::from(s))),
+                FileRecord::Skip(s) => skips.push((n, s)),
             }
             Ok(())
         },
@@ -220,6 +220,15 @@ pub enum FileRecord {
     Skip(Skip),
 }
 
+impl From<jsonl::Kept<'_, '_>> for FileRecord {
+    fn from(kept: jsonl::Kept<'_, '_>) -> FileRecord {
+        match kept {
+            jsonl::Kept::Label(a, ..) => FileRecord::Label(Annotation::from(a)),
+            jsonl::Kept::Skip(s, ..) => FileRecord::Skip(Skip::from(s)),
+        }
+    }
+}
+
 /// Reads JSONL annotations from a stream (a file) a block of whole lines at
 /// a time, with the one JSONL reader and its checks, handing each accepted
 /// record to `f` in file order with its 1-based line: neither the text nor
@@ -235,10 +244,7 @@ pub fn read_annotations(
     mut f: impl FnMut(usize, FileRecord) -> Result<()>,
 ) -> Result<Vec<Skipped>> {
     let options = ReadOptions::skipping(skip_invalid);
-    let read = jsonl::read_from(input, len, options, |n, kept| match kept {
-        jsonl::Kept::Label(a, ..) => f(n, FileRecord::Label(Annotation::from(a))),
-        jsonl::Kept::Skip(s, ..) => f(n, FileRecord::Skip(Skip::from(s))),
-    })?;
+    let read = jsonl::read_from(input, len, options, |n, kept| f(n, FileRecord::from(kept)))?;
     Ok(read.skipped)
 }
 

@@ -37,7 +37,7 @@ impl Writer {
         let mut plan = Vec::with_capacity(items.len());
         let mut first: HashMap<&str, usize> = HashMap::new();
         let ids: Vec<&str> = items.iter().map(|inc| inc.id.as_str()).collect();
-        let mut stored = self.store.find(&ids)?;
+        let mut found = self.store.find(&ids)?;
         for (i, inc) in items.iter().enumerate() {
             if !self.sessions.contains_key(&inc.task) {
                 return Err(ApiError::unknown_task(&inc.task).into());
@@ -54,7 +54,7 @@ impl Writer {
                 continue;
             }
             first.insert(&inc.id, i);
-            match stored.remove(inc.id.as_str()) {
+            match found.remove(inc.id.as_str()) {
                 None => plan.push(Plan::New),
                 Some(s) if s.record == inc.record => plan.push(Plan::Stored(s.verdict)),
                 Some(_) => {
