@@ -138,9 +138,15 @@ impl Params<'_> {
             }
         }
         // `0 ln 0` is 0: a zero meets the smallest normal double's log.
+        // The terms are formed in place first, a loop the compiler can
+        // vectorise, and then summed in order.
         let eps_ln_eps = eps * crate::math::ln(eps);
-        for &x in &below[..n_below] {
-            out.clip += x * crate::math::ln(x.max(f64::MIN_POSITIVE)) - eps_ln_eps;
+        let below = &mut below[..n_below];
+        for x in below.iter_mut() {
+            *x = *x * crate::math::ln_positive(x.max(f64::MIN_POSITIVE)) - eps_ln_eps;
+        }
+        for &term in below.iter() {
+            out.clip += term;
         }
         out.log_likelihood = ll + crate::math::ln(product);
         out

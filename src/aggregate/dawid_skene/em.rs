@@ -174,15 +174,19 @@ impl Em {
             }
             for key in rows {
                 for j in 0..K {
-                    let p = if self.used[key] {
+                    self.pi[key][j] = if self.used[key] {
                         self.counts[key][j].max(self.eps) / total[j]
                     } else {
                         0.0
                     };
-                    self.pi[key][j] = p;
-                    self.log_pi[key][j] = if p > 0.0 { crate::math::ln(p) } else { 0.0 };
                 }
             }
+        }
+        // A loop of its own, without branches, so that it is vectorised.
+        let pi = self.pi.as_flattened();
+        for (lp, &p) in self.log_pi.as_flattened_mut().iter_mut().zip(pi) {
+            let l = crate::math::ln_positive(p);
+            *lp = if p > 0.0 { l } else { 0.0 };
         }
     }
 
