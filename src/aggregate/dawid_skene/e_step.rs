@@ -38,8 +38,8 @@ pub(super) struct Half {
 }
 
 impl Params<'_> {
-    /// The E-step over the items from `first` on, one for each row of `t`:
-    /// their posteriors into `t`, their answers' sums into `counts`
+    /// The E-step over the items in `items`: their posteriors into
+    /// `posteriors` (one row an item) if given, their answers' sums into `counts`
     /// (zeroed first), and their sums for the loss. `below` has room for
     /// `K` entries an item.
     ///
@@ -53,8 +53,8 @@ impl Params<'_> {
     /// falls below 1e-150.
     pub(super) fn half(
         &self,
-        first: usize,
-        t: &mut [[f64; K]],
+        items: std::ops::Range<usize>,
+        mut posteriors: Option<&mut [[f64; K]]>,
         counts: &mut [[f64; K]],
         below: &mut [f64],
     ) -> Half {
@@ -65,13 +65,17 @@ impl Params<'_> {
             *c = [0.0; K];
         }
         let (mut ll, mut product) = (0.0, 1.0f64);
-        let offsets = self.offsets.get(first..).unwrap_or_default();
-        let held = self.held.get(first..).unwrap_or_default();
-        for (w, (t, held)) in offsets.windows(2).zip(t.iter_mut().zip(held)) {
+        let offsets = self
+            .offsets
+            .get(items.start..=items.end)
+            .unwrap_or_default();
+        let held = self.held.get(items).unwrap_or_default();
+        for (i, (w, held)) in offsets.windows(2).zip(held).enumerate() {
             let obs = &self.key[w[0] as usize..w[1] as usize];
             if obs.is_empty() {
                 continue;
             }
+            let t = &mut [0.0; K];
             if let Some(g) = *held {
                 let j = g as usize % K;
                 ll += self.log_priors[j];
@@ -135,6 +139,9 @@ impl Params<'_> {
                 for j in 0..K {
                     c[j] += t[j];
                 }
+            }
+            if let Some(row) = posteriors.as_deref_mut().and_then(|p| p.get_mut(i)) {
+                *row = *t;
             }
         }
         // `0 ln 0` is 0: a zero meets the smallest normal double's log.

@@ -203,5 +203,8 @@ pub fn fit_votes(config: &Config, v: &Votes) -> Result<Fit> {
         }
         loss = new_loss;
     }
+    if iterations > 0 {
+        em.posteriors();
+    }
     Ok(em.finish(history, loss_history, iterations, converged))
 }
