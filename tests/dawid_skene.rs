@@ -93,6 +93,26 @@ fn the_first_em_iteration_matches_the_hand_computation() {
 }
 
 #[test]
+fn with_no_iterations_the_posteriors_are_the_starting_vote_shares() {
+    let config = Config {
+        max_iterations: 0,
+        ..Config::default()
+    };
+    let fit = fit(&config, &tiny()).unwrap();
+    assert_eq!((fit.iterations, fit.converged), (0, false));
+    assert!(fit.log_likelihood.is_empty() && fit.loss_history.is_empty());
+    let shares = [(1.0, 0.0), (2.0 / 3.0, 1.0 / 3.0), (1.0 / 3.0, 2.0 / 3.0)];
+    for (t, (a, b)) in fit.posteriors.iter().zip(shares) {
+        let t = t.unwrap();
+        assert!(close(t[1], a, 1e-12) && close(t[3], b, 1e-12), "{t:?}");
+    }
+    // The parameters are the M-step of those shares (see the hand
+    // computation above).
+    assert!(close(fit.priors[1], 2.0 / 3.0, 1e-12));
+    assert!(close(fit.confusion[0][1][1], 5.0 / 6.0, 1e-12));
+}
+
+#[test]
 fn the_log_likelihood_never_decreases_and_the_run_converges() {
     let fit = fit(&Config::default(), &tiny()).unwrap();
     assert!(fit.converged, "{fit:?}");

@@ -94,7 +94,7 @@ pub const EPS: f64 = 1e-10;
 
 /// Most EM iterations a config may ask for: each is a pass over every
 /// annotation, so a larger number would let a few bytes of settings cost
-/// hours (crowd-kit's default is 100, this crate's 50).
+/// hours (the default, as crowd-kit's, is 100).
 pub const MAX_ITERATIONS: u32 = 10_000;
 
 /// Hyperparameters of the EM run.
