@@ -37,6 +37,15 @@ fn tiny() -> Dataset {
     )
 }
 
+/// The fit of [`tiny`] after at most `iterations` EM iterations.
+fn tiny_after(iterations: u32) -> prefkit::aggregate::dawid_skene::Fit {
+    let config = Config {
+        max_iterations: iterations,
+        ..Config::default()
+    };
+    fit(&config, &tiny()).unwrap()
+}
+
 /// The first EM iteration by hand. Only A> and B> are used, so only they
 /// are classes (the others get prior 0), and no count is 0, so the EPS
 /// clip does not act: the figures are exact up to rounding.
@@ -62,11 +71,7 @@ fn tiny() -> Dataset {
 /// w3, true A>: A> answers 25/27 + 3/27 = 28/27, B> 25/27 -> pi = 28/53.
 #[test]
 fn the_first_em_iteration_matches_the_hand_computation() {
-    let config = Config {
-        max_iterations: 1,
-        ..Config::default()
-    };
-    let fit = fit(&config, &tiny()).unwrap();
+    let fit = tiny_after(1);
     let tol = 1e-9;
     assert_eq!(fit.iterations, 1);
     assert!(!fit.converged);
@@ -94,11 +99,7 @@ fn the_first_em_iteration_matches_the_hand_computation() {
 
 #[test]
 fn with_no_iterations_the_posteriors_are_the_starting_vote_shares() {
-    let config = Config {
-        max_iterations: 0,
-        ..Config::default()
-    };
-    let fit = fit(&config, &tiny()).unwrap();
+    let fit = tiny_after(0);
     assert_eq!((fit.iterations, fit.converged), (0, false));
     assert!(fit.log_likelihood.is_empty() && fit.loss_history.is_empty());
     let shares = [(1.0, 0.0), (2.0 / 3.0, 1.0 / 3.0), (1.0 / 3.0, 2.0 / 3.0)];
