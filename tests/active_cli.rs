@@ -36,19 +36,41 @@ fn pairs_built_by_the_command_become_a_task_whose_labels_rank_the_models() {
             serde_json::json!({"item": e["id"], "annotator": "w1", "label": label}).to_string()
         })
         .collect();
-    let ann_path = write(&dir, "annotations.jsonl", &lines.join("\n"));
-    let board = prefkit_json(&[
-        "active",
-        "leaderboard",
-        "--task",
-        &task_path,
-        "--annotations",
-        &ann_path,
-    ]);
+    let skip =
+        serde_json::json!({"id": "s1", "item": examples[0]["id"], "annotator": "w2", "skip": "unsure"});
+    let ann_path = write(
+        &dir,
+        "annotations.jsonl",
+        &format!("{}\n{skip}\n", lines.join("\n")),
+    );
+    let leaderboard = |annotations: &str| {
+        let args = [
+            "active",
+            "leaderboard",
+            "--task",
+            &task_path,
+            "--annotations",
+            annotations,
+        ];
+        prefkit(&args)
+    };
+    let (code, out, err) = leaderboard(&ann_path);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 skip records left out"), "{err}");
+    let board: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(board["comparisons"], 12);
     assert_eq!(board["models"][0]["model"], "big");
     assert_eq!(board["models"][0]["wins"], 10);
     assert_eq!(board["models"][1]["model"], "small");
+    // A bad line stops the command, named by its number.
+    let bad = write(
+        &dir,
+        "bad.jsonl",
+        &format!("{}\n{{\"item\": 3}}\n", lines[0]),
+    );
+    let (code, _, err) = leaderboard(&bad);
+    assert_eq!(code, 2);
+    assert!(err.contains("line 2") && err.contains("item"), "{err}");
 }
 
 #[test]

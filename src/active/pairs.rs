@@ -310,25 +310,51 @@ pub fn comparisons_from(
     examples: &[PairExample],
     annotations: &[Annotation],
 ) -> (Vec<Comparison>, usize) {
-    let models: HashMap<&str, (&str, &str)> = examples
-        .iter()
-        .filter_map(|e| {
-            let a = e.metadata.get("model_a")?.as_str()?;
-            let b = e.metadata.get("model_b")?.as_str()?;
-            Some((e.id.as_str(), (a, b)))
-        })
-        .collect();
-    let mut out = Vec::new();
-    let mut left_out = 0;
-    for ann in annotations {
-        match models.get(ann.item.as_str()) {
-            Some(&(a, b)) if a != b => out.push(Comparison {
-                model_a: a.into(),
-                model_b: b.into(),
-                label: ann.label,
-            }),
-            _ => left_out += 1,
+    let mut c = Comparisons::new(examples);
+    for a in annotations {
+        c.add(a);
+    }
+    (c.comparisons, c.left_out)
+}
+
+/// [`comparisons_from`] one annotation at a time, for annotations read as
+/// a stream.
+pub struct Comparisons<'e> {
+    models: HashMap<&'e str, (&'e str, &'e str)>,
+    /// The comparisons so far, in the annotations' order.
+    pub comparisons: Vec<Comparison>,
+    /// Annotations left out so far: their items are not examples naming
+    /// two different models.
+    pub left_out: usize,
+}
+
+impl<'e> Comparisons<'e> {
+    /// None yet, for the annotations of `examples`.
+    pub fn new(examples: &'e [PairExample]) -> Self {
+        let models = examples
+            .iter()
+            .filter_map(|e| {
+                let a = e.metadata.get("model_a")?.as_str()?;
+                let b = e.metadata.get("model_b")?.as_str()?;
+                Some((e.id.as_str(), (a, b)))
+            })
+            .collect();
+        Comparisons {
+            models,
+            comparisons: Vec::new(),
+            left_out: 0,
         }
     }
-    (out, left_out)
+
+    /// Adds the comparison behind `a`, or counts it as left out.
+    pub fn add(&mut self, a: &Annotation) {
+        match self.models.get(a.item.as_str()) {
+            Some(&(model_a, model_b)) if model_a != model_b => self.comparisons.push(Comparison {
+                model_a: model_a.into(),
+                model_b: model_b.into(),
+                label: a.label,
+            }),
+            _ => self.left_out += 1,
+        }
+    }
 }

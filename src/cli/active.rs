@@ -4,6 +4,7 @@
 
 use prefkit::active::pairs::{self, PairRequest};
 use prefkit::active::{self as core, LeaderboardRequest, SelectRequest};
+use prefkit::annotation::{read_annotations, FileRecord};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::path::Path;
@@ -50,24 +51,31 @@ pub fn leaderboard(
         (Some(r), None, None) => load::<LeaderboardRequest>(r)?,
         (None, Some(t), Some(a)) => {
             let task = super::batch::load_task(t)?;
-            let text = super::read_jsonl(a)?;
-            let parsed = prefkit::annotation::parse_annotations_jsonl(&text, false)
-                .map_err(|e| format!("{}: {e}", a.display()))?;
-            if !parsed.skips.is_empty() {
-                eprintln!(
-                    "prefkit: {} skip records left out: a skip is no comparison",
-                    parsed.skips.len()
-                );
+            // The annotations are read as a stream: only the comparisons
+            // are held.
+            let mut c = pairs::Comparisons::new(&task.examples);
+            let mut skips = 0;
+            let (file, len) = super::open_jsonl(a)?;
+            read_annotations(file, len, false, |_, record| {
+                match record {
+                    FileRecord::Label(label) => c.add(&label),
+                    FileRecord::Skip(_) => skips += 1,
+                }
+                Ok(())
+            })
+            .map_err(|e| format!("{}: {e}", a.display()))?;
+            if skips > 0 {
+                eprintln!("prefkit: {skips} skip records left out: a skip is no comparison");
             }
-            let (comparisons, left_out) = pairs::comparisons_from(&task.examples, &parsed.records);
-            if left_out > 0 {
+            if c.left_out > 0 {
                 eprintln!(
-                    "prefkit: {left_out} annotations left out: their items are not task \
-                     examples with metadata.model_a and metadata.model_b"
+                    "prefkit: {} annotations left out: their items are not task \
+                     examples with metadata.model_a and metadata.model_b",
+                    c.left_out
                 );
             }
             LeaderboardRequest {
-                comparisons,
+                comparisons: c.comparisons,
                 config: Default::default(),
             }
         }
