@@ -36,8 +36,7 @@ fn pairs_built_by_the_command_become_a_task_whose_labels_rank_the_models() {
             serde_json::json!({"item": e["id"], "annotator": "w1", "label": label}).to_string()
         })
         .collect();
-    let skip =
-        serde_json::json!({"id": "s1", "item": examples[0]["id"], "annotator": "w2", "skip": "unsure"});
+    let skip = serde_json::json!({"id": "s1", "item": examples[0]["id"], "annotator": "w2", "skip": "unsure"});
     let ann_path = write(
         &dir,
         "annotations.jsonl",

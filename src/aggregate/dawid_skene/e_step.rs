@@ -15,6 +15,18 @@ use crate::label::K;
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) const PARALLEL_MIN_LABELS: usize = 1 << 16;
 
+/// Adds an item's `T_i` to the counts of its answers `obs` (keys), the
+/// sums `sum_i T_ij n_il^(k)` of paper eq. 2.3.
+#[inline]
+pub(super) fn add_answers(counts: &mut [[f64; K]], obs: &[u32], t: &[f64; K]) {
+    for &k in obs {
+        let c = &mut counts[k as usize];
+        for j in 0..K {
+            c[j] += t[j];
+        }
+    }
+}
+
 /// What an E-step reads: the data and the current parameters.
 pub(super) struct Params<'e> {
     pub eps: f64,
@@ -134,12 +146,7 @@ impl Params<'_> {
                 below[n_below] = t[j];
                 n_below += usize::from(self.classes[j] & (t[j] < eps));
             }
-            for &k in obs {
-                let c = &mut counts[k as usize];
-                for j in 0..K {
-                    c[j] += t[j];
-                }
-            }
+            add_answers(counts, obs, t);
             if let Some(row) = posteriors.as_deref_mut().and_then(|p| p.get_mut(i)) {
                 *row = *t;
             }

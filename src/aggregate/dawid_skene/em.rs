@@ -5,7 +5,7 @@
 // paper's formulas do; iterator chains would hide that.
 #![allow(clippy::needless_range_loop)]
 
-use super::e_step::Params;
+use super::e_step::{add_answers, Params};
 use super::{Config, Fit, EPS};
 use crate::aggregate::{pick, Votes};
 use crate::dataset::group;
@@ -159,12 +159,7 @@ impl Em {
             for j in 0..K {
                 self.sum[j] += t[j];
             }
-            for &k in &self.key[w[0] as usize..w[1] as usize] {
-                let c = &mut self.counts[k as usize];
-                for j in 0..K {
-                    c[j] += t[j];
-                }
-            }
+            add_answers(&mut self.counts, &self.key[w[0] as usize..w[1] as usize], t);
         }
     }
 
