@@ -73,7 +73,12 @@
 //! log joint under the same parameters (`ln L = E_T[ln joint] + H(T)`).
 //! The E-step (`e_step.rs`) takes the items in two fixed halves with
 //! sums of their own, on two threads natively for large inputs: the bits
-//! are the same on one thread or two.
+//! are the same on one thread or two. It keeps no posteriors while EM
+//! runs (only their sums); once the run stops, the last E-step is run
+//! again with the parameters it used, and its posteriors are kept. The
+//! logs of the loss's clipped entries and of the confusion matrices are
+//! taken in loops of their own, by `math::ln_positive` (libm's steps, so
+//! libm's bits), which the compiler vectorises.
 
 mod e_step;
 mod em;
