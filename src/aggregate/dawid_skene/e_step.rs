@@ -12,7 +12,6 @@ use crate::label::K;
 
 /// Inputs at least this many labels long have their E-step halves run on
 /// two threads (natively).
-#[cfg(not(target_arch = "wasm32"))]
 pub(super) const PARALLEL_MIN_LABELS: usize = 1 << 16;
 
 /// Adds an item's `T_i` to the counts of its answers `obs` (keys), the
