@@ -234,9 +234,9 @@ impl Em {
     }
 
     /// Stores the posteriors of the last E-step: runs it again with the
-    /// parameters it used (the same bits). Call it once, after the last
-    /// [`Em::normalize`], and only if an E-step ran; it leaves the sums of
-    /// the M-step as they were after that E-step, not after the M-step.
+    /// parameters it used (the same bits, and the same sums, which it
+    /// writes again). Call it once, after the last [`Em::normalize`], and
+    /// only if an E-step ran.
     pub(super) fn posteriors(&mut self) {
         self.swap_last();
         self.e_step_on(Self::threads(self.key.len()), true);
