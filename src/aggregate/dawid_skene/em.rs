@@ -20,7 +20,9 @@ pub(super) struct Em {
     key: Vec<u32>,
     /// Gold class held per item (only items with votes).
     held: Vec<Option<u8>>,
-    /// `T_i` per item (zeros for items without votes).
+    /// `T_i` per item (zeros for items without votes): the starting vote
+    /// shares, until [`Em::posteriors`] stores the last E-step's (the
+    /// E-step itself stores none).
     t: Vec<[f64; K]>,
     /// Items with at least one vote.
     n_active: usize,
